@@ -1,0 +1,60 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Lambda runs python3.13; use the same interpreter here (pyenv keeps one on these machines).
+PYTHON ?= $(shell (PYENV_VERSION=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.13(\.|$$)' | tail -n1) pyenv which python3.13 2>/dev/null) || command -v python3.13 || command -v python3)
+VENV := .venv
+SAM_VENV := .venv-sam
+BIN := $(VENV)/bin
+PORT ?= 3000
+export SAM_CLI_TELEMETRY := 0
+export AWS_REGION ?= eu-north-1
+
+.PHONY: help install install-sam run test lint typecheck template-check pytest bench clean
+
+help:
+	@echo "make run   - install into .venv and serve the local stack on http://127.0.0.1:$(PORT)"
+	@echo "make test  - install and run every check (ruff, mypy, cfn-lint, sam validate/build, pytest)"
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+$(SAM_VENV)/.installed: requirements-sam.txt
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/pip install --quiet -r requirements-sam.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+install-sam: $(SAM_VENV)/.installed
+
+run: install
+	$(BIN)/python -m devserver --port $(PORT) $(if $(PARAMS),--parameter-overrides $(PARAMS))
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy layers/common/migris devserver functions/start_login/app.py functions/verify_code/app.py functions/save_profile/app.py
+
+template-check: install install-sam
+	$(BIN)/cfn-lint template.yaml
+	$(SAM_VENV)/bin/sam validate --lint --template-file template.yaml --region $(AWS_REGION)
+	PATH="$(dir $(PYTHON)):$$PATH" $(SAM_VENV)/bin/sam build --template-file template.yaml --build-dir .aws-sam/build --region $(AWS_REGION)
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint typecheck template-check pytest
+
+bench: install
+	$(BIN)/python bench/cold_import.py
+
+clean:
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam

@@ -1,0 +1,57 @@
+"""`python -m devserver`: serve the local stack (see README)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from devserver.template import Template, parse_parameter_overrides
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devserver", description="Serve the MIGRIS local stack.")
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument(
+        "--parameter-overrides",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="NAME=VALUE",
+        help="template parameters, as separate arguments or one quoted string (as SAM CLI takes them)",
+    )
+    args = parser.parse_args(argv)
+    if args.host not in LOOPBACK_HOSTS:
+        parser.error("the local stack listens on a loopback address only")
+    try:
+        overrides = parse_parameter_overrides(args.parameter_overrides)
+        origin = f"http://{'127.0.0.1' if args.host == 'localhost' else args.host}:{args.port}"
+        overrides.setdefault("WebOrigin", origin)
+        template = Template.load(overrides)
+    except (ValueError, KeyError) as error:
+        parser.error(str(error))
+    template.apply_process_environment()
+    # Imported only now: the loggers read their settings from the environment when they are made.
+    from devserver.server import LocalStack, make_server
+
+    stack = LocalStack(template, origin)
+    stack.start()
+    server = make_server(stack, args.host, args.port)
+    print(f"MIGRIS local stack on {origin}", flush=True)
+    print(f"  sent mail:  {origin}/_local/outbox", flush=True)
+    print(f"  API docs:   {origin}/docs  ({origin}/openapi.json)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""The local stack's HTTP side: routes from template.yaml handed to the handlers in process, the web pages,
+the outbox and the OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from migris.clock import Clock
+from migris.services import use_services
+
+from devserver.apigw import HttpRequest, HttpResponse, LambdaContext, http_response, load_handler, proxy_event
+from devserver.local_aws import LocalAws
+from devserver.template import ROOT, Route, Template
+
+WEB_ROOT = ROOT / "web"
+MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+SWAGGER_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>MIGRIS sign-in API</title>
+<link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"></head>
+<body><div id="ui"></div><script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({url: "/openapi.json", dom_id: "#ui"});</script></body></html>"""
+
+
+def _json(status: int, body: Any) -> HttpResponse:
+    data = json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
+    return HttpResponse(status, [("Content-Type", "application/json"), ("Cache-Control", "no-store")], data)
+
+
+def _error(status: int, code: str, message: str) -> HttpResponse:
+    return _json(status, {"error": {"code": code, "message": message}})
+
+
+class LocalStack:
+    """Everything `make run` serves, without the socket: tests drive `dispatch` or the real server."""
+
+    def __init__(self, template: Template, origin: str, clock: Clock | None = None) -> None:
+        self.template = template
+        self.origin = origin
+        self.clock = clock
+        self.aws = LocalAws(template)
+        self.routes: list[Route] = template.routes()
+        self._lock = threading.RLock()  # re-entrant: a test may nest one request inside another
+
+    def start(self) -> None:
+        self.template.apply_process_environment()
+        self.aws.start()
+        use_services(self.aws.services(self.clock))
+        for route in self.routes:
+            load_handler(route)
+
+    def stop(self) -> None:
+        use_services(None)
+        self.aws.stop()
+
+    def dispatch(self, request: HttpRequest) -> HttpResponse:
+        with self._lock:
+            return self._dispatch(request)
+
+    def _dispatch(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/_local/") or request.path in {"/openapi.json", "/docs"}:
+            return self._local(request)
+        allowed: list[str] = []
+        for route in self.routes:
+            match = route.pattern.match(request.path)
+            if not match:
+                continue
+            if route.method != request.method:
+                allowed.append(route.method)
+                continue
+            event = proxy_event(route, request, match.groupdict())
+            result = load_handler(route)(event, LambdaContext(function_name=route.function))
+            return http_response(result)
+        if allowed:
+            return _error(405, "method_not_allowed", f"Use {', '.join(sorted(allowed))} on this route.")
+        if request.method in {"GET", "HEAD"}:
+            return self._static(request.path)
+        return _error(404, "not_found", "No such route.")
+
+    def _local(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "GET":
+            return _error(405, "method_not_allowed", "Use GET on this route.")
+        if request.path == "/_local/outbox":
+            return _json(200, list(self.aws.outbox))
+        if request.path == "/openapi.json":
+            return _json(200, self.openapi())
+        if request.path == "/docs":
+            return HttpResponse(200, [("Content-Type", "text/html; charset=utf-8")], SWAGGER_PAGE.encode())
+        return _error(404, "not_found", "No such route.")
+
+    def _static(self, path: str) -> HttpResponse:
+        relative = "index.html" if path in {"", "/"} else path.lstrip("/")
+        target = (WEB_ROOT / relative).resolve()
+        if not target.is_relative_to(WEB_ROOT.resolve()) or not target.is_file():
+            return _error(404, "not_found", "No such route.")
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type == "application/javascript":
+            content_type += "; charset=utf-8"
+        return HttpResponse(200, [("Content-Type", content_type), ("Cache-Control", "no-store")], target.read_bytes())
+
+    def openapi(self) -> dict[str, Any]:
+        """One OpenAPI 3 document from every function's Powertools resolver."""
+        document: dict[str, Any] = {
+            "openapi": "3.1.0",
+            "info": {"title": "MIGRIS sign-in API", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {}},
+        }
+        seen: set[str] = set()
+        for route in self.routes:
+            if route.function in seen:
+                continue
+            seen.add(route.function)
+            module = __import__(f"migris_function_{route.function}")
+            schema = module.app.get_openapi_schema().model_dump(mode="json", by_alias=True, exclude_none=True)
+            for path, item in schema.get("paths", {}).items():
+                document["paths"].setdefault(path, {}).update(item)
+            document["components"]["schemas"].update(schema.get("components", {}).get("schemas", {}))
+        return document
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    stack: LocalStack
+    server_version = "migris-local"
+    protocol_version = "HTTP/1.1"
+
+    def _serve(self) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY_BYTES:
+            self._send(_error(413, "payload_too_large", "The body is larger than 10 MB."))
+            return
+        body = self.rfile.read(length) if length else b""
+        request = HttpRequest(
+            method=self.command,
+            path=url.path,
+            query=parse_qs(url.query, keep_blank_values=True),
+            headers=list(self.headers.items()),
+            body=body,
+            source_ip=self.client_address[0],
+        )
+        self._send(self.stack.dispatch(request))
+
+    def _send(self, response: HttpResponse) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers:
+            if name.lower() != "content-length":
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # Access log without the query string: no personal data belongs in URLs, but keep logs clean anyway.
+        print(f"{self.address_string()} {self.command} {urlsplit(self.path).path}", flush=True)
+
+
+def make_server(stack: LocalStack, host: str, port: int) -> ThreadingHTTPServer:
+    handler = type("Handler", (_RequestHandler,), {"stack": stack})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server

@@ -1,0 +1,50 @@
+"""Begin a sign-in: POST /login/email mails a one-time code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from migris.api import json_response, new_app, respond
+from migris.observability import logger, metrics, tracer
+from migris.services import services
+from migris.validation import EmailAddress, Language, language_from_header
+from pydantic import BaseModel, ConfigDict
+
+app = new_app()
+
+
+class EmailLoginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email: EmailAddress
+    language: Language | None = None
+
+
+class EmailLoginStarted(BaseModel):
+    email: str
+    login_id: str
+    expires_in: int
+    resend_after: int
+
+
+@app.post(
+    "/login/email",
+    summary="Mail a one-time sign-in code",
+    description="The same 202 for a new and a known address. 429 rate_limited with Retry-After.",
+    responses={202: {"description": "Code sent", "content": {"application/json": {"model": EmailLoginStarted}}}},
+)
+def start_email_login(body: EmailLoginRequest) -> Response[str]:
+    header = app.current_event.headers.get("Accept-Language")
+    language = body.language or language_from_header(header)
+    started = services().login_codes.request(body.email, language)
+    return json_response(202, EmailLoginStarted(**vars(started)).model_dump())
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return respond(app, event, context)

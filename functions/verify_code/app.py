@@ -1,0 +1,60 @@
+"""Finish an e-mail sign-in: POST /login/email/verify checks the code and opens a session."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from migris.accounts import profile_of
+from migris.api import json_response, new_app, respond, session_cookie
+from migris.observability import logger, metrics, tracer
+from migris.services import services
+from migris.validation import EmailAddress
+from pydantic import BaseModel, ConfigDict, Field
+
+app = new_app()
+
+
+class VerifyCodeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email: EmailAddress
+    login_id: Annotated[str, Field(min_length=1, max_length=128)]
+    code: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9]+$")]
+
+
+class SignedIn(BaseModel):
+    token: str
+    expires_in: int
+    profile_complete: bool
+    profile: dict[str, Any]
+
+
+@app.post(
+    "/login/email/verify",
+    summary="Check the code and open a session",
+    description="401 invalid_code for a wrong, expired, used, replaced or foreign code; 429 too_many_attempts.",
+    responses={200: {"description": "Signed in", "content": {"application/json": {"model": SignedIn}}}},
+)
+def verify_email_code(body: VerifyCodeRequest) -> Response[str]:
+    domain = services()
+    domain.login_codes.verify(body.email, body.login_id, body.code)
+    account = domain.accounts.sign_in_by_email(body.email)
+    session = domain.sessions.open(str(account["user_id"]))
+    profile = profile_of(account)
+    answer = SignedIn(
+        token=session.token,
+        expires_in=session.expires_in,
+        profile_complete=profile["profile_complete"],
+        profile=profile,
+    )
+    return json_response(200, answer.model_dump(), cookies=[session_cookie(session.token)])
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return respond(app, event, context)

@@ -1,0 +1,1 @@
+"""MIGRIS sign-in domain: codes, accounts, sessions, mail and their DynamoDB repositories."""

@@ -1,0 +1,67 @@
+"""Accounts and the profile the API shows."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from migris.clock import Clock, iso_utc
+from migris.observability import log_event
+from migris.repositories import AccountExists, AccountRepository
+
+PROFILE_FIELDS = (
+    "user_id",
+    "email",
+    "pending_email",
+    "given_name",
+    "family_name",
+    "phone_number",
+    "level",
+    "login_method",
+    "profile_complete",
+    "created_at",
+    "updated_at",
+)
+
+
+class AccountMissing(Exception):
+    """A session points at an account that is gone: a server-side fault, not the client's."""
+
+
+def profile_of(user: dict[str, Any]) -> dict[str, Any]:
+    """The person's view of their account (no personal code; staff routes add it)."""
+    profile: dict[str, Any] = {name: user.get(name) for name in PROFILE_FIELDS}
+    profile["level"] = int(user.get("level", 1))
+    profile["profile_complete"] = bool(user.get("profile_complete", False))
+    for stamp in ("created_at", "updated_at"):
+        value = user.get(stamp)
+        profile[stamp] = iso_utc(float(value)) if value is not None else None
+    return profile
+
+
+class Accounts:
+    def __init__(self, repository: AccountRepository, clock: Clock) -> None:
+        self._repository = repository
+        self._clock = clock
+
+    def sign_in_by_email(self, email: str) -> dict[str, Any]:
+        """The account of a verified address; the first sign-in creates it (level 1, unidentified)."""
+        user_id = self._repository.user_id_for_email(email)
+        if user_id is None:
+            new_id = str(uuid.uuid4())
+            try:
+                self._repository.create_email_account(new_id, email, int(self._clock.now()))
+                log_event("account_created", user_id=new_id, login_method="email")
+                user_id = new_id
+            except AccountExists:
+                # Created by a concurrent first sign-in a moment ago.
+                user_id = self._repository.user_id_for_email(email)
+                if user_id is None:
+                    raise
+        return self.get(user_id)
+
+    def get(self, user_id: str) -> dict[str, Any]:
+        user = self._repository.get_user(user_id)
+        if user is None:
+            raise AccountMissing(user_id)
+        return user

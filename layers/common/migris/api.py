@@ -1,0 +1,198 @@
+"""HTTP glue shared by the handlers: the resolver with every error mapped to DESIGN.md's error body in one
+place, the no-store header on every answer, the session cookie, and session lookup with the Origin rule.
+
+Domain code never imports this module."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.shared.cookies import Cookie, SameSite
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from migris.errors import (
+    InvalidCode,
+    InvalidInput,
+    OriginMismatch,
+    RateLimited,
+    RetryLater,
+    TooManyAttempts,
+    Unauthenticated,
+)
+from migris.observability import log_event, logger
+from migris.repositories import SessionRecord
+from migris.services import services
+
+JSON = "application/json"
+SESSION_COOKIE = "__Host-session"
+STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+ALWAYS_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+}
+
+# The one map from domain errors to HTTP answers: (status, code, message).
+ERROR_ANSWERS: dict[type[Exception], tuple[int, str, str]] = {
+    InvalidCode: (401, "invalid_code", "The code is wrong, expired or already used. Ask for a new code."),
+    TooManyAttempts: (429, "too_many_attempts", "Too many wrong codes. Try again later."),
+    RateLimited: (429, "rate_limited", "Too many codes asked for this address. Try again later."),
+    Unauthenticated: (401, "unauthenticated", "Sign in first."),
+    OriginMismatch: (403, "origin_mismatch", "This request must come from the MIGRIS pages."),
+}
+
+
+def json_response(
+    status: int, body: Any, *, cookies: list[Cookie] | None = None, headers: dict[str, str] | None = None
+) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type=JSON,
+        body=json.dumps(body, ensure_ascii=False),
+        cookies=cookies,
+        headers=headers,
+    )
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    *,
+    fields: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[str]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return json_response(status, {"error": error}, headers=headers)
+
+
+def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
+    names = [str(part) for part in location if isinstance(part, str)]
+    if len(names) > 1 and names[0] in {"body", "query", "header", "path", "cookie"}:
+        return ".".join(names[1:])
+    return names[-1] if names else "body"
+
+
+_MESSAGES = {
+    "json_invalid": "the body is not valid JSON",
+    "missing": "this field is required",
+    "extra_forbidden": "this field is not accepted here",
+    "model_attributes_type": "the body must be a JSON object",
+    "dict_type": "the body must be a JSON object",
+    "string_type": "must be a string",
+    "literal_error": "must be one of the listed values",
+}
+
+
+def validation_fields(errors: list[Any]) -> dict[str, str]:
+    """Pydantic / Powertools errors as {field: what is wrong}, the first error of each field."""
+    fields: dict[str, str] = {}
+    for error in errors:
+        kind = str(error.get("type", ""))
+        name = _field_name(error.get("loc", ()))
+        if kind in {"json_invalid", "model_attributes_type", "dict_type"}:
+            name = "body"
+        message = _MESSAGES.get(kind) or str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+        if kind == "literal_error" and "expected" in error.get("ctx", {}):
+            message = f"must be one of {error['ctx']['expected']}"
+        if kind == "missing" and name == "body":
+            message = "a JSON body is required"
+        fields.setdefault(name, message)
+    return fields
+
+
+def _invalid_request(error: RequestValidationError) -> Response[str]:
+    fields = validation_fields(list(error.errors()))
+    return error_response(422, "validation_error", "Some fields are not valid.", fields=fields)
+
+
+def _invalid_input(error: InvalidInput) -> Response[str]:
+    return error_response(422, "validation_error", "Some fields are not valid.", fields=error.fields)
+
+
+def _domain_error(error: Exception) -> Response[str]:
+    status, code, message = ERROR_ANSWERS[type(error)]
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RetryLater) else None
+    if isinstance(error, OriginMismatch):
+        log_event("origin_mismatch", level="warning", security=True)
+    return error_response(status, code, message, headers=headers)
+
+
+def _not_found(_: NotFoundError) -> Response[str]:
+    return error_response(404, "not_found", "No such route.")
+
+
+def _unexpected(_: Exception) -> Response[str]:
+    logger.exception("unhandled_error", extra={"event": "unhandled_error"})
+    return error_response(500, "internal_error", "Something went wrong on our side. Try again later.")
+
+
+def new_app() -> APIGatewayRestResolver:
+    """A resolver with request validation and every error answered in DESIGN.md's shape."""
+    app = APIGatewayRestResolver(enable_validation=True)
+    app.exception_handler(RequestValidationError)(_invalid_request)
+    app.exception_handler(InvalidInput)(_invalid_input)
+    app.exception_handler(list(ERROR_ANSWERS))(_domain_error)
+    app.not_found(_not_found)
+    app.exception_handler(Exception)(_unexpected)
+    return app
+
+
+def respond(app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """Resolve the event and put the headers that every answer carries."""
+    result = app.resolve(event, context)
+    multi = result.setdefault("multiValueHeaders", {})
+    for name, value in ALWAYS_HEADERS.items():
+        multi[name] = [value]
+    return result
+
+
+# --- sessions over HTTP ---
+
+
+def session_cookie(token: str) -> Cookie:
+    # No Max-Age: the browser drops it at close; expiry itself is enforced on the server.
+    return Cookie(name=SESSION_COOKIE, value=token, path="/", secure=True, http_only=True, same_site=SameSite.LAX_MODE)
+
+
+def cleared_session_cookie() -> Cookie:
+    return Cookie(
+        name=SESSION_COOKIE,
+        value="",
+        path="/",
+        secure=True,
+        http_only=True,
+        same_site=SameSite.LAX_MODE,
+        max_age=0,
+    )
+
+
+def _cookie_value(cookie_header: str | None, name: str) -> str | None:
+    for part in (cookie_header or "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name and value:
+            return value
+    return None
+
+
+def require_session(app: APIGatewayRestResolver) -> SessionRecord:
+    """The caller's live session, from `Authorization: Bearer` or the session cookie. A state-changing
+    request that relies on the cookie must come from our web origin (CSRF); a Bearer request needs none."""
+    event = app.current_event
+    authorization = event.headers.get("Authorization") or ""
+    scheme, _, credentials = authorization.strip().partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return services().sessions.authenticate(credentials.strip())
+    token = _cookie_value(event.headers.get("Cookie"), SESSION_COOKIE)
+    session = services().sessions.authenticate(token)
+    if event.http_method.upper() in STATE_CHANGING_METHODS:
+        origin = event.headers.get("Origin")
+        if origin != services().settings.web_origin:
+            raise OriginMismatch
+    return session

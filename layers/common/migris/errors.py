@@ -1,0 +1,41 @@
+"""Domain errors. The API maps each to its HTTP answer in one place (migris.api)."""
+
+from __future__ import annotations
+
+import math
+
+
+class DomainError(Exception):
+    """A refusal the client can act on; never a bug."""
+
+
+class InvalidCode(DomainError):
+    """Wrong, expired, used, replaced, never sent, or another login's code: one answer for all."""
+
+
+class RetryLater(DomainError):
+    def __init__(self, retry_after: float) -> None:
+        super().__init__()
+        self.retry_after = max(1, math.ceil(retry_after))
+
+
+class RateLimited(RetryLater):
+    """Too many codes asked for one address."""
+
+
+class TooManyAttempts(RetryLater):
+    """The address is locked after too many wrong codes."""
+
+
+class Unauthenticated(DomainError):
+    """No valid session."""
+
+
+class OriginMismatch(DomainError):
+    """A cookie-authenticated state change from a page that is not ours."""
+
+
+class InvalidInput(DomainError):
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__()
+        self.fields = fields

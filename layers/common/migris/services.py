@@ -1,0 +1,98 @@
+"""Wiring: the domain objects a handler uses, built on first use and kept for the container's life.
+
+Nothing here runs at import time. Tests and the local stack call `use_services` with their own (moto-backed
+clients, a movable clock); a Lambda container builds the default from its environment on first request."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import boto3
+from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+from migris.accounts import Accounts
+from migris.clock import Clock, SystemClock
+from migris.codes import CodePolicy, LoginCodes
+from migris.config import Settings
+from migris.mail import Mailer
+from migris.repositories import AccountRepository, AddressRecordRepository, SessionRepository
+from migris.sessions import Sessions
+
+PEPPER_MAX_AGE_SECONDS = 300
+
+
+class Services:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        boto_session: boto3.session.Session | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self._boto = boto_session or boto3.session.Session()
+
+    @cached_property
+    def _dynamodb(self) -> Any:
+        return self._boto.resource("dynamodb")
+
+    @cached_property
+    def _secrets(self) -> SecretsProvider:
+        return SecretsProvider(boto3_client=self._boto.client("secretsmanager"))
+
+    def pepper(self) -> bytes:
+        """The code pepper from Secrets Manager, cached for a few minutes so a rotation is picked up."""
+        value = self._secrets.get(self.settings.code_pepper_secret, max_age=PEPPER_MAX_AGE_SECONDS)
+        if isinstance(value, bytes):
+            return value
+        if not value:
+            raise RuntimeError("the code pepper secret is empty")
+        return str(value).encode()
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        return Mailer(self._boto.client("sesv2"), self.settings.sender_email, self.settings.ses_configuration_set)
+
+    @property
+    def login_codes(self) -> LoginCodes:
+        s = self.settings
+        policy = CodePolicy(
+            ttl_seconds=s.code_ttl_seconds,
+            length=s.code_length,
+            max_attempts=s.code_max_attempts,
+            resend_cooldown_seconds=s.resend_cooldown_seconds,
+            max_per_hour=s.max_codes_per_hour,
+            max_per_day=s.max_codes_per_day,
+            lockout_threshold=s.lockout_threshold,
+            lockout_seconds=s.lockout_seconds,
+        )
+        records = AddressRecordRepository(self._dynamodb, s.codes_table)
+        return LoginCodes(records, self.mailer, policy, self.pepper(), self.clock)
+
+    @cached_property
+    def sessions(self) -> Sessions:
+        s = self.settings
+        repository = SessionRepository(self._dynamodb, s.sessions_table)
+        return Sessions(repository, self.clock, s.session_idle_seconds, s.session_max_seconds)
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        return Accounts(AccountRepository(self._dynamodb, self.settings.accounts_table), self.clock)
+
+
+_current: Services | None = None
+
+
+def services() -> Services:
+    global _current
+    if _current is None:
+        _current = Services(Settings.from_env())
+    return _current
+
+
+def use_services(replacement: Services | None) -> None:
+    """Hand in the services to use (None: build from the environment again on next use)."""
+    global _current
+    _current = replacement

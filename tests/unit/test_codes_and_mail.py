@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from migris.codes import CodePolicy, address_key, code_hash, generate_code, lock_duration, new_login_id
+from migris.mail import login_code_message
+
+POLICY = CodePolicy(3600, 8, 5, 60, 5, 10, 10, 900)
+
+
+def test_codes_are_digits_of_the_asked_length():
+    for length in (1, 6, 8, 12):
+        code = generate_code(length)
+        assert len(code) == length and code.isdigit()
+
+
+def test_codes_spread_over_all_digits():
+    digits = "".join(generate_code(8) for _ in range(500))
+    assert set(digits) == set("0123456789")
+
+
+def test_login_ids_are_long_and_unique():
+    ids = {new_login_id() for _ in range(1000)}
+    assert len(ids) == 1000
+    assert all(len(i) >= 22 for i in ids)
+
+
+def test_code_hash_depends_on_pepper_login_and_code():
+    base = code_hash(b"pepper", "login", "12345678")
+    assert len(base) == 64
+    assert code_hash(b"other", "login", "12345678") != base
+    assert code_hash(b"pepper", "other", "12345678") != base
+    assert code_hash(b"pepper", "login", "12345679") != base
+    assert address_key(b"pepper", "a@b.lt") != code_hash(b"pepper", "a@b.lt", "")
+
+
+def test_locks_double_and_stop_at_a_day():
+    assert [lock_duration(POLICY, n) for n in range(5)] == [900, 1800, 3600, 7200, 14400]
+    assert lock_duration(POLICY, 10) == 86400
+    assert lock_duration(POLICY, 10_000) == 86400
+
+
+@pytest.mark.parametrize(
+    ("language", "ttl", "phrase"),
+    [
+        ("lt", 3600, "60 minučių"),
+        ("lt", 60, "1 minutę"),
+        ("lt", 120, "2 minutes"),
+        ("lt", 660, "11 minučių"),
+        ("lt", 1260, "21 minutę"),
+        ("en", 3600, "60 minutes"),
+        ("en", 60, "1 minute"),
+        ("en", 5, "1 minute"),
+    ],
+)
+def test_mail_says_how_long_the_code_is_valid(language, ttl, phrase):
+    message = login_code_message(language, "12345678", ttl)
+    assert phrase in message.text and phrase in message.html
+
+
+@pytest.mark.parametrize("language", ["lt", "en"])
+def test_mail_holds_the_code_in_both_parts(language):
+    message = login_code_message(language, "04812345", 3600)
+    assert re.search(r"\b04812345\b", message.text)
+    assert "04812345" in message.html
+    assert message.subject and "04812345" not in message.subject
