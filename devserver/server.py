@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from migris.clock import Clock
+from migris.observability import metrics
 from migris.services import use_services
 
 from devserver.apigw import HttpRequest, HttpResponse, LambdaContext, http_response, load_handler, proxy_event
@@ -72,7 +73,12 @@ class LocalStack:
                 allowed.append(route.method)
                 continue
             event = proxy_event(route, request, match.groupdict())
-            result = load_handler(route)(event, LambdaContext(function_name=route.function))
+            try:
+                result = load_handler(route)(event, LambdaContext(function_name=route.function))
+            finally:
+                # With EMF output off (the local default) Powertools never flushes, so nothing would
+                # empty the metric set: drop it after each invocation.
+                metrics.clear_metrics()
             return http_response(result)
         if allowed:
             return _error(405, "method_not_allowed", f"Use {', '.join(sorted(allowed))} on this route.")

@@ -4,6 +4,7 @@ only: DynamoDB deletes up to two days late, so the domain checks expiry itself).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,16 @@ DAY_SECONDS = 86400
 def _is_condition_failure(error: ClientError) -> bool:
     code = error.response.get("Error", {}).get("Code")
     return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
+
+
+def _conditionally(write: Callable[[], Any]) -> Any | None:
+    """Run a conditional write: its result, or None when its condition did not hold."""
+    try:
+        return write()
+    except ClientError as error:
+        if _is_condition_failure(error):
+            return None
+        raise
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -81,18 +92,12 @@ class AddressRecordRepository:
             "expires_at": expires_at,
         }
         condition = Attr("pk").not_exists() if expected_version == 0 else Attr("version").eq(expected_version)
-        try:
-            self._table.put_item(Item=item, ConditionExpression=condition)
-        except ClientError as error:
-            if _is_condition_failure(error):
-                return False
-            raise
-        return True
+        return _conditionally(lambda: self._table.put_item(Item=item, ConditionExpression=condition)) is not None
 
     def count_attempt(self, key: str, login_id: str, code_hash: str, max_attempts: int) -> int | None:
         """Count one try at this very code before it is compared; None when it is gone or used up."""
-        try:
-            result = self._table.update_item(
+        result = _conditionally(
+            lambda: self._table.update_item(
                 Key={"pk": key},
                 UpdateExpression="ADD attempts :one, version :one",
                 ConditionExpression=Attr("code_hash").eq(code_hash)
@@ -101,11 +106,8 @@ class AddressRecordRepository:
                 ExpressionAttributeValues={":one": 1},
                 ReturnValues="UPDATED_NEW",
             )
-        except ClientError as error:
-            if _is_condition_failure(error):
-                return None
-            raise
-        return _int(result["Attributes"]["attempts"])
+        )
+        return None if result is None else _int(result["Attributes"]["attempts"])
 
     def consume(self, key: str, code_hash: str) -> bool:
         """Use the code up; of concurrent callers exactly one gets True. A success clears the failures."""
@@ -118,33 +120,29 @@ class AddressRecordRepository:
         values: dict[str, Any] = {":one": 1}
         if extra_set:
             values[":zero"] = 0
-        try:
-            self._table.update_item(
+        removed = _conditionally(
+            lambda: self._table.update_item(
                 Key={"pk": key},
                 UpdateExpression=f"REMOVE code_hash, login_id, code_expires_at {extra_set} ADD version :one",
                 ConditionExpression=Attr("code_hash").eq(code_hash),
                 ExpressionAttributeValues=values,
             )
-        except ClientError as error:
-            if _is_condition_failure(error):
-                return False
-            raise
-        return True
+        )
+        return removed is not None
 
     def add_failure(self, key: str) -> AddressRecord | None:
         """Count one failed try for the address (across codes); returns the counters after it."""
-        try:
-            result = self._table.update_item(
+        result = _conditionally(
+            lambda: self._table.update_item(
                 Key={"pk": key},
                 UpdateExpression="ADD failures :one, version :one",
                 ConditionExpression=Attr("pk").exists(),
                 ExpressionAttributeValues={":one": 1},
                 ReturnValues="ALL_NEW",
             )
-        except ClientError as error:
-            if _is_condition_failure(error):
-                return None
-            raise
+        )
+        if result is None:
+            return None
         attributes = result["Attributes"]
         return AddressRecord(
             key=key,
@@ -155,26 +153,18 @@ class AddressRecordRepository:
 
     def lock(self, key: str, threshold: int, locked_until: int, expires_at: int) -> bool:
         """Lock the address and burn its live code, once, when the failures reach the threshold."""
-        try:
-            self._table.update_item(
+        locked = _conditionally(
+            lambda: self._table.update_item(
                 Key={"pk": key},
                 UpdateExpression=(
                     "SET failures = :zero, locked_until = :until, expires_at = :expires "
                     "REMOVE code_hash, login_id, code_expires_at ADD lock_count :one, version :one"
                 ),
                 ConditionExpression=Attr("failures").gte(threshold),
-                ExpressionAttributeValues={
-                    ":zero": 0,
-                    ":one": 1,
-                    ":until": locked_until,
-                    ":expires": expires_at,
-                },
+                ExpressionAttributeValues={":zero": 0, ":one": 1, ":until": locked_until, ":expires": expires_at},
             )
-        except ClientError as error:
-            if _is_condition_failure(error):
-                return False
-            raise
-        return True
+        )
+        return locked is not None
 
 
 # --- sessions table: keyed by the SHA-256 of the token ---
@@ -218,18 +208,15 @@ class SessionRepository:
         )
 
     def touch(self, token_hash: str, now: int) -> bool:
-        try:
-            self._table.update_item(
+        touched = _conditionally(
+            lambda: self._table.update_item(
                 Key={"pk": token_hash},
                 UpdateExpression="SET last_seen_at = :now",
                 ConditionExpression=Attr("pk").exists(),
                 ExpressionAttributeValues={":now": now},
             )
-        except ClientError as error:
-            if _is_condition_failure(error):
-                return False
-            raise
-        return True
+        )
+        return touched is not None
 
     def delete(self, token_hash: str) -> None:
         self._table.delete_item(Key={"pk": token_hash})
