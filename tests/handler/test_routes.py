@@ -225,3 +225,11 @@ def test_no_answer_holds_a_trace_or_the_code(client):
     for answer in answers:
         assert "Traceback" not in answer.raw.decode()
         assert code not in answer.raw.decode()
+
+
+def test_a_body_that_is_not_json_typed_is_415(client):
+    answer = client.request(
+        "POST", "/login/email", body='{"email": "ona@example.lt"}', headers={"Content-Type": "text/plain"}
+    )
+    assert_error(answer, 415, "unsupported_media_type")
+    assert client.stack.aws.outbox == []

@@ -10,7 +10,10 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -124,6 +127,15 @@ def _domain_error(error: Exception) -> Response[str]:
     return error_response(status, code, message, headers=headers)
 
 
+def _undecodable_body(_: UnicodeDecodeError) -> Response[str]:
+    fields = {"body": "the body is not valid UTF-8"}
+    return error_response(422, "validation_error", "Some fields are not valid.", fields=fields)
+
+
+def _unsupported_media_type(_: RequestUnsupportedContentType) -> Response[str]:
+    return error_response(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
+
+
 def _not_found(_: NotFoundError) -> Response[str]:
     return error_response(404, "not_found", "No such route.")
 
@@ -138,6 +150,8 @@ def new_app() -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True)
     app.exception_handler(RequestValidationError)(_invalid_request)
     app.exception_handler(InvalidInput)(_invalid_input)
+    app.exception_handler(RequestUnsupportedContentType)(_unsupported_media_type)
+    app.exception_handler(UnicodeDecodeError)(_undecodable_body)
     app.exception_handler(list(ERROR_ANSWERS))(_domain_error)
     app.not_found(_not_found)
     app.exception_handler(Exception)(_unexpected)
