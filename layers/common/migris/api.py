@@ -128,6 +128,7 @@ def _domain_error(error: Exception) -> Response[str]:
 
 
 def _undecodable_body(_: UnicodeDecodeError) -> Response[str]:
+    # Powertools decodes a base64 body as UTF-8 when the route reads it; only a client's bytes fail there.
     fields = {"body": "the body is not valid UTF-8"}
     return error_response(422, "validation_error", "Some fields are not valid.", fields=fields)
 
