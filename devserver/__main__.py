@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"MIGRIS local stack on {origin}", flush=True)
     print(f"  sent mail:  {origin}/_local/outbox", flush=True)
     print(f"  API docs:   {origin}/docs  ({origin}/openapi.json)", flush=True)
+    print(f"  staff key:  AWS_ACCESS_KEY_ID={stack.staff.access_key_id}", flush=True)
+    print(f"              AWS_SECRET_ACCESS_KEY={stack.staff.secret_access_key}  (region {stack.region})", flush=True)
+    print(f"              python -m staff --api {origin} find --email someone@example.lt", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

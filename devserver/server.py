@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -15,6 +16,7 @@ from migris.observability import metrics
 from migris.services import use_services
 
 from devserver.apigw import HttpRequest, HttpResponse, LambdaContext, http_response, load_handler, proxy_event
+from devserver.iam import IamGate, Refusal, staff_principal
 from devserver.local_aws import LocalAws
 from devserver.template import ROOT, Route, Template
 
@@ -44,6 +46,9 @@ class LocalStack:
         self.clock = clock
         self.aws = LocalAws(template)
         self.routes: list[Route] = template.routes()
+        self.region = os.environ.get("AWS_REGION") or "eu-north-1"
+        self.staff = staff_principal(template)
+        self.iam = IamGate(template, self.region, [self.staff])
         self._lock = threading.RLock()  # re-entrant: a test may nest one request inside another
 
     def start(self) -> None:
@@ -72,7 +77,15 @@ class LocalStack:
             if route.method != request.method:
                 allowed.append(route.method)
                 continue
-            event = proxy_event(route, request, match.groupdict())
+            identity = None
+            try:
+                if route.iam_auth:
+                    identity = self.iam.identity(route, request)
+                else:
+                    self.iam.allow_anonymous(request)
+            except Refusal as refusal:
+                return refusal.response()
+            event = proxy_event(route, request, match.groupdict(), identity)
             try:
                 result = load_handler(route)(event, LambdaContext(function_name=route.function))
             finally:

@@ -16,11 +16,17 @@ from devserver.template import Template
 # Lambda sets the Powertools settings before any code loads; do the same before migris is imported.
 Template.load().apply_process_environment()
 
-from devserver.apigw import HttpRequest  # noqa: E402
-from devserver.server import LocalStack  # noqa: E402
+from botocore.credentials import ReadOnlyCredentials  # noqa: E402
 
-ORIGIN = "http://127.0.0.1:3000"
+from devserver.apigw import HttpRequest  # noqa: E402
+from devserver.iam import LocalPrincipal  # noqa: E402
+from devserver.server import LocalStack  # noqa: E402
+from staff.client import signed_headers  # noqa: E402
+
+HOST = "127.0.0.1:3000"
+ORIGIN = f"http://{HOST}"
 START = 1_800_000_000
+FIRST_FILL = {"given_name": "Ona", "family_name": "Petraitienė", "phone_number": "+370 612 34567"}
 
 
 class FakeClock:
@@ -88,6 +94,33 @@ class Client:
     def get(self, path: str, **kwargs: Any) -> Answer:
         return self.request("GET", path, **kwargs)
 
+    # --- a signed-in person (Bearer) ---
+
+    def as_person(self, token: str, method: str, path: str, json_body: Any = None, **kwargs: Any) -> Answer:
+        headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
+        return self.request(method, path, json_body=json_body, headers=headers, **kwargs)
+
+    # --- staff: SigV4-signed as API Gateway demands, with the local staff key unless told otherwise ---
+
+    def as_staff(
+        self,
+        method: str,
+        path: str,
+        json_body: Any = None,
+        *,
+        principal: LocalPrincipal | None = None,
+        region: str | None = None,
+        raw_body: bytes | None = None,
+        content_type: str = "application/json",
+    ) -> Answer:
+        signer = principal or self.stack.staff
+        data = json.dumps(json_body).encode() if json_body is not None else (raw_body or b"")
+        credentials = ReadOnlyCredentials(signer.access_key_id, signer.secret_access_key, None)
+        headers = signed_headers(method, f"http://{HOST}{path}", data, credentials, region or self.stack.region)
+        headers["Host"] = HOST
+        headers["Content-Type"] = content_type
+        return self.request(method, path, body=data or None, headers=headers)
+
     # --- the e-mail sign-in, step by step ---
 
     def last_code(self, address: str) -> str:
@@ -99,6 +132,14 @@ class Client:
 
     def start(self, address: str, **extra: Any) -> Answer:
         return self.post("/login/email", {"email": address, **extra})
+
+    def signed_in(self, address: str, *, filled: bool = False) -> str:
+        """Sign in and return the session token; with `filled`, fill in the contact data first."""
+        token = str(self.sign_in(address)["token"])
+        if filled:
+            answer = self.as_person(token, "PUT", "/profile", FIRST_FILL)
+            assert answer.status == 200, answer.raw
+        return token
 
     def sign_in(self, address: str) -> dict[str, Any]:
         started = self.start(address)

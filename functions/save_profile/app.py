@@ -1,4 +1,6 @@
-"""The signed-in person's profile: GET /profile and POST /logout."""
+"""The signed-in person's profile: GET /profile, PATCH /profile (phone, e-mail), POST /profile/email/verify and
+POST /logout. Each checks the session before it reads the body. PUT /profile (the first fill, which may write
+names) runs in its own function (first_fill.py) with its own role; the staff routes in staff.py."""
 
 from __future__ import annotations
 
@@ -8,8 +10,18 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.accounts import profile_of
-from migris.api import cleared_session_cookie, json_response, new_app, require_session, respond
+from migris.api import (
+    body_doc,
+    cleared_session_cookie,
+    json_body,
+    json_response,
+    mail_language,
+    new_app,
+    require_session,
+    respond,
+)
 from migris.observability import logger, metrics, tracer
+from migris.profiles import EmailChangeCode, PersonRequest, ProfileChanges
 from migris.services import services
 
 app = new_app()
@@ -19,6 +31,33 @@ app = new_app()
 def get_profile() -> Response[str]:
     session = require_session(app)
     return json_response(200, profile_of(services().accounts.get(session.user_id)))
+
+
+@app.patch(
+    "/profile",
+    summary="Change the phone number or the e-mail address",
+    description="A new e-mail is pending until the code sent to it is entered; the old address gets a notice. "
+    "403 names_locked for a name; 409 email_taken; 422.",
+    openapi_extensions=body_doc(ProfileChanges),
+)
+def change_profile() -> Response[str]:
+    session = require_session(app)
+    request = PersonRequest(body=json_body(app), language=mail_language(app))
+    return json_response(200, profile_of(services().profiles.change(session.user_id, request)))
+
+
+@app.post(
+    "/profile/email/verify",
+    summary="Confirm a new e-mail address with the code sent to it",
+    description="The person's other sessions end. 401 invalid_code; 429 too_many_attempts; 409 email_taken if "
+    "the address was taken meanwhile.",
+    openapi_extensions=body_doc(EmailChangeCode),
+)
+def confirm_email() -> Response[str]:
+    session = require_session(app)
+    request = PersonRequest(body=json_body(app), language=mail_language(app))
+    user = services().profiles.confirm_email(session.user_id, session.token_hash, request)
+    return json_response(200, profile_of(user))
 
 
 @app.post("/logout", summary="End this session")

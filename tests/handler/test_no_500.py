@@ -27,6 +27,18 @@ bodies = st.one_of(
         },
     ).map(lambda v: json.dumps(v).encode()),
 )
+profile_bodies = st.one_of(
+    bodies,
+    st.fixed_dictionaries(
+        {},
+        optional={
+            name: json_values | st.text(max_size=40)
+            for name in ("given_name", "family_name", "phone_number", "email", "code", "level", "reason")
+        }
+        | {"personal_code": json_values | st.from_regex(r"[0-9]{11}", fullmatch=True)},
+    ).map(lambda v: json.dumps(v).encode()),
+)
+content_types = st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"])
 header_values = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FF), max_size=60)
 
 
@@ -34,7 +46,7 @@ header_values = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     body=bodies,
-    content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"]),
+    content_type=content_types,
     cookie=header_values,
     authorization=header_values,
     language=header_values,
@@ -55,3 +67,28 @@ def test_any_post_gets_a_4xx_or_success_never_500(client, path, body, content_ty
     assert answer.header("Cache-Control") == "no-store"
     if answer.status >= 400:
         assert answer.json["error"]["code"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("PUT", "/profile"), ("PATCH", "/profile"), ("POST", "/profile/email/verify")]
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=profile_bodies, content_type=content_types)
+def test_any_profile_write_by_a_signed_in_person_never_500(client, method, path, body, content_type):
+    if not hasattr(client, "token"):
+        client.token = client.signed_in("ona@example.lt")
+    headers = {"Content-Type": content_type, "Authorization": f"Bearer {client.token}"}
+    answer = client.request(method, path, body=body, headers=headers)
+    assert answer.status < 500, answer.raw
+    assert answer.header("Cache-Control") == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/staff/users/search"), ("PATCH", "/staff/users/00000000-0000-4000-8000-000000000000")],
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=profile_bodies, content_type=content_types)
+def test_any_signed_staff_body_never_500(client, method, path, body, content_type):
+    answer = client.as_staff(method, path, raw_body=body, content_type=content_type)
+    assert answer.status < 500, answer.raw

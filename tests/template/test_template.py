@@ -7,9 +7,20 @@ from typing import Any
 
 import pytest
 
-PERSON_FACING_FUNCTIONS = ["StartLoginFunction", "VerifyCodeFunction", "SaveProfileFunction"]
+PERSON_FACING_FUNCTIONS = ["StartLoginFunction", "VerifyCodeFunction", "SaveProfileFunction", "FirstFillFunction"]
+ALL_FUNCTIONS = [*PERSON_FACING_FUNCTIONS, "StaffFunction"]
 TABLES = ["CodesTable", "SessionsTable", "AccountsTable"]
 NAME_ATTRIBUTES = {"given_name", "family_name"}
+STAFF_PATHS = {"/staff/users/search", "/staff/users/{user_id}", "/staff/users/{user_id}/audit"}
+DYNAMODB_WRITES = {
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:PartiQLInsert",
+    "dynamodb:PartiQLUpdate",
+    "dynamodb:PartiQLDelete",
+}
 
 DESIGN_DEFAULTS = {
     "CodeTtlSeconds": 3600,
@@ -69,39 +80,197 @@ def test_every_function_runs_python313_on_arm64_with_the_layer(cfn):
         assert len(properties["Layers"]) == 1
 
 
+def role_of(cfn, function: str) -> str:
+    return cfn["Resources"][function]["Properties"]["Role"]["Fn::GetAtt"][0]
+
+
+def attribute_allow_list(statement) -> set[str]:
+    return set(statement["Condition"]["ForAllValues:StringEquals"]["dynamodb:Attributes"])
+
+
+def account_update_statements(cfn, function: str):
+    return [
+        s
+        for s in role_statements(cfn, function)
+        if targets_table(s, "AccountsTable") and "dynamodb:UpdateItem" in actions(s)
+    ]
+
+
+def api_paths(cfn) -> dict[str, Any]:
+    return cfn["Resources"]["MigrisApi"]["Properties"]["Body"]["paths"]
+
+
+def integrated_function(operation) -> str:
+    uri = operation["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+    return uri.rsplit("/functions/${", 1)[1].split(".Arn}", 1)[0]
+
+
+def resource_policy(cfn) -> list[dict[str, Any]]:
+    return cfn["Resources"]["MigrisApi"]["Properties"]["Body"]["x-amazon-apigateway-policy"]["Statement"]
+
+
 def test_each_function_has_its_own_role(cfn):
-    roles = [cfn["Resources"][f]["Properties"]["Role"]["Fn::GetAtt"][0] for f in PERSON_FACING_FUNCTIONS]
+    roles = [role_of(cfn, f) for f in ALL_FUNCTIONS]
     assert len(set(roles)) == len(roles)
 
 
-def test_no_wildcard_dynamodb_or_scan_anywhere(cfn):
-    for role, statement in all_statements(cfn):
-        for action in actions(statement):
-            assert action != "*" and not action.endswith(":*"), f"{role} grants {action}"
-            assert action not in {"dynamodb:Scan", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate"}, role
+# --- IAM rule 1: AWS_IAM on every staff method, and only there; API Gateway invokes with its own permission ---
 
 
-def test_dynamodb_grants_name_their_tables(cfn):
-    for role, statement in all_statements(cfn):
-        if any(a.startswith("dynamodb:") for a in actions(statement)):
-            assert "*" not in resources(statement), f"{role} grants DynamoDB on every table"
+def test_every_staff_method_demands_aws_iam_and_no_other_does(cfn):
+    for path, item in api_paths(cfn).items():
+        for method, operation in item.items():
+            iam = operation.get("security") == [{"AWS_IAM": []}]
+            assert iam == (path in STAFF_PATHS), f"{method.upper()} {path}"
+    assert set(api_paths(cfn)) >= STAFF_PATHS
 
 
-@pytest.mark.parametrize("function", PERSON_FACING_FUNCTIONS)
-def test_person_facing_roles_never_put_or_delete_accounts(cfn, function):
+def test_staff_methods_do_not_invoke_the_function_with_the_callers_credentials(cfn):
+    # SAM's default for AWS_IAM is CALLER_CREDENTIALS, which would need lambda:InvokeFunction on every caller.
+    for path in STAFF_PATHS:
+        for operation in api_paths(cfn)[path].values():
+            assert "credentials" not in operation["x-amazon-apigateway-integration"]
+
+
+# --- IAM rule 2: the resource policy lets only the template's staff role invoke /staff/* ---
+
+
+def test_the_resource_policy_denies_staff_routes_to_every_principal_but_the_staff_role(cfn):
+    statements = resource_policy(cfn)
+    (deny,) = [s for s in statements if s["Effect"] == "Deny"]
+    assert deny["Principal"] == "*"
+    assert deny["Action"] == "execute-api:Invoke"
+    assert deny["Resource"] == "execute-api:/*/*/staff/*"
+    (condition,) = deny["Condition"].items()
+    assert condition[0] == "ArnNotEquals"
+    staff_arn = condition[1]["aws:PrincipalArn"]["Fn::Sub"]
+    role_name = cfn["Resources"]["StaffRole"]["Properties"]["RoleName"]["Fn::Sub"]
+    assert staff_arn.endswith(f":role/{role_name}")
+
+
+def test_the_resource_policy_lets_everyone_reach_the_public_and_session_routes(cfn):
+    allows = [s for s in resource_policy(cfn) if s["Effect"] == "Allow"]
+    assert [(s["Principal"], s["Resource"]) for s in allows] == [("*", "execute-api:/*")]
+
+
+# --- IAM rule 3: the staff role may only invoke /staff/*, and a managed policy (an Output) lets staff assume it ---
+
+
+def test_the_staff_role_may_invoke_only_the_staff_routes_of_this_api(cfn):
+    role = cfn["Resources"]["StaffRole"]["Properties"]
+    statements = [st for p in role["Policies"] for st in p["PolicyDocument"]["Statement"]]
+    assert [actions(st) for st in statements] == [["execute-api:Invoke"]]
+    (resource,) = resources(statements[0])
+    assert "${MigrisApi}/*/*/staff/*" in resource["Fn::Sub"]
+    trusted = role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["AWS"]["Fn::Sub"]
+    assert trusted.endswith(":iam::${AWS::AccountId}:root")
+
+
+def test_the_staff_access_policy_grants_only_assuming_the_staff_role_and_is_an_output(cfn, sam_template):
+    policy = cfn["Resources"]["StaffAccessPolicy"]
+    assert policy["Type"] == "AWS::IAM::ManagedPolicy"
+    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert set(actions(statement)) <= {"sts:AssumeRole", "sts:SetSourceIdentity"}
+    assert resources(statement) == [{"Fn::GetAtt": ["StaffRole", "Arn"]}]
+    outputs = sam_template["Outputs"]
+    assert outputs["StaffAccessPolicyArn"]["Value"] == {"Ref": "StaffAccessPolicy"}
+    assert outputs["StaffRoleArn"]["Value"] == {"Fn::GetAtt": ["StaffRole", "Arn"]}
+
+
+# --- IAM rule 4: the staff routes run in their own function, with its own role ---
+
+
+def test_staff_routes_run_only_in_the_staff_function_and_it_serves_nothing_else(cfn):
+    for path, item in api_paths(cfn).items():
+        for operation in item.values():
+            assert (integrated_function(operation) == "StaffFunction") == (path in STAFF_PATHS), path
+
+
+# --- IAM rule 5: names are written by the staff role, and once by the first fill; no PATCH role writes them ---
+
+
+def test_only_the_staff_and_first_fill_roles_may_write_names(cfn):
+    writers = {
+        f for f in ALL_FUNCTIONS for s in account_update_statements(cfn, f) if NAME_ATTRIBUTES & attribute_allow_list(s)
+    }
+    assert writers == {"StaffFunction", "FirstFillFunction"}
+
+
+def test_only_the_staff_role_may_write_the_level(cfn):
+    writers = {
+        f for f in ALL_FUNCTIONS for s in account_update_statements(cfn, f) if "level" in attribute_allow_list(s)
+    }
+    # VerifyCode sets level 1 when it creates an account (attribute_not_exists in code); staff change it later.
+    assert writers == {"StaffFunction", "VerifyCodeFunction"}
+
+
+def test_the_staff_role_writes_only_names_and_level_on_accounts(cfn):
+    (statement,) = account_update_statements(cfn, "StaffFunction")
+    assert attribute_allow_list(statement) == {"pk", "given_name", "family_name", "level", "updated_at", "version"}
+
+
+# --- IAM rule 6: person-facing roles update accounts only through an attribute allow-list, never PutItem ---
+
+
+@pytest.mark.parametrize("function", ALL_FUNCTIONS)
+def test_no_role_puts_items_into_accounts(cfn, function):
     for statement in role_statements(cfn, function):
         if targets_table(statement, "AccountsTable"):
-            forbidden = {"dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
-            assert not forbidden & set(actions(statement)), f"{function}: {statement}"
+            assert not {"dynamodb:PutItem", "dynamodb:BatchWriteItem"} & set(actions(statement)), statement
 
 
-@pytest.mark.parametrize("function", PERSON_FACING_FUNCTIONS)
-def test_person_facing_account_updates_are_limited_to_an_attribute_allow_list_without_names(cfn, function):
-    for statement in role_statements(cfn, function):
-        if targets_table(statement, "AccountsTable") and "dynamodb:UpdateItem" in actions(statement):
-            allowed = statement["Condition"]["ForAllValues:StringEquals"]["dynamodb:Attributes"]
-            assert "pk" in allowed
-            assert not NAME_ATTRIBUTES & set(allowed), f"{function} may write names"
+@pytest.mark.parametrize("function", ALL_FUNCTIONS)
+def test_every_account_update_is_limited_to_an_attribute_allow_list(cfn, function):
+    for statement in account_update_statements(cfn, function):
+        assert actions(statement) == ["dynamodb:UpdateItem"], "the allow-list condition must not cover other actions"
+        assert "pk" in attribute_allow_list(statement)
+        assert statement["Condition"]["StringEqualsIfExists"]["dynamodb:ReturnValues"] == ["NONE"]
+
+
+def test_only_the_profile_role_deletes_from_accounts_and_only_email_uniqueness_items(cfn):
+    deleters = {}
+    for function in ALL_FUNCTIONS:
+        for statement in role_statements(cfn, function):
+            if targets_table(statement, "AccountsTable") and "dynamodb:DeleteItem" in actions(statement):
+                deleters[function] = statement
+    assert set(deleters) == {"SaveProfileFunction"}
+    statement = deleters["SaveProfileFunction"]
+    assert actions(statement) == ["dynamodb:DeleteItem"]
+    assert statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["email#*"]
+
+
+# --- IAM rule 7: the audit table is append-only and only the staff role touches it ---
+
+
+def test_no_role_may_update_or_delete_audit_events(cfn):
+    for role, statement in all_statements(cfn):
+        if targets_table(statement, "AuditTable"):
+            assert not {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"} & set(
+                actions(statement)
+            ), role
+
+
+def test_only_the_staff_role_writes_or_reads_the_audit_table(cfn):
+    touching = {role for role, statement in all_statements(cfn) if targets_table(statement, "AuditTable")}
+    assert touching == {role_of(cfn, "StaffFunction")}
+    granted = {a for s in role_statements(cfn, "StaffFunction") if targets_table(s, "AuditTable") for a in actions(s)}
+    assert granted == {"dynamodb:PutItem", "dynamodb:Query"}
+
+
+def test_the_audit_table_keeps_its_events(cfn):
+    table = cfn["Resources"]["AuditTable"]
+    assert table["DeletionPolicy"] == "Retain"
+    assert "TimeToLiveSpecification" not in table["Properties"]
+    assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    keys = {k["AttributeName"]: k["KeyType"] for k in table["Properties"]["KeySchema"]}
+    assert keys == {"user_id": "HASH", "sk": "RANGE"}
+
+
+def test_the_staff_function_has_no_session_or_code_access(cfn):
+    for statement in role_statements(cfn, "StaffFunction"):
+        assert not targets_table(statement, "SessionsTable")
+        assert not targets_table(statement, "CodesTable")
+        assert not any(a.startswith(("ses:", "secretsmanager:")) for a in actions(statement))
 
 
 def test_start_login_never_touches_accounts(cfn):
@@ -116,17 +285,17 @@ def test_pepper_is_readable_only_by_the_functions_that_hash_codes(cfn):
         for f in PERSON_FACING_FUNCTIONS
         if any("secretsmanager:GetSecretValue" in actions(s) for s in role_statements(cfn, f))
     }
-    assert readers == {"StartLoginFunction", "VerifyCodeFunction"}
+    # Everyone who makes or checks a code: sign-in codes and e-mail change codes.
+    assert readers == {"StartLoginFunction", "VerifyCodeFunction", "SaveProfileFunction", "FirstFillFunction"}
     for f in readers:
         for s in role_statements(cfn, f):
             if "secretsmanager:GetSecretValue" in actions(s):
                 assert resources(s) == [{"Ref": "CodePepperSecret"}]
 
 
-def test_mail_is_sent_only_by_start_login(cfn):
-    for f in PERSON_FACING_FUNCTIONS:
-        sends = any("ses:SendEmail" in actions(s) for s in role_statements(cfn, f))
-        assert sends == (f == "StartLoginFunction")
+def test_mail_is_sent_only_by_the_functions_that_send_codes(cfn):
+    senders = {f for f in ALL_FUNCTIONS if any("ses:SendEmail" in actions(s) for s in role_statements(cfn, f))}
+    assert senders == {"StartLoginFunction", "SaveProfileFunction", "FirstFillFunction"}
 
 
 @pytest.mark.parametrize("table", TABLES)
@@ -178,4 +347,5 @@ def test_ses_configuration_set_reports_bounces_and_complaints(cfn):
 
 
 def test_outputs_name_the_api_and_tables(sam_template):
-    assert {"ApiUrl", "CodesTableName", "SessionsTableName", "AccountsTableName"} <= set(sam_template["Outputs"])
+    names = {"ApiUrl", "CodesTableName", "SessionsTableName", "AccountsTableName", "AuditTableName"}
+    assert names <= set(sam_template["Outputs"])

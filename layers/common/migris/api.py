@@ -16,19 +16,28 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
 
 from migris.errors import (
+    EditConflict,
+    EmailTaken,
     InvalidCode,
     InvalidInput,
+    NamesLocked,
     OriginMismatch,
+    ProfileExists,
+    ProfileIncomplete,
     RateLimited,
     RetryLater,
+    StaffIdentityMissing,
     TooManyAttempts,
     Unauthenticated,
+    UserNotFound,
 )
 from migris.observability import log_event, logger
 from migris.repositories import SessionRecord
 from migris.services import services
+from migris.validation import Language, field_errors, language_from_header
 
 JSON = "application/json"
 SESSION_COOKIE = "__Host-session"
@@ -46,6 +55,13 @@ ERROR_ANSWERS: dict[type[Exception], tuple[int, str, str]] = {
     RateLimited: (429, "rate_limited", "Too many codes asked for this address. Try again later."),
     Unauthenticated: (401, "unauthenticated", "Sign in first."),
     OriginMismatch: (403, "origin_mismatch", "This request must come from the MIGRIS pages."),
+    NamesLocked: (403, "names_locked", "Names can be changed only by migration staff."),
+    ProfileExists: (409, "profile_exists", "The contact data is filled in already; change it with PATCH /profile."),
+    EmailTaken: (409, "email_taken", "This address already signs in to another account."),
+    EditConflict: (409, "edit_conflict", "The account was changed at the same time. Try again."),
+    UserNotFound: (404, "not_found", "No such user."),
+    ProfileIncomplete: (409, "profile_incomplete", "The person has not filled in their names yet."),
+    StaffIdentityMissing: (403, "forbidden", "This route needs a signed staff request."),
 }
 
 
@@ -59,6 +75,31 @@ def json_response(
         cookies=cookies,
         headers=headers,
     )
+
+
+def body_doc(model: type[BaseModel]) -> dict[str, Any]:
+    """OpenAPI for a body a route reads itself (after the session check), as Powertools would document it."""
+    schema = model.model_json_schema()
+    return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}}}}
+
+
+def json_body(app: APIGatewayRestResolver) -> Any:
+    """The request's JSON body, for routes that check the session first and validate after."""
+    event = app.current_event
+    content_type = (event.headers.get("Content-Type") or "").strip()
+    if content_type and not content_type.lower().startswith(JSON):
+        raise RequestUnsupportedContentType("Unsupported content type", errors=[])
+    raw = event.decoded_body if event.body is not None else None
+    if not raw:
+        raise InvalidInput({"body": "a JSON body is required"})
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise InvalidInput({"body": "the body is not valid JSON"}) from None
+
+
+def mail_language(app: APIGatewayRestResolver) -> Language:
+    return language_from_header(app.current_event.headers.get("Accept-Language"))
 
 
 def error_response(
@@ -75,43 +116,8 @@ def error_response(
     return json_response(status, {"error": error}, headers=headers)
 
 
-def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
-    names = [str(part) for part in location if isinstance(part, str)]
-    if len(names) > 1 and names[0] in {"body", "query", "header", "path", "cookie"}:
-        return ".".join(names[1:])
-    return names[-1] if names else "body"
-
-
-_MESSAGES = {
-    "json_invalid": "the body is not valid JSON",
-    "missing": "this field is required",
-    "extra_forbidden": "this field is not accepted here",
-    "model_attributes_type": "the body must be a JSON object",
-    "dict_type": "the body must be a JSON object",
-    "string_type": "must be a string",
-    "literal_error": "must be one of the listed values",
-}
-
-
-def validation_fields(errors: list[Any]) -> dict[str, str]:
-    """Pydantic / Powertools errors as {field: what is wrong}, the first error of each field."""
-    fields: dict[str, str] = {}
-    for error in errors:
-        kind = str(error.get("type", ""))
-        name = _field_name(error.get("loc", ()))
-        if kind in {"json_invalid", "model_attributes_type", "dict_type"}:
-            name = "body"
-        message = _MESSAGES.get(kind) or str(error.get("msg", "is not valid")).removeprefix("Value error, ")
-        if kind == "literal_error" and "expected" in error.get("ctx", {}):
-            message = f"must be one of {error['ctx']['expected']}"
-        if kind == "missing" and name == "body":
-            message = "a JSON body is required"
-        fields.setdefault(name, message)
-    return fields
-
-
 def _invalid_request(error: RequestValidationError) -> Response[str]:
-    fields = validation_fields(list(error.errors()))
+    fields = field_errors(list(error.errors()))
     return error_response(422, "validation_error", "Some fields are not valid.", fields=fields)
 
 
@@ -211,3 +217,12 @@ def require_session(app: APIGatewayRestResolver) -> SessionRecord:
         if origin != services().settings.web_origin:
             raise OriginMismatch
     return session
+
+
+def staff_actor(app: APIGatewayRestResolver) -> str:
+    """The IAM ARN API Gateway verified for this staff request (AWS_IAM on the method)."""
+    arn = app.current_event.request_context.identity.user_arn
+    if not arn:
+        log_event("staff_identity_missing", level="warning", security=True)
+        raise StaffIdentityMissing
+    return str(arn)

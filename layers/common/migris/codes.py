@@ -1,4 +1,4 @@
-"""One-time sign-in codes: every code rule of DESIGN.md lives here.
+"""One-time codes (sign-in and e-mail change): every code rule of DESIGN.md lives here.
 
 8 digits from a CSPRNG, valid 60 minutes, bound to the login_id of the request that made it, one live code
 per address, stored only as an HMAC with a secret pepper, compared in constant time, each try counted before
@@ -38,6 +38,12 @@ class CodePolicy:
 
 
 @dataclass(frozen=True)
+class IssuedCode:
+    code: str
+    login_id: str
+
+
+@dataclass(frozen=True)
 class CodeRequest:
     email: str
     login_id: str
@@ -60,6 +66,11 @@ def keyed_hash(pepper: bytes, purpose: str, value: str) -> str:
 
 def code_hash(pepper: bytes, login_id: str, code: str) -> str:
     return keyed_hash(pepper, "login-code", f"{login_id}\x00{code}")
+
+
+def email_change_key(pepper: bytes, user_id: str) -> str:
+    """The codes record of an account's e-mail change: apart from every sign-in record."""
+    return keyed_hash(pepper, "email-change", user_id)
 
 
 def address_key(pepper: bytes, email: str) -> str:
@@ -86,8 +97,22 @@ class LoginCodes:
         self._pepper = pepper
         self._clock = clock
 
+    @property
+    def ttl_seconds(self) -> int:
+        return self._policy.ttl_seconds
+
     def address_ref(self, email: str) -> str:
         return address_key(self._pepper, email)[:16]
+
+    # --- e-mail changes: one live code per account, in a record apart from every sign-in record ---
+
+    def issue_email_change(self, user_id: str) -> IssuedCode:
+        key = email_change_key(self._pepper, user_id)
+        return self.issue(key, key[:16])
+
+    def check_email_change(self, user_id: str, login_id: str, code: str) -> None:
+        key = email_change_key(self._pepper, user_id)
+        self.check(key, key[:16], login_id, code)
 
     # --- start_login ---
 
@@ -96,6 +121,20 @@ class LoginCodes:
         address get the same answer after the same work."""
         key = address_key(self._pepper, email)
         ref = key[:16]
+        issued = self.issue(key, ref)
+        log_event("code_requested", email_ref=ref)
+        message = login_code_message(language, issued.code, self._policy.ttl_seconds)
+        self._mailer.deliver(email, message, email_ref=ref)
+        return CodeRequest(
+            email=email,
+            login_id=issued.login_id,
+            expires_in=self._policy.ttl_seconds,
+            resend_after=self._policy.resend_cooldown_seconds,
+        )
+
+    def issue(self, key: str, ref: str) -> IssuedCode:
+        """Make and store a new code under `key` (replacing any live one), within the send limits. The caller
+        mails it; `ref` names the key in logs."""
         policy = self._policy
         for _ in range(SAVE_RETRIES):
             now = int(self._clock.now())
@@ -110,20 +149,10 @@ class LoginCodes:
             record.code_expires_at = now + policy.ttl_seconds
             keep_until = max(record.code_expires_at, record.locked_until, now + DAY_SECONDS)
             if self._records.save_new_code(record, expected_version, keep_until):
-                break
-        else:
-            # Others kept changing this address's record: treat as a burst of requests.
-            log_event("code_rate_limited", email_ref=ref, reason="contention")
-            raise RateLimited(max(1, policy.resend_cooldown_seconds))
-        log_event("code_requested", email_ref=ref)
-        message = login_code_message(language, code, policy.ttl_seconds)
-        self._mailer.deliver(email, message, email_ref=ref)
-        return CodeRequest(
-            email=email,
-            login_id=login_id,
-            expires_in=policy.ttl_seconds,
-            resend_after=policy.resend_cooldown_seconds,
-        )
+                return IssuedCode(code=code, login_id=login_id)
+        # Others kept changing this record: treat as a burst of requests.
+        log_event("code_rate_limited", email_ref=ref, reason="contention")
+        raise RateLimited(max(1, policy.resend_cooldown_seconds))
 
     def _check_send_limits(self, record: AddressRecord, now: int, ref: str) -> None:
         policy = self._policy
@@ -149,7 +178,10 @@ class LoginCodes:
     def verify(self, email: str, login_id: str, code: str) -> None:
         """Return when the code is right and has been used up by this call; raise otherwise."""
         key = address_key(self._pepper, email)
-        ref = key[:16]
+        self.check(key, key[:16], login_id, code)
+
+    def check(self, key: str, ref: str, login_id: str, code: str) -> None:
+        """Use up the code stored under `key` if it is right and was made for `login_id`; raise otherwise."""
         now = int(self._clock.now())
         record = self._records.get(key)
         if record is None:

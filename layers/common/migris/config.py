@@ -17,6 +17,7 @@ class Settings(BaseModel):
     codes_table: str
     sessions_table: str
     accounts_table: str
+    audit_table: str
     code_pepper_secret: str
     sender_email: str
     ses_configuration_set: str | None = None

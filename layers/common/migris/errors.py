@@ -39,3 +39,31 @@ class InvalidInput(DomainError):
     def __init__(self, fields: dict[str, str]) -> None:
         super().__init__()
         self.fields = fields
+
+
+class NamesLocked(DomainError):
+    """A person tried to set a name after the first fill (or on a VIISP account): only staff change names."""
+
+
+class ProfileExists(DomainError):
+    """The contact data was filled in already; later changes go through PATCH."""
+
+
+class EmailTaken(DomainError):
+    """The address already signs in to another account."""
+
+
+class UserNotFound(DomainError):
+    """No account with that id (staff routes)."""
+
+
+class ProfileIncomplete(DomainError):
+    """Staff tried to set names the person has not filled in yet."""
+
+
+class EditConflict(DomainError):
+    """The account kept changing under a write, beyond the retries."""
+
+
+class StaffIdentityMissing(DomainError):
+    """A staff route ran without the caller's IAM identity (API Gateway always sets it under AWS_IAM)."""

@@ -1,4 +1,4 @@
-"""Mail through SES v2: the sign-in code message in Lithuanian or English, and the sender.
+"""Mail through SES v2: the code messages and account notices in Lithuanian or English, and the sender.
 
 The message holds no text the user typed; an address on the SES account suppression list gets no mail."""
 
@@ -46,6 +46,16 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "ignore": "Jei prisijungti neprašėte, nieko nedarykite: be šio kodo niekas negali prisijungti. "
         "Kodo niekam nesakykite; MIGRIS darbuotojai jo niekada neklaus.",
         "signature": "Migracijos departamentas",
+        "change_subject": "MIGRIS el. pašto adreso patvirtinimo kodas",
+        "change_intro": "Šį adresą nurodėte savo MIGRIS paskyroje. Patvirtinimo kodas:",
+        "change_ignore": "Jei adreso nekeitėte, nieko nedarykite: be šio kodo adresas nebus pakeistas.",
+        "notice_subject": "MIGRIS: prašoma pakeisti el. pašto adresą",
+        "notice_text": "Jūsų MIGRIS paskyroje paprašyta el. pašto adresą pakeisti į {address}. Adresas bus "
+        "pakeistas tik tada, kai bus įvestas į naują adresą išsiųstas kodas.",
+        "changed_subject": "MIGRIS: el. pašto adresas pakeistas",
+        "changed_text": "Jūsų MIGRIS paskyros el. pašto adresas pakeistas į {address}. Šiuo adresu "
+        "nebegalėsite prisijungti.",
+        "not_you": "Jei to nedarėte jūs, kreipkitės į Migracijos departamentą.",
     },
     "en": {
         "subject": "Your MIGRIS sign-in code",
@@ -55,24 +65,72 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "ignore": "If you did not ask to sign in, do nothing: nobody can sign in without this code. "
         "Do not share the code; MIGRIS staff will never ask for it.",
         "signature": "Migration Department",
+        "change_subject": "Your MIGRIS e-mail confirmation code",
+        "change_intro": "You entered this address in your MIGRIS account. The confirmation code:",
+        "change_ignore": "If you did not change your address, do nothing: without this code it is not changed.",
+        "notice_subject": "MIGRIS: a change of your e-mail address was asked",
+        "notice_text": "Someone signed in to your MIGRIS account asked to change its e-mail address to {address}. "
+        "The address changes only when the code sent to the new address is entered.",
+        "changed_subject": "MIGRIS: your e-mail address was changed",
+        "changed_text": "The e-mail address of your MIGRIS account is now {address}. This address no longer signs in.",
+        "not_you": "If this was not you, contact the Migration Department.",
     },
 }
 
 
-def login_code_message(language: Language, code: str, ttl_seconds: int) -> MailMessage:
+def _code_message(
+    language: Language, code: str, ttl_seconds: int, *, subject: str, intro: str, ignore: str
+) -> MailMessage:
     texts = _TEXTS[language]
     minutes = _validity_minutes(ttl_seconds)
     duration = _lt_minutes(minutes) if language == "lt" else _en_minutes(minutes)
     valid = texts["valid"].format(duration=duration)
-    text = f"{texts['intro']}\n\n    {code}\n\n{valid}\n\n{texts['ignore']}\n\n{texts['signature']}\n"
+    text = f"{texts[intro]}\n\n    {code}\n\n{valid}\n\n{texts[ignore]}\n\n{texts['signature']}\n"
     body = (
         f'<!doctype html><html lang="{language}"><body>'
-        f"<p>{html.escape(texts['intro'])}</p>"
+        f"<p>{html.escape(texts[intro])}</p>"
         f'<p style="font-size:28px;font-weight:bold;letter-spacing:4px">{html.escape(code)}</p>'
-        f"<p>{html.escape(valid)}</p><p>{html.escape(texts['ignore'])}</p>"
+        f"<p>{html.escape(valid)}</p><p>{html.escape(texts[ignore])}</p>"
         f"<p>{html.escape(texts['signature'])}</p></body></html>"
     )
-    return MailMessage(subject=texts["subject"], text=text, html=body)
+    return MailMessage(subject=texts[subject], text=text, html=body)
+
+
+def login_code_message(language: Language, code: str, ttl_seconds: int) -> MailMessage:
+    return _code_message(language, code, ttl_seconds, subject="subject", intro="intro", ignore="ignore")
+
+
+def email_change_code_message(language: Language, code: str, ttl_seconds: int) -> MailMessage:
+    return _code_message(
+        language, code, ttl_seconds, subject="change_subject", intro="change_intro", ignore="change_ignore"
+    )
+
+
+def masked_address(address: str) -> str:
+    """o***@example.lt: enough for the owner of the old address to recognise a change, not to harvest one."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def _notice(language: Language, subject: str, text_key: str, new_address: str) -> MailMessage:
+    texts = _TEXTS[language]
+    line = texts[text_key].format(address=masked_address(new_address))
+    text = f"{line}\n\n{texts['not_you']}\n\n{texts['signature']}\n"
+    body = (
+        f'<!doctype html><html lang="{language}"><body><p>{html.escape(line)}</p>'
+        f"<p>{html.escape(texts['not_you'])}</p><p>{html.escape(texts['signature'])}</p></body></html>"
+    )
+    return MailMessage(subject=texts[subject], text=text, html=body)
+
+
+def email_change_notice(language: Language, new_address: str) -> MailMessage:
+    """To the old address when a change is asked."""
+    return _notice(language, "notice_subject", "notice_text", new_address)
+
+
+def email_changed_notice(language: Language, new_address: str) -> MailMessage:
+    """To the old address when the change has landed."""
+    return _notice(language, "changed_subject", "changed_text", new_address)
 
 
 class Mailer:
@@ -90,12 +148,12 @@ class Mailer:
             raise
         return True
 
-    def deliver(self, address: str, message: MailMessage, *, email_ref: str) -> bool:
+    def deliver(self, address: str, message: MailMessage, *, email_ref: str, kind: str = "code") -> bool:
         """Send unless suppressed. A failure at SES is logged and counted, not shown to the person: the
         answer must not depend on the address."""
         try:
             if self.is_suppressed(address):
-                log_event("code_suppressed", email_ref=email_ref)
+                log_event(f"{kind}_suppressed", email_ref=email_ref)
                 return False
             request: dict[str, Any] = {
                 "FromEmailAddress": self._sender,
@@ -115,7 +173,7 @@ class Mailer:
             self._ses.send_email(**request)
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "unknown")
-            log_event("mail_send_failed", level="error", email_ref=email_ref, error_code=code)
+            log_event("mail_send_failed", level="error", email_ref=email_ref, kind=kind, error_code=code)
             return False
-        log_event("code_sent", email_ref=email_ref)
+        log_event(f"{kind}_sent", email_ref=email_ref)
         return True

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr
+from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
 DAY_SECONDS = 86400
@@ -17,7 +17,18 @@ DAY_SECONDS = 86400
 
 def _is_condition_failure(error: ClientError) -> bool:
     code = error.response.get("Error", {}).get("Code")
-    return code in {"ConditionalCheckFailedException", "TransactionCanceledException"}
+    if code == "ConditionalCheckFailedException":
+        return True
+    if code != "TransactionCanceledException":
+        return False
+    # A transaction also fails on conflicts with other transactions; only failed conditions are ours.
+    return bool(_failed_conditions(error)) or not error.response.get("CancellationReasons")
+
+
+def _failed_conditions(error: ClientError) -> list[int]:
+    """The indexes of the transaction items whose condition failed."""
+    reasons = error.response.get("CancellationReasons") or []
+    return [index for index, reason in enumerate(reasons) if reason.get("Code") == "ConditionalCheckFailed"]
 
 
 def _conditionally(write: Callable[[], Any]) -> Any | None:
@@ -28,6 +39,17 @@ def _conditionally(write: Callable[[], Any]) -> Any | None:
         if _is_condition_failure(error):
             return None
         raise
+
+
+def plain(value: Any) -> Any:
+    """An attribute as the API shows it: DynamoDB numbers come back as Decimal (ours are all whole)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -221,6 +243,17 @@ class SessionRepository:
     def delete(self, token_hash: str) -> None:
         self._table.delete_item(Key={"pk": token_hash})
 
+    def token_hashes_of(self, user_id: str) -> list[str]:
+        """Every stored session of an account, through the by_user index (keys only)."""
+        hashes: list[str] = []
+        query: dict[str, Any] = {"IndexName": "by_user", "KeyConditionExpression": Key("user_id").eq(user_id)}
+        while True:
+            page = self._table.query(**query)
+            hashes.extend(str(item["pk"]) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return hashes
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
 
 # --- accounts table: user items and the uniqueness items that point at them ---
 
@@ -233,8 +266,20 @@ def email_key(email: str) -> str:
     return f"email#{email}"
 
 
+def personal_code_key(personal_code: str) -> str:
+    return f"personal_code#{personal_code}"
+
+
 class AccountExists(Exception):
     """The address (or user id) was taken between the read and the write."""
+
+
+class AddressTaken(Exception):
+    """The new address of an e-mail change signs in to another account already."""
+
+
+class StaleVersion(Exception):
+    """The account changed since it was read (its version moved on)."""
 
 
 class AccountRepository:
@@ -246,6 +291,10 @@ class AccountRepository:
 
     def user_id_for_email(self, email: str) -> str | None:
         item = self._table.get_item(Key={"pk": email_key(email)}, ConsistentRead=True).get("Item")
+        return None if item is None else str(item["user_id"])
+
+    def user_id_for_personal_code(self, personal_code: str) -> str | None:
+        item = self._table.get_item(Key={"pk": personal_code_key(personal_code)}, ConsistentRead=True).get("Item")
         return None if item is None else str(item["user_id"])
 
     def get_user(self, user_id: str) -> dict[str, Any] | None:
@@ -299,3 +348,133 @@ class AccountRepository:
         if names:
             update["ExpressionAttributeNames"] = names
         return {"Update": update}
+
+    def update_user(
+        self,
+        user_id: str,
+        expected_version: int,
+        changes: dict[str, Any],
+        *,
+        remove: tuple[str, ...] = (),
+        with_items: tuple[dict[str, Any], ...] = (),
+    ) -> None:
+        """Set `changes` (None removes) on the account if it is still at `expected_version`, bumping the
+        version; with other transaction items, all land together. StaleVersion when the account moved on."""
+        update = self._versioned_update(user_id, expected_version, changes, remove)
+        try:
+            if with_items:
+                self._client.transact_write_items(TransactItems=[{"Update": update}, *with_items])
+            else:
+                self._client.update_item(**update)
+        except ClientError as error:
+            if _is_condition_failure(error):
+                raise StaleVersion(user_id) from None
+            raise
+
+    def move_email(self, user_id: str, expected_version: int, old_email: str, changes: dict[str, Any]) -> None:
+        """Give the account its new address in one transaction: the account item, the new uniqueness item
+        (only if nobody holds it) and the old one's removal (only if it is still this account's), so at no
+        moment do two accounts hold one address or an account hold none."""
+        new_email = str(changes["email"])
+        update = self._versioned_update(user_id, expected_version, changes, ("pending_email", "pending_email_id"))
+        claim = self._create_update(
+            email_key(new_email),
+            "SET user_id = :user_id, created_at = :now",
+            {":user_id": user_id, ":now": changes["updated_at"]},
+        )
+        release = {
+            "Delete": {
+                "TableName": self._table_name,
+                "Key": {"pk": email_key(old_email)},
+                "ConditionExpression": "user_id = :user_id",
+                "ExpressionAttributeValues": {":user_id": user_id},
+            }
+        }
+        try:
+            self._client.transact_write_items(TransactItems=[{"Update": update}, claim, release])
+        except ClientError as error:
+            if not _is_condition_failure(error):
+                raise
+            if 1 in _failed_conditions(error):
+                raise AddressTaken from None
+            raise StaleVersion(user_id) from None
+
+    def _versioned_update(
+        self, user_id: str, expected_version: int, changes: dict[str, Any], remove: tuple[str, ...]
+    ) -> dict[str, Any]:
+        names: dict[str, str] = {"#version": "version"}
+        values: dict[str, Any] = {":expected": expected_version, ":next": expected_version + 1}
+        assignments = ["#version = :next"]
+        removals = [name for name in remove if name not in changes]
+        removals += [name for name, value in changes.items() if value is None]
+        for index, (name, value) in enumerate(item for item in changes.items() if item[1] is not None):
+            names[f"#s{index}"] = name
+            values[f":s{index}"] = value
+            assignments.append(f"#s{index} = :s{index}")
+        expression = "SET " + ", ".join(assignments)
+        for index, name in enumerate(removals):
+            names[f"#r{index}"] = name
+        if removals:
+            expression += " REMOVE " + ", ".join(f"#r{index}" for index in range(len(removals)))
+        return {
+            "TableName": self._table_name,
+            "Key": {"pk": user_key(user_id)},
+            "UpdateExpression": expression,
+            "ConditionExpression": "#version = :expected",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+
+
+# --- audit table: append-only staff changes, one partition per account, oldest first ---
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    user_id: str
+    at: str
+    actor: str
+    changes: dict[str, dict[str, Any]]
+    reason: str
+
+
+class AuditRepository:
+    def __init__(self, dynamodb: Any, table_name: str) -> None:
+        self._table = dynamodb.Table(table_name)
+        self._table_name = table_name
+
+    def append_item(self, event: AuditEvent, sort_key: str) -> dict[str, Any]:
+        """The transaction item that appends the event (never overwriting one): it lands with the change."""
+        return {
+            "Put": {
+                "TableName": self._table_name,
+                "Item": {
+                    "user_id": event.user_id,
+                    "sk": sort_key,
+                    "at": event.at,
+                    "actor": event.actor,
+                    "changes": event.changes,
+                    "reason": event.reason,
+                },
+                "ConditionExpression": "attribute_not_exists(sk)",
+            }
+        }
+
+    def events(self, user_id: str) -> list[AuditEvent]:
+        events: list[AuditEvent] = []
+        query: dict[str, Any] = {"KeyConditionExpression": Key("user_id").eq(user_id), "ScanIndexForward": True}
+        while True:
+            page = self._table.query(**query)
+            for item in page.get("Items", []):
+                events.append(
+                    AuditEvent(
+                        user_id=user_id,
+                        at=str(item["at"]),
+                        actor=str(item["actor"]),
+                        changes=plain(item.get("changes", {})),
+                        reason=str(item["reason"]),
+                    )
+                )
+            if "LastEvaluatedKey" not in page:
+                return events
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -16,8 +16,10 @@ from migris.clock import Clock, SystemClock
 from migris.codes import CodePolicy, LoginCodes
 from migris.config import Settings
 from migris.mail import Mailer
-from migris.repositories import AccountRepository, AddressRecordRepository, SessionRepository
+from migris.profiles import Profiles
+from migris.repositories import AccountRepository, AddressRecordRepository, AuditRepository, SessionRepository
 from migris.sessions import Sessions
+from migris.staff import StaffDesk
 
 PEPPER_MAX_AGE_SECONDS = 300
 
@@ -78,8 +80,21 @@ class Services:
         return Sessions(repository, self.clock, s.session_idle_seconds, s.session_max_seconds)
 
     @cached_property
+    def _account_repository(self) -> AccountRepository:
+        return AccountRepository(self._dynamodb, self.settings.accounts_table)
+
+    @cached_property
     def accounts(self) -> Accounts:
-        return Accounts(AccountRepository(self._dynamodb, self.settings.accounts_table), self.clock)
+        return Accounts(self._account_repository, self.clock)
+
+    @property
+    def profiles(self) -> Profiles:
+        return Profiles(self._account_repository, self.sessions, self.login_codes, self.mailer, self.clock)
+
+    @cached_property
+    def staff_desk(self) -> StaffDesk:
+        audit = AuditRepository(self._dynamodb, self.settings.audit_table)
+        return StaffDesk(self._account_repository, audit, self.clock)
 
 
 _current: Services | None = None

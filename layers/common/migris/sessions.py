@@ -70,3 +70,12 @@ class Sessions:
     def revoke(self, session: SessionRecord) -> None:
         self._repository.delete(session.token_hash)
         log_event("logout", user_id=session.user_id)
+
+    def end_others(self, user_id: str, *, keep: str) -> int:
+        """End every session of the account but the one whose token hash is `keep`; returns how many."""
+        ended = 0
+        for hashed in self._repository.token_hashes_of(user_id):
+            if hashed != keep:
+                self._repository.delete(hashed)
+                ended += 1
+        return ended

@@ -1,13 +1,18 @@
-"""Input rules of DESIGN.md that are not a plain type: e-mail address and language."""
+"""Input rules of DESIGN.md that are not a plain type: e-mail address, language, names, phone number and
+personal code. Each normalizer returns the stored form or raises ValueError with a message for people."""
 
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
+import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ValidationError
 
+from migris.errors import InvalidInput
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 MAX_EMAIL_LENGTH = 254
 Language = Literal["lt", "en"]
 DEFAULT_LANGUAGE: Language = "lt"
@@ -64,3 +69,121 @@ def language_from_header(accept_language: str | None) -> Language:
         if primary == "en":
             return "en"
     return DEFAULT_LANGUAGE
+
+
+# --- names, phone numbers and personal codes ---
+
+MAX_NAME_LENGTH = 31
+MAX_PHONE_LENGTH = 20
+DEFAULT_PHONE_REGION = "LT"
+NAME_PUNCTUATION = frozenset(" -'\u2019")  # space, hyphen, apostrophe and the typographic apostrophe
+
+
+def normalize_name(raw: str) -> str:
+    """A given or family name as stored: NFC, trimmed, inner spaces collapsed; letters of any alphabet
+    (Unicode categories L and M) with spaces, hyphens and apostrophes. Raises ValueError saying what is wrong."""
+    text = " ".join(unicodedata.normalize("NFC", raw).split())
+    if not text:
+        raise ValueError("enter a name")
+    if len(text) > MAX_NAME_LENGTH:
+        raise ValueError(f"a name has at most {MAX_NAME_LENGTH} characters")
+    if not unicodedata.category(text[0]).startswith("L"):
+        raise ValueError("a name starts with a letter")
+    for char in text:
+        if char not in NAME_PUNCTUATION and unicodedata.category(char)[0] not in {"L", "M"}:
+            raise ValueError("use only letters, spaces, hyphens and apostrophes")
+    return text
+
+
+def normalize_phone(raw: str) -> str:
+    """A phone number as stored (E.164), from at most 20 typed characters; Lithuania is the default region."""
+    text = raw.strip()
+    if not text:
+        raise ValueError("enter a phone number")
+    if len(text) > MAX_PHONE_LENGTH:
+        raise ValueError(f"a phone number has at most {MAX_PHONE_LENGTH} characters")
+    try:
+        number = phonenumbers.parse(text, DEFAULT_PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        raise ValueError("not a phone number") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("not a valid phone number; add the country code, e.g. +370 for Lithuania")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+PERSONAL_CODE_LENGTH = 11
+_FIRST_WEIGHTS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 1)
+_SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 1, 2, 3)
+
+
+def personal_code_control_digit(first_ten: str) -> int:
+    """The control digit of a Lithuanian personal code (asmens kodas): weights 1..9,1, then 3..9,1,2,3 if
+    the first sum leaves 10, and 0 if the second does too."""
+    digits = [int(d) for d in first_ten]
+    remainder = sum(d * w for d, w in zip(digits, _FIRST_WEIGHTS, strict=True)) % 11
+    if remainder == 10:
+        remainder = sum(d * w for d, w in zip(digits, _SECOND_WEIGHTS, strict=True)) % 11
+        if remainder == 10:
+            remainder = 0
+    return remainder
+
+
+def normalize_personal_code(raw: str) -> str:
+    text = raw.strip()
+    if len(text) != PERSONAL_CODE_LENGTH or not text.isascii() or not text.isdigit():
+        raise ValueError(f"a personal code has {PERSONAL_CODE_LENGTH} digits")
+    if text[0] not in "123456789" or int(text[-1]) != personal_code_control_digit(text[:10]):
+        raise ValueError("not a valid personal code (the control digit does not match)")
+    return text
+
+
+PersonName = Annotated[str, BeforeValidator(_strict_str), AfterValidator(normalize_name)]
+PhoneNumber = Annotated[str, BeforeValidator(_strict_str), AfterValidator(normalize_phone)]
+PersonalCode = Annotated[str, BeforeValidator(_strict_str), AfterValidator(normalize_personal_code)]
+
+
+# --- pydantic errors as DESIGN.md's fields ---
+
+
+def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
+    names = [str(part) for part in location if isinstance(part, str)]
+    if len(names) > 1 and names[0] in {"body", "query", "header", "path", "cookie"}:
+        return ".".join(names[1:])
+    return names[-1] if names else "body"
+
+
+_MESSAGES = {
+    "json_invalid": "the body is not valid JSON",
+    "missing": "this field is required",
+    "extra_forbidden": "this field is not accepted here",
+    "model_attributes_type": "the body must be a JSON object",
+    "model_type": "the body must be a JSON object",
+    "dict_type": "the body must be a JSON object",
+    "string_type": "must be a string",
+    "literal_error": "must be one of the listed values",
+}
+
+
+def field_errors(errors: list[Any]) -> dict[str, str]:
+    """Pydantic / Powertools errors as {field: what is wrong}, the first error of each field."""
+    fields: dict[str, str] = {}
+    for error in errors:
+        kind = str(error.get("type", ""))
+        name = _field_name(error.get("loc", ()))
+        if kind in {"json_invalid", "model_attributes_type", "model_type", "dict_type"}:
+            name = "body"
+        message = _MESSAGES.get(kind) or str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+        if kind == "literal_error" and "expected" in error.get("ctx", {}):
+            message = f"must be one of {error['ctx']['expected']}"
+        if kind == "missing" and name == "body":
+            message = "a JSON body is required"
+        fields.setdefault(name, message)
+    return fields
+
+
+def parse_input[ModelT: BaseModel](model: type[ModelT], data: Any) -> ModelT:
+    """Validate data the domain was handed (a parsed JSON body); InvalidInput names each bad field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise InvalidInput(field_errors(list(error.errors()))) from None

@@ -1,0 +1,38 @@
+"""PUT /profile: the first fill of contact data. Its own function because its role is the only person-facing
+one that may write names (once, while the profile is incomplete; the domain enforces the once)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from migris.accounts import profile_of
+from migris.api import body_doc, json_body, json_response, mail_language, new_app, require_session, respond
+from migris.observability import logger, metrics, tracer
+from migris.profiles import EmailAccountFirstFill, PersonRequest
+from migris.services import services
+
+app = new_app()
+
+
+@app.put(
+    "/profile",
+    summary="Fill in the contact data after the first sign-in",
+    description="E-mail account: given_name, family_name, phone_number. VIISP account: phone_number and "
+    "optionally email (confirmed by a code as in a change). 409 profile_exists once complete; 403 "
+    "names_locked for names on a VIISP account; 422.",
+    openapi_extensions=body_doc(EmailAccountFirstFill),
+)
+def fill_in_profile() -> Response[str]:
+    session = require_session(app)
+    request = PersonRequest(body=json_body(app), language=mail_language(app))
+    return json_response(200, profile_of(services().profiles.fill_in(session.user_id, request)))
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return respond(app, event, context)

@@ -1,0 +1,49 @@
+"""The staff routes (API Gateway AWS_IAM, the resource policy lets only the staff role in): find a person,
+change names or the level with a reason, read the audit. Its own function with its own role: the only role
+that may write names after the first fill, or the audit table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from migris.api import json_response, new_app, respond, staff_actor
+from migris.observability import logger, metrics, tracer
+from migris.services import services
+from migris.staff import StaffChange, UserSearch
+
+app = new_app()
+
+
+@app.post(
+    "/staff/users/search",
+    summary="Find a person by e-mail address or personal code",
+    description="The key travels in the body, so no personal data lands in URLs or access logs.",
+)
+def search_users(body: UserSearch) -> Response[str]:
+    users = services().staff_desk.search(body, staff_actor(app))
+    return json_response(200, {"users": users})
+
+
+@app.patch(
+    "/staff/users/<user_id>",
+    summary="Change a person's names or level, with a reason",
+    description="Each change is recorded with the caller's IAM ARN, before and after, and the reason. 404; 422.",
+)
+def change_user(user_id: str, body: StaffChange) -> Response[str]:
+    return json_response(200, services().staff_desk.change(user_id, body, staff_actor(app)))
+
+
+@app.get("/staff/users/<user_id>/audit", summary="The staff changes of a person's account, oldest first")
+def user_audit(user_id: str) -> Response[str]:
+    staff_actor(app)
+    return json_response(200, {"events": services().staff_desk.audit(user_id)})
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return respond(app, event, context)

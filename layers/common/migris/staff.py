@@ -1,0 +1,131 @@
+"""What migration staff do: find a person by e-mail or personal code (key lookups, never a scan), change names
+or the level with a reason, and read the audit of those changes. Every change and its audit event land in one
+transaction, so there is no change without its record."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from migris.accounts import profile_of
+from migris.clock import Clock, iso_utc
+from migris.errors import EditConflict, ProfileIncomplete, UserNotFound
+from migris.observability import log_event
+from migris.repositories import AccountRepository, AuditEvent, AuditRepository, StaleVersion, plain
+from migris.validation import EmailAddress, PersonalCode, PersonName
+
+WRITE_RETRIES = 3
+MAX_REASON_LENGTH = 500
+STAFF_FIELDS = ("given_name", "family_name", "level")
+
+
+class UserSearch(BaseModel):
+    """POST /staff/users/search: one key, in the body so it stays out of URLs and access logs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailAddress | None = None
+    personal_code: PersonalCode | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_key(self) -> Self:
+        if (self.email is None) == (self.personal_code is None):
+            raise ValueError("send either email or personal_code")
+        return self
+
+
+class StaffChange(BaseModel):
+    """PATCH /staff/users/{user_id}."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    given_name: PersonName | None = None
+    family_name: PersonName | None = None
+    level: Annotated[int, Field(strict=True, ge=1, le=3)] | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON_LENGTH)]
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> Self:
+        self.reason = " ".join(self.reason.split())
+        if not self.reason:
+            raise ValueError("give the reason for the change")
+        if all(getattr(self, name) is None for name in STAFF_FIELDS):
+            raise ValueError("send given_name, family_name or level")
+        return self
+
+
+def staff_profile_of(user: dict[str, Any]) -> dict[str, Any]:
+    """The profile as staff see it: with the personal code of a VIISP account."""
+    profile = profile_of(user)
+    if user.get("personal_code"):
+        profile["personal_code"] = str(user["personal_code"])
+    return profile
+
+
+def audit_entry(event: AuditEvent) -> dict[str, Any]:
+    return {"at": event.at, "actor": event.actor, "changes": event.changes, "reason": event.reason}
+
+
+class StaffDesk:
+    def __init__(self, accounts: AccountRepository, audit: AuditRepository, clock: Clock) -> None:
+        self._accounts = accounts
+        self._audit = audit
+        self._clock = clock
+
+    def search(self, query: UserSearch, actor: str) -> list[dict[str, Any]]:
+        if query.email is not None:
+            user_id = self._accounts.user_id_for_email(query.email)
+        else:
+            user_id = self._accounts.user_id_for_personal_code(str(query.personal_code))
+        user = self._accounts.get_user(user_id) if user_id else None
+        log_event("staff_search", actor=actor, by="email" if query.email else "personal_code", found=bool(user))
+        return [staff_profile_of(user)] if user else []
+
+    def change(self, user_id: str, change: StaffChange, actor: str) -> dict[str, Any]:
+        for _ in range(WRITE_RETRIES):
+            user = self._user(user_id)
+            wanted = {name: getattr(change, name) for name in STAFF_FIELDS if getattr(change, name) is not None}
+            if ("given_name" in wanted or "family_name" in wanted) and not user.get("given_name"):
+                # The person gives names at the first fill; staff correct them afterwards.
+                raise ProfileIncomplete
+            before = {name: plain(user.get(name)) for name in wanted}
+            changed = {name: value for name, value in wanted.items() if before[name] != value}
+            if not changed:
+                return staff_profile_of(user)
+            now = self._clock.now()
+            event = AuditEvent(
+                user_id=user_id,
+                at=iso_utc(now),
+                actor=actor,
+                changes={name: {"before": before[name], "after": value} for name, value in changed.items()},
+                reason=change.reason,
+            )
+            sort_key = f"{int(now * 1000):015d}#{uuid.uuid4()}"
+            try:
+                self._accounts.update_user(
+                    user_id,
+                    int(user.get("version", 0)),
+                    changed | {"updated_at": int(now)},
+                    with_items=(self._audit.append_item(event, sort_key),),
+                )
+            except StaleVersion:
+                continue
+            log_event("staff_changed_user", user_id=user_id, actor=actor, fields=sorted(changed))
+            return staff_profile_of(self._user(user_id))
+        raise EditConflict
+
+    def audit(self, user_id: str) -> list[dict[str, Any]]:
+        self._user(user_id)
+        return [audit_entry(event) for event in self._audit.events(user_id)]
+
+    def _user(self, user_id: str) -> dict[str, Any]:
+        try:
+            uuid.UUID(user_id)
+        except ValueError:
+            raise UserNotFound from None
+        user = self._accounts.get_user(user_id)
+        if user is None:
+            raise UserNotFound
+        return user

@@ -1,0 +1,1 @@
+"""The staff command line: `python -m staff --help`."""

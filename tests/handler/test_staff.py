@@ -1,0 +1,263 @@
+"""The staff routes: IAM at the local API Gateway (SigV4 with the local staff key, the resource policy from
+template.yaml), then search, name and level changes with a reason, and the audit."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from devserver.iam import LocalPrincipal
+from tests.conftest import FIRST_FILL
+from tests.handler.test_profile import accounts_item, viisp_account
+from tests.handler.test_routes import assert_error
+
+ADDRESS = "ona@example.lt"
+MISSING_USER = "00000000-0000-4000-8000-000000000000"
+
+
+def person(client, address=ADDRESS, filled=True):
+    token = client.signed_in(address, filled=filled)
+    return token, client.as_person(token, "GET", "/profile").json["user_id"]
+
+
+def refusal(answer, error_type):
+    assert answer.status == 403, answer.raw
+    assert answer.header("x-amzn-ErrorType") == error_type
+    return json.loads(answer.raw)
+
+
+# --- IAM at the gateway ---
+
+
+def test_an_unsigned_staff_call_is_403_missing_authentication_token(client):
+    body = refusal(client.post("/staff/users/search", {"email": ADDRESS}), "MissingAuthenticationTokenException")
+    assert body == {"message": "Missing Authentication Token"}
+
+
+def test_a_persons_session_token_does_not_open_staff_routes(client):
+    token, user_id = person(client)
+    answer = client.as_person(token, "GET", f"/staff/users/{user_id}/audit")
+    refusal(answer, "IncompleteSignatureException")
+    answer = client.request(
+        "PATCH",
+        f"/staff/users/{user_id}",
+        json_body={"given_name": "Kita", "reason": "x"},
+        headers={"Cookie": f"__Host-session={token}"},
+    )
+    refusal(answer, "MissingAuthenticationTokenException")
+    assert client.as_person(token, "GET", "/profile").json["given_name"] == "Ona"
+
+
+def test_a_wrong_secret_is_a_signature_mismatch(client):
+    impostor = LocalPrincipal(client.stack.staff.access_key_id, "not-the-secret", "", "", "")
+    body = refusal(
+        client.as_staff("POST", "/staff/users/search", {"email": ADDRESS}, principal=impostor),
+        "InvalidSignatureException",
+    )
+    assert "does not match" in body["message"]
+
+
+def test_an_unknown_key_is_refused(client):
+    stranger = LocalPrincipal("AKIAUNKNOWN000000000", "secret", "", "", "")
+    refusal(
+        client.as_staff("POST", "/staff/users/search", {"email": ADDRESS}, principal=stranger),
+        "UnrecognizedClientException",
+    )
+
+
+def test_a_signature_for_another_region_is_refused(client):
+    answer = client.as_staff("POST", "/staff/users/search", {"email": ADDRESS}, region="us-east-1")
+    refusal(answer, "InvalidSignatureException")
+
+
+@pytest.mark.parametrize(("skew", "words"), [(600, "expired"), (-600, "not yet current")])
+def test_an_old_or_future_signature_is_refused(client, skew, words):
+    client.stack.iam.now = lambda: time.time() + skew
+    body = refusal(client.as_staff("POST", "/staff/users/search", {"email": ADDRESS}), "InvalidSignatureException")
+    assert words in body["message"]
+
+
+def test_a_body_changed_after_signing_is_refused(client):
+    _, user_id = person(client)
+    stack = client.stack
+    from botocore.credentials import ReadOnlyCredentials
+
+    from staff.client import signed_headers
+
+    signed_body = json.dumps({"given_name": "Jurgita", "reason": "passport"}).encode()
+    credentials = ReadOnlyCredentials(stack.staff.access_key_id, stack.staff.secret_access_key, None)
+    headers = signed_headers(
+        "PATCH", f"http://127.0.0.1:3000/staff/users/{user_id}", signed_body, credentials, stack.region
+    )
+    headers["Host"] = "127.0.0.1:3000"
+    tampered = signed_body.replace(b"Jurgita", b"Jurgis!")
+    refusal(
+        client.request("PATCH", f"/staff/users/{user_id}", body=tampered, headers=headers), "InvalidSignatureException"
+    )
+
+
+def test_a_correctly_signed_principal_other_than_the_staff_role_is_denied_by_the_resource_policy(client):
+    clerk = LocalPrincipal(
+        access_key_id="AKIACLERK00000000000",
+        secret_access_key="clerk-secret",
+        principal_arn="arn:aws:iam::123456789012:user/clerk",
+        user_arn="arn:aws:iam::123456789012:user/clerk",
+        caller="AIDACLERK",
+    )
+    client.stack.iam.add(clerk)
+    body = refusal(
+        client.as_staff("POST", "/staff/users/search", {"email": ADDRESS}, principal=clerk), "AccessDeniedException"
+    )
+    assert "explicit deny" in body["Message"]
+
+
+# --- search ---
+
+
+def test_staff_find_a_person_by_email(client):
+    _, user_id = person(client)
+    answer = client.as_staff("POST", "/staff/users/search", {"email": " ONA@example.lt"})
+    assert answer.status == 200, answer.raw
+    (found,) = answer.json["users"]
+    assert found["user_id"] == user_id
+    assert found["given_name"] == "Ona"
+    assert answer.header("Cache-Control") == "no-store"
+
+
+def test_staff_find_a_viisp_person_by_personal_code_and_see_it(client):
+    user_id, _ = viisp_account(client.stack)
+    answer = client.as_staff("POST", "/staff/users/search", {"personal_code": "33309240064"})
+    assert answer.status == 200, answer.raw
+    assert answer.json["users"][0]["user_id"] == user_id
+    assert answer.json["users"][0]["personal_code"] == "33309240064"
+
+
+def test_a_search_that_finds_nobody_is_an_empty_list(client):
+    answer = client.as_staff("POST", "/staff/users/search", {"email": "niekas@example.lt"})
+    assert (answer.status, answer.json) == (200, {"users": []})
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "body"),
+        ({"email": ADDRESS, "personal_code": "33309240064"}, "body"),
+        ({"personal_code": "33309240164"}, "personal_code"),
+        ({"personal_code": "3330924006"}, "personal_code"),
+        ({"email": "nope"}, "email"),
+        ({"name": "Ona"}, "name"),
+    ],
+)
+def test_a_bad_search_is_422(client, body, field):
+    error = assert_error(client.as_staff("POST", "/staff/users/search", body), 422, "validation_error")
+    assert field in error["fields"]
+
+
+# --- changes and the audit ---
+
+
+def test_staff_rename_with_a_reason_the_person_sees_it_and_the_audit_says_who_what_why(client, clock):
+    token, user_id = person(client)
+    clock.advance(10)
+    change = {"given_name": "  Ona   Marija ", "level": 2, "reason": "Passport LT1234567 checked at the desk"}
+    answer = client.as_staff("PATCH", f"/staff/users/{user_id}", change)
+    assert answer.status == 200, answer.raw
+    assert (answer.json["given_name"], answer.json["family_name"], answer.json["level"]) == (
+        "Ona Marija",
+        "Petraitienė",
+        2,
+    )
+    mine = client.as_person(token, "GET", "/profile").json
+    assert (mine["given_name"], mine["level"]) == ("Ona Marija", 2)
+
+    audit = client.as_staff("GET", f"/staff/users/{user_id}/audit")
+    assert audit.status == 200, audit.raw
+    (event,) = audit.json["events"]
+    assert event["actor"] == client.stack.staff.user_arn
+    assert event["actor"].startswith("arn:aws:sts::123456789012:assumed-role/migris-local-staff/")
+    assert event["reason"] == "Passport LT1234567 checked at the desk"
+    assert event["changes"] == {
+        "given_name": {"before": "Ona", "after": "Ona Marija"},
+        "level": {"before": 1, "after": 2},
+    }
+    assert event["at"] == "2027-01-15T08:00:10Z"
+
+
+def test_the_audit_lists_changes_oldest_first_and_skips_no_ops(client, clock):
+    _, user_id = person(client)
+    for name, reason in [("Jurgita", "first"), ("Jurgita", "same again"), ("Rūta", "second")]:
+        clock.advance(5)
+        assert client.as_staff("PATCH", f"/staff/users/{user_id}", {"given_name": name, "reason": reason}).status == 200
+    events = client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"]
+    assert [e["reason"] for e in events] == ["first", "second"]
+    assert events[1]["changes"] == {"given_name": {"before": "Jurgita", "after": "Rūta"}}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"given_name": "Rūta"}, "reason"),
+        ({"given_name": "Rūta", "reason": "   "}, "body"),
+        ({"reason": "nothing"}, "body"),
+        ({"level": 4, "reason": "x"}, "level"),
+        ({"level": 0, "reason": "x"}, "level"),
+        ({"level": "2", "reason": "x"}, "level"),
+        ({"given_name": "R2D2", "reason": "x"}, "given_name"),
+        ({"given_name": "Rūta", "reason": "x" * 501}, "reason"),
+        ({"email": "kitas@example.lt", "reason": "x"}, "email"),
+        ({"phone_number": "+37061111111", "reason": "x"}, "phone_number"),
+    ],
+)
+def test_a_bad_staff_change_is_422_and_changes_nothing(client, body, field):
+    _, user_id = person(client)
+    error = assert_error(client.as_staff("PATCH", f"/staff/users/{user_id}", body), 422, "validation_error")
+    assert field in error["fields"]
+    assert client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"] == []
+
+
+@pytest.mark.parametrize("user_id", [MISSING_USER, "not-a-uuid", "x" * 3000])
+def test_an_unknown_user_is_404(client, user_id):
+    assert_error(client.as_staff("PATCH", f"/staff/users/{user_id}", {"level": 2, "reason": "x"}), 404, "not_found")
+    assert_error(client.as_staff("GET", f"/staff/users/{user_id}/audit"), 404, "not_found")
+
+
+def test_names_the_person_has_not_given_yet_are_profile_incomplete(client):
+    _, user_id = person(client, filled=False)
+    answer = client.as_staff("PATCH", f"/staff/users/{user_id}", {"given_name": "Ona", "reason": "x"})
+    assert_error(answer, 409, "profile_incomplete")
+    assert client.as_staff("PATCH", f"/staff/users/{user_id}", {"level": 2, "reason": "identified"}).status == 200
+
+
+def test_staff_may_correct_the_names_of_a_viisp_account(client):
+    user_id, token = viisp_account(client.stack)
+    answer = client.as_staff("PATCH", f"/staff/users/{user_id}", {"family_name": "JONAITIS-PETRAITIS", "reason": "x"})
+    assert answer.status == 200, answer.raw
+    assert answer.json["personal_code"] == "33309240064"
+    assert client.as_person(token, "GET", "/profile").json["family_name"] == "JONAITIS-PETRAITIS"
+
+
+def test_a_staff_change_and_its_audit_event_land_together(client, monkeypatch):
+    """If the audit write fails, the name does not change either (one transaction)."""
+    _, user_id = person(client)
+    from migris.repositories import AuditRepository
+
+    original = AuditRepository.append_item
+
+    def broken(self, event, sort_key):
+        item = original(self, event, sort_key)
+        item["Put"]["TableName"] = "no-such-table"
+        return item
+
+    monkeypatch.setattr(AuditRepository, "append_item", broken)
+    answer = client.as_staff("PATCH", f"/staff/users/{user_id}", {"given_name": "Rūta", "reason": "x"})
+    assert answer.status == 500
+    assert accounts_item(client.stack, f"user#{user_id}")["given_name"] == "Ona"
+
+
+def test_names_given_at_first_fill_are_the_audits_before(client):
+    _, user_id = person(client)
+    client.as_staff("PATCH", f"/staff/users/{user_id}", {"family_name": "Petraitė", "reason": "marriage record"})
+    (event,) = client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"]
+    assert event["changes"]["family_name"] == {"before": FIRST_FILL["family_name"], "after": "Petraitė"}
