@@ -26,7 +26,7 @@ function errorText(answer) {
 }
 
 function show(section) {
-  for (const id of ["email-form", "code-form", "profile"]) $(id).hidden = id !== section;
+  for (const id of ["email-form", "code-form", "contact-form", "profile"]) $(id).hidden = id !== section;
 }
 
 $("email-form").addEventListener("submit", async (event) => {
@@ -50,9 +50,46 @@ $("code-form").addEventListener("submit", async (event) => {
 async function showProfile() {
   const answer = await call("GET", "/profile");
   if (answer.status !== 200) { show("email-form"); return; }
-  $("profile-data").textContent = JSON.stringify(answer.data, null, 2);
+  render(answer.data);
+}
+
+function render(profile) {
+  if (!profile.profile_complete) { show("contact-form"); return; }
+  $("profile-data").textContent = JSON.stringify(profile, null, 2);
+  $("email-code-form").hidden = !profile.pending_email;
   show("profile");
 }
+
+$("contact-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const body = {};
+  for (const name of ["given_name", "family_name", "phone_number"]) body[name] = $(name).value;
+  const answer = await call("PUT", "/profile", body);
+  if (answer.status !== 200) return say(errorText(answer));
+  say("");
+  render(answer.data);
+});
+
+$("phone-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const answer = await call("PATCH", "/profile", { phone_number: $("new_phone").value });
+  say(answer.status === 200 ? "Išsaugota / Saved" : errorText(answer));
+  if (answer.status === 200) render(answer.data);
+});
+
+$("email-change-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const answer = await call("PATCH", "/profile", { email: $("new_email").value });
+  say(answer.status === 200 ? "Kodas išsiųstas naujuoju adresu / Code sent to the new address" : errorText(answer));
+  if (answer.status === 200) render(answer.data);
+});
+
+$("email-code-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const answer = await call("POST", "/profile/email/verify", { code: $("email_code").value.trim() });
+  say(answer.status === 200 ? "El. paštas pakeistas / E-mail changed" : errorText(answer));
+  if (answer.status === 200) render(answer.data);
+});
 
 $("logout").addEventListener("click", async () => {
   await call("POST", "/logout");

@@ -13,15 +13,14 @@ from migris.accounts import profile_of
 from migris.api import (
     body_doc,
     cleared_session_cookie,
-    json_body,
     json_response,
-    mail_language,
     new_app,
+    person_request,
     require_session,
     respond,
 )
 from migris.observability import logger, metrics, tracer
-from migris.profiles import EmailChangeCode, PersonRequest, ProfileChanges
+from migris.profiles import EmailChangeCode, ProfileChanges
 from migris.services import services
 
 app = new_app()
@@ -42,7 +41,7 @@ def get_profile() -> Response[str]:
 )
 def change_profile() -> Response[str]:
     session = require_session(app)
-    request = PersonRequest(body=json_body(app), language=mail_language(app))
+    request = person_request(app)
     return json_response(200, profile_of(services().profiles.change(session.user_id, request)))
 
 
@@ -55,7 +54,7 @@ def change_profile() -> Response[str]:
 )
 def confirm_email() -> Response[str]:
     session = require_session(app)
-    request = PersonRequest(body=json_body(app), language=mail_language(app))
+    request = person_request(app)
     user = services().profiles.confirm_email(session.user_id, session.token_hash, request)
     return json_response(200, profile_of(user))
 

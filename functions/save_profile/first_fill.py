@@ -9,9 +9,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.accounts import profile_of
-from migris.api import body_doc, json_body, json_response, mail_language, new_app, require_session, respond
+from migris.api import body_doc, json_response, new_app, person_request, require_session, respond
 from migris.observability import logger, metrics, tracer
-from migris.profiles import EmailAccountFirstFill, PersonRequest
+from migris.profiles import EmailAccountFirstFill, ViispAccountFirstFill
 from migris.services import services
 
 app = new_app()
@@ -23,11 +23,11 @@ app = new_app()
     description="E-mail account: given_name, family_name, phone_number. VIISP account: phone_number and "
     "optionally email (confirmed by a code as in a change). 409 profile_exists once complete; 403 "
     "names_locked for names on a VIISP account; 422.",
-    openapi_extensions=body_doc(EmailAccountFirstFill),
+    openapi_extensions=body_doc(EmailAccountFirstFill, ViispAccountFirstFill),
 )
 def fill_in_profile() -> Response[str]:
     session = require_session(app)
-    request = PersonRequest(body=json_body(app), language=mail_language(app))
+    request = person_request(app)
     return json_response(200, profile_of(services().profiles.fill_in(session.user_id, request)))
 
 

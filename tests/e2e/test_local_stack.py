@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import subprocess
@@ -27,6 +28,7 @@ def free_port() -> int:
 class Http:
     def __init__(self, base: str) -> None:
         self.base = base
+        self.log_path: Path | None = None
 
     def call(self, method, path, body=None, headers=None):
         data = json.dumps(body).encode() if body is not None else None
@@ -40,9 +42,14 @@ class Http:
             return error.code, dict(error.headers), error.read()
 
 
+STAFF_KEY = {"LOCAL_STAFF_ACCESS_KEY_ID": "AKIAE2ESTAFF00000000", "LOCAL_STAFF_SECRET_ACCESS_KEY": "e2e-staff-secret"}
+
+
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     port = free_port()
+    log_path = tmp_path_factory.mktemp("devserver") / "out.log"
+    log = log_path.open("w")  # a file, not a pipe: nobody reads the logs while the tests run
     process = subprocess.Popen(
         [
             sys.executable,
@@ -51,14 +58,16 @@ def server():
             "--port",
             str(port),
             "--parameter-overrides",
-            "CodeLength=8 MaxCodesPerDay=20",
+            "CodeLength=8 MaxCodesPerDay=20 ResendCooldownSeconds=0",
         ],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, **STAFF_KEY},
     )
     http = Http(f"http://127.0.0.1:{port}")
+    http.log_path = log_path
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -66,7 +75,7 @@ def server():
                 break
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(process.stdout.read() if process.stdout else "devserver exited") from None
+                raise RuntimeError(log_path.read_text()) from None
             time.sleep(0.2)
     else:
         process.kill()
@@ -74,6 +83,7 @@ def server():
     yield http
     process.terminate()
     process.wait(timeout=10)
+    log.close()
 
 
 def test_whole_email_flow_over_http(server):
@@ -141,9 +151,124 @@ def test_openapi_document_lists_every_route(server):
     assert "post" in paths["/login/email/verify"]
     assert "get" in paths["/profile"]
     assert "post" in paths["/logout"]
+    assert {"get", "put", "patch"} <= set(paths["/profile"])
+    assert "post" in paths["/profile/email/verify"]
+    assert "patch" in paths["/staff/users/{user_id}"]
+    assert paths["/profile"]["patch"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
 
 
 def test_unknown_route_answers_in_the_error_shape(server):
     status, _, body = server.call("POST", "/no/such/route", {})
     assert status == 404
     assert json.loads(body)["error"]["code"] == "not_found"
+
+
+# --- the whole life of an e-mail account, and the staff side, over HTTP ---
+
+
+def mails_to(server, address):
+    _, _, body = server.call("GET", "/_local/outbox")
+    mails = [m for m in json.loads(body) if m["to"] == address]
+    assert mails, f"no mail to {address}"
+    return mails
+
+
+def last_code_to(server, address):
+    return re.search(r"\b(\d{8})\b", mails_to(server, address)[-1]["text"]).group(1)
+
+
+def sign_in(server, address):
+    status, _, body = server.call("POST", "/login/email", {"email": address})
+    assert status == 202, body
+    login_id = json.loads(body)["login_id"]
+    code = last_code_to(server, address)
+    status, _, body = server.call("POST", "/login/email/verify", {"email": address, "login_id": login_id, "code": code})
+    assert status == 200, body
+    return json.loads(body)
+
+
+def staff_cli(server, *args):
+    """`python -m staff`, signing with the local staff key as the caller's own AWS credentials."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env |= {
+        "AWS_ACCESS_KEY_ID": STAFF_KEY["LOCAL_STAFF_ACCESS_KEY_ID"],
+        "AWS_SECRET_ACCESS_KEY": STAFF_KEY["LOCAL_STAFF_SECRET_ACCESS_KEY"],
+        "AWS_REGION": "eu-north-1",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "staff", "--api", server.base, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_persons_life_and_a_staff_rename_over_http(server):
+    address, new_address = "walk.ona@example.lt", "walk.ona.nauja@example.lt"
+    first = sign_in(server, address)
+    assert first["profile_complete"] is False
+    token = first["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+
+    contact = {"given_name": "Ona", "family_name": "Petraitienė", "phone_number": "8 612 34567"}
+    status, _, body = server.call("PUT", "/profile", contact, headers=bearer)
+    assert status == 200, body
+    assert json.loads(body)["profile_complete"] is True
+
+    second = sign_in(server, address)
+    assert second["profile_complete"] is True  # the web page asks for nothing more
+    other_session = second["token"]
+
+    # The phone changes from the web page: the cookie and our Origin.
+    web = {"Cookie": f"__Host-session={token}", "Origin": server.base}
+    status, _, body = server.call("PATCH", "/profile", {"phone_number": "+370 699 99999"}, headers=web)
+    assert status == 200, body
+    assert json.loads(body)["phone_number"] == "+37069999999"
+
+    status, _, body = server.call("PATCH", "/profile", {"email": new_address}, headers=bearer)
+    assert status == 200, body
+    assert json.loads(body)["pending_email"] == new_address
+    code = last_code_to(server, new_address)
+    assert "w***@example.lt" in mails_to(server, address)[-1]["text"]
+    status, _, body = server.call("POST", "/profile/email/verify", {"code": code}, headers=bearer)
+    assert status == 200, body
+    assert json.loads(body)["email"] == new_address
+    status, _, _ = server.call("GET", "/profile", headers={"Authorization": f"Bearer {other_session}"})
+    assert status == 401
+    assert mails_to(server, address)[-1]["subject"] == "MIGRIS: el. pašto adresas pakeistas"
+
+    (found,) = staff_cli(server, "find", "--email", new_address)["users"]
+    user_id = found["user_id"]
+    changed = staff_cli(server, "change", user_id, "--given-name", "Ona Marija", "--reason", "Passport checked")
+    assert changed["given_name"] == "Ona Marija"
+
+    status, _, body = server.call("GET", "/profile", headers=bearer)
+    assert json.loads(body)["given_name"] == "Ona Marija"
+
+    (event,) = staff_cli(server, "audit", user_id)["events"]
+    assert event["actor"].startswith("arn:aws:sts::123456789012:assumed-role/migris-local-staff/")
+    assert event["changes"] == {"given_name": {"before": "Ona", "after": "Ona Marija"}}
+    assert event["reason"] == "Passport checked"
+
+    # Unsigned, or with the person's own session: API Gateway's 403, and nothing changes.
+    for headers in ({}, bearer, web):
+        status, _, body = server.call(
+            "PATCH", f"/staff/users/{user_id}", {"given_name": "Kita", "reason": "x"}, headers=headers
+        )
+        assert status == 403, body
+        assert "message" in json.loads(body)
+    status, _, body = server.call("GET", "/profile", headers=bearer)
+    assert json.loads(body)["given_name"] == "Ona Marija"
+
+
+def test_the_server_prints_the_staff_key_it_takes(server):
+    text = server.log_path.read_text()
+    assert f"AWS_ACCESS_KEY_ID={STAFF_KEY['LOCAL_STAFF_ACCESS_KEY_ID']}" in text
+    assert "region eu-north-1" in text

@@ -56,3 +56,44 @@ def test_logs_of_a_whole_flow_hold_no_code_token_pepper_or_address(client, stack
     pepper = stack.aws.services().pepper().decode()
     for secret in (*codes, token, pepper, NORMALISED, ADDRESS, "ieva.secret"):
         assert secret not in text
+
+
+def test_logs_of_profile_and_staff_work_hold_no_personal_data(client, stack, log_lines):
+    token = client.signed_in(NORMALISED)
+    contact = {"given_name": "Ievutė", "family_name": "Slaptaitė", "phone_number": "+370 612 98765"}
+    assert client.as_person(token, "PUT", "/profile", contact).status == 200
+    assert client.as_person(token, "PATCH", "/profile", {"given_name": "Kita"}).status == 403
+    assert client.as_person(token, "PATCH", "/profile", {"email": "ieva.nauja@example.lt"}).status == 200
+    change_code = client.last_code("ieva.nauja@example.lt")
+    assert client.as_person(token, "POST", "/profile/email/verify", {"code": change_code}).status == 200
+    user_id = client.as_person(token, "GET", "/profile").json["user_id"]
+    search = client.as_staff("POST", "/staff/users/search", {"personal_code": "33309240064"})
+    assert search.status == 200
+    change = {"family_name": "Atviraitė", "reason": "Santuokos liudijimas Nr. 123"}
+    assert client.as_staff("PATCH", f"/staff/users/{user_id}", change).status == 200
+
+    records = [json.loads(line) for line in log_lines()]
+    events = [r.get("event") for r in records]
+    for expected in (
+        "profile_completed",
+        "names_locked",
+        "email_change_requested",
+        "email_changed",
+        "staff_search",
+        "staff_changed_user",
+    ):
+        assert expected in events, f"no {expected} event in the logs"
+    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
+    for personal in (
+        "Ievutė",
+        "Slaptaitė",
+        "Atviraitė",
+        "61298765",
+        "ieva.nauja",
+        "ieva.secret",
+        "33309240064",
+        "Santuokos",
+        change_code,
+        token,
+    ):
+        assert personal not in text

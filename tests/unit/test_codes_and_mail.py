@@ -4,7 +4,13 @@ import re
 
 import pytest
 from migris.codes import CodePolicy, address_key, code_hash, generate_code, lock_duration, new_login_id
-from migris.mail import login_code_message
+from migris.mail import (
+    email_change_code_message,
+    email_change_notice,
+    email_changed_notice,
+    login_code_message,
+    masked_address,
+)
 
 POLICY = CodePolicy(3600, 8, 5, 60, 5, 10, 10, 900)
 
@@ -65,3 +71,23 @@ def test_mail_holds_the_code_in_both_parts(language):
     assert re.search(r"\b04812345\b", message.text)
     assert "04812345" in message.html
     assert message.subject and "04812345" not in message.subject
+
+
+@pytest.mark.parametrize("language", ["lt", "en"])
+def test_the_change_code_message_carries_the_code_and_how_long_it_lives(language):
+    message = email_change_code_message(language, "12345678", 3600)
+    assert "12345678" in message.text and "12345678" in message.html
+    assert ("60 minučių" if language == "lt" else "60 minutes") in message.text
+
+
+@pytest.mark.parametrize("notice", [email_change_notice, email_changed_notice])
+@pytest.mark.parametrize("language", ["lt", "en"])
+def test_notices_to_the_old_address_mask_the_new_one(notice, language):
+    message = notice(language, "ona.nauja@example.lt")
+    assert "o***@example.lt" in message.text
+    assert "ona.nauja" not in message.text and "ona.nauja" not in message.html
+    assert re.search(r"\d{6,}", message.text) is None
+
+
+def test_a_masked_address_keeps_the_first_letter_and_the_domain():
+    assert masked_address("jonas@pavyzdys.lt") == "j***@pavyzdys.lt"

@@ -35,6 +35,7 @@ from migris.errors import (
     UserNotFound,
 )
 from migris.observability import log_event, logger
+from migris.profiles import PersonRequest
 from migris.repositories import SessionRecord
 from migris.services import services
 from migris.validation import Language, field_errors, language_from_header
@@ -77,9 +78,10 @@ def json_response(
     )
 
 
-def body_doc(model: type[BaseModel]) -> dict[str, Any]:
-    """OpenAPI for a body a route reads itself (after the session check), as Powertools would document it."""
-    schema = model.model_json_schema()
+def body_doc(*models: type[BaseModel]) -> dict[str, Any]:
+    """OpenAPI for a body a route reads itself (after the session check); several models are alternatives."""
+    schemas = [model.model_json_schema() for model in models]
+    schema = schemas[0] if len(schemas) == 1 else {"oneOf": schemas}
     return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}}}}
 
 
@@ -98,8 +100,10 @@ def json_body(app: APIGatewayRestResolver) -> Any:
         raise InvalidInput({"body": "the body is not valid JSON"}) from None
 
 
-def mail_language(app: APIGatewayRestResolver) -> Language:
-    return language_from_header(app.current_event.headers.get("Accept-Language"))
+def person_request(app: APIGatewayRestResolver) -> PersonRequest:
+    """What the profile domain needs of the request: its JSON body and the language for any mail."""
+    language: Language = language_from_header(app.current_event.headers.get("Accept-Language"))
+    return PersonRequest(body=json_body(app), language=language)
 
 
 def error_response(
