@@ -19,13 +19,15 @@ SUBJECTS = {
     "start_login handler": "import_handler('start_login')",
     "verify_code handler": "import_handler('verify_code')",
     "save_profile handler": "import_handler('save_profile')",
+    "save_profile first_fill": "import_handler('save_profile', 'first_fill')",
+    "save_profile staff": "import_handler('save_profile', 'staff')",
 }
 
 PROBE = """
 import importlib.util, sys, time
 sys.path.insert(0, {layer!r})
-def import_handler(name):
-    spec = importlib.util.spec_from_file_location(name, {functions!r} + "/" + name + "/app.py")
+def import_handler(name, module="app"):
+    spec = importlib.util.spec_from_file_location(name, {functions!r} + "/" + name + "/" + module + ".py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
 start = time.perf_counter()
