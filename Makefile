@@ -41,7 +41,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy layers/common/migris devserver staff functions/start_login/app.py functions/verify_code/app.py functions/save_profile/app.py functions/save_profile/first_fill.py functions/save_profile/staff.py
+	$(BIN)/mypy layers/common/migris devserver staff functions/start_login/app.py functions/verify_code/app.py functions/save_profile/app.py functions/save_profile/first_fill.py functions/save_profile/staff.py functions/viisp_callback/app.py
 
 template-check: install install-sam
 	$(BIN)/cfn-lint template.yaml

@@ -37,12 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     # Imported only now: the loggers read their settings from the environment when they are made.
     from devserver.server import LocalStack, make_server
 
-    stack = LocalStack(template, origin)
+    stack = LocalStack(template, origin, viisp_over_http=True)
     stack.start()
     server = make_server(stack, args.host, args.port)
     print(f"MIGRIS local stack on {origin}", flush=True)
     print(f"  sent mail:  {origin}/_local/outbox", flush=True)
     print(f"  API docs:   {origin}/docs  ({origin}/openapi.json)", flush=True)
+    print(f"  VIISP:      {origin}/login/viisp  (the local stand-in at {origin}/_local/viisp/)", flush=True)
     print(f"  staff key:  AWS_ACCESS_KEY_ID={stack.staff.access_key_id}", flush=True)
     print(f"              AWS_SECRET_ACCESS_KEY={stack.staff.secret_access_key}  (region {stack.region})", flush=True)
     print(f"              python -m staff --api {origin} find --email someone@example.lt", flush=True)

@@ -82,6 +82,9 @@ def proxy_event(
     multi_headers: dict[str, list[str]] = {}
     for name, value in request.headers:
         multi_headers.setdefault(name, []).append(value)
+    # API Gateway adds these; the local stack speaks plain HTTP.
+    multi_headers.setdefault("X-Forwarded-Proto", ["http"])
+    multi_headers.setdefault("X-Forwarded-For", [request.source_ip])
     try:
         body: str | None = request.body.decode("utf-8") if request.body else None
         encoded = False
@@ -104,7 +107,8 @@ def proxy_event(
         "requestContext": {
             "resourcePath": route.path,
             "httpMethod": request.method,
-            "path": f"/{STAGE}{request.path}",
+            # As behind a custom domain with no base path: the local stack serves the API at its root.
+            "path": request.path,
             "stage": STAGE,
             "requestId": request_id,
             "extendedRequestId": request_id,

@@ -21,6 +21,7 @@ import boto3
 from migris.clock import Clock
 from migris.config import Settings
 from migris.services import Services
+from migris.viisp_client import SoapTransport
 from moto import mock_aws
 
 from devserver.template import Template
@@ -65,6 +66,7 @@ class LocalAws:
         self.session.events.register("before-call.sesv2.GetSuppressedDestination", self._suppression_lookup)
         self._create_tables()
         self._create_secrets()
+        self._create_parameters()
         self._create_mail_identity()
 
     def stop(self) -> None:
@@ -78,8 +80,8 @@ class LocalAws:
     def settings(self) -> Settings:
         return Settings.from_env(self.environment)
 
-    def services(self, clock: Clock | None = None) -> Services:
-        return Services(self.settings, clock=clock, boto_session=self.session)
+    def services(self, clock: Clock | None = None, viisp_transport: SoapTransport | None = None) -> Services:
+        return Services(self.settings, clock=clock, boto_session=self.session, viisp_transport=viisp_transport)
 
     # --- set-up from the template ---
 
@@ -106,6 +108,20 @@ class LocalAws:
             if resource.get("Type") == "AWS::SecretsManager::Secret":
                 # Made fresh at every start, as CloudFormation's GenerateSecretString does at deploy.
                 client.create_secret(Name=self.template.physical_name(logical_id), SecretString=secrets.token_hex(32))
+
+    def _create_parameters(self) -> None:
+        client = self.session.client("ssm")
+        for resource in self.template.resources.values():
+            if resource.get("Type") == "AWS::SSM::Parameter":
+                properties = self.template.resolve(resource["Properties"])
+                client.put_parameter(Name=properties["Name"], Value=properties["Value"], Type=properties["Type"])
+
+    def put_parameter(self, name: str, value: str) -> None:
+        self.session.client("ssm").put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
+
+    def put_secret(self, logical_id: str, value: str) -> None:
+        name = self.template.physical_name(logical_id)
+        self.session.client("secretsmanager").put_secret_value(SecretId=name, SecretString=value)
 
     def _create_mail_identity(self) -> None:
         settings = self.settings

@@ -11,14 +11,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from cryptography.hazmat.primitives import serialization
 from migris.clock import Clock
 from migris.observability import metrics
 from migris.services import use_services
+from migris.viisp_client import SoapTransport
 
 from devserver.apigw import HttpRequest, HttpResponse, LambdaContext, http_response, load_handler, proxy_event
 from devserver.iam import IamGate, Refusal, staff_principal
 from devserver.local_aws import LocalAws
 from devserver.template import ROOT, Route, Template
+from devserver.viisp_standin import InProcessTransport, ViispStandIn, local_rsa_key
 
 WEB_ROOT = ROOT / "web"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
@@ -40,7 +43,9 @@ def _error(status: int, code: str, message: str) -> HttpResponse:
 class LocalStack:
     """Everything `make run` serves, without the socket: tests drive `dispatch` or the real server."""
 
-    def __init__(self, template: Template, origin: str, clock: Clock | None = None) -> None:
+    def __init__(
+        self, template: Template, origin: str, clock: Clock | None = None, *, viisp_over_http: bool = False
+    ) -> None:
         self.template = template
         self.origin = origin
         self.clock = clock
@@ -49,20 +54,50 @@ class LocalStack:
         self.region = os.environ.get("AWS_REGION") or "eu-north-1"
         self.staff = staff_principal(template)
         self.iam = IamGate(template, self.region, [self.staff])
+        # The service's VIISP key and the stand-in (with its own key, which the service pins) are made at start.
+        self.viisp_service_key = local_rsa_key("viisp-service")
+        self.viisp = ViispStandIn(
+            self.viisp_service_key.public_key(),
+            pid=template.parameters["ViispPid"],
+            ticket_seconds=int(template.parameters["ViispTicketSeconds"]),
+            clock=clock,
+        )
+        # Served over a socket, the functions reach the stand-in over HTTP (urllib3, as in AWS); driven
+        # in process (tests), they call it directly.
+        self._viisp_transport: SoapTransport | None = None if viisp_over_http else InProcessTransport(self.viisp)
         self._lock = threading.RLock()  # re-entrant: a test may nest one request inside another
 
     def start(self) -> None:
         self.template.apply_process_environment()
         self.aws.start()
-        use_services(self.aws.services(self.clock))
+        self._configure_viisp()
+        use_services(self.aws.services(self.clock, self._viisp_transport))
         for route in self.routes:
             load_handler(route)
+
+    def use_viisp_transport(self, transport: SoapTransport | None) -> None:
+        """Reach VIISP another way from now on (tests put a failing or tampering one in between)."""
+        self._viisp_transport = transport
+        use_services(self.aws.services(self.clock, transport))
+
+    def _configure_viisp(self) -> None:
+        path = self.template.resolve({"Fn::Sub": "/${AWS::StackName}/viisp"})
+        self.aws.put_parameter(f"{path}/soap-endpoint", f"{self.origin}/_local/viisp/auth")
+        self.aws.put_parameter(f"{path}/portal-url", f"{self.origin}/_local/viisp/portal")
+        self.aws.put_parameter(f"{path}/certificate", self.viisp.certificate_pem.decode())
+        key_pem = self.viisp_service_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        self.aws.put_secret("ViispServiceKeySecret", key_pem.decode())
 
     def stop(self) -> None:
         use_services(None)
         self.aws.stop()
 
     def dispatch(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/_local/viisp/"):
+            # Outside the lock: a function serving a request calls the stand-in over HTTP meanwhile.
+            return self.viisp.handle(request)
         with self._lock:
             return self._dispatch(request)
 

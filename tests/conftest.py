@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -76,7 +77,7 @@ class Client:
         body: str | bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> Answer:
-        all_headers = dict(headers or {})
+        all_headers = {"Host": HOST, **(headers or {})}
         data = b""
         if json_body is not None:
             data = json.dumps(json_body).encode()
@@ -84,7 +85,10 @@ class Client:
         elif body is not None:
             data = body.encode() if isinstance(body, str) else body
             all_headers.setdefault("Content-Type", "application/json")
-        request = HttpRequest(method, path, {}, list(all_headers.items()), data, self.source_ip)
+        path, _, query = path.partition("?")
+        request = HttpRequest(
+            method, path, parse_qs(query, keep_blank_values=True), list(all_headers.items()), data, self.source_ip
+        )
         response = self.stack.dispatch(request)
         return Answer(response.status, response.headers, response.body)
 

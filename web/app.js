@@ -27,6 +27,7 @@ function errorText(answer) {
 
 function show(section) {
   for (const id of ["email-form", "code-form", "contact-form", "profile"]) $(id).hidden = id !== section;
+  $("viisp-link").hidden = section !== "email-form";
 }
 
 $("email-form").addEventListener("submit", async (event) => {
@@ -54,7 +55,17 @@ async function showProfile() {
 }
 
 function render(profile) {
-  if (!profile.profile_complete) { show("contact-form"); return; }
+  if (!profile.profile_complete) {
+    // A VIISP account already has its names from VIISP: it fills in the phone only.
+    const viisp = profile.login_method === "viisp";
+    for (const name of ["given_name", "family_name"]) {
+      $(name).required = !viisp;
+      $(name).hidden = viisp;
+      document.querySelector(`label[for=${name}]`).hidden = viisp;
+    }
+    show("contact-form");
+    return;
+  }
   $("profile-data").textContent = JSON.stringify(profile, null, 2);
   $("email-code-form").hidden = !profile.pending_email;
   show("profile");
@@ -63,7 +74,7 @@ function render(profile) {
 $("contact-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const body = {};
-  for (const name of ["given_name", "family_name", "phone_number"]) body[name] = $(name).value;
+  for (const name of ["given_name", "family_name", "phone_number"]) if (!$(name).hidden) body[name] = $(name).value;
   const answer = await call("PUT", "/profile", body);
   if (answer.status !== 200) return say(errorText(answer));
   say("");

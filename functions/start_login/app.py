@@ -1,4 +1,4 @@
-"""Begin a sign-in: POST /login/email mails a one-time code."""
+"""Begin a sign-in: POST /login/email mails a one-time code; GET /login/viisp sends the browser to VIISP."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from migris.api import json_response, new_app, respond
+from migris.api import json_response, new_app, public_url, respond, viisp_cookie
 from migris.observability import logger, metrics, tracer
 from migris.services import services
 from migris.validation import EmailAddress, Language, language_from_header
@@ -41,6 +41,23 @@ def start_email_login(body: EmailLoginRequest) -> Response[str]:
     language = body.language or language_from_header(header)
     started = services().login_codes.request(body.email, language)
     return json_response(202, EmailLoginStarted(**vars(started)).model_dump())
+
+
+@app.get(
+    "/login/viisp",
+    summary="Start a sign-in through VIISP",
+    description="302 to the VIISP sign-in page with a fresh ticket, and a short-lived SameSite=None cookie that "
+    "binds the ticket to this browser. 502 viisp_unavailable.",
+    responses={302: {"description": "To the VIISP portal"}},
+)
+def start_viisp_login() -> Response[str]:
+    start = services().viisp_sign_in.begin(public_url(app, "/login/viisp/callback"))
+    return Response(
+        status_code=302,
+        body="",
+        headers={"Location": start.portal_url},
+        cookies=[viisp_cookie(start.nonce, start.max_age)],
+    )
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -272,3 +274,76 @@ def test_the_server_prints_the_staff_key_it_takes(server):
     text = server.log_path.read_text()
     assert f"AWS_ACCESS_KEY_ID={STAFF_KEY['LOCAL_STAFF_ACCESS_KEY_ID']}" in text
     assert "region eu-north-1" in text
+
+
+# --- VIISP through the stand-in, as a browser goes: every hop over HTTP, the functions reaching VIISP by urllib3 ---
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def raw_call(server, method, path, body=None, headers=None):
+    opener = urllib.request.build_opener(_NoRedirect)
+    request = urllib.request.Request(server.base + path, data=body, method=method, headers=headers or {})
+    try:
+        with opener.open(request, timeout=20) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def set_cookie(headers, name):
+    for header in headers.get_all("Set-Cookie") or []:
+        key, _, rest = header.partition("=")
+        if key == name:
+            return rest.split(";")[0]
+    return None
+
+
+def test_a_viisp_sign_in_over_http(server):
+    status, headers, _ = raw_call(server, "GET", "/login/viisp")
+    assert status == 302
+    portal = urllib.parse.urlsplit(headers["Location"])
+    assert portal.path == "/_local/viisp/portal"
+    ticket = urllib.parse.parse_qs(portal.query)["ticket"][0]
+    nonce = set_cookie(headers, "__Host-viisp")
+
+    status, _, page = raw_call(server, "GET", f"{portal.path}?{portal.query}")
+    assert status == 200 and b"48504140959" in page
+
+    form = urllib.parse.urlencode(
+        {"ticket": ticket, "personal_code": "48504140959", "given_name": "Ona", "family_name": "Žemaitytė"}
+    ).encode()
+    form_headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    status, _, page = raw_call(server, "POST", "/_local/viisp/authenticate", form, form_headers)
+    assert status == 200
+    text = page.decode()
+    action = html.unescape(re.search(r'action="([^"]+)"', text).group(1))
+    fields = {k: html.unescape(v) for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', text)}
+    assert action == f"{server.base}/login/viisp/callback"
+
+    callback = urllib.parse.urlsplit(action).path
+    body = urllib.parse.urlencode(fields).encode()
+    status, headers, body = raw_call(
+        server, "POST", callback, body, {**form_headers, "Cookie": f"__Host-viisp={nonce}"}
+    )
+    assert status == 303, body
+    assert headers["Location"] == f"{server.base}/"
+    token = set_cookie(headers, "__Host-session")
+
+    status, _, body = server.call("GET", "/profile", headers={"Cookie": f"__Host-session={token}"})
+    assert status == 200
+    profile = json.loads(body)
+    assert (profile["level"], profile["login_method"], profile["family_name"]) == (3, "viisp", "ŽEMAITYTĖ")
+
+    # The same post again: the ticket was used.
+    status, _, body = raw_call(
+        server,
+        "POST",
+        callback,
+        urllib.parse.urlencode(fields).encode(),
+        {**form_headers, "Cookie": f"__Host-viisp={nonce}"},
+    )
+    assert status == 400 and json.loads(body)["error"]["code"] == "invalid_ticket"

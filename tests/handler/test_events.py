@@ -24,6 +24,9 @@ EXPECTED = {
     "staff_search": (200, None),
     "staff_change_user": (404, "not_found"),
     "staff_audit": (404, "not_found"),
+    # Against the local VIISP stand-in: a fresh ticket; a callback with a ticket we never issued.
+    "start_viisp_login": (302, None),
+    "viisp_callback": (400, "invalid_ticket"),
 }
 
 
@@ -44,6 +47,10 @@ def test_sample_event_runs_through_its_handler(stack, name):
     status, code = EXPECTED[name]
     assert result["statusCode"] == status, result["body"]
     assert result["multiValueHeaders"]["Cache-Control"] == ["no-store"]
+    if status == 302:
+        location = result["multiValueHeaders"]["Location"][0]
+        assert "/_local/viisp/portal?ticket=" in location
+        return
     body = json.loads(result["body"])
     if code:
         assert body["error"]["code"] == code

@@ -92,3 +92,16 @@ def test_any_profile_write_by_a_signed_in_person_never_500(client, method, path,
 def test_any_signed_staff_body_never_500(client, method, path, body, content_type):
     answer = client.as_staff(method, path, raw_body=body, content_type=content_type)
     assert answer.status < 500, answer.raw
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    body=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)),
+    content_type=content_types,
+    cookie=header_values,
+)
+def test_any_viisp_callback_post_never_500(client, body, content_type, cookie):
+    answer = client.request(
+        "POST", "/login/viisp/callback", body=body, headers={"Content-Type": content_type, "Cookie": cookie}
+    )
+    assert answer.status < 500, answer.raw

@@ -7,9 +7,15 @@ from typing import Any
 
 import pytest
 
-PERSON_FACING_FUNCTIONS = ["StartLoginFunction", "VerifyCodeFunction", "SaveProfileFunction", "FirstFillFunction"]
+PERSON_FACING_FUNCTIONS = [
+    "StartLoginFunction",
+    "VerifyCodeFunction",
+    "ViispCallbackFunction",
+    "SaveProfileFunction",
+    "FirstFillFunction",
+]
 ALL_FUNCTIONS = [*PERSON_FACING_FUNCTIONS, "StaffFunction"]
-TABLES = ["CodesTable", "SessionsTable", "AccountsTable"]
+TABLES = ["CodesTable", "SessionsTable", "AccountsTable", "ViispTicketsTable"]
 NAME_ATTRIBUTES = {"given_name", "family_name"}
 STAFF_PATHS = {"/staff/users/search", "/staff/users/{user_id}", "/staff/users/{user_id}/audit"}
 DYNAMODB_WRITES = {
@@ -189,19 +195,22 @@ def test_staff_routes_run_only_in_the_staff_function_and_it_serves_nothing_else(
 # --- IAM rule 5: names are written by the staff role, and once by the first fill; no PATCH role writes them ---
 
 
-def test_only_the_staff_and_first_fill_roles_may_write_names(cfn):
+def test_only_the_staff_first_fill_and_viisp_account_creation_roles_may_write_names(cfn):
     writers = {
         f for f in ALL_FUNCTIONS for s in account_update_statements(cfn, f) if NAME_ATTRIBUTES & attribute_allow_list(s)
     }
-    assert writers == {"StaffFunction", "FirstFillFunction"}
+    # The first fill writes the names a person gives once; the VIISP callback the names VIISP gives when it
+    # creates the account; staff change them afterwards.
+    assert writers == {"StaffFunction", "FirstFillFunction", "ViispCallbackFunction"}
 
 
-def test_only_the_staff_role_may_write_the_level(cfn):
+def test_only_staff_change_the_level_after_an_account_is_made(cfn):
     writers = {
         f for f in ALL_FUNCTIONS for s in account_update_statements(cfn, f) if "level" in attribute_allow_list(s)
     }
-    # VerifyCode sets level 1 when it creates an account (attribute_not_exists in code); staff change it later.
-    assert writers == {"StaffFunction", "VerifyCodeFunction"}
+    # VerifyCode (level 1) and the VIISP callback (level 3) set it when they create an account
+    # (attribute_not_exists in code); staff change it later.
+    assert writers == {"StaffFunction", "VerifyCodeFunction", "ViispCallbackFunction"}
 
 
 def test_the_staff_role_writes_only_names_and_level_on_accounts(cfn):
@@ -279,18 +288,49 @@ def test_start_login_never_touches_accounts(cfn):
         assert not targets_table(statement, "SessionsTable")
 
 
+def test_viisp_tickets_are_stored_by_start_and_used_by_the_callback_only(cfn):
+    grants = {
+        f: {a for s in role_statements(cfn, f) if targets_table(s, "ViispTicketsTable") for a in actions(s)}
+        for f in ALL_FUNCTIONS
+    }
+    assert grants["StartLoginFunction"] == {"dynamodb:PutItem"}
+    assert grants["ViispCallbackFunction"] == {"dynamodb:GetItem", "dynamodb:UpdateItem"}
+    assert all(not actions for f, actions in grants.items() if f not in {"StartLoginFunction", "ViispCallbackFunction"})
+
+
+def test_viisp_configuration_is_read_from_the_stacks_own_ssm_path(cfn):
+    for f in ("StartLoginFunction", "ViispCallbackFunction"):
+        (statement,) = [s for s in role_statements(cfn, f) if "ssm:GetParametersByPath" in actions(s)]
+        assert all("parameter/${AWS::StackName}/viisp" in r["Fn::Sub"] for r in resources(statement))
+
+
+def test_the_viisp_callback_creates_accounts_without_put_and_cannot_touch_codes(cfn):
+    for statement in role_statements(cfn, "ViispCallbackFunction"):
+        assert not targets_table(statement, "CodesTable")
+        assert not targets_table(statement, "AuditTable")
+
+
 def test_pepper_is_readable_only_by_the_functions_that_hash_codes(cfn):
     readers = {
         f
-        for f in PERSON_FACING_FUNCTIONS
-        if any("secretsmanager:GetSecretValue" in actions(s) for s in role_statements(cfn, f))
+        for f in ALL_FUNCTIONS
+        for s in role_statements(cfn, f)
+        if "secretsmanager:GetSecretValue" in actions(s) and {"Ref": "CodePepperSecret"} in resources(s)
     }
     # Everyone who makes or checks a code: sign-in codes and e-mail change codes.
     assert readers == {"StartLoginFunction", "VerifyCodeFunction", "SaveProfileFunction", "FirstFillFunction"}
-    for f in readers:
+    for f in ALL_FUNCTIONS:
         for s in role_statements(cfn, f):
             if "secretsmanager:GetSecretValue" in actions(s):
-                assert resources(s) == [{"Ref": "CodePepperSecret"}]
+                # One secret a statement: the pepper, or the VIISP service key.
+                assert resources(s) in ([{"Ref": "CodePepperSecret"}], [{"Ref": "ViispServiceKeySecret"}])
+
+
+def test_the_viisp_service_key_is_read_only_by_the_two_viisp_functions(cfn):
+    readers = {
+        f for f in ALL_FUNCTIONS for s in role_statements(cfn, f) if {"Ref": "ViispServiceKeySecret"} in resources(s)
+    }
+    assert readers == {"StartLoginFunction", "ViispCallbackFunction"}
 
 
 def test_mail_is_sent_only_by_the_functions_that_send_codes(cfn):

@@ -60,6 +60,22 @@ class Accounts:
                     raise
         return self.get(user_id)
 
+    def sign_in_by_viisp(self, personal_code: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """The account of a personal code VIISP vouched for; the first sign-in creates it (level 3, names from
+        VIISP). Never merged with an e-mail account: the two are keyed apart."""
+        user_id = self._repository.user_id_for_personal_code(personal_code)
+        if user_id is None:
+            new_id = str(uuid.uuid4())
+            try:
+                self._repository.create_viisp_account(new_id, personal_code, fields, int(self._clock.now()))
+                log_event("account_created", user_id=new_id, login_method="viisp")
+                user_id = new_id
+            except AccountExists:
+                user_id = self._repository.user_id_for_personal_code(personal_code)
+                if user_id is None:
+                    raise
+        return self.get(user_id)
+
     def get(self, user_id: str) -> dict[str, Any]:
         user = self._repository.get_user(user_id)
         if user is None:

@@ -23,6 +23,7 @@ from migris.errors import (
     EmailTaken,
     InvalidCode,
     InvalidInput,
+    InvalidTicket,
     NamesLocked,
     OriginMismatch,
     ProfileExists,
@@ -33,6 +34,7 @@ from migris.errors import (
     TooManyAttempts,
     Unauthenticated,
     UserNotFound,
+    ViispUnavailable,
 )
 from migris.observability import log_event, logger
 from migris.profiles import PersonRequest
@@ -42,6 +44,7 @@ from migris.validation import Language, field_errors, language_from_header
 
 JSON = "application/json"
 SESSION_COOKIE = "__Host-session"
+VIISP_COOKIE = "__Host-viisp"
 STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ALWAYS_HEADERS = {
     "Cache-Control": "no-store",
@@ -63,6 +66,8 @@ ERROR_ANSWERS: dict[type[Exception], tuple[int, str, str]] = {
     UserNotFound: (404, "not_found", "No such user."),
     ProfileIncomplete: (409, "profile_incomplete", "The person has not filled in their names yet."),
     StaffIdentityMissing: (403, "forbidden", "This route needs a signed staff request."),
+    InvalidTicket: (400, "invalid_ticket", "This VIISP sign-in cannot be finished here. Start the sign-in again."),
+    ViispUnavailable: (502, "viisp_unavailable", "VIISP, the e-government gateway, is not answering. Try again later."),
 }
 
 
@@ -134,6 +139,8 @@ def _domain_error(error: Exception) -> Response[str]:
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RetryLater) else None
     if isinstance(error, OriginMismatch):
         log_event("origin_mismatch", level="warning", security=True)
+    if isinstance(error, ViispUnavailable):
+        log_event("viisp_unavailable", level="error", reason=error.reason)
     return error_response(status, code, message, headers=headers)
 
 
@@ -196,6 +203,40 @@ def cleared_session_cookie() -> Cookie:
         same_site=SameSite.LAX_MODE,
         max_age=0,
     )
+
+
+def viisp_cookie(nonce: str, max_age: int) -> Cookie:
+    """Binds a VIISP ticket to this browser. SameSite=None: VIISP's page posts back to us cross-site."""
+    return Cookie(
+        name=VIISP_COOKIE,
+        value=nonce,
+        path="/",
+        secure=True,
+        http_only=True,
+        same_site=SameSite.NONE_MODE,
+        max_age=max_age,
+    )
+
+
+def cleared_viisp_cookie() -> Cookie:
+    return Cookie(
+        name=VIISP_COOKIE, value="", path="/", secure=True, http_only=True, same_site=SameSite.NONE_MODE, max_age=0
+    )
+
+
+def cookie(app: APIGatewayRestResolver, name: str) -> str | None:
+    return _cookie_value(app.current_event.headers.get("Cookie"), name)
+
+
+def public_url(app: APIGatewayRestResolver, path: str) -> str:
+    """The URL a browser reaches `path` of this API at, as this request came in (stage or base path kept):
+    API Gateway's host and X-Forwarded-Proto, and what its request path holds before the route's path."""
+    event = app.current_event
+    proto = event.headers.get("X-Forwarded-Proto") or "https"
+    host = event.headers.get("Host") or ""
+    full_path = event.request_context.path or event.path
+    prefix = full_path[: -len(event.path)] if event.path and full_path.endswith(event.path) else ""
+    return f"{proto}://{host}{prefix}{path}"
 
 
 def _cookie_value(cookie_header: str | None, name: str) -> str | None:

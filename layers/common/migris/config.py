@@ -18,6 +18,12 @@ class Settings(BaseModel):
     sessions_table: str
     accounts_table: str
     audit_table: str
+    viisp_tickets_table: str
+    # VIISP's pid, endpoints, pinned certificate and signing algorithm live under this SSM path; the service's
+    # private key in this Secrets Manager secret.
+    viisp_parameter_path: str
+    viisp_key_secret: str
+    viisp_ticket_seconds: PositiveSeconds = 900
     code_pepper_secret: str
     sender_email: str
     ses_configuration_set: str | None = None

@@ -67,3 +67,20 @@ class EditConflict(DomainError):
 
 class StaffIdentityMissing(DomainError):
     """A staff route ran without the caller's IAM identity (API Gateway always sets it under AWS_IAM)."""
+
+
+class InvalidTicket(DomainError):
+    """A VIISP callback that is not ours to finish: unknown, used, expired, foreign-browser or mismatched
+    ticket, or an identity VIISP did not sign. The reason goes to the security log, never to the client."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ViispUnavailable(DomainError):
+    """No usable answer from VIISP: a timeout, a connection failure, an HTTP error or a SOAP fault."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

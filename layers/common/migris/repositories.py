@@ -335,6 +335,39 @@ class AccountRepository:
                 raise AccountExists from None
             raise
 
+    def create_viisp_account(self, user_id: str, personal_code: str, fields: dict[str, Any], now: int) -> None:
+        """Create a VIISP account (level 3) and its personal code uniqueness item together, with Update actions
+        only; fails (AccountExists) if either exists already."""
+        user_fields = {
+            **{name: value for name, value in fields.items() if value is not None},
+            "user_id": user_id,
+            "personal_code": personal_code,
+            "level": 3,
+            "login_method": "viisp",
+            "profile_complete": False,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        }
+        names = {f"#a{index}": name for index, name in enumerate(user_fields)}
+        values = {f":a{index}": value for index, value in enumerate(user_fields.values())}
+        assignments = ", ".join(f"#a{index} = :a{index}" for index in range(len(user_fields)))
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    self._create_update(
+                        personal_code_key(personal_code),
+                        "SET user_id = :user_id, created_at = :now",
+                        {":user_id": user_id, ":now": now},
+                    ),
+                    self._create_update(user_key(user_id), f"SET {assignments}", values, names=names),
+                ]
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                raise AccountExists from None
+            raise
+
     def _create_update(
         self, key: str, expression: str, values: dict[str, Any], names: dict[str, str] | None = None
     ) -> dict[str, Any]:
@@ -424,6 +457,59 @@ class AccountRepository:
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
         }
+
+
+# --- VIISP tickets: keyed by the SHA-256 of the ticket; the browser's nonce and our state kept as hashes ---
+
+
+@dataclass(frozen=True)
+class ViispTicketRecord:
+    ticket_hash: str
+    nonce_hash: str
+    state_hash: str
+    expires_at: int
+    used_at: int | None
+
+
+class ViispTicketRepository:
+    def __init__(self, dynamodb: Any, table_name: str) -> None:
+        self._table = dynamodb.Table(table_name)
+
+    def create(self, record: ViispTicketRecord, created_at: int) -> None:
+        self._table.put_item(
+            Item={
+                "pk": record.ticket_hash,
+                "nonce_hash": record.nonce_hash,
+                "state_hash": record.state_hash,
+                "created_at": created_at,
+                "expires_at": record.expires_at,
+            },
+            ConditionExpression=Attr("pk").not_exists(),
+        )
+
+    def get(self, ticket_hash: str) -> ViispTicketRecord | None:
+        item = self._table.get_item(Key={"pk": ticket_hash}, ConsistentRead=True).get("Item")
+        if item is None:
+            return None
+        return ViispTicketRecord(
+            ticket_hash=ticket_hash,
+            nonce_hash=str(item.get("nonce_hash", "")),
+            state_hash=str(item.get("state_hash", "")),
+            expires_at=_int(item.get("expires_at")),
+            used_at=_int(item["used_at"]) if "used_at" in item else None,
+        )
+
+    def use(self, ticket_hash: str, now: int) -> bool:
+        """Mark the ticket used; of concurrent callers exactly one gets True."""
+        used = _conditionally(
+            lambda: self._table.update_item(
+                Key={"pk": ticket_hash},
+                UpdateExpression="SET used_at = :now",
+                ConditionExpression=Attr("pk").exists() & Attr("used_at").not_exists(),
+                ExpressionAttributeValues={":now": now},
+            )
+        )
+        return used is not None
 
 
 # --- audit table: append-only staff changes, one partition per account, oldest first ---

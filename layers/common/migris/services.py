@@ -6,22 +6,37 @@ clients, a movable clock); a Lambda container builds the default from its enviro
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 import boto3
-from aws_lambda_powertools.utilities.parameters import SecretsProvider
+from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
+from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from migris.accounts import Accounts
 from migris.clock import Clock, SystemClock
 from migris.codes import CodePolicy, LoginCodes
 from migris.config import Settings
+from migris.errors import ViispUnavailable
 from migris.mail import Mailer
+from migris.observability import log_event
 from migris.profiles import Profiles
-from migris.repositories import AccountRepository, AddressRecordRepository, AuditRepository, SessionRepository
+from migris.repositories import (
+    AccountRepository,
+    AddressRecordRepository,
+    AuditRepository,
+    SessionRepository,
+    ViispTicketRepository,
+)
 from migris.sessions import Sessions
 from migris.staff import StaffDesk
+from migris.viisp import SigningAlgorithm, public_key_of
+from migris.viisp_client import SoapTransport, Urllib3Transport, ViispClient, ViispConfig
+from migris.viisp_login import ViispSignIn
 
 PEPPER_MAX_AGE_SECONDS = 300
+VIISP_CONFIG_MAX_AGE_SECONDS = 300
 
 
 class Services:
@@ -31,10 +46,12 @@ class Services:
         *,
         clock: Clock | None = None,
         boto_session: boto3.session.Session | None = None,
+        viisp_transport: SoapTransport | None = None,
     ) -> None:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self._boto = boto_session or boto3.session.Session()
+        self._viisp_transport = viisp_transport
 
     @cached_property
     def _dynamodb(self) -> Any:
@@ -52,6 +69,47 @@ class Services:
         if not value:
             raise RuntimeError("the code pepper secret is empty")
         return str(value).encode()
+
+    @cached_property
+    def _ssm(self) -> SSMProvider:
+        return SSMProvider(boto3_client=self._boto.client("ssm"))
+
+    def viisp_config(self) -> ViispConfig:
+        """VIISP's settings from SSM and the service key from Secrets Manager, cached for a few minutes. A
+        missing or broken value is ViispUnavailable: the sign-in cannot start, and the log says why."""
+        s = self.settings
+        try:
+            values = self._ssm.get_multiple(s.viisp_parameter_path, max_age=VIISP_CONFIG_MAX_AGE_SECONDS)
+            key_pem = self._secrets.get(s.viisp_key_secret, max_age=VIISP_CONFIG_MAX_AGE_SECONDS)
+            key_bytes = key_pem if isinstance(key_pem, bytes) else str(key_pem).encode()
+            service_key = serialization.load_pem_private_key(key_bytes, password=None)
+            if not isinstance(service_key, rsa.RSAPrivateKey):
+                raise ValueError("the service key is not an RSA key")
+            algorithm = str(values.get("signature-algorithm") or "rsa-sha256")
+            if algorithm not in ("rsa-sha256", "rsa-sha1"):
+                raise ValueError(f"unknown signature algorithm {algorithm}")
+            return ViispConfig(
+                pid=str(values["pid"]),
+                soap_endpoint=str(values["soap-endpoint"]),
+                portal_url=str(values["portal-url"]),
+                signature_algorithm=cast(SigningAlgorithm, algorithm),
+                service_key=service_key,
+                viisp_key=public_key_of(str(values["certificate"]).encode()),
+            )
+        except (KeyError, ValueError, TypeError, GetParameterError) as error:
+            log_event("viisp_misconfigured", level="error", problem=type(error).__name__)
+            raise ViispUnavailable("configuration") from None
+
+    @cached_property
+    def _default_viisp_transport(self) -> SoapTransport:
+        return self._viisp_transport or Urllib3Transport()
+
+    @property
+    def viisp_sign_in(self) -> ViispSignIn:
+        s = self.settings
+        client = ViispClient(self.viisp_config(), self._default_viisp_transport)
+        tickets = ViispTicketRepository(self._dynamodb, s.viisp_tickets_table)
+        return ViispSignIn(client, tickets, self.accounts, self.clock, s.viisp_ticket_seconds)
 
     @cached_property
     def mailer(self) -> Mailer:

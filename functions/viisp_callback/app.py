@@ -1,0 +1,64 @@
+"""Finish a VIISP sign-in: POST /login/viisp/callback takes the ticket VIISP's page posts, fetches and verifies
+the identity, and opens a session."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from migris.api import (
+    VIISP_COOKIE,
+    cleared_viisp_cookie,
+    cookie,
+    new_app,
+    respond,
+    session_cookie,
+)
+from migris.observability import logger, metrics, tracer
+from migris.services import services
+
+app = new_app()
+FORM = "application/x-www-form-urlencoded"
+
+
+def _form_field(form: dict[str, list[str]], name: str) -> str | None:
+    values = form.get(name) or []
+    return values[0] if len(values) == 1 else None
+
+
+@app.post(
+    "/login/viisp/callback",
+    summary="VIISP's page posts the ticket back here",
+    description="Form fields ticket and customData. 303 to the web app with the session cookie; 400 "
+    "invalid_ticket (unknown, used, expired, not ours, another browser's, or not signed by VIISP); 502 "
+    "viisp_unavailable.",
+    responses={303: {"description": "Signed in: to the web app"}},
+)
+def finish_viisp_login() -> Response[str]:
+    event = app.current_event
+    content_type = (event.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    try:
+        form = parse_qs(event.decoded_body or "", max_num_fields=10) if content_type == FORM else {}
+    except ValueError:  # more fields than any VIISP post has
+        form = {}
+    domain = services()
+    user = domain.viisp_sign_in.finish(
+        _form_field(form, "ticket"), _form_field(form, "customData"), cookie(app, VIISP_COOKIE)
+    )
+    session = domain.sessions.open(str(user["user_id"]))
+    return Response(
+        status_code=303,
+        body="",
+        headers={"Location": f"{domain.settings.web_origin}/"},
+        cookies=[session_cookie(session.token), cleared_viisp_cookie()],
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return respond(app, event, context)

@@ -1,0 +1,105 @@
+"""Talking to VIISP: one SOAP endpoint for both operations, over urllib3 with connect and read timeouts and
+bounded retries. A timeout, a connection failure, an HTTP error or a SOAP fault is ViispUnavailable (its
+argument says which, for the logs); a bad signature on an answer is ViispProtocolError, and the caller decides
+what that means for the person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import urllib3
+from cryptography.hazmat.primitives.asymmetric import rsa
+from lxml import etree
+
+from migris.errors import ViispUnavailable
+from migris.viisp import (
+    SigningAlgorithm,
+    ViispFault,
+    ViispIdentity,
+    ViispProtocolError,
+    authentication_data_request,
+    authentication_request,
+    envelope,
+    parse,
+    raise_for_fault,
+    read_identity,
+    read_ticket,
+    sign,
+    verified_element,
+)
+
+CONNECT_TIMEOUT_SECONDS = 3.05
+READ_TIMEOUT_SECONDS = 10.0
+SOAP_HEADERS = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'}
+MAX_ANSWER_BYTES = 1024 * 1024
+
+
+class SoapTransport(Protocol):
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]: ...
+
+
+class Urllib3Transport:
+    """POST with timeouts; retries only where a request cannot have reached VIISP (connect errors), because a
+    ticket's identity can be fetched once."""
+
+    def __init__(
+        self, connect_timeout: float = CONNECT_TIMEOUT_SECONDS, read_timeout: float = READ_TIMEOUT_SECONDS
+    ) -> None:
+        self._pool = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout),
+            retries=urllib3.Retry(total=2, connect=2, read=0, status=0, other=0, backoff_factor=0.2),
+        )
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        try:
+            response = self._pool.request("POST", url, body=body, headers=headers, preload_content=False)
+            try:
+                data = response.read(MAX_ANSWER_BYTES + 1)
+            finally:
+                response.release_conn()
+        except urllib3.exceptions.HTTPError as error:
+            raise ViispUnavailable(type(error).__name__) from None
+        if len(data) > MAX_ANSWER_BYTES:
+            raise ViispUnavailable("answer_too_large")
+        return response.status, data
+
+
+@dataclass(frozen=True)
+class ViispConfig:
+    pid: str
+    soap_endpoint: str
+    portal_url: str
+    signature_algorithm: SigningAlgorithm
+    service_key: rsa.RSAPrivateKey
+    viisp_key: rsa.RSAPublicKey  # pinned
+
+
+class ViispClient:
+    def __init__(self, config: ViispConfig, transport: SoapTransport) -> None:
+        self.config = config
+        self._transport = transport
+
+    def init_authentication(self, postback_url: str, custom_data: str) -> str:
+        """A fresh ticket for a sign-in that comes back to `postback_url` with `custom_data`."""
+        request = authentication_request(self.config.pid, postback_url, custom_data)
+        return read_ticket(self._call(request, "authenticationResponse"))
+
+    def authentication_data(self, ticket: str) -> ViispIdentity:
+        """Who signed in with this ticket (VIISP answers this once per ticket)."""
+        request = authentication_data_request(self.config.pid, ticket)
+        return read_identity(self._call(request, "authenticationDataResponse"))
+
+    def _call(self, request: etree._Element, expected: str) -> etree._Element:
+        body = envelope(sign(request, self.config.service_key, self.config.signature_algorithm))
+        status, answer = self._transport.post(self.config.soap_endpoint, body, dict(SOAP_HEADERS))
+        try:
+            document = parse(answer)
+            raise_for_fault(document)
+        except ViispFault as fault:
+            raise ViispUnavailable(f"fault:{fault.detail or 'none'}") from None
+        except ViispProtocolError:
+            raise ViispUnavailable(f"http_{status}_not_soap") from None
+        if status != 200:
+            raise ViispUnavailable(f"http_{status}")
+        return verified_element(document, self.config.viisp_key, expected)

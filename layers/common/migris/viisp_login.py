@@ -1,0 +1,138 @@
+"""Sign-in through VIISP: start (a fresh ticket, stored and bound to this browser) and finish (the ticket is
+ours, unused, unexpired, from this browser and with our state; VIISP's signed identity; the account; a session).
+
+A ticket is stored as its SHA-256 with the SHA-256 of a random nonce (the browser keeps the nonce in a
+short-lived cookie) and of `customData`, an opaque random state VIISP hands back. Every refusal is one answer
+for the client (invalid_ticket) and a security log line with the reason."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, NoReturn
+from urllib.parse import urlencode
+
+from migris.accounts import Accounts
+from migris.clock import Clock
+from migris.errors import InvalidTicket, ViispUnavailable
+from migris.observability import log_event
+from migris.repositories import ViispTicketRecord, ViispTicketRepository
+from migris.validation import normalize_email, normalize_personal_code
+from migris.viisp import ViispProtocolError
+from migris.viisp_client import ViispClient
+
+MAX_TICKET_LENGTH = 512  # the schema's ticket type
+MAX_STATE_LENGTH = 256
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ViispStart:
+    portal_url: str  # where the browser goes, with the ticket
+    nonce: str  # for the browser's cookie
+    max_age: int
+
+
+class ViispSignIn:
+    def __init__(
+        self,
+        client: ViispClient,
+        tickets: ViispTicketRepository,
+        accounts: Accounts,
+        clock: Clock,
+        ticket_seconds: int,
+    ) -> None:
+        self._client = client
+        self._tickets = tickets
+        self._accounts = accounts
+        self._clock = clock
+        self._ticket_seconds = ticket_seconds
+
+    def begin(self, postback_url: str) -> ViispStart:
+        nonce = secrets.token_urlsafe(32)
+        state = secrets.token_urlsafe(32)
+        try:
+            ticket = self._client.init_authentication(postback_url, state)
+        except ViispProtocolError as error:
+            log_event("viisp_bad_signature", level="warning", security=True, step="start", detail=str(error)[:200])
+            raise ViispUnavailable("bad_signature") from None
+        now = int(self._clock.now())
+        record = ViispTicketRecord(
+            ticket_hash=_sha256(ticket),
+            nonce_hash=_sha256(nonce),
+            state_hash=_sha256(state),
+            expires_at=now + self._ticket_seconds,
+            used_at=None,
+        )
+        self._tickets.create(record, now)
+        log_event("viisp_started", ticket_ref=record.ticket_hash[:16])
+        separator = "&" if "?" in self._client.config.portal_url else "?"
+        portal = f"{self._client.config.portal_url}{separator}{urlencode({'ticket': ticket})}"
+        return ViispStart(portal_url=portal, nonce=nonce, max_age=self._ticket_seconds)
+
+    def finish(self, ticket: str | None, state: str | None, nonce: str | None) -> dict[str, Any]:
+        """The account VIISP vouched for, after every check on the ticket; InvalidTicket otherwise."""
+        if not ticket or len(ticket) > MAX_TICKET_LENGTH or not state or len(state) > MAX_STATE_LENGTH:
+            self._refuse("malformed", None)
+        ticket_hash = _sha256(ticket)
+        ref = ticket_hash[:16]
+        record = self._tickets.get(ticket_hash)
+        now = int(self._clock.now())
+        if record is None:
+            self._refuse("unknown", ref)
+        elif record.used_at is not None:
+            self._refuse("used", ref)
+        elif now >= record.expires_at:
+            self._refuse("expired", ref)
+        elif not nonce or not hmac.compare_digest(_sha256(nonce), record.nonce_hash):
+            self._refuse("other_browser", ref)
+        elif not hmac.compare_digest(_sha256(state), record.state_hash):
+            self._refuse("state_mismatch", ref)
+        if not self._tickets.use(ticket_hash, now):
+            self._refuse("used", ref)
+        try:
+            identity = self._client.authentication_data(ticket)
+        except ViispProtocolError as error:
+            log_event("viisp_bad_signature", level="warning", security=True, step="finish", detail=str(error)[:200])
+            self._refuse("bad_signature", ref)
+        if identity.custom_data is not None and not hmac.compare_digest(identity.custom_data, state):
+            self._refuse("state_mismatch_in_identity", ref)
+        try:
+            personal_code = normalize_personal_code(identity.personal_code or "")
+        except ValueError:
+            self._refuse("bad_personal_code", ref)
+        fields = {
+            "given_name": _name(identity.given_name),
+            "family_name": _name(identity.family_name),
+            "email": _email(identity.email),
+        }
+        user = self._accounts.sign_in_by_viisp(personal_code, fields)
+        log_event("viisp_signed_in", ticket_ref=ref, user_id=str(user["user_id"]), provider=identity.provider)
+        return user
+
+    def _refuse(self, reason: str, ticket_ref: str | None) -> NoReturn:
+        log_event("viisp_refused", level="warning", security=True, reason=reason, ticket_ref=ticket_ref)
+        raise InvalidTicket(reason)
+
+
+def _name(value: str | None) -> str | None:
+    """VIISP's names as VIISP gives them (upper case), NFC with spaces collapsed; no length cap, since a person
+    must not be locked out by a long official name."""
+    if not value:
+        return None
+    return " ".join(unicodedata.normalize("NFC", value).split()) or None
+
+
+def _email(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return normalize_email(value)
+    except ValueError:
+        return None

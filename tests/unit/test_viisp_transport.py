@@ -1,0 +1,102 @@
+"""The HTTP side of talking to VIISP: urllib3 with timeouts and bounded retries; faults and silence are 502s."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from migris.errors import ViispUnavailable
+from migris.viisp_client import Urllib3Transport, ViispClient, ViispConfig
+
+FAULT = (
+    b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault>'
+    b"<faultcode>soap:Client</faultcode><faultstring>Invalid signature</faultstring><detail>"
+    b'<a:invalidSignatureException xmlns:a="http://www.epaslaugos.lt/services/authentication"/></detail>'
+    b"</soap:Fault></soap:Body></soap:Envelope>"
+)
+
+
+class Fake(BaseHTTPRequestHandler):
+    behaviour = "fault"
+    requests: ClassVar[list[tuple[str, str]]] = []
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        Fake.requests.append((self.headers.get("Content-Type"), self.headers.get("SOAPAction")))
+        if Fake.behaviour == "slow":
+            time.sleep(1.5)
+        status, body = (500, FAULT) if Fake.behaviour in {"fault", "slow"} else (503, b"<html>down</html>")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # the client gave up on a slow answer (the point of the timeout test)
+
+
+@pytest.fixture
+def fake_viisp():
+    server = QuietServer(("127.0.0.1", 0), Fake)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Fake.requests = []
+    yield f"http://127.0.0.1:{server.server_address[1]}/auth"
+    server.shutdown()
+    server.server_close()
+
+
+def client_for(url, transport=None):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    config = ViispConfig(
+        pid="VSID000000000113",
+        soap_endpoint=url,
+        portal_url="http://127.0.0.1/portal",
+        signature_algorithm="rsa-sha256",
+        service_key=key,
+        viisp_key=key.public_key(),
+    )
+    return ViispClient(config, transport or Urllib3Transport(connect_timeout=0.5, read_timeout=0.5))
+
+
+def test_a_soap_fault_is_viisp_unavailable_naming_its_detail(fake_viisp):
+    Fake.behaviour = "fault"
+    with pytest.raises(ViispUnavailable) as raised:
+        client_for(fake_viisp).init_authentication("https://x/cb", "state")
+    assert raised.value.reason == "fault:invalidSignatureException"
+    assert Fake.requests == [("text/xml; charset=utf-8", '""')]
+
+
+def test_an_http_error_that_is_not_soap_is_viisp_unavailable(fake_viisp):
+    Fake.behaviour = "down"
+    with pytest.raises(ViispUnavailable, match="http_503"):
+        client_for(fake_viisp).authentication_data("ticket")
+    assert len(Fake.requests) == 1  # an answer came: not retried
+
+
+def test_a_read_timeout_is_viisp_unavailable_and_not_retried(fake_viisp):
+    """getAuthenticationData answers once per ticket: a request that may have arrived is never repeated."""
+    Fake.behaviour = "slow"
+    with pytest.raises(ViispUnavailable, match=r"ReadTimeout|MaxRetry"):
+        client_for(fake_viisp).authentication_data("ticket")
+    assert len(Fake.requests) == 1
+
+
+def test_a_refused_connection_is_retried_a_bounded_number_of_times_then_unavailable():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(ViispUnavailable, match="MaxRetryError"):
+        client_for(f"http://127.0.0.1:{port}/auth").init_authentication("https://x/cb", "state")
