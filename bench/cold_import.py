@@ -21,6 +21,7 @@ SUBJECTS = {
     "save_profile handler": "import_handler('save_profile')",
     "save_profile first_fill": "import_handler('save_profile', 'first_fill')",
     "save_profile staff": "import_handler('save_profile', 'staff')",
+    "viisp_callback handler": "import_handler('viisp_callback')",
 }
 
 PROBE = """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from migris.clock import Clock, iso_utc
@@ -46,32 +47,36 @@ class Accounts:
 
     def sign_in_by_email(self, email: str) -> dict[str, Any]:
         """The account of a verified address; the first sign-in creates it (level 1, unidentified)."""
-        user_id = self._repository.user_id_for_email(email)
-        if user_id is None:
-            new_id = str(uuid.uuid4())
-            try:
-                self._repository.create_email_account(new_id, email, int(self._clock.now()))
-                log_event("account_created", user_id=new_id, login_method="email")
-                user_id = new_id
-            except AccountExists:
-                # Created by a concurrent first sign-in a moment ago.
-                user_id = self._repository.user_id_for_email(email)
-                if user_id is None:
-                    raise
-        return self.get(user_id)
+        repository = self._repository
+        return self._find_or_create(
+            "email",
+            lambda: repository.user_id_for_email(email),
+            lambda new_id, now: repository.create_email_account(new_id, email, now),
+        )
 
     def sign_in_by_viisp(self, personal_code: str, fields: dict[str, Any]) -> dict[str, Any]:
         """The account of a personal code VIISP vouched for; the first sign-in creates it (level 3, names from
         VIISP). Never merged with an e-mail account: the two are keyed apart."""
-        user_id = self._repository.user_id_for_personal_code(personal_code)
+        repository = self._repository
+        return self._find_or_create(
+            "viisp",
+            lambda: repository.user_id_for_personal_code(personal_code),
+            lambda new_id, now: repository.create_viisp_account(new_id, personal_code, fields, now),
+        )
+
+    def _find_or_create(
+        self, method: str, find: Callable[[], str | None], create: Callable[[str, int], None]
+    ) -> dict[str, Any]:
+        user_id = find()
         if user_id is None:
             new_id = str(uuid.uuid4())
             try:
-                self._repository.create_viisp_account(new_id, personal_code, fields, int(self._clock.now()))
-                log_event("account_created", user_id=new_id, login_method="viisp")
+                create(new_id, int(self._clock.now()))
+                log_event("account_created", user_id=new_id, login_method=method)
                 user_id = new_id
             except AccountExists:
-                user_id = self._repository.user_id_for_personal_code(personal_code)
+                # Created by a concurrent first sign-in a moment ago.
+                user_id = find()
                 if user_id is None:
                     raise
         return self.get(user_id)

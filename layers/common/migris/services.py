@@ -6,13 +6,11 @@ clients, a movable clock); a Lambda container builds the default from its enviro
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from migris.accounts import Accounts
 from migris.clock import Clock, SystemClock
@@ -31,9 +29,10 @@ from migris.repositories import (
 )
 from migris.sessions import Sessions
 from migris.staff import StaffDesk
-from migris.viisp import SigningAlgorithm, public_key_of
-from migris.viisp_client import SoapTransport, Urllib3Transport, ViispClient, ViispConfig
-from migris.viisp_login import ViispSignIn
+
+if TYPE_CHECKING:
+    from migris.viisp_client import SoapTransport, ViispConfig
+    from migris.viisp_login import ViispSignIn
 
 PEPPER_MAX_AGE_SECONDS = 300
 VIISP_CONFIG_MAX_AGE_SECONDS = 300
@@ -77,35 +76,28 @@ class Services:
     def viisp_config(self) -> ViispConfig:
         """VIISP's settings from SSM and the service key from Secrets Manager, cached for a few minutes. A
         missing or broken value is ViispUnavailable: the sign-in cannot start, and the log says why."""
+        from migris.viisp_client import config_from  # signxml, lxml and cryptography load for VIISP only
+
         s = self.settings
         try:
             values = self._ssm.get_multiple(s.viisp_parameter_path, max_age=VIISP_CONFIG_MAX_AGE_SECONDS)
             key_pem = self._secrets.get(s.viisp_key_secret, max_age=VIISP_CONFIG_MAX_AGE_SECONDS)
-            key_bytes = key_pem if isinstance(key_pem, bytes) else str(key_pem).encode()
-            service_key = serialization.load_pem_private_key(key_bytes, password=None)
-            if not isinstance(service_key, rsa.RSAPrivateKey):
-                raise ValueError("the service key is not an RSA key")
-            algorithm = str(values.get("signature-algorithm") or "rsa-sha256")
-            if algorithm not in ("rsa-sha256", "rsa-sha1"):
-                raise ValueError(f"unknown signature algorithm {algorithm}")
-            return ViispConfig(
-                pid=str(values["pid"]),
-                soap_endpoint=str(values["soap-endpoint"]),
-                portal_url=str(values["portal-url"]),
-                signature_algorithm=cast(SigningAlgorithm, algorithm),
-                service_key=service_key,
-                viisp_key=public_key_of(str(values["certificate"]).encode()),
-            )
+            return config_from(values, key_pem if isinstance(key_pem, bytes) else str(key_pem).encode())
         except (KeyError, ValueError, TypeError, GetParameterError) as error:
             log_event("viisp_misconfigured", level="error", problem=type(error).__name__)
             raise ViispUnavailable("configuration") from None
 
     @cached_property
     def _default_viisp_transport(self) -> SoapTransport:
+        from migris.viisp_client import Urllib3Transport
+
         return self._viisp_transport or Urllib3Transport()
 
     @property
     def viisp_sign_in(self) -> ViispSignIn:
+        from migris.viisp_client import ViispClient
+        from migris.viisp_login import ViispSignIn
+
         s = self.settings
         client = ViispClient(self.viisp_config(), self._default_viisp_transport)
         tickets = ViispTicketRepository(self._dynamodb, s.viisp_tickets_table)

@@ -5,10 +5,12 @@ what that means for the person."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 import urllib3
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
 
@@ -22,6 +24,7 @@ from migris.viisp import (
     authentication_request,
     envelope,
     parse,
+    public_key_of,
     raise_for_fault,
     read_identity,
     read_ticket,
@@ -73,6 +76,25 @@ class ViispConfig:
     signature_algorithm: SigningAlgorithm
     service_key: rsa.RSAPrivateKey
     viisp_key: rsa.RSAPublicKey  # pinned
+
+
+def config_from(values: Mapping[str, Any], service_key_pem: bytes) -> ViispConfig:
+    """The configuration from the SSM values under the VIISP path and the service's PEM key; ValueError or
+    KeyError when something is missing or broken."""
+    service_key = serialization.load_pem_private_key(service_key_pem, password=None)
+    if not isinstance(service_key, rsa.RSAPrivateKey):
+        raise ValueError("the service key is not an RSA key")
+    algorithm = str(values.get("signature-algorithm") or "rsa-sha256")
+    if algorithm not in ("rsa-sha256", "rsa-sha1"):
+        raise ValueError(f"unknown signature algorithm {algorithm}")
+    return ViispConfig(
+        pid=str(values["pid"]),
+        soap_endpoint=str(values["soap-endpoint"]),
+        portal_url=str(values["portal-url"]),
+        signature_algorithm=cast(SigningAlgorithm, algorithm),
+        service_key=service_key,
+        viisp_key=public_key_of(str(values["certificate"]).encode()),
+    )
 
 
 class ViispClient:
