@@ -343,3 +343,21 @@ def test_the_stand_in_signs_its_answers_as_viisp_does(client, browser):
     method = document.find(".//{http://www.w3.org/2000/09/xmldsig#}SignatureMethod").get("Algorithm")
     assert method == "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
     assert document.find(f".//{auth('authenticationResponse')}").get("id") == "uniqueId"
+
+
+def test_the_stand_in_faults_after_a_ticket_expires(client, browser, clock):
+    from migris.viisp import authentication_data_request, envelope, sign
+
+    _, ticket, _, _ = browser.start()
+    browser.authenticate(ticket)
+    clock.advance(client.stack.viisp.ticket_seconds)
+    request = envelope(sign(authentication_data_request("VSID000000000113", ticket), client.stack.viisp_service_key))
+    status, answer = client.stack.viisp.soap(request)
+    assert status == 500 and b"expired" in answer
+
+
+def test_the_stand_in_portal_refuses_an_unknown_or_used_ticket(client, browser):
+    assert client.get("/_local/viisp/portal?ticket=nope").status == 400
+    _, ticket, _, _ = browser.start()
+    browser.authenticate(ticket)
+    assert client.get(f"/_local/viisp/portal?ticket={ticket}").status == 400
