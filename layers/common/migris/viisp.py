@@ -30,7 +30,6 @@ SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 DS_NS = "http://www.w3.org/2000/09/xmldsig#"
 AUTH_PREFIX = "authentication"
 REQUEST_ID = "uniqueNodeId"
-TEST_PID = "VSID000000000113"
 
 # Whoever signs in to MIGRIS with a personal code: the providers that give one, and what we ask of them.
 PROVIDERS = (
