@@ -199,7 +199,7 @@ def test_the_audit_lists_changes_oldest_first_and_skips_no_ops(client, clock):
     ("body", "field"),
     [
         ({"given_name": "Rūta"}, "reason"),
-        ({"given_name": "Rūta", "reason": "   "}, "body"),
+        ({"given_name": "Rūta", "reason": "   "}, "reason"),
         ({"reason": "nothing"}, "body"),
         ({"level": 4, "reason": "x"}, "level"),
         ({"level": 0, "reason": "x"}, "level"),

@@ -124,7 +124,7 @@ class Profiles:
                 raise ProfileExists
             return fields | _pending(new_email, issued)
 
-        user = self._save(user, first_fill)
+        self._save(user, first_fill)
         log_event("profile_completed", user_id=user_id, email_pending=issued is not None)
         self._send_change_mails(user, new_email, issued, request.language)
         return self._user(user_id)
@@ -150,7 +150,7 @@ class Profiles:
                 changes["phone_number"] = form.phone_number
             return changes
 
-        user = self._save(user, phone_and_email)
+        self._save(user, phone_and_email)
         log_event("profile_changed", user_id=user_id, phone="phone_number" in sent, email_pending=bool(issued))
         self._send_change_mails(user, new_email, issued, request.language)
         return self._user(user_id)
@@ -222,23 +222,20 @@ class Profiles:
             )
         log_event("email_change_requested", user_id=str(user["user_id"]))
 
-    def _save(self, user: dict[str, Any], changes_for: Callable[[dict[str, Any]], Changes]) -> dict[str, Any]:
+    def _save(self, user: dict[str, Any], changes_for: Callable[[dict[str, Any]], Changes]) -> None:
         """Write what `changes_for` asks of the account as read, at its version; on a concurrent write, read
-        it again and ask again. Returns the account as written."""
+        it again and ask again."""
         user_id = str(user["user_id"])
         for _ in range(WRITE_RETRIES):
             changes = changes_for(user)
             if not changes:
-                return user
+                return
             changes["updated_at"] = int(self._clock.now())
             try:
                 self._repository.update_user(user_id, _version(user), changes)
+                return
             except StaleVersion:
                 user = self._user(user_id)
-                continue
-            written = {name: value for name, value in (user | changes).items() if value is not None}
-            written["version"] = _version(user) + 1
-            return written
         raise EditConflict
 
     def _user(self, user_id: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from migris.accounts import profile_of
 from migris.clock import Clock, iso_utc
@@ -46,11 +46,16 @@ class StaffChange(BaseModel):
     level: Annotated[int, Field(strict=True, ge=1, le=3)] | None = None
     reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON_LENGTH)]
 
+    @field_validator("reason")
+    @classmethod
+    def _reason_in_words(cls, reason: str) -> str:
+        collapsed = " ".join(reason.split())
+        if not collapsed:
+            raise ValueError("give the reason for the change")
+        return collapsed
+
     @model_validator(mode="after")
     def _something_to_change(self) -> Self:
-        self.reason = " ".join(self.reason.split())
-        if not self.reason:
-            raise ValueError("give the reason for the change")
         if all(getattr(self, name) is None for name in STAFF_FIELDS):
             raise ValueError("send given_name, family_name or level")
         return self

@@ -101,7 +101,7 @@ class ViispSignIn:
         except ViispProtocolError as error:
             log_event("viisp_bad_signature", level="warning", security=True, step="finish", detail=str(error)[:200])
             self._refuse("bad_signature", ref)
-        if identity.custom_data is not None and not hmac.compare_digest(identity.custom_data, state):
+        if identity.custom_data is not None and not hmac.compare_digest(identity.custom_data.encode(), state.encode()):
             self._refuse("state_mismatch_in_identity", ref)
         try:
             personal_code = normalize_personal_code(identity.personal_code or "")
