@@ -28,8 +28,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("the local stack listens on a loopback address only")
     try:
         overrides = parse_parameter_overrides(args.parameter_overrides)
-        origin = f"http://{'127.0.0.1' if args.host == 'localhost' else args.host}:{args.port}"
+        host = {"localhost": "127.0.0.1", "::1": "[::1]"}.get(args.host, args.host)
+        origin = f"http://{host}:{args.port}"
+        # The pages and the API are served here: VIISP's postbackUrl and the Origin rule use this origin.
         overrides.setdefault("WebOrigin", origin)
+        overrides.setdefault("PublicApiUrl", origin)
         template = Template.load(overrides)
     except (ValueError, KeyError) as error:
         parser.error(str(error))

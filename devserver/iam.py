@@ -1,7 +1,7 @@
 """What API Gateway does for a method with `AWS_IAM` authorisation, for the local stack: check the SigV4
-signature (service execute-api) with botocore's own signer, refuse as API Gateway does (403 and its messages),
-apply the REST API's resource policy from template.yaml, and hand the verified caller to the function in
-`requestContext.identity`.
+signature (service execute-api, over the SHA-256 of the body received) with botocore's own signer, refuse as
+API Gateway does (403 and its messages), apply the REST API's resource policy from template.yaml, and hand the
+verified caller to the function in `requestContext.identity`.
 
 The keys are local: the staff key (printed at start, or LOCAL_STAFF_ACCESS_KEY_ID / _SECRET_ACCESS_KEY) stands
 for a session of the template's staff role; tests may add other principals to see the resource policy refuse
@@ -9,6 +9,7 @@ them. Identity policies are not modelled: the resource policy is what decides he
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import os
@@ -22,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from botocore.auth import SigV4Auth
+from botocore.auth import UNSIGNED_PAYLOAD, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
@@ -156,13 +157,37 @@ class IamGate:
         principal = self.principals.get(credential["key"])
         if principal is None:
             raise Refusal("UnrecognizedClientException", "The security token included in the request is invalid.")
-        if not hmac.compare_digest(self._signature(request, headers, parts, principal, amz_date), parts["Signature"]):
+        payload_hash = self._payload_hash(request, headers, parts)
+        signature = self._signature(request, headers, parts, principal, amz_date, payload_hash)
+        if not hmac.compare_digest(signature, parts["Signature"]):
             raise Refusal(
                 "InvalidSignatureException",
                 "The request signature we calculated does not match the signature you provided. Check your AWS "
                 "Secret Access Key and signing method. Consult the service documentation for details.",
             )
         return principal
+
+    @staticmethod
+    def _payload_hash(request: HttpRequest, headers: dict[str, str], parts: dict[str, str]) -> str:
+        """The body hash the signature must cover, computed from the body received: a caller's
+        X-Amz-Content-SHA256 is never taken on trust. It must be that hash; UNSIGNED-PAYLOAD is refused for a
+        request with a body (the body could be swapped under the signature) and, signed, kept for one without."""
+        actual = hashlib.sha256(request.body).hexdigest()
+        claimed = headers.get("x-amz-content-sha256")
+        if claimed == UNSIGNED_PAYLOAD and not request.body:
+            signed = "x-amz-content-sha256" in parts["SignedHeaders"].split(";")
+            return UNSIGNED_PAYLOAD if signed else actual
+        if claimed == UNSIGNED_PAYLOAD:
+            raise Refusal(
+                "InvalidSignatureException",
+                "UNSIGNED-PAYLOAD is not accepted for a request with a body: sign the SHA-256 of the body.",
+            )
+        if claimed is not None and claimed != actual:
+            raise Refusal(
+                "InvalidSignatureException",
+                "The provided 'x-amz-content-sha256' header does not match what was computed.",
+            )
+        return actual
 
     def _signature(
         self,
@@ -171,8 +196,10 @@ class IamGate:
         parts: dict[str, str],
         principal: LocalPrincipal,
         amz_date: str,
+        payload_hash: str,
     ) -> str:
-        """Recompute the signature over exactly the headers the caller signed, with botocore's signer."""
+        """Recompute the signature over exactly the headers the caller signed, with botocore's signer, and over
+        the payload hash the gate computed (botocore would take a signed X-Amz-Content-SHA256 as it stands)."""
         signed = [name for name in parts["SignedHeaders"].split(";") if name]
         query = urlencode(request.query, doseq=True, quote_via=quote)
         url = f"http://{headers.get('host', 'localhost')}{quote(request.path, safe='/~')}{'?' + query if query else ''}"
@@ -184,7 +211,8 @@ class IamGate:
         )
         aws_request.context["timestamp"] = amz_date
         signer = SigV4Auth(Credentials(principal.access_key_id, principal.secret_access_key), SERVICE, self.region)
-        canonical = signer.canonical_request(aws_request)
+        # The canonical request's last line is the payload hash: put in the one computed from the body.
+        canonical = signer.canonical_request(aws_request).rpartition("\n")[0] + "\n" + payload_hash
         return str(signer.signature(signer.string_to_sign(aws_request, canonical), aws_request))
 
 

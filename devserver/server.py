@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import mimetypes
 import os
+import sys
 import threading
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -25,6 +27,8 @@ from devserver.viisp_standin import InProcessTransport, ViispStandIn, local_rsa_
 
 WEB_ROOT = ROOT / "web"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+LISTEN_BACKLOG = 1024  # connections the kernel holds until accepted (socketserver's default, 5, resets a crowd)
+IDLE_SECONDS = 30  # a connection silent this long (between requests, or mid-request) is closed
 SWAGGER_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>MIGRIS sign-in API</title>
 <link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"></head>
 <body><div id="ui"></div><script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
@@ -176,27 +180,55 @@ class LocalStack:
         return document
 
 
+# What API Gateway answers when the function fails (an unhandled exception): the connection is still answered.
+_FUNCTION_FAILED = HttpResponse(
+    502,
+    [("Content-Type", "application/json"), ("x-amzn-ErrorType", "InternalServerErrorException")],
+    b'{"message": "Internal server error"}',
+)
+
+
 class _RequestHandler(BaseHTTPRequestHandler):
+    """One connection, in a thread of its own (kept alive between requests): a slow or idle client holds only
+    its own thread, never the dispatch lock, and is let go after IDLE_SECONDS of silence."""
+
     stack: LocalStack
     server_version = "migris-local"
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_SECONDS
+    disable_nagle_algorithm = True  # headers and body go out as two writes: no delayed-ACK stall between them
 
     def _serve(self) -> None:
         url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
-            self._send(_error(413, "payload_too_large", "The body is larger than 10 MB."))
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY_BYTES:
+            self.close_connection = True  # the body is not read, so the connection cannot carry another request
+            if length < 0:
+                self._send(_error(400, "bad_request", "Content-Length is not a length."))
+            else:
+                self._send(_error(413, "payload_too_large", "The body is larger than 10 MB."))
             return
         body = self.rfile.read(length) if length else b""
+        if len(body) < length:  # the client left before its body was in: no request, and nobody to answer
+            self.close_connection = True
+            return
         request = HttpRequest(
             method=self.command,
             path=url.path,
             query=parse_qs(url.query, keep_blank_values=True),
             headers=list(self.headers.items()),
             body=body,
-            source_ip=self.client_address[0],
+            source_ip=self.client_address[0],  # the connecting socket's address, as API Gateway's sourceIp
         )
-        self._send(self.stack.dispatch(request))
+        try:
+            response = self.stack.dispatch(request)
+        except Exception:
+            traceback.print_exc()
+            response = _FUNCTION_FAILED
+        self._send(response)
 
     def _send(self, response: HttpResponse) -> None:
         self.send_response(response.status)
@@ -212,11 +244,32 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         # Access log without the query string: no personal data belongs in URLs, but keep logs clean anyway.
-        print(f"{self.address_string()} {self.command} {urlsplit(self.path).path}", flush=True)
+        # A request line that never came or did not parse leaves neither command nor path.
+        command, path = getattr(self, "command", None) or "-", urlsplit(getattr(self, "path", None) or "-").path
+        _log_line(f"{self.address_string()} {command} {path}")
+
+    def log_error(self, format: str, *args: Any) -> None:
+        _log_line(f"{self.address_string()} {format % args}")
+
+
+def _log_line(line: str) -> None:
+    """One write per line: print() writes the text and its newline apart, so threads would interleave them."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+class _Server(ThreadingHTTPServer):
+    """A thread per connection (the dispatch lock keeps moto to one request at a time) and a listen backlog
+    deep enough for a crowd connecting at once."""
+
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that hung up is no server error
+            super().handle_error(request, client_address)
 
 
 def make_server(stack: LocalStack, host: str, port: int) -> ThreadingHTTPServer:
     handler = type("Handler", (_RequestHandler,), {"stack": stack})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    return _Server((host, port), handler)

@@ -109,6 +109,11 @@ class Template:
                     raise ValueError(f"{name} must be at most {spec['MaxValue']}, not {text}")
             if "AllowedValues" in spec and text not in [str(v) for v in spec["AllowedValues"]]:
                 raise ValueError(f"{name} must be one of {spec['AllowedValues']}, not {text}")
+            # CloudFormation matches the whole value (Java's matches()); the template's patterns read the same
+            # in Python.
+            if "AllowedPattern" in spec and not re.fullmatch(str(spec["AllowedPattern"]), text):
+                what = spec.get("ConstraintDescription") or f"match {spec['AllowedPattern']}"
+                raise ValueError(f"{name} must be {what}, not {text!r}")
             values[name] = text
         return values
 

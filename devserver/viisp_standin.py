@@ -23,7 +23,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -306,6 +306,9 @@ class ViispStandIn:
                 return 400, "<p>Šis bilietas negalioja. / This ticket is not valid (unknown, used or expired).</p>"
             ticket.person = (code, given, family)
             postback, custom_data = ticket.postback_url, ticket.custom_data
+        if not _is_web_url(postback):
+            # Never a javascript: or data: form action, whatever the service asked for (defence in depth).
+            return 400, "<p>Grąžinimo adresas netinkamas. / The service's postbackUrl is not an http(s) URL.</p>"
         return 200, (
             f'<form method="post" action="{html.escape(postback)}">'
             f'<input type="hidden" name="ticket" value="{html.escape(ticket_id)}">'
@@ -313,6 +316,14 @@ class ViispStandIn:
             '<noscript><button type="submit">Tęsti / Continue</button></noscript></form>'
             "<script>document.forms[0].submit()</script>"
         )
+
+
+def _is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in {"http", "https"} and bool(parts.hostname) and url.isprintable() and url.isascii()
+    except ValueError:
+        return False
 
 
 class InProcessTransport:

@@ -157,6 +157,16 @@ class Client:
         return dict(answer.json)
 
 
+def handler_client_hooks(service: str) -> Any:
+    """The event hooks of the boto client the handlers use for `service` ("dynamodb" or "sesv2"). A botocore
+    client copies its session's hooks when it is made, so a hook meant for calls already under way goes here."""
+    from migris.services import services
+
+    domain = services()
+    client = domain._dynamodb.meta.client if service == "dynamodb" else domain.mailer._ses
+    return client.meta.events
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
@@ -167,7 +177,7 @@ def make_stack(clock: FakeClock) -> Iterator[Callable[..., LocalStack]]:
     started: list[LocalStack] = []
 
     def make(**overrides: str) -> LocalStack:
-        template = Template.load({"WebOrigin": ORIGIN, **overrides})
+        template = Template.load({"WebOrigin": ORIGIN, "PublicApiUrl": ORIGIN, **overrides})
         stack = LocalStack(template, ORIGIN, clock=clock)
         stack.start()
         started.append(stack)

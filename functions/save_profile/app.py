@@ -29,14 +29,14 @@ app = new_app()
 @app.get("/profile", summary="The signed-in person's profile")
 def get_profile() -> Response[str]:
     session = require_session(app)
-    return json_response(200, profile_of(services().accounts.get(session.user_id)))
+    return json_response(200, profile_of(services().profiles.view(session.user_id)))
 
 
 @app.patch(
     "/profile",
     summary="Change the phone number or the e-mail address",
     description="A new e-mail is pending until the code sent to it is entered; the old address gets a notice. "
-    "403 names_locked for a name; 409 email_taken; 422.",
+    "The answer is the same for a free and a taken address. 403 names_locked for a name; 422; 429 rate_limited.",
     openapi_extensions=body_doc(ProfileChanges),
 )
 def change_profile() -> Response[str]:

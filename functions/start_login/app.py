@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from migris.api import json_response, new_app, public_url, respond, viisp_cookie
+from migris.api import api_url, json_response, new_app, respond, source_ip, viisp_cookie
 from migris.observability import logger, metrics, tracer
 from migris.services import services
 from migris.validation import EmailAddress, Language, language_from_header
@@ -39,7 +39,7 @@ class EmailLoginStarted(BaseModel):
 def start_email_login(body: EmailLoginRequest) -> Response[str]:
     header = app.current_event.headers.get("Accept-Language")
     language = body.language or language_from_header(header)
-    started = services().login_codes.request(body.email, language)
+    started = services().login_codes.request(body.email, language, source_ip(app))
     return json_response(202, EmailLoginStarted(**vars(started)).model_dump())
 
 
@@ -51,7 +51,7 @@ def start_email_login(body: EmailLoginRequest) -> Response[str]:
     responses={302: {"description": "To the VIISP portal"}},
 )
 def start_viisp_login() -> Response[str]:
-    start = services().viisp_sign_in.begin(public_url(app, "/login/viisp/callback"))
+    start = services().viisp_sign_in.begin(api_url("/login/viisp/callback"))
     return Response(
         status_code=302,
         body="",

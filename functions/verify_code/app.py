@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.accounts import profile_of
-from migris.api import json_response, new_app, respond, session_cookie
+from migris.api import json_response, new_app, require_our_origin, respond, session_cookie, source_ip
 from migris.observability import logger, metrics, tracer
 from migris.services import services
 from migris.validation import EmailAddress
@@ -35,14 +35,16 @@ class SignedIn(BaseModel):
 @app.post(
     "/login/email/verify",
     summary="Check the code and open a session",
-    description="401 invalid_code for a wrong, expired, used, replaced or foreign code; 429 too_many_attempts.",
+    description="401 invalid_code for a wrong, expired, used, replaced or foreign code; 429 too_many_attempts; "
+    "403 origin_mismatch from a page that is not ours (before the code is looked at).",
     responses={200: {"description": "Signed in", "content": {"application/json": {"model": SignedIn}}}},
 )
 def verify_email_code(body: VerifyCodeRequest) -> Response[str]:
+    require_our_origin(app)  # login CSRF: a foreign page gets no session, and spends no try of the code
     domain = services()
-    domain.login_codes.verify(body.email, body.login_id, body.code)
+    domain.login_codes.verify(body.email, body.login_id, body.code, source_ip(app))
     account = domain.accounts.sign_in_by_email(body.email)
-    session = domain.sessions.open(str(account["user_id"]))
+    session = domain.sessions.open(account)
     profile = profile_of(account)
     answer = SignedIn(
         token=session.token,

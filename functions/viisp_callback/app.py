@@ -14,6 +14,7 @@ from migris.api import (
     cleared_viisp_cookie,
     cookie,
     new_app,
+    require_our_origin,
     respond,
     session_cookie,
 )
@@ -34,21 +35,23 @@ def _form_field(form: dict[str, list[str]], name: str) -> str | None:
     summary="VIISP's page posts the ticket back here",
     description="Form fields ticket and customData. 303 to the web app with the session cookie; 400 "
     "invalid_ticket (unknown, used, expired, not ours, another browser's, or not signed by VIISP); 502 "
-    "viisp_unavailable.",
+    "viisp_unavailable; 403 origin_mismatch when posted from a page that is neither VIISP's nor ours.",
     responses={303: {"description": "Signed in: to the web app"}},
 )
 def finish_viisp_login() -> Response[str]:
+    domain = services()
+    viisp = domain.viisp_sign_in
+    # VIISP's page posts this form, so its Origin is VIISP's portal's (or ours); any other page gets no
+    # session, and is refused before the ticket is looked at, so a forged post cannot use it up.
+    require_our_origin(app, also=[viisp.portal_origin])
     event = app.current_event
     content_type = (event.headers.get("Content-Type") or "").split(";")[0].strip().lower()
     try:
         form = parse_qs(event.decoded_body or "", max_num_fields=10) if content_type == FORM else {}
     except ValueError:  # more fields than any VIISP post has
         form = {}
-    domain = services()
-    user = domain.viisp_sign_in.finish(
-        _form_field(form, "ticket"), _form_field(form, "customData"), cookie(app, VIISP_COOKIE)
-    )
-    session = domain.sessions.open(str(user["user_id"]))
+    user = viisp.finish(_form_field(form, "ticket"), _form_field(form, "customData"), cookie(app, VIISP_COOKIE))
+    session = domain.sessions.open(user)
     return Response(
         status_code=303,
         body="",

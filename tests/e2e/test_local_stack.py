@@ -347,3 +347,53 @@ def test_a_viisp_sign_in_over_http(server):
         {**form_headers, "Cookie": f"__Host-viisp={nonce}"},
     )
     assert status == 400 and json.loads(body)["error"]["code"] == "invalid_ticket"
+
+
+def call_from(server, source_ip, method, path, body=None):
+    """A request sent from another loopback address: the local stack reports the socket's address as the
+    request's source IP, as API Gateway would."""
+    import http.client
+
+    port = urllib.parse.urlsplit(server.base).port
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source_ip, 0))
+    try:
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if data is not None else {}
+        connection.request(method, path, body=data, headers=headers)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read() or b"null")
+    finally:
+        connection.close()
+
+
+def test_a_stranger_elsewhere_cannot_lock_the_owner_out_over_http(server):
+    owner_address = "e2e.owner@example.lt"
+    stranger, owner = "127.0.0.2", "127.0.0.1"
+    status, started = call_from(server, stranger, "POST", "/login/email", {"email": owner_address})
+    assert status == 202
+    statuses = []
+    for guess in range(10):
+        status, _ = call_from(
+            server,
+            stranger,
+            "POST",
+            "/login/email/verify",
+            {"email": owner_address, "login_id": started["login_id"], "code": f"{guess:08d}"},
+        )
+        statuses.append(status)
+    assert statuses[-1] == 429 and set(statuses[:-1]) == {401}
+    status, answer = call_from(server, stranger, "POST", "/login/email", {"email": owner_address})
+    assert status == 429 and answer["error"]["code"] == "rate_limited"
+
+    status, started = call_from(server, owner, "POST", "/login/email", {"email": owner_address})
+    assert status == 202
+    status, _, body = server.call("GET", "/_local/outbox")
+    code = re.search(r"\b(\d{8})\b", [m for m in json.loads(body) if m["to"] == owner_address][-1]["text"]).group(1)
+    status, signed_in = call_from(
+        server,
+        owner,
+        "POST",
+        "/login/email/verify",
+        {"email": owner_address, "login_id": started["login_id"], "code": code},
+    )
+    assert status == 200 and signed_in["profile"]["email"] == owner_address

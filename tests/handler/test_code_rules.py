@@ -7,7 +7,9 @@ import hmac
 import pytest
 from migris import codes
 from migris.codes import address_key, code_hash
-from migris.repositories import AddressRecordRepository
+from migris.repositories import CodeRepository
+
+from tests.conftest import handler_client_hooks
 
 ADDRESS = "ona@example.lt"
 
@@ -52,8 +54,9 @@ def test_code_is_stored_only_as_a_keyed_hash(client, stack):
     stored = repr(items[0])
     assert code not in stored
     assert ADDRESS not in stored
+    assert client.source_ip not in stored
     pepper = stack.aws.services().pepper()
-    assert items[0]["code_hash"] == code_hash(pepper, login_id, code)
+    assert items[0]["codes"][login_id]["h"] == code_hash(pepper, login_id, code)
     assert items[0]["pk"] == address_key(pepper, ADDRESS)
 
 
@@ -137,7 +140,12 @@ def test_the_try_is_counted_before_the_compare(client, stack):
     code = client.last_code(ADDRESS)
     table = stack.aws.session.resource("dynamodb").Table(stack.aws.settings.codes_table)
     key = codes_items(stack)[0]["pk"]
-    table.update_item(Key={"pk": key}, UpdateExpression="SET attempts = :max", ExpressionAttributeValues={":max": 5})
+    table.update_item(
+        Key={"pk": key},
+        UpdateExpression="SET codes.#id.att = :max",
+        ExpressionAttributeNames={"#id": login_id},
+        ExpressionAttributeValues={":max": 5},
+    )
     assert verify(client, login_id, code).status == 401
 
 
@@ -145,7 +153,7 @@ def test_concurrent_right_tries_open_one_session(client, monkeypatch):
     """Two callers both pass the compare; the conditional consume lets only one of them in."""
     login_id = client.start(ADDRESS).json["login_id"]
     code = client.last_code(ADDRESS)
-    real_count = AddressRecordRepository.count_attempt
+    real_count = CodeRepository.count_attempt
     inner = []
 
     def count_then_let_the_other_in(self, *args, **kwargs):
@@ -156,7 +164,7 @@ def test_concurrent_right_tries_open_one_session(client, monkeypatch):
             inner[0] = verify(client, login_id, code)
         return result
 
-    monkeypatch.setattr(AddressRecordRepository, "count_attempt", count_then_let_the_other_in)
+    monkeypatch.setattr(CodeRepository, "count_attempt", count_then_let_the_other_in)
     outer = verify(client, login_id, code)
     assert sorted([outer.status, inner[0].status]) == [200, 401]
 
@@ -257,16 +265,21 @@ def test_start_never_reads_accounts(client, stack, clock, known):
         clock.advance(61)
     accounts_table = stack.aws.settings.accounts_table
     touched = []
+    calls = []
 
     def watch(params, **_):
+        calls.append(params)
         if accounts_table in repr(params):
             touched.append(params)
 
-    stack.aws.session.events.register("before-call.dynamodb", watch)
+    client.start("warm-up@example.lt")  # the handlers' DynamoDB client exists: watch its calls
+    events = handler_client_hooks("dynamodb")
+    events.register("before-call.dynamodb", watch)
     try:
         answer = client.start(ADDRESS)
     finally:
-        stack.aws.session.events.unregister("before-call.dynamodb", watch)
+        events.unregister("before-call.dynamodb", watch)
+    assert any(stack.aws.settings.codes_table in repr(call) for call in calls), "the watch must see the calls"
     assert answer.status == 202
     assert touched == []
     assert set(answer.json) == {"email", "login_id", "expires_in", "resend_after"}

@@ -3,6 +3,7 @@ template.yaml), then search, name and level changes with a reason, and the audit
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 
@@ -96,6 +97,56 @@ def test_a_body_changed_after_signing_is_refused(client):
     refusal(
         client.request("PATCH", f"/staff/users/{user_id}", body=tampered, headers=headers), "InvalidSignatureException"
     )
+
+
+def signed_with_content_sha256(stack, method, path, body, content_sha256):
+    """Headers signed by botocore with an X-Amz-Content-SHA256 of the caller's choosing among the signed ones
+    (botocore then signs that value instead of hashing the body)."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import ReadOnlyCredentials
+
+    request = AWSRequest(
+        method=method,
+        url=f"http://127.0.0.1:3000{path}",
+        data=body,
+        headers={"Content-Type": "application/json", "X-Amz-Content-SHA256": content_sha256},
+    )
+    credentials = ReadOnlyCredentials(stack.staff.access_key_id, stack.staff.secret_access_key, None)
+    SigV4Auth(credentials, "execute-api", stack.region).add_auth(request)
+    assert "x-amz-content-sha256" in request.headers["Authorization"]  # it is among the signed headers
+    return {**dict(request.headers.items()), "Host": "127.0.0.1:3000"}
+
+
+@pytest.mark.parametrize("claimed", ["UNSIGNED-PAYLOAD", "hash of the signed body"])
+def test_a_body_swapped_under_a_signed_content_sha256_is_refused(client, claimed):
+    """A signed X-Amz-Content-SHA256 is not the body: UNSIGNED-PAYLOAD is refused for a request with a body, and
+    a claimed hash must be the body's own."""
+    _, user_id = person(client)
+    path = f"/staff/users/{user_id}"
+    signed_body = json.dumps({"given_name": "Jurgita", "reason": "passport"}).encode()
+    content_sha256 = hashlib.sha256(signed_body).hexdigest() if claimed.startswith("hash") else claimed
+    headers = signed_with_content_sha256(client.stack, "PATCH", path, signed_body, content_sha256)
+    swapped = json.dumps({"given_name": "Jurgis", "level": 3, "reason": "swapped"}).encode()
+    body = refusal(client.request("PATCH", path, body=swapped, headers=headers), "InvalidSignatureException")
+    assert set(body) == {"message"}
+    if claimed == "UNSIGNED-PAYLOAD":  # not even the body that was meant may ride on it
+        refusal(client.request("PATCH", path, body=signed_body, headers=headers), "InvalidSignatureException")
+    assert accounts_item(client.stack, f"user#{user_id}")["given_name"] == "Ona"
+    assert client.as_staff("GET", f"{path}/audit").json["events"] == []
+
+
+def test_a_content_sha256_that_is_the_bodys_own_is_accepted_and_a_bodyless_get_may_be_unsigned_payload(client):
+    _, user_id = person(client)
+    path = f"/staff/users/{user_id}"
+    change = json.dumps({"given_name": "Jurgita", "reason": "passport"}).encode()
+    headers = signed_with_content_sha256(client.stack, "PATCH", path, change, hashlib.sha256(change).hexdigest())
+    answer = client.request("PATCH", path, body=change, headers=headers)
+    assert answer.status == 200, answer.raw
+    headers = signed_with_content_sha256(client.stack, "GET", f"{path}/audit", b"", "UNSIGNED-PAYLOAD")
+    answer = client.request("GET", f"{path}/audit", headers=headers)
+    assert answer.status == 200, answer.raw
+    assert [event["reason"] for event in answer.json["events"]] == ["passport"]
 
 
 def test_a_correctly_signed_principal_other_than_the_staff_role_is_denied_by_the_resource_policy(client):

@@ -53,7 +53,8 @@ class ViispBrowser:
         return action, fields
 
     def post_back(self, fields, nonce):
-        headers = {**FORM, "Origin": "https://www.epaslaugos.lt"}
+        # VIISP's page posts the form, so the Origin is the portal's: the stand-in's, on the local stack.
+        headers = {**FORM, "Origin": ORIGIN}
         if nonce is not None:
             headers["Cookie"] = f"__Host-viisp={nonce}"
         return self.client.request("POST", "/login/viisp/callback", body=urlencode(fields), headers=headers)
@@ -133,6 +134,66 @@ def test_staff_find_a_viisp_person_by_personal_code(client, browser):
     user_id = client.as_person(token, "GET", "/profile").json["user_id"]
     (found,) = client.as_staff("POST", "/staff/users/search", {"personal_code": "33309240064"}).json["users"]
     assert (found["user_id"], found["personal_code"], found["level"]) == (user_id, "33309240064", 3)
+
+
+# --- the postbackUrl comes from configuration, never from the request (issue 8, item 1) ---
+
+HOSTILE_HEADERS = {
+    "Host": "evil.example",
+    "X-Forwarded-Proto": "javascript:alert(document.domain)//",
+    "X-Forwarded-Host": "evil.example",
+    "X-Forwarded-Port": "8443",
+    "Forwarded": "host=evil.example;proto=javascript",
+}
+
+
+def started_ticket(client, headers=None):
+    answer = client.get("/login/viisp", headers=headers or {})
+    assert answer.status == 302, answer.raw
+    return parse_qs(urlsplit(answer.header("Location")).query)["ticket"][0]
+
+
+def test_the_postback_url_comes_from_configuration_not_from_host_or_forwarded_headers(client, browser):
+    ticket = started_ticket(client, HOSTILE_HEADERS)
+    assert client.stack.viisp.tickets[ticket].postback_url == f"{ORIGIN}/login/viisp/callback"
+    action, fields = browser.authenticate(ticket)
+    assert action == f"{ORIGIN}/login/viisp/callback"
+    assert fields["ticket"] == ticket
+
+
+@pytest.mark.parametrize(
+    ("public_api_url", "postback"),
+    [
+        ("https://api.migracija.lt/v1", "https://api.migracija.lt/v1/login/viisp/callback"),
+        ("", f"{ORIGIN}/login/viisp/callback"),  # unset: the web origin (pages and API on one origin)
+    ],
+)
+def test_the_postback_url_is_the_public_api_url_or_else_the_web_origin(make_stack, public_api_url, postback):
+    from tests.conftest import Client
+
+    stack = make_stack(PublicApiUrl=public_api_url)
+    ticket = started_ticket(Client(stack), HOSTILE_HEADERS)
+    assert stack.viisp.tickets[ticket].postback_url == postback
+
+
+@pytest.mark.parametrize(
+    "postback",
+    [
+        "javascript:alert(1)//evil.example/login/viisp/callback",
+        "JavaScript://evil.example/%0aalert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "//evil.example/login/viisp/callback",
+        "http:/login/viisp/callback",
+    ],
+)
+def test_the_stand_in_renders_no_form_that_posts_anywhere_but_to_an_http_url(client, postback):
+    ticket = started_ticket(client)
+    client.stack.viisp.tickets[ticket].postback_url = postback
+    code, given, family = PERSON
+    body = urlencode({"ticket": ticket, "personal_code": code, "given_name": given, "family_name": family})
+    answer = client.request("POST", "/_local/viisp/authenticate", body=body, headers=FORM)
+    assert answer.status == 400
+    assert "<form" not in answer.raw.decode()
 
 
 # --- refusals: 400 invalid_ticket, with a security log line ---

@@ -35,6 +35,7 @@ DESIGN_DEFAULTS = {
     "ResendCooldownSeconds": 60,
     "MaxCodesPerHour": 5,
     "MaxCodesPerDay": 10,
+    "MaxCodesPerAddressPerDay": 20,
     "LockoutThreshold": 10,
     "SessionIdleSeconds": 1800,
     "SessionMaxSeconds": 43200,

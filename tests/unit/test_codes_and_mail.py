@@ -12,7 +12,7 @@ from migris.mail import (
     masked_address,
 )
 
-POLICY = CodePolicy(3600, 8, 5, 60, 5, 10, 10, 900)
+POLICY = CodePolicy(3600, 8, 5, 60, 5, 10, 20, 10, 900)
 
 
 def test_codes_are_digits_of_the_asked_length():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from devserver.iam import LocalPrincipal, Refusal, ResourcePolicy, staff_principal
@@ -78,3 +80,33 @@ def test_the_staff_key_comes_from_the_environment_or_is_made_fresh():
     assert first.access_key_id != second.access_key_id
     assert first.secret_access_key != second.secret_access_key
     assert len(first.secret_access_key) >= 32
+
+
+def test_the_gate_hashes_the_body_itself_and_refuses_a_content_sha256_that_is_not_the_bodys():
+    """Even an X-Amz-Content-SHA256 outside the signed headers must be the body's own hash."""
+    from botocore.credentials import ReadOnlyCredentials
+
+    from devserver.apigw import HttpRequest
+    from devserver.iam import IamGate
+    from staff.client import signed_headers
+
+    template = Template.load()
+    staff = staff_principal(template, {})
+    gate = IamGate(template, "eu-north-1", [staff])
+    route = next(r for r in template.routes() if r.iam_auth and r.method == "POST")
+    body = b'{"email": "ona@example.lt"}'
+    credentials = ReadOnlyCredentials(staff.access_key_id, staff.secret_access_key, None)
+    headers = signed_headers("POST", f"http://127.0.0.1:3000{route.path}", body, credentials, "eu-north-1")
+    headers["Host"] = "127.0.0.1:3000"
+
+    def call(extra: dict[str, str]) -> HttpRequest:
+        return HttpRequest("POST", route.path, {}, list({**headers, **extra}.items()), body, "127.0.0.1")
+
+    assert gate.identity(route, call({}))["userArn"] == staff.user_arn
+    own = hashlib.sha256(body).hexdigest()
+    assert gate.identity(route, call({"X-Amz-Content-SHA256": own}))["userArn"] == staff.user_arn
+    for claimed in ["UNSIGNED-PAYLOAD", hashlib.sha256(b"{}").hexdigest(), own.upper(), ""]:
+        with pytest.raises(Refusal) as refused:
+            gate.identity(route, call({"X-Amz-Content-SHA256": claimed}))
+        assert refused.value.error_type == "InvalidSignatureException"
+        assert refused.value.response().status == 403

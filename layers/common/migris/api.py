@@ -6,10 +6,13 @@ Domain code never imports this module."""
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterable
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
@@ -43,6 +46,7 @@ from migris.services import services
 from migris.validation import Language, field_errors, language_from_header
 
 JSON = "application/json"
+MAX_JSON_DEPTH = 32  # no body of ours nests deeper than 3
 SESSION_COOKIE = "__Host-session"
 VIISP_COOKIE = "__Host-viisp"
 STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -91,24 +95,88 @@ def body_doc(*models: type[BaseModel]) -> dict[str, Any]:
 
 
 def json_body(app: APIGatewayRestResolver) -> Any:
-    """The request's JSON body, for routes that check the session first and validate after."""
+    """The request's JSON body: the one way any route reads a body, whether it checks the session first and
+    validates after or has Powertools validate a pydantic `body` (new_app routes that through here too).
+
+    A body must say `application/json` (UTF-8 if it names a charset), else 415: an HTML form, a `no-cors`
+    fetch or a beacon, which any site can make a browser send without asking, can only say form, multipart or
+    text/plain, or nothing. Then it must parse (parse_json), else 422."""
     event = app.current_event
-    content_type = (event.headers.get("Content-Type") or "").strip()
-    if content_type and not content_type.lower().startswith(JSON):
-        raise RequestUnsupportedContentType("Unsupported content type", errors=[])
-    raw = event.decoded_body if event.body is not None else None
-    if not raw:
+    if not event.body:
         raise InvalidInput({"body": "a JSON body is required"})
+    if not _is_json(event.headers.get("Content-Type")):
+        raise RequestUnsupportedContentType("Unsupported content type", errors=[])
+    return parse_json(event.decoded_body or "")
+
+
+def _is_json(content_type: str | None) -> bool:
+    media_type, *parameters = (content_type or "").split(";")
+    if media_type.strip().lower() != JSON:
+        return False
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() != "utf-8":
+            return False
+    return True
+
+
+def parse_json(raw: str) -> Any:
+    """JSON as RFC 8259 has it, or InvalidInput naming the body: no NaN or Infinity, no number too large for
+    a float (1e999) or with more digits than Python converts (4,300), and no nesting deeper than
+    MAX_JSON_DEPTH (the parser's own limit is a RecursionError). None of these may surface as a 500."""
     try:
-        return json.loads(raw)
-    except (ValueError, RecursionError):
+        value = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except (ValueError, RecursionError):  # JSONDecodeError and the integer digit limit are ValueErrors
         raise InvalidInput({"body": "the body is not valid JSON"}) from None
+    if _nests_deeper_than(value, MAX_JSON_DEPTH):
+        raise InvalidInput({"body": f"the body nests deeper than {MAX_JSON_DEPTH} levels"})
+    return value
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError("the number is too large")
+    return number
+
+
+def _nests_deeper_than(value: Any, limit: int) -> bool:
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+class _JsonBodyValidation(OpenAPIRequestValidationMiddleware):
+    """Powertools' request validation, with the body read by json_body. Left to itself, Powertools hands a
+    route's pydantic `body` a multipart or URL-encoded form, or a body with no Content-Type, as if it were
+    JSON: exactly what a foreign page's form posts (issue 8)."""
+
+    def _get_body(self, app: Any) -> Any:
+        return json_body(app)
 
 
 def person_request(app: APIGatewayRestResolver) -> PersonRequest:
-    """What the profile domain needs of the request: its JSON body and the language for any mail."""
+    """What the profile domain needs of the request: its JSON body, the language for any mail, and where it
+    came from (mail limits count per network address)."""
     language: Language = language_from_header(app.current_event.headers.get("Accept-Language"))
-    return PersonRequest(body=json_body(app), language=language)
+    return PersonRequest(body=json_body(app), language=language, source_ip=source_ip(app))
+
+
+def source_ip(app: APIGatewayRestResolver) -> str | None:
+    """The client's address as API Gateway saw it (requestContext.identity.sourceIp), never a header the
+    client could write (X-Forwarded-For is the client's to fill)."""
+    return app.current_event.request_context.identity.source_ip or None
 
 
 def error_response(
@@ -164,8 +232,13 @@ def _unexpected(_: Exception) -> Response[str]:
 
 
 def new_app() -> APIGatewayRestResolver:
-    """A resolver with request validation and every error answered in DESIGN.md's shape."""
-    app = APIGatewayRestResolver(enable_validation=True)
+    """A resolver with request validation and every error answered in DESIGN.md's shape. Every body, the
+    ones Powertools validates included, is read by json_body: JSON only."""
+    app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=parse_json)
+    if not isinstance(getattr(app, "_request_validation_middleware", None), OpenAPIRequestValidationMiddleware):
+        raise RuntimeError("Powertools no longer keeps its request validation where new_app replaces it")
+    # (Powertools' middleware __init__ carries no annotations.)
+    app._request_validation_middleware = _JsonBodyValidation()  # type: ignore[no-untyped-call]
     app.exception_handler(RequestValidationError)(_invalid_request)
     app.exception_handler(InvalidInput)(_invalid_input)
     app.exception_handler(RequestUnsupportedContentType)(_unsupported_media_type)
@@ -228,15 +301,24 @@ def cookie(app: APIGatewayRestResolver, name: str) -> str | None:
     return _cookie_value(app.current_event.headers.get("Cookie"), name)
 
 
-def public_url(app: APIGatewayRestResolver, path: str) -> str:
-    """The URL a browser reaches `path` of this API at, as this request came in (stage or base path kept):
-    API Gateway's host and X-Forwarded-Proto, and what its request path holds before the route's path."""
-    event = app.current_event
-    proto = event.headers.get("X-Forwarded-Proto") or "https"
-    host = event.headers.get("Host") or ""
-    full_path = event.request_context.path or event.path
-    prefix = full_path[: -len(event.path)] if event.path and full_path.endswith(event.path) else ""
-    return f"{proto}://{host}{prefix}{path}"
+def api_url(path: str) -> str:
+    """The absolute URL a browser reaches `path` of this API at: from configuration (PublicApiUrl, else
+    WebOrigin), never from the request's Host or X-Forwarded-* headers, which the client writes."""
+    return f"{services().settings.api_base_url}{path}"
+
+
+def require_our_origin(app: APIGatewayRestResolver, *, also: Iterable[str] = (), required: bool = False) -> None:
+    """The Origin rule, decided here only, for every request that sets the session cookie or acts on it: a
+    browser's request must come from our web pages' origin (or one of `also`), else OriginMismatch (403).
+
+    A request without Origin is a non-browser client's (browsers send it with every POST) and passes, unless
+    `required` (a state change authenticated by the cookie). `null` (a sandboxed frame, a privacy redirect)
+    is foreign. Call it before anything is used up: a refused sign-in must not spend the code or the ticket."""
+    origin = app.current_event.headers.get("Origin")
+    if origin is None and not required:
+        return
+    if origin not in {services().settings.web_origin, *also}:
+        raise OriginMismatch
 
 
 def _cookie_value(cookie_header: str | None, name: str) -> str | None:
@@ -258,9 +340,7 @@ def require_session(app: APIGatewayRestResolver) -> SessionRecord:
     token = _cookie_value(event.headers.get("Cookie"), SESSION_COOKIE)
     session = services().sessions.authenticate(token)
     if event.http_method.upper() in STATE_CHANGING_METHODS:
-        origin = event.headers.get("Origin")
-        if origin != services().settings.web_origin:
-            raise OriginMismatch
+        require_our_origin(app, required=True)
     return session
 
 

@@ -1,14 +1,22 @@
 """One-time codes (sign-in and e-mail change): every code rule of DESIGN.md lives here.
 
-8 digits from a CSPRNG, valid 60 minutes, bound to the login_id of the request that made it, one live code
-per address, stored only as an HMAC with a secret pepper, compared in constant time, each try counted before
-the compare, burned after 5 wrong tries, consumed by one conditional write. Failures count per address across
-codes and lock it for a while that doubles with each lock. Sending is limited per address."""
+A code lives in a *box*: an address's box for sign-in codes, an account's own box for e-mail-change codes.
+Codes are random digits from a CSPRNG, bound to the login id of the request that made it, stored only as an
+HMAC under a secret pepper, compared in constant time, each try counted before the compare, burned after the
+allowed tries, and used up by one conditional write. A new code replaces the one asked from the same network
+address; codes asked from elsewhere stay valid (a few at most).
+
+Limits are kept per (box, network address), so a stranger cannot spend or lock what the owner needs: sends
+(cooldown, hourly, daily) and failed tries (a lock that grows with each lock, reset by a success) count per
+pair, and one ceiling over all sources caps the codes mailed to an address a day. Every code mail counts
+against its destination address, whether it signs in or confirms an e-mail change. The numbers are the
+template's parameters (CodePolicy)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from typing import NoReturn
@@ -17,12 +25,15 @@ from migris.clock import Clock
 from migris.errors import InvalidCode, RateLimited, TooManyAttempts
 from migris.mail import Mailer, login_code_message
 from migris.observability import log_event
-from migris.repositories import DAY_SECONDS, AddressRecord, AddressRecordRepository
+from migris.repositories import DAY_SECONDS, CodeBox, CodeRepository, LiveCode, Send
 from migris.validation import Language
 
 HOUR_SECONDS = 3600
 MAX_LOCK_SECONDS = DAY_SECONDS
+MAX_LIVE_CODES = 3
 SAVE_RETRIES = 3
+# The e-mail-change box belongs to one account and is reached only through its session: one source.
+ACCOUNT_SOURCE = "account"
 
 
 @dataclass(frozen=True)
@@ -33,6 +44,7 @@ class CodePolicy:
     resend_cooldown_seconds: int
     max_per_hour: int
     max_per_day: int
+    max_per_address_per_day: int
     lockout_threshold: int
     lockout_seconds: int
 
@@ -69,13 +81,32 @@ def code_hash(pepper: bytes, login_id: str, code: str) -> str:
 
 
 def email_change_key(pepper: bytes, user_id: str) -> str:
-    """The codes record of an account's e-mail change: apart from every sign-in record."""
+    """The box of an account's e-mail change: apart from every sign-in box."""
     return keyed_hash(pepper, "email-change", user_id)
 
 
 def address_key(pepper: bytes, email: str) -> str:
     """The address as the codes table and the logs know it: keyed, so neither holds it in clear."""
     return keyed_hash(pepper, "address", email)
+
+
+def source_key(pepper: bytes, box_key: str, network: str) -> str:
+    """The counters of one (box, network address) pair."""
+    return keyed_hash(pepper, "box-source", f"{box_key}\x00{network}")
+
+
+def network_of(source_ip: str | None) -> str:
+    """The network address limits are kept for: the IPv4 address, or the /64 of an IPv6 one (a single
+    subscriber gets a whole /64, so counting single IPv6 addresses would count nothing)."""
+    try:
+        address = ipaddress.ip_address((source_ip or "").strip())
+    except ValueError:
+        return "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def lock_duration(policy: CodePolicy, earlier_locks: int) -> int:
@@ -85,7 +116,7 @@ def lock_duration(policy: CodePolicy, earlier_locks: int) -> int:
 class LoginCodes:
     def __init__(
         self,
-        records: AddressRecordRepository,
+        records: CodeRepository,
         mailer: Mailer,
         policy: CodePolicy,
         pepper: bytes,
@@ -104,24 +135,14 @@ class LoginCodes:
     def address_ref(self, email: str) -> str:
         return address_key(self._pepper, email)[:16]
 
-    # --- e-mail changes: one live code per account, in a record apart from every sign-in record ---
+    # --- start_login and verify_code ---
 
-    def issue_email_change(self, user_id: str) -> IssuedCode:
-        key = email_change_key(self._pepper, user_id)
-        return self.issue(key, key[:16])
-
-    def check_email_change(self, user_id: str, login_id: str, code: str) -> None:
-        key = email_change_key(self._pepper, user_id)
-        self.check(key, key[:16], login_id, code)
-
-    # --- start_login ---
-
-    def request(self, email: str, language: Language) -> CodeRequest:
+    def request(self, email: str, language: Language, source_ip: str | None) -> CodeRequest:
         """Make, store and mail a new code for the address. Never looks at accounts, so a known and a new
         address get the same answer after the same work."""
         key = address_key(self._pepper, email)
         ref = key[:16]
-        issued = self.issue(key, ref)
+        issued = self._issue(key, network_of(source_ip), ref)
         log_event("code_requested", email_ref=ref)
         message = login_code_message(language, issued.code, self._policy.ttl_seconds)
         self._mailer.deliver(email, message, email_ref=ref)
@@ -132,98 +153,134 @@ class LoginCodes:
             resend_after=self._policy.resend_cooldown_seconds,
         )
 
-    def issue(self, key: str, ref: str) -> IssuedCode:
-        """Make and store a new code under `key` (replacing any live one), within the send limits. The caller
-        mails it; `ref` names the key in logs."""
+    def verify(self, email: str, login_id: str, code: str, source_ip: str | None) -> None:
+        """Return when the code is right and has been used up by this call; raise otherwise."""
+        key = address_key(self._pepper, email)
+        self._check(key, network_of(source_ip), key[:16], login_id, code)
+
+    # --- e-mail changes: one live code per account, in a box apart from every sign-in box ---
+
+    def issue_email_change(self, user_id: str, destination: str, source_ip: str | None) -> IssuedCode:
+        """A code for the account's e-mail change. The mail to `destination` (a code or, for a taken address, a
+        notice) counts against that address's limits first, as every code mail does."""
+        self.count_mail_to(destination, source_ip)
+        key = email_change_key(self._pepper, user_id)
+        issued = self._issue(key, ACCOUNT_SOURCE, key[:16])
+        return issued
+
+    def check_email_change(self, user_id: str, login_id: str, code: str) -> None:
+        key = email_change_key(self._pepper, user_id)
+        self._check(key, ACCOUNT_SOURCE, key[:16], login_id, code)
+
+    def count_mail_to(self, email: str, source_ip: str | None) -> None:
+        """Count a mail to the address (asked from `source_ip`) within its limits, without a code of its own."""
+        key = address_key(self._pepper, email)
+        self._issue(key, network_of(source_ip), key[:16], with_code=False)
+
+    # --- the parts ---
+
+    def _issue(self, box_key: str, network: str, ref: str, *, with_code: bool = True) -> IssuedCode:
+        """Record a send to the box within its limits and, `with_code`, store a new code in it (replacing the
+        one asked from the same network address). The caller mails it; `ref` names the box in logs."""
         policy = self._policy
+        source = self._source_ref(network)
+        pair_key = source_key(self._pepper, box_key, network)
         for _ in range(SAVE_RETRIES):
             now = int(self._clock.now())
-            record = self._records.get(key) or AddressRecord(key=key)
-            self._check_send_limits(record, now, ref)
-            code = generate_code(policy.length)
-            login_id = new_login_id()
-            expected_version = record.version
-            record.sent_at = [t for t in record.sent_at if t > now - DAY_SECONDS] + [now]
-            record.login_id = login_id
-            record.code_hash = code_hash(self._pepper, login_id, code)
-            record.code_expires_at = now + policy.ttl_seconds
-            keep_until = max(record.code_expires_at, record.locked_until, now + DAY_SECONDS)
-            if self._records.save_new_code(record, expected_version, keep_until):
-                return IssuedCode(code=code, login_id=login_id)
-        # Others kept changing this record: treat as a burst of requests.
+            box, counters = self._records.read(box_key, pair_key)
+            box = box or CodeBox(key=box_key)
+            if counters.locked_until > now:
+                log_event("code_rate_limited", email_ref=ref, reason="locked")
+                raise RateLimited(counters.locked_until - now)
+            sent = [send for send in box.sent if send.at > now - DAY_SECONDS]
+            self._check_send_limits(sent, source, now, ref)
+            codes = {
+                login_id: live
+                for login_id, live in box.codes.items()
+                if live.expires_at > now and not (with_code and live.source == source)
+            }
+            issued = IssuedCode(code="", login_id="")
+            if with_code:
+                issued = IssuedCode(code=generate_code(policy.length), login_id=new_login_id())
+                codes[issued.login_id] = LiveCode(
+                    code_hash=code_hash(self._pepper, issued.login_id, issued.code),
+                    expires_at=now + policy.ttl_seconds,
+                    attempts=0,
+                    source=source,
+                    issued_at=now,
+                )
+                # The oldest give way: the newest code, the one just mailed, always works.
+                for login_id, _ in sorted(codes.items(), key=lambda item: item[1].issued_at)[:-MAX_LIVE_CODES]:
+                    del codes[login_id]
+            updated = CodeBox(key=box_key, version=box.version, codes=codes, sent=[*sent, Send(at=now, source=source)])
+            keep_until = max([live.expires_at for live in codes.values()] + [now + DAY_SECONDS])
+            if self._records.save(updated, box.version, keep_until):
+                return issued
+        # Others kept changing this box: treat as a burst of requests.
         log_event("code_rate_limited", email_ref=ref, reason="contention")
         raise RateLimited(max(1, policy.resend_cooldown_seconds))
 
-    def _check_send_limits(self, record: AddressRecord, now: int, ref: str) -> None:
+    def _source_ref(self, network: str) -> str:
+        return keyed_hash(self._pepper, "source", network)[:16]
+
+    def _check_send_limits(self, sent: list[Send], source: str, now: int, ref: str) -> None:
         policy = self._policy
         retry_after = 0
         reason = ""
-        if record.locked_until > now:
-            retry_after, reason = record.locked_until - now, "locked"
-        else:
-            sent = sorted(t for t in record.sent_at if t > now - DAY_SECONDS)
-            in_hour = [t for t in sent if t > now - HOUR_SECONDS]
-            if sent and now - sent[-1] < policy.resend_cooldown_seconds:
-                retry_after, reason = sent[-1] + policy.resend_cooldown_seconds - now, "cooldown"
-            elif len(in_hour) >= policy.max_per_hour:
-                retry_after, reason = in_hour[-policy.max_per_hour] + HOUR_SECONDS - now, "hourly"
-            elif len(sent) >= policy.max_per_day:
-                retry_after, reason = sent[-policy.max_per_day] + DAY_SECONDS - now, "daily"
+        everywhere = sorted(send.at for send in sent)
+        mine = sorted(send.at for send in sent if send.source == source)
+        in_hour = [at for at in mine if at > now - HOUR_SECONDS]
+        if mine and now - mine[-1] < policy.resend_cooldown_seconds:
+            retry_after, reason = mine[-1] + policy.resend_cooldown_seconds - now, "cooldown"
+        elif len(in_hour) >= policy.max_per_hour:
+            retry_after, reason = in_hour[-policy.max_per_hour] + HOUR_SECONDS - now, "hourly"
+        elif len(mine) >= policy.max_per_day:
+            retry_after, reason = mine[-policy.max_per_day] + DAY_SECONDS - now, "daily"
+        elif len(everywhere) >= policy.max_per_address_per_day:
+            retry_after = everywhere[-policy.max_per_address_per_day] + DAY_SECONDS - now
+            reason = "address_daily"
         if reason:
             log_event("code_rate_limited", email_ref=ref, reason=reason)
             raise RateLimited(retry_after)
 
-    # --- verify_code ---
-
-    def verify(self, email: str, login_id: str, code: str) -> None:
-        """Return when the code is right and has been used up by this call; raise otherwise."""
-        key = address_key(self._pepper, email)
-        self.check(key, key[:16], login_id, code)
-
-    def check(self, key: str, ref: str, login_id: str, code: str) -> None:
-        """Use up the code stored under `key` if it is right and was made for `login_id`; raise otherwise."""
+    def _check(self, box_key: str, network: str, ref: str, login_id: str, code: str) -> None:
+        """Use up the code stored in the box under `login_id` if it is right; raise otherwise. Failures and
+        locks count for the (box, network address) pair."""
         now = int(self._clock.now())
-        record = self._records.get(key)
-        if record is None:
-            log_event("verify_failed", email_ref=ref, reason="no_code")
-            raise InvalidCode
-        if record.locked_until > now:
+        pair_key = source_key(self._pepper, box_key, network)
+        box, counters = self._records.read(box_key, pair_key)
+        if counters.locked_until > now:
             log_event("verify_refused", email_ref=ref, reason="locked")
-            raise TooManyAttempts(record.locked_until - now)
-        if not record.has_code or record.code_hash is None or record.login_id is None:
-            self._fail(key, ref, now, "no_code")
-        elif not hmac.compare_digest(record.login_id.encode(), login_id.encode()):
-            self._fail(key, ref, now, "other_login")
-        elif now >= record.code_expires_at:
-            self._records.burn(key, record.code_hash)
-            self._fail(key, ref, now, "expired")
-        stored_hash = str(record.code_hash)
-        attempts = self._records.count_attempt(key, login_id, stored_hash, self._policy.max_attempts)
+            raise TooManyAttempts(counters.locked_until - now)
+        live = box.codes.get(login_id) if box is not None else None
+        if live is None:
+            self._fail(pair_key, ref, now, "no_code")
+        if now >= live.expires_at:
+            self._records.remove_code(box_key, login_id, live.code_hash)
+            self._fail(pair_key, ref, now, "expired")
+        attempts = self._records.count_attempt(box_key, login_id, live.code_hash, self._policy.max_attempts)
         if attempts is None:
-            self._fail(key, ref, now, "used_or_replaced")
-        if not hmac.compare_digest(code_hash(self._pepper, login_id, code).encode(), stored_hash.encode()):
-            if attempts is not None and attempts >= self._policy.max_attempts:
-                self._records.burn(key, stored_hash)
+            self._fail(pair_key, ref, now, "used_or_replaced")
+        if not hmac.compare_digest(code_hash(self._pepper, login_id, code).encode(), live.code_hash.encode()):
+            if attempts >= self._policy.max_attempts:
+                self._records.remove_code(box_key, login_id, live.code_hash)
                 log_event("code_burned", email_ref=ref)
-            self._fail(key, ref, now, "wrong_code")
-        if not self._records.consume(key, stored_hash):
-            self._fail(key, ref, now, "used_concurrently")
+            self._fail(pair_key, ref, now, "wrong_code")
+        if not self._records.remove_code(box_key, login_id, live.code_hash):
+            self._fail(pair_key, ref, now, "used_concurrently")
+        if counters.failures or counters.lock_count:
+            self._records.reset(pair_key)  # a success ends the run of failures and the lock growth
         log_event("verify_ok", email_ref=ref)
 
-    def _fail(self, key: str, ref: str, now: int, reason: str) -> NoReturn:
-        """Count the failure against the address, lock it at the threshold, and refuse."""
+    def _fail(self, pair_key: str, ref: str, now: int, reason: str) -> NoReturn:
+        """Count the failure against the pair, lock it at the threshold, and refuse."""
         log_event("verify_failed", email_ref=ref, reason=reason)
-        counters = self._records.add_failure(key)
         policy = self._policy
-        if counters is not None and counters.failures >= policy.lockout_threshold:
+        counters = self._records.add_failure(pair_key, now + DAY_SECONDS)
+        if counters.failures >= policy.lockout_threshold:
             duration = lock_duration(policy, counters.lock_count)
             until = now + duration
-            if self._records.lock(key, policy.lockout_threshold, until, until + DAY_SECONDS):
-                log_event(
-                    "address_locked",
-                    email_ref=ref,
-                    lock_seconds=duration,
-                    lock_number=counters.lock_count + 1,
-                )
+            if self._records.lock(pair_key, policy.lockout_threshold, until, until + DAY_SECONDS):
+                log_event("source_locked", email_ref=ref, lock_seconds=duration, lock_number=counters.lock_count + 1)
                 raise TooManyAttempts(duration)
         raise InvalidCode

@@ -2,13 +2,60 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 PositiveSeconds = Annotated[int, Field(ge=1)]
+DEFAULT_PORTS = {"http": 80, "https": 443}
+_BASE_PATH = re.compile(r"(?:/[A-Za-z0-9._~-]+)*")
+
+
+def origin_of(url: str) -> str:
+    """The origin of a URL as a browser writes it in `Origin`: lower-case scheme and host, the port only when
+    it is not the scheme's default."""
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    shown_port = f":{port}" if port is not None and port != DEFAULT_PORTS.get(parts.scheme) else ""
+    return f"{parts.scheme}://{host}{shown_port}"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def checked_base_url(value: str, *, base_path: bool) -> str:
+    """`value` if browsers may be sent to it: https (http only on a loopback host, for the local stack), a
+    host, no user, query or fragment, written as a browser writes it; with `base_path`, a path such as `/v1`
+    may follow (no trailing slash), else it must be a bare origin. ValueError saying what is wrong otherwise."""
+    if not value.isascii() or not value.isprintable() or any(c in value for c in " ?#\\@"):
+        raise ValueError("must be a plain URL: no spaces, user, query or fragment")
+    parts = urlsplit(value)
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        raise ValueError("must be an https URL with a host")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ValueError("must be https (http only on a loopback address)")
+    if parts.path and not (base_path and _BASE_PATH.fullmatch(parts.path)):
+        raise ValueError("must be a base URL with no trailing slash" if base_path else "must be an origin, no path")
+    if any(segment in {".", ".."} for segment in parts.path.split("/")):
+        raise ValueError("must not hold . or .. segments")
+    canonical = origin_of(value) + parts.path
+    if value != canonical:
+        raise ValueError(f"must be written {canonical}")
+    return value
 
 
 class Settings(BaseModel):
@@ -29,6 +76,10 @@ class Settings(BaseModel):
     ses_configuration_set: str | None = None
     # The origin of the web pages: cookie-authenticated state changes must come from it.
     web_origin: str
+    # The base URL browsers reach this API at (a base path such as /v1 allowed); unset, the web origin (the
+    # pages and the API share one origin behind the CDN). Every absolute URL the service builds starts at one
+    # of these two, never at a request header.
+    public_api_url: str | None = None
 
     code_ttl_seconds: PositiveSeconds = 3600
     code_length: Annotated[int, Field(ge=1)] = 8
@@ -36,10 +87,26 @@ class Settings(BaseModel):
     resend_cooldown_seconds: Annotated[int, Field(ge=0)] = 60
     max_codes_per_hour: Annotated[int, Field(ge=1)] = 5
     max_codes_per_day: Annotated[int, Field(ge=1)] = 10
+    max_codes_per_address_per_day: Annotated[int, Field(ge=1)] = 20
     lockout_threshold: Annotated[int, Field(ge=1)] = 10
     lockout_seconds: PositiveSeconds = 900
     session_idle_seconds: PositiveSeconds = 1800
     session_max_seconds: PositiveSeconds = 43200
+
+    @field_validator("web_origin")
+    @classmethod
+    def _web_origin(cls, value: str) -> str:
+        return checked_base_url(value, base_path=False)
+
+    @field_validator("public_api_url")
+    @classmethod
+    def _public_api_url(cls, value: str | None) -> str | None:
+        return None if value is None else checked_base_url(value, base_path=True)
+
+    @property
+    def api_base_url(self) -> str:
+        """Where this API's routes hang, for the absolute URLs the service builds (VIISP's postbackUrl)."""
+        return self.public_api_url or self.web_origin
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -56,6 +56,9 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "changed_text": "Jūsų MIGRIS paskyros el. pašto adresas pakeistas į {address}. Šiuo adresu "
         "nebegalėsite prisijungti.",
         "not_you": "Jei to nedarėte jūs, kreipkitės į Migracijos departamentą.",
+        "in_use_subject": "MIGRIS: bandyta naudoti jūsų el. pašto adresą",
+        "in_use_text": "Kažkas bandė šį el. pašto adresą nurodyti kitoje MIGRIS paskyroje. Jūsų paskyra "
+        "nepakeista, ir šiuo adresu toliau jungiatės prie savo paskyros.",
     },
     "en": {
         "subject": "Your MIGRIS sign-in code",
@@ -74,6 +77,9 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "changed_subject": "MIGRIS: your e-mail address was changed",
         "changed_text": "The e-mail address of your MIGRIS account is now {address}. This address no longer signs in.",
         "not_you": "If this was not you, contact the Migration Department.",
+        "in_use_subject": "MIGRIS: someone tried to use your e-mail address",
+        "in_use_text": "Someone tried to use this address for another MIGRIS account. Your account has not "
+        "changed, and this address still signs in to it.",
     },
 }
 
@@ -112,7 +118,7 @@ def masked_address(address: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
-def _notice(language: Language, subject: str, text_key: str, new_address: str) -> MailMessage:
+def _notice(language: Language, subject: str, text_key: str, new_address: str = "") -> MailMessage:
     texts = _TEXTS[language]
     line = texts[text_key].format(address=masked_address(new_address))
     text = f"{line}\n\n{texts['not_you']}\n\n{texts['signature']}\n"
@@ -121,6 +127,12 @@ def _notice(language: Language, subject: str, text_key: str, new_address: str) -
         f"<p>{html.escape(texts['not_you'])}</p><p>{html.escape(texts['signature'])}</p></body></html>"
     )
     return MailMessage(subject=texts[subject], text=text, html=body)
+
+
+def address_in_use_notice(language: Language) -> MailMessage:
+    """To an address that signs in to an account already, when another account asks to take it: the same
+    answer goes to the asker as for a free address, so only the owner learns of it, and gets no code."""
+    return _notice(language, "in_use_subject", "in_use_text")
 
 
 def email_change_notice(language: Language, new_address: str) -> MailMessage:

@@ -7,6 +7,7 @@ so concurrent changes never overwrite each other and the first fill wins exactly
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -17,10 +18,16 @@ from migris.accounts import AccountMissing
 from migris.clock import Clock
 from migris.codes import IssuedCode, LoginCodes
 from migris.errors import EditConflict, EmailTaken, InvalidCode, InvalidInput, NamesLocked, ProfileExists
-from migris.mail import Mailer, email_change_code_message, email_change_notice, email_changed_notice
+from migris.mail import (
+    Mailer,
+    address_in_use_notice,
+    email_change_code_message,
+    email_change_notice,
+    email_changed_notice,
+)
 from migris.observability import log_event
 from migris.repositories import AccountRepository, AddressTaken, StaleVersion
-from migris.sessions import Sessions
+from migris.sessions import Sessions, session_epoch
 from migris.validation import EmailAddress, Language, PersonName, PhoneNumber, parse_input
 
 NAME_FIELDS = ("given_name", "family_name")
@@ -67,6 +74,7 @@ class PersonRequest:
 
     body: Any
     language: Language
+    source_ip: str | None = None
 
 
 def signs_in_by_email(user: Mapping[str, Any]) -> bool:
@@ -116,18 +124,26 @@ class Profiles:
             fields["phone_number"] = viisp_form.phone_number
             if viisp_form.email is not None and viisp_form.email != user.get("email"):
                 new_email = viisp_form.email
-        issued = self._start_email_change(user, new_email)
+        pending = self._start_email_change(user, new_email, request)
 
         def first_fill(current: dict[str, Any]) -> Changes:
             # Re-checked on every try: of concurrent first fills exactly one lands.
             if current.get("profile_complete"):
                 raise ProfileExists
-            return fields | _pending(new_email, issued)
+            return fields | _pending(new_email, pending)
 
         self._save(user, first_fill)
-        log_event("profile_completed", user_id=user_id, email_pending=issued is not None)
-        self._send_change_mails(user, new_email, issued, request.language)
+        log_event("profile_completed", user_id=user_id, email_pending=pending is not None)
+        self._send_change_mails(user, new_email, pending, request.language)
         return self._user(user_id)
+
+    # --- GET /profile ---
+
+    def view(self, user_id: str) -> dict[str, Any]:
+        """The account as stored; a notice still due from an e-mail change goes out first."""
+        user = self._user(user_id)
+        self._send_due_notice(user)
+        return user
 
     # --- PATCH /profile ---
 
@@ -141,24 +157,27 @@ class Profiles:
         if not sent:
             raise InvalidInput({"body": "send phone_number or email"})
         user = self._user(user_id)
+        self._send_due_notice(user)
         new_email = form.email if "email" in sent and form.email != user.get("email") else None
-        issued = self._start_email_change(user, new_email)
+        pending = self._start_email_change(user, new_email, request)
 
         def phone_and_email(current: dict[str, Any]) -> Changes:
-            changes = _pending(new_email, issued)
+            changes = _pending(new_email, pending)
             if "phone_number" in sent and form.phone_number != current.get("phone_number"):
                 changes["phone_number"] = form.phone_number
             return changes
 
         self._save(user, phone_and_email)
-        log_event("profile_changed", user_id=user_id, phone="phone_number" in sent, email_pending=bool(issued))
-        self._send_change_mails(user, new_email, issued, request.language)
+        log_event("profile_changed", user_id=user_id, phone="phone_number" in sent, email_pending=bool(pending))
+        self._send_change_mails(user, new_email, pending, request.language)
         return self._user(user_id)
 
     # --- POST /profile/email/verify ---
 
     def confirm_email(self, user_id: str, current_session: str, request: PersonRequest) -> dict[str, Any]:
-        """Land the pending e-mail change when its code is right; the person's other sessions end."""
+        """Land the pending e-mail change when its code is right. In the same write the person's other sessions
+        end and a notice to the old address falls due; it is sent now, and again on a later request until
+        it has gone out."""
         form = parse_input(EmailChangeCode, request.body)
         user = self._user(user_id)
         pending_id = str(user.get("pending_email_id") or "")
@@ -171,12 +190,23 @@ class Profiles:
         for _ in range(WRITE_RETRIES):
             if user.get("pending_email_id") != pending_id:
                 raise InvalidCode  # a newer change replaced this one while its code was checked
-            changes = {"email": new_email, "updated_at": int(self._clock.now())}
+            next_epoch = session_epoch(user) + 1
+            changes: Changes = {
+                "email": new_email,
+                "updated_at": int(self._clock.now()),
+                "session_epoch": next_epoch,
+                "email_change_notice": _notice_due(old_email, str(new_email), request.language),
+            }
+            keep_this_session = (self._sessions.keep_only(current_session, next_epoch),)
             try:
                 if signs_in_by_email(user):
-                    self._repository.move_email(user_id, _version(user), str(old_email), changes)
+                    self._repository.move_email(
+                        user_id, _version(user), str(old_email), changes, with_items=keep_this_session
+                    )
                 else:
-                    self._repository.update_user(user_id, _version(user), changes, remove=_PENDING)
+                    self._repository.update_user(
+                        user_id, _version(user), changes, remove=_PENDING, with_items=keep_this_session
+                    )
                 break
             except AddressTaken:
                 self._save(user, lambda current: _without_pending(current, pending_id))
@@ -186,34 +216,42 @@ class Profiles:
                 user = self._user(user_id)
         else:
             raise EditConflict
-        ended = self._sessions.end_others(user_id, keep=current_session)
-        log_event("email_changed", user_id=user_id, sessions_ended=ended)
-        if old_email:
-            notice = email_changed_notice(request.language, str(new_email))
-            ref = self._codes.address_ref(str(old_email))
-            self._mailer.deliver(str(old_email), notice, email_ref=ref, kind="notice")
-        return self._user(user_id)
+        log_event("email_changed", user_id=user_id)
+        # The answer is what was written: no read after the write can turn a landed change into an error.
+        landed = {key: value for key, value in user.items() if key not in _PENDING} | changes
+        landed["version"] = _version(user) + 1
+        self._send_due_notice(landed)
+        return landed
 
     # --- the parts ---
 
-    def _start_email_change(self, user: Mapping[str, Any], new_email: str | None) -> IssuedCode | None:
-        """Refuse an address that signs in to another account, else make the change's code (not yet sent)."""
+    def _start_email_change(
+        self, user: Mapping[str, Any], new_email: str | None, request: PersonRequest
+    ) -> PendingChange | None:
+        """Make the change's code (not yet sent), within the limits of mail to the new address. An address
+        that signs in to another account is not refused here: the asker gets the same answer as for a free
+        one, and the address's owner gets a notice instead of a code (see _send_change_mails)."""
         if new_email is None:
             return None
         user_id = str(user["user_id"])
-        if signs_in_by_email(user) and self._repository.user_id_for_email(new_email) not in (None, user_id):
-            log_event("email_change_refused", user_id=user_id, reason="taken")
-            raise EmailTaken
-        return self._codes.issue_email_change(user_id)
+        issued = self._codes.issue_email_change(user_id, new_email, request.source_ip)
+        taken = signs_in_by_email(user) and self._repository.user_id_for_email(new_email) not in (None, user_id)
+        return PendingChange(issued=issued, address_taken=taken)
 
     def _send_change_mails(
-        self, user: Mapping[str, Any], new_email: str | None, issued: IssuedCode | None, language: Language
+        self, user: Mapping[str, Any], new_email: str | None, pending: PendingChange | None, language: Language
     ) -> None:
-        """The code to the new address, a notice to the old one; sent only once the pending change is saved."""
-        if new_email is None or issued is None:
+        """The code to the new address (or, if it is another account's, a notice with no code), a notice to
+        the old one; sent only once the pending change is saved."""
+        if new_email is None or pending is None:
             return
-        message = email_change_code_message(language, issued.code, self._codes.ttl_seconds)
-        self._mailer.deliver(new_email, message, email_ref=self._codes.address_ref(new_email))
+        ref = self._codes.address_ref(new_email)
+        if pending.address_taken:
+            log_event("email_change_to_taken_address", user_id=str(user["user_id"]))
+            self._mailer.deliver(new_email, address_in_use_notice(language), email_ref=ref, kind="notice")
+        else:
+            message = email_change_code_message(language, pending.issued.code, self._codes.ttl_seconds)
+            self._mailer.deliver(new_email, message, email_ref=ref)
         old_email = user.get("email")
         if old_email and old_email != new_email:
             notice = email_change_notice(language, new_email)
@@ -221,6 +259,19 @@ class Profiles:
                 str(old_email), notice, email_ref=self._codes.address_ref(str(old_email)), kind="notice"
             )
         log_event("email_change_requested", user_id=str(user["user_id"]))
+
+    def _send_due_notice(self, user: Mapping[str, Any]) -> None:
+        """Tell the old address of a landed e-mail change, once it is sent; until then it stays due."""
+        due = user.get("email_change_notice")
+        if not isinstance(due, Mapping):
+            return
+        to = str(due.get("to", ""))
+        language: Language = "en" if due.get("language") == "en" else "lt"
+        notice = email_changed_notice(language, str(due.get("new", "")))
+        if to and not self._mailer.deliver(to, notice, email_ref=self._codes.address_ref(to), kind="notice"):
+            return  # not sent (SES refused or failed): try again on the next request
+        if not self._repository.clear_notice(str(user["user_id"]), str(due.get("id", ""))):
+            log_event("notice_left_due", user_id=str(user["user_id"]))
 
     def _save(self, user: dict[str, Any], changes_for: Callable[[dict[str, Any]], Changes]) -> None:
         """Write what `changes_for` asks of the account as read, at its version; on a concurrent write, read
@@ -248,10 +299,23 @@ class Profiles:
 _PENDING = ("pending_email", "pending_email_id")
 
 
-def _pending(new_email: str | None, issued: IssuedCode | None) -> Changes:
-    if new_email is None or issued is None:
+@dataclass(frozen=True)
+class PendingChange:
+    issued: IssuedCode
+    address_taken: bool
+
+
+def _pending(new_email: str | None, pending: PendingChange | None) -> Changes:
+    if new_email is None or pending is None:
         return {}
-    return {"pending_email": new_email, "pending_email_id": issued.login_id}
+    return {"pending_email": new_email, "pending_email_id": pending.issued.login_id}
+
+
+def _notice_due(old_email: Any, new_email: str, language: Language) -> dict[str, str] | None:
+    """The notice the old address is owed once a change lands (None when there is no old address)."""
+    if not old_email:
+        return None
+    return {"id": secrets.token_hex(8), "to": str(old_email), "new": new_email, "language": language}
 
 
 def _without_pending(user: Mapping[str, Any], pending_id: str) -> Changes:

@@ -56,137 +56,162 @@ def _int(value: Any, default: int = 0) -> int:
     return int(value) if isinstance(value, (int, Decimal)) else default
 
 
-# --- codes table: one record per address (its live code, its send history, its failure counters) ---
+# --- codes table: code boxes (an address's or an account's live codes and sends) and per-source counters ---
 
 
 @dataclass
-class AddressRecord:
+class LiveCode:
+    code_hash: str
+    expires_at: int
+    attempts: int
+    source: str  # the keyed ref of the network address that asked for it
+    issued_at: int
+
+
+@dataclass
+class Send:
+    at: int
+    source: str
+
+
+@dataclass
+class CodeBox:
+    """The live codes (by login id) of one destination and every code mail sent to it in the last day."""
+
     key: str
     version: int = 0
-    login_id: str | None = None
-    code_hash: str | None = None
-    code_expires_at: int = 0
-    attempts: int = 0
-    sent_at: list[int] = field(default_factory=list)
+    codes: dict[str, LiveCode] = field(default_factory=dict)
+    sent: list[Send] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SourceCounters:
+    """Failed tries and locks of one (box, network address) pair."""
+
     failures: int = 0
     lock_count: int = 0
     locked_until: int = 0
 
-    @property
-    def has_code(self) -> bool:
-        return self.code_hash is not None and self.login_id is not None
 
-
-class AddressRecordRepository:
+class CodeRepository:
     def __init__(self, dynamodb: Any, table_name: str) -> None:
         self._table = dynamodb.Table(table_name)
+        self._table_name = table_name
+        self._dynamodb = dynamodb
 
-    def get(self, key: str) -> AddressRecord | None:
-        item = self._table.get_item(Key={"pk": key}, ConsistentRead=True).get("Item")
-        if item is None:
-            return None
-        return AddressRecord(
-            key=key,
-            version=_int(item.get("version")),
-            login_id=item.get("login_id"),
-            code_hash=item.get("code_hash"),
-            code_expires_at=_int(item.get("code_expires_at")),
-            attempts=_int(item.get("attempts")),
-            sent_at=[_int(t) for t in item.get("sent_at", [])],
-            failures=_int(item.get("failures")),
-            lock_count=_int(item.get("lock_count")),
-            locked_until=_int(item.get("locked_until")),
+    def read(self, box_key: str, source_key: str) -> tuple[CodeBox | None, SourceCounters]:
+        """The box and the pair's counters, in one consistent batch read."""
+        keys = [{"pk": box_key}, {"pk": source_key}]
+        request: dict[str, Any] = {self._table_name: {"Keys": keys, "ConsistentRead": True}}
+        items: dict[str, dict[str, Any]] = {}
+        while request:
+            answer = self._dynamodb.batch_get_item(RequestItems=request)
+            for item in answer.get("Responses", {}).get(self._table_name, []):
+                items[str(item["pk"])] = item
+            request = answer.get("UnprocessedKeys") or {}
+        box_item, source_item = items.get(box_key), items.get(source_key, {})
+        counters = SourceCounters(
+            failures=_int(source_item.get("failures")),
+            lock_count=_int(source_item.get("lock_count")),
+            locked_until=_int(source_item.get("locked_until")),
         )
+        return (None if box_item is None else _code_box(box_key, box_item)), counters
 
-    def save_new_code(self, record: AddressRecord, expected_version: int, expires_at: int) -> bool:
-        """Write the record whole (replacing any older code), only if nobody changed it since it was read."""
+    def save(self, box: CodeBox, expected_version: int, expires_at: int) -> bool:
+        """Write the box whole, only if nobody changed it since it was read."""
         item: dict[str, Any] = {
-            "pk": record.key,
+            "pk": box.key,
             "version": expected_version + 1,
-            "login_id": record.login_id,
-            "code_hash": record.code_hash,
-            "code_expires_at": record.code_expires_at,
-            "attempts": 0,
-            "sent_at": record.sent_at,
-            "failures": record.failures,
-            "lock_count": record.lock_count,
-            "locked_until": record.locked_until,
+            "codes": {
+                login_id: {
+                    "h": live.code_hash,
+                    "exp": live.expires_at,
+                    "att": live.attempts,
+                    "src": live.source,
+                    "at": live.issued_at,
+                }
+                for login_id, live in box.codes.items()
+            },
+            "sent": [{"t": send.at, "s": send.source} for send in box.sent],
             "expires_at": expires_at,
         }
         condition = Attr("pk").not_exists() if expected_version == 0 else Attr("version").eq(expected_version)
         return _conditionally(lambda: self._table.put_item(Item=item, ConditionExpression=condition)) is not None
 
-    def count_attempt(self, key: str, login_id: str, code_hash: str, max_attempts: int) -> int | None:
+    def count_attempt(self, box_key: str, login_id: str, code_hash: str, max_attempts: int) -> int | None:
         """Count one try at this very code before it is compared; None when it is gone or used up."""
         result = _conditionally(
             lambda: self._table.update_item(
-                Key={"pk": key},
-                UpdateExpression="ADD attempts :one, version :one",
-                ConditionExpression=Attr("code_hash").eq(code_hash)
-                & Attr("login_id").eq(login_id)
-                & Attr("attempts").lt(max_attempts),
-                ExpressionAttributeValues={":one": 1},
+                Key={"pk": box_key},
+                UpdateExpression="SET codes.#id.att = codes.#id.att + :one ADD version :one",
+                ConditionExpression="codes.#id.h = :hash AND codes.#id.att < :max",
+                ExpressionAttributeNames={"#id": login_id},
+                ExpressionAttributeValues={":one": 1, ":hash": code_hash, ":max": max_attempts},
                 ReturnValues="UPDATED_NEW",
             )
         )
-        return None if result is None else _int(result["Attributes"]["attempts"])
+        return None if result is None else _int(result["Attributes"]["codes"][login_id]["att"])
 
-    def consume(self, key: str, code_hash: str) -> bool:
-        """Use the code up; of concurrent callers exactly one gets True. A success clears the failures."""
-        return self._remove_code(key, code_hash, "SET failures = :zero, attempts = :zero")
-
-    def burn(self, key: str, code_hash: str) -> bool:
-        return self._remove_code(key, code_hash, "")
-
-    def _remove_code(self, key: str, code_hash: str, extra_set: str) -> bool:
-        values: dict[str, Any] = {":one": 1}
-        if extra_set:
-            values[":zero"] = 0
+    def remove_code(self, box_key: str, login_id: str, code_hash: str) -> bool:
+        """Take the code out (used or burned); of concurrent callers exactly one gets True."""
         removed = _conditionally(
             lambda: self._table.update_item(
-                Key={"pk": key},
-                UpdateExpression=f"REMOVE code_hash, login_id, code_expires_at {extra_set} ADD version :one",
-                ConditionExpression=Attr("code_hash").eq(code_hash),
-                ExpressionAttributeValues=values,
+                Key={"pk": box_key},
+                UpdateExpression="REMOVE codes.#id ADD version :one",
+                ConditionExpression="codes.#id.h = :hash",
+                ExpressionAttributeNames={"#id": login_id},
+                ExpressionAttributeValues={":one": 1, ":hash": code_hash},
             )
         )
         return removed is not None
 
-    def add_failure(self, key: str) -> AddressRecord | None:
-        """Count one failed try for the address (across codes); returns the counters after it."""
-        result = _conditionally(
-            lambda: self._table.update_item(
-                Key={"pk": key},
-                UpdateExpression="ADD failures :one, version :one",
-                ConditionExpression=Attr("pk").exists(),
-                ExpressionAttributeValues={":one": 1},
-                ReturnValues="ALL_NEW",
-            )
+    def add_failure(self, source_key: str, expires_at: int) -> SourceCounters:
+        """Count one failed try for the pair (across codes); returns the counters after it."""
+        result = self._table.update_item(
+            Key={"pk": source_key},
+            UpdateExpression="ADD failures :one SET expires_at = :expires",
+            ExpressionAttributeValues={":one": 1, ":expires": expires_at},
+            ReturnValues="ALL_NEW",
         )
-        if result is None:
-            return None
         attributes = result["Attributes"]
-        return AddressRecord(
-            key=key,
+        return SourceCounters(
             failures=_int(attributes.get("failures")),
             lock_count=_int(attributes.get("lock_count")),
             locked_until=_int(attributes.get("locked_until")),
         )
 
-    def lock(self, key: str, threshold: int, locked_until: int, expires_at: int) -> bool:
-        """Lock the address and burn its live code, once, when the failures reach the threshold."""
+    def lock(self, source_key: str, threshold: int, locked_until: int, expires_at: int) -> bool:
+        """Lock the pair, once, when its failures reach the threshold."""
         locked = _conditionally(
             lambda: self._table.update_item(
-                Key={"pk": key},
+                Key={"pk": source_key},
                 UpdateExpression=(
-                    "SET failures = :zero, locked_until = :until, expires_at = :expires "
-                    "REMOVE code_hash, login_id, code_expires_at ADD lock_count :one, version :one"
+                    "SET failures = :zero, locked_until = :until, expires_at = :expires ADD lock_count :one"
                 ),
                 ConditionExpression=Attr("failures").gte(threshold),
                 ExpressionAttributeValues={":zero": 0, ":one": 1, ":until": locked_until, ":expires": expires_at},
             )
         )
         return locked is not None
+
+    def reset(self, source_key: str) -> None:
+        """Forget the pair's failures and lock growth (after a success from it)."""
+        self._table.delete_item(Key={"pk": source_key})
+
+
+def _code_box(key: str, item: dict[str, Any]) -> CodeBox:
+    codes = {
+        str(login_id): LiveCode(
+            code_hash=str(value["h"]),
+            expires_at=_int(value.get("exp")),
+            attempts=_int(value.get("att")),
+            source=str(value.get("src", "")),
+            issued_at=_int(value.get("at")),
+        )
+        for login_id, value in (item.get("codes") or {}).items()
+    }
+    sent = [Send(at=_int(send.get("t")), source=str(send.get("s", ""))) for send in item.get("sent") or []]
+    return CodeBox(key=key, version=_int(item.get("version")), codes=codes, sent=sent)
 
 
 # --- sessions table: keyed by the SHA-256 of the token ---
@@ -199,11 +224,15 @@ class SessionRecord:
     created_at: int
     last_seen_at: int
     expires_at: int
+    # The account's session epoch when the session was opened (or carried over): a session whose epoch is
+    # not the account's any more has ended.
+    epoch: int = 0
 
 
 class SessionRepository:
     def __init__(self, dynamodb: Any, table_name: str) -> None:
         self._table = dynamodb.Table(table_name)
+        self._table_name = table_name
 
     def create(self, session: SessionRecord) -> None:
         self._table.put_item(
@@ -213,6 +242,7 @@ class SessionRepository:
                 "created_at": session.created_at,
                 "last_seen_at": session.last_seen_at,
                 "expires_at": session.expires_at,
+                "epoch": session.epoch,
             },
             ConditionExpression=Attr("pk").not_exists(),
         )
@@ -227,6 +257,7 @@ class SessionRepository:
             created_at=_int(item.get("created_at")),
             last_seen_at=_int(item.get("last_seen_at")),
             expires_at=_int(item.get("expires_at")),
+            epoch=_int(item.get("epoch")),
         )
 
     def touch(self, token_hash: str, now: int) -> bool:
@@ -243,16 +274,18 @@ class SessionRepository:
     def delete(self, token_hash: str) -> None:
         self._table.delete_item(Key={"pk": token_hash})
 
-    def token_hashes_of(self, user_id: str) -> list[str]:
-        """Every stored session of an account, through the by_user index (keys only)."""
-        hashes: list[str] = []
-        query: dict[str, Any] = {"IndexName": "by_user", "KeyConditionExpression": Key("user_id").eq(user_id)}
-        while True:
-            page = self._table.query(**query)
-            hashes.extend(str(item["pk"]) for item in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                return hashes
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    def carry_into_epoch(self, token_hash: str, epoch: int) -> dict[str, Any]:
+        """The transaction item that keeps this session alive across the account's new session epoch."""
+        return {
+            "Update": {
+                "TableName": self._table_name,
+                "Key": {"pk": token_hash},
+                "UpdateExpression": "SET #epoch = :epoch",
+                "ConditionExpression": "attribute_exists(pk)",
+                "ExpressionAttributeNames": {"#epoch": "epoch"},
+                "ExpressionAttributeValues": {":epoch": epoch},
+            }
+        }
 
 
 # --- accounts table: user items and the uniqueness items that point at them ---
@@ -404,10 +437,18 @@ class AccountRepository:
                 raise StaleVersion(user_id) from None
             raise
 
-    def move_email(self, user_id: str, expected_version: int, old_email: str, changes: dict[str, Any]) -> None:
+    def move_email(
+        self,
+        user_id: str,
+        expected_version: int,
+        old_email: str,
+        changes: dict[str, Any],
+        *,
+        with_items: tuple[dict[str, Any], ...] = (),
+    ) -> None:
         """Give the account its new address in one transaction: the account item, the new uniqueness item
         (only if nobody holds it) and the old one's removal (only if it is still this account's), so at no
-        moment do two accounts hold one address or an account hold none."""
+        moment do two accounts hold one address or an account hold none; `with_items` land with them."""
         new_email = str(changes["email"])
         update = self._versioned_update(user_id, expected_version, changes, ("pending_email", "pending_email_id"))
         claim = self._create_update(
@@ -424,13 +465,28 @@ class AccountRepository:
             }
         }
         try:
-            self._client.transact_write_items(TransactItems=[{"Update": update}, claim, release])
+            self._client.transact_write_items(TransactItems=[{"Update": update}, claim, release, *with_items])
         except ClientError as error:
             if not _is_condition_failure(error):
                 raise
             if 1 in _failed_conditions(error):
                 raise AddressTaken from None
             raise StaleVersion(user_id) from None
+
+    def clear_notice(self, user_id: str, notice_id: str) -> bool:
+        """Mark the notice sent; only that notice (a newer one stays due). Touches no version: it changes
+        nothing the person or staff edit. Never raises: if this fails the notice only goes out once more."""
+        try:
+            self._table.update_item(
+                Key={"pk": user_key(user_id)},
+                UpdateExpression="REMOVE #notice",
+                ConditionExpression="#notice.#id = :id",
+                ExpressionAttributeNames={"#notice": "email_change_notice", "#id": "id"},
+                ExpressionAttributeValues={":id": notice_id},
+            )
+        except ClientError:
+            return False
+        return True
 
     def _versioned_update(
         self, user_id: str, expected_version: int, changes: dict[str, Any], remove: tuple[str, ...]

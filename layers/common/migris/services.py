@@ -22,8 +22,8 @@ from migris.observability import log_event
 from migris.profiles import Profiles
 from migris.repositories import (
     AccountRepository,
-    AddressRecordRepository,
     AuditRepository,
+    CodeRepository,
     SessionRepository,
     ViispTicketRepository,
 )
@@ -117,17 +117,18 @@ class Services:
             resend_cooldown_seconds=s.resend_cooldown_seconds,
             max_per_hour=s.max_codes_per_hour,
             max_per_day=s.max_codes_per_day,
+            max_per_address_per_day=s.max_codes_per_address_per_day,
             lockout_threshold=s.lockout_threshold,
             lockout_seconds=s.lockout_seconds,
         )
-        records = AddressRecordRepository(self._dynamodb, s.codes_table)
+        records = CodeRepository(self._dynamodb, s.codes_table)
         return LoginCodes(records, self.mailer, policy, self.pepper(), self.clock)
 
     @cached_property
     def sessions(self) -> Sessions:
         s = self.settings
         repository = SessionRepository(self._dynamodb, s.sessions_table)
-        return Sessions(repository, self.clock, s.session_idle_seconds, s.session_max_seconds)
+        return Sessions(repository, self._account_repository, self.clock, s.session_idle_seconds, s.session_max_seconds)
 
     @cached_property
     def _account_repository(self) -> AccountRepository:

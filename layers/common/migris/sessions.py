@@ -1,16 +1,22 @@
 """Sessions: a 256-bit random token that only its holder knows; the table keeps its SHA-256. Idle and
-absolute expiry are checked here (TTL only cleans up)."""
+absolute expiry are checked here (TTL only cleans up).
+
+Ending an account's sessions is one write on the account: its `session_epoch` moves on, and a session
+opened under an older epoch is over. The write that decides it (an e-mail change) carries the one session
+that stays into the new epoch in the same transaction, so no later failure can leave another alive."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, NoReturn
 
 from migris.clock import Clock
 from migris.errors import Unauthenticated
 from migris.observability import log_event
-from migris.repositories import SessionRecord, SessionRepository
+from migris.repositories import AccountRepository, SessionRecord, SessionRepository
 
 TOKEN_BYTES = 32
 
@@ -26,14 +32,28 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def session_epoch(account: Mapping[str, Any]) -> int:
+    return int(account.get("session_epoch", 0))
+
+
 class Sessions:
-    def __init__(self, repository: SessionRepository, clock: Clock, idle_seconds: int, max_seconds: int) -> None:
+    def __init__(
+        self,
+        repository: SessionRepository,
+        accounts: AccountRepository,
+        clock: Clock,
+        idle_seconds: int,
+        max_seconds: int,
+    ) -> None:
         self._repository = repository
+        self._accounts = accounts
         self._clock = clock
         self._idle_seconds = idle_seconds
         self._max_seconds = max_seconds
 
-    def open(self, user_id: str) -> OpenedSession:
+    def open(self, account: Mapping[str, Any]) -> OpenedSession:
+        """A new session for the account, in its current session epoch."""
+        user_id = str(account["user_id"])
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = int(self._clock.now())
         self._repository.create(
@@ -43,6 +63,7 @@ class Sessions:
                 created_at=now,
                 last_seen_at=now,
                 expires_at=now + self._max_seconds,
+                epoch=session_epoch(account),
             )
         )
         log_event("session_opened", user_id=user_id)
@@ -60,22 +81,24 @@ class Sessions:
         idle_deadline = session.last_seen_at + self._idle_seconds
         absolute_deadline = session.created_at + self._max_seconds
         if now >= idle_deadline or now >= absolute_deadline:
-            self._repository.delete(hashed)
-            log_event("session_expired", user_id=session.user_id)
-            raise Unauthenticated
+            self._end(session, "session_expired")
+        account = self._accounts.get_user(session.user_id)
+        if account is None or session_epoch(account) != session.epoch:
+            self._end(session, "session_ended")
         if not self._repository.touch(hashed, now):
             raise Unauthenticated
         return session
+
+    def _end(self, session: SessionRecord, event: str) -> NoReturn:
+        self._repository.delete(session.token_hash)
+        log_event(event, user_id=session.user_id)
+        raise Unauthenticated
 
     def revoke(self, session: SessionRecord) -> None:
         self._repository.delete(session.token_hash)
         log_event("logout", user_id=session.user_id)
 
-    def end_others(self, user_id: str, *, keep: str) -> int:
-        """End every session of the account but the one whose token hash is `keep`; returns how many."""
-        ended = 0
-        for hashed in self._repository.token_hashes_of(user_id):
-            if hashed != keep:
-                self._repository.delete(hashed)
-                ended += 1
-        return ended
+    def keep_only(self, session_hash: str, next_epoch: int) -> dict[str, Any]:
+        """The transaction item that, with the account's epoch set to `next_epoch` in the same write, ends
+        every session of the account but this one."""
+        return self._repository.carry_into_epoch(session_hash, next_epoch)

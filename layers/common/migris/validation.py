@@ -74,25 +74,70 @@ def language_from_header(accept_language: str | None) -> Language:
 # --- names, phone numbers and personal codes ---
 
 MAX_NAME_LENGTH = 31
+MAX_VIISP_NAME_LENGTH = 100
 MAX_PHONE_LENGTH = 20
 DEFAULT_PHONE_REGION = "LT"
 NAME_PUNCTUATION = frozenset(" -'\u2019")  # space, hyphen, apostrophe and the typographic apostrophe
+# Letters and marks that show nothing: the Hangul and Khitan fillers, and the default-ignorable letters and marks
+# (combining grapheme joiner, Khmer inherent vowels, Mongolian free variation selectors, variation selectors).
+# Format (Cf, which holds the zero-width and bidi controls) and control (Cc) characters are refused by category.
+NAME_BLANKS = frozenset(
+    "\u115f\u1160\u3164\uffa0\U00016fe4\u034f\u17b4\u17b5\u180b\u180c\u180d\u180f"
+    + "".join(map(chr, range(0xFE00, 0xFE10)))
+    + "".join(map(chr, range(0xE0100, 0xE01F0)))
+)
+# Letters that NFKC changes but that are the ordinary spelling of a living script, typed from its keyboard:
+# Thai and Lao sara am, Lao ho no and ho mo, Armenian ech-yiwn (as in Գևորգ, Լևոն).
+NAME_NFKC_KEPT = frozenset("\u0e33\u0eb3\u0edc\u0edd\u0587")
+# The characters that steer text direction (the Unicode Bidi_Control property).
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _invisible(char: str) -> bool:
+    return char in NAME_BLANKS or unicodedata.category(char) in {"Cc", "Cf"}
 
 
 def normalize_name(raw: str) -> str:
     """A given or family name as stored: NFC, trimmed, inner spaces collapsed; letters of any alphabet
-    (Unicode categories L and M) with spaces, hyphens and apostrophes. Raises ValueError saying what is wrong."""
+    (Unicode categories L and M) with spaces, hyphens and apostrophes. No invisible character (fillers,
+    format, bidi and control characters) and nothing NFKC would change (ligatures, full-width and styled
+    letters), so the name is what it looks like. Raises ValueError saying what is wrong."""
     text = " ".join(unicodedata.normalize("NFC", raw).split())
     if not text:
         raise ValueError("enter a name")
     if len(text) > MAX_NAME_LENGTH:
         raise ValueError(f"a name has at most {MAX_NAME_LENGTH} characters")
+    if any(_invisible(char) for char in text):
+        if not any(unicodedata.category(char).startswith("L") and not _invisible(char) for char in text):
+            raise ValueError("a name needs a visible letter")
+        raise ValueError("a name cannot hold invisible characters")
+    if any(char not in NAME_NFKC_KEPT and unicodedata.normalize("NFKC", char) != char for char in text):
+        raise ValueError("use plain letters, not styled letters, ligatures or symbols")
     if not unicodedata.category(text[0]).startswith("L"):
         raise ValueError("a name starts with a letter")
     for char in text:
         if char not in NAME_PUNCTUATION and unicodedata.category(char)[0] not in {"L", "M"}:
             raise ValueError("use only letters, spaces, hyphens and apostrophes")
     return text
+
+
+def normalize_viisp_name(raw: str | None) -> str | None:
+    """A name VIISP vouched for, kept as VIISP gives it (upper case, any character it holds): NFC with
+    whitespace collapsed, cut to at most 100 characters, never between a letter and its marks; None when
+    there is none. A control character (Cc, other than the tab and line ends XML carries as whitespace) or a
+    bidi control raises ValueError: no register name holds one, and they could hide or reorder what staff and
+    mails show. Other format characters (such as the zero-width joiners some scripts spell with) are kept."""
+    if not raw:
+        return None
+    if any(char in BIDI_CONTROLS or (unicodedata.category(char) == "Cc" and char not in "\t\n\r") for char in raw):
+        raise ValueError("a name from VIISP holds a control character")
+    text = " ".join(unicodedata.normalize("NFC", raw).split())
+    if len(text) > MAX_VIISP_NAME_LENGTH:
+        end = MAX_VIISP_NAME_LENGTH
+        while end > 0 and unicodedata.category(text[end]).startswith("M"):
+            end -= 1
+        text = (text[:end] or text[:MAX_VIISP_NAME_LENGTH]).rstrip()
+    return text or None
 
 
 def normalize_phone(raw: str) -> str:

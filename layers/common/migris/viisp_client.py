@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
+from urllib.parse import urlsplit
 
 import urllib3
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
 
+from migris.config import origin_of
 from migris.errors import ViispUnavailable
 from migris.viisp import (
     SigningAlgorithm,
@@ -77,6 +79,11 @@ class ViispConfig:
     service_key: rsa.RSAPrivateKey
     viisp_key: rsa.RSAPublicKey  # pinned
 
+    @property
+    def portal_origin(self) -> str:
+        """The origin of VIISP's sign-in page: its form posts our callback, so that is the request's Origin."""
+        return origin_of(self.portal_url)
+
 
 def config_from(values: Mapping[str, Any], service_key_pem: bytes) -> ViispConfig:
     """The configuration from the SSM values under the VIISP path and the service's PEM key; ValueError or
@@ -87,7 +94,7 @@ def config_from(values: Mapping[str, Any], service_key_pem: bytes) -> ViispConfi
     algorithm = str(values.get("signature-algorithm") or "rsa-sha256")
     if algorithm not in ("rsa-sha256", "rsa-sha1"):
         raise ValueError(f"unknown signature algorithm {algorithm}")
-    return ViispConfig(
+    config = ViispConfig(
         pid=str(values["pid"]),
         soap_endpoint=str(values["soap-endpoint"]),
         portal_url=str(values["portal-url"]),
@@ -95,6 +102,11 @@ def config_from(values: Mapping[str, Any], service_key_pem: bytes) -> ViispConfi
         service_key=service_key,
         viisp_key=public_key_of(str(values["certificate"]).encode()),
     )
+    portal = urlsplit(config.portal_url)
+    # (Reading .port raises ValueError for a port that is no port: here, not in a callback.)
+    if portal.scheme not in ("https", "http") or not portal.hostname or portal.port == 0:
+        raise ValueError("the portal URL is not an http(s) URL with a host")
+    return config
 
 
 class ViispClient:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, NoReturn
 from urllib.parse import urlencode
@@ -20,7 +19,7 @@ from migris.clock import Clock
 from migris.errors import InvalidTicket, ViispUnavailable
 from migris.observability import log_event
 from migris.repositories import ViispTicketRecord, ViispTicketRepository
-from migris.validation import normalize_email, normalize_personal_code
+from migris.validation import normalize_email, normalize_personal_code, normalize_viisp_name
 from migris.viisp import ViispProtocolError
 from migris.viisp_client import ViispClient
 
@@ -53,6 +52,11 @@ class ViispSignIn:
         self._accounts = accounts
         self._clock = clock
         self._ticket_seconds = ticket_seconds
+
+    @property
+    def portal_origin(self) -> str:
+        """The origin VIISP's page posts the callback from (the configured portal URL's)."""
+        return self._client.config.portal_origin
 
     def begin(self, postback_url: str) -> ViispStart:
         nonce = secrets.token_urlsafe(32)
@@ -107,11 +111,11 @@ class ViispSignIn:
             personal_code = normalize_personal_code(identity.personal_code or "")
         except ValueError:
             self._refuse("bad_personal_code", ref)
-        fields = {
-            "given_name": _name(identity.given_name),
-            "family_name": _name(identity.family_name),
-            "email": _email(identity.email),
-        }
+        try:
+            given_name, family_name = _name(identity.given_name), _name(identity.family_name)
+        except ValueError:
+            self._refuse("control_character_in_name", ref)
+        fields = {"given_name": given_name, "family_name": family_name, "email": _email(identity.email)}
         user = self._accounts.sign_in_by_viisp(personal_code, fields)
         log_event("viisp_signed_in", ticket_ref=ref, user_id=str(user["user_id"]), provider=identity.provider)
         return user
@@ -122,11 +126,12 @@ class ViispSignIn:
 
 
 def _name(value: str | None) -> str | None:
-    """VIISP's names as VIISP gives them (upper case), NFC with spaces collapsed; no length cap, since a person
-    must not be locked out by a long official name."""
-    if not value:
-        return None
-    return " ".join(unicodedata.normalize("NFC", value).split()) or None
+    """VIISP's names as VIISP gives them (upper case), NFC with spaces collapsed, cut at 100 characters: a long
+    official name never locks a person out. A control or bidi character raises ValueError and `finish` refuses
+    the sign-in (a security log line) rather than dropping the name: the identity is signed, a register name
+    never holds one, so it means VIISP or the path to it is broken or abused, and a silent account without a
+    name (or an unnoticed one, for a returning person) would hide that from those who watch the logs."""
+    return normalize_viisp_name(value)
 
 
 def _email(value: str | None) -> str | None:

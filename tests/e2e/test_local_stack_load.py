@@ -1,0 +1,190 @@
+"""The local stack under a crowd: `python -m devserver` on a loopback port, met by many clients at once."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+CROWD = 200
+# Distinct addresses stay clear of every per-address limit anyway; no cooldown for good measure.
+OVERRIDES = ["ResendCooldownSeconds=0", "MaxCodesPerHour=50", "MaxCodesPerDay=100"]
+ANSWER_SECONDS = 20  # per socket operation; a crowd of sign-ins is answered in a few seconds
+pytestmark = pytest.mark.e2e
+
+
+@dataclass
+class Server:
+    port: int
+    log_path: Path  # stdout: the access log and the functions' logs, one line per write
+
+    def log_lines(self) -> list[str]:
+        return self.log_path.read_text(errors="replace").splitlines()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    port = free_port()
+    logs = tmp_path_factory.mktemp("devserver-load")
+    log_path, errors_path = logs / "out.log", logs / "err.log"
+    # Files, not pipes: nobody reads the logs while the tests run. Apart, so that stderr cannot cut a log line.
+    with log_path.open("w") as log, errors_path.open("w") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "devserver", "--port", str(port), "--parameter-overrides", *OVERRIDES],
+            cwd=ROOT,
+            stdout=log,
+            stderr=errors,
+            # The functions log the event API Gateway hands them: how the source IP is seen from outside.
+            env={**os.environ, "POWERTOOLS_LOGGER_LOG_EVENT": "true", "PYTHONUNBUFFERED": "1"},
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with socket.create_connection((HOST, port), timeout=0.5):
+                        break
+                except OSError:
+                    if process.poll() is not None:
+                        raise RuntimeError(errors_path.read_text()) from None
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("devserver did not start") from None
+                    time.sleep(0.2)
+            yield Server(port, log_path)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def crowd(server: Server, call: Any) -> list[Any]:
+    """Run `call(connection, i)` from CROWD threads, each with its own socket, connecting at once; the outcome
+    of each is what it returned, or the error it met (a reset, a refusal, a timeout)."""
+    barrier = threading.Barrier(CROWD)
+    outcomes: list[Any] = ["never ran"] * CROWD
+
+    def one(i: int) -> None:
+        connection = http.client.HTTPConnection(HOST, server.port, timeout=ANSWER_SECONDS)
+        try:
+            barrier.wait(timeout=30)  # the connection is made by the first request, right after the barrier
+            outcomes[i] = call(connection, i)
+        except Exception as error:
+            outcomes[i] = repr(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(CROWD)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + ANSWER_SECONDS + 30
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    return outcomes
+
+
+def test_two_hundred_simultaneous_sign_ins_are_all_answered(server):
+    run = uuid.uuid4().hex[:8]
+
+    def start_login(connection: http.client.HTTPConnection, i: int) -> int:
+        body = json.dumps({"email": f"crowd.{run}.{i}@example.lt"})
+        connection.request("POST", "/login/email", body=body, headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+
+    started = time.monotonic()
+    outcomes = crowd(server, start_login)
+    elapsed = time.monotonic() - started
+    unanswered = Counter(outcome for outcome in outcomes if outcome != 202)
+    assert not unanswered, f"{sum(unanswered.values())} of {CROWD} sign-ins not answered 202: {unanswered}"
+    assert elapsed < ANSWER_SECONDS, f"the crowd took {elapsed:.1f} s"
+
+    # Every sign-in went through the (serialised) functions and moto: one mail to each address.
+    connection = http.client.HTTPConnection(HOST, server.port, timeout=ANSWER_SECONDS)
+    connection.request("GET", "/_local/outbox")
+    mails = json.loads(connection.getresponse().read())
+    connection.close()
+    sent = Counter(mail["to"] for mail in mails if mail["to"].startswith(f"crowd.{run}."))
+    assert sent == Counter({f"crowd.{run}.{i}@example.lt": 1 for i in range(CROWD)})
+
+
+def test_idle_and_slow_clients_do_not_hold_up_the_others(server):
+    holders: list[socket.socket] = []
+    try:
+        for i in range(20):
+            # Kept alive after an answer and then silent; and a request whose body never finishes arriving.
+            idle = http.client.HTTPConnection(HOST, server.port, timeout=ANSWER_SECONDS)
+            idle.request("GET", "/_local/outbox")
+            idle.getresponse().read()
+            holders.append(idle.sock)
+            slow = socket.create_connection((HOST, server.port), timeout=ANSWER_SECONDS)
+            slow.sendall(
+                b"POST /login/email HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 100\r\n\r\n" + f'{{"email": "slow.{i}'.encode()
+            )
+            holders.append(slow)
+        started = time.monotonic()
+        connection = http.client.HTTPConnection(HOST, server.port, timeout=ANSWER_SECONDS)
+        connection.request("GET", "/_local/outbox")
+        assert connection.getresponse().status == 200
+        connection.close()
+        assert time.monotonic() - started < 2
+    finally:
+        for held in holders:
+            held.close()
+
+
+def test_the_source_ip_is_the_connecting_sockets_address(server):
+    marker = f"source-ip-probe-{uuid.uuid4().hex}"
+    connection = http.client.HTTPConnection(HOST, server.port, timeout=10, source_address=("127.0.0.2", 0))
+    try:
+        connection.connect()
+    except OSError as error:
+        pytest.skip(f"this host cannot send from 127.0.0.2: {error}")
+    try:
+        connection.request("GET", "/profile", headers={"User-Agent": marker})
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    assert response.status == 401
+
+    def logged_event() -> dict[str, Any] | None:
+        for line in server.log_lines():
+            if marker not in line or not line.startswith("{"):
+                continue
+            message = json.loads(line).get("message")
+            if isinstance(message, dict) and message["requestContext"]["identity"]["userAgent"] == marker:
+                return message
+        return None
+
+    deadline = time.monotonic() + 5
+    while (event := logged_event()) is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert event is not None, "the function's event log line was not found"
+    assert event["requestContext"]["identity"]["sourceIp"] == "127.0.0.2"
+    assert event["headers"]["X-Forwarded-For"] == "127.0.0.2"
+    assert "127.0.0.2 GET /profile" in server.log_lines()  # the access log says the same
