@@ -62,7 +62,8 @@ class LocalAws:
 
     def start(self) -> None:
         self._mock.start()
-        self.session.events.register("before-parameter-build.sesv2.SendEmail", self._record_mail)
+        self.session.events.register("before-parameter-build.sesv2.SendEmail", self._read_mail)
+        self.session.events.register("after-call.sesv2.SendEmail", self._record_mail)
         self.session.events.register("before-call.sesv2.GetSuppressedDestination", self._suppression_lookup)
         self._create_tables()
         self._create_secrets()
@@ -132,20 +133,26 @@ class LocalAws:
 
     # --- the gaps ---
 
-    def _record_mail(self, params: dict[str, Any], **_: Any) -> None:
+    def _read_mail(self, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
         simple = params.get("Content", {}).get("Simple", {})
         body = simple.get("Body", {})
+        context["local_outbox"] = [
+            {
+                "to": address,
+                "subject": simple.get("Subject", {}).get("Data", ""),
+                "text": body.get("Text", {}).get("Data", ""),
+                "html": body.get("Html", {}).get("Data", ""),
+            }
+            for address in params.get("Destination", {}).get("ToAddresses", [])
+        ]
+
+    def _record_mail(self, http_response: Any, context: dict[str, Any], **_: Any) -> None:
+        """Into the outbox goes only what SES took: a call refused or failed on the way sent nothing."""
+        if not 200 <= getattr(http_response, "status_code", 0) < 300:
+            return
+        sent_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         with self._lock:
-            for address in params.get("Destination", {}).get("ToAddresses", []):
-                self.outbox.append(
-                    {
-                        "to": address,
-                        "subject": simple.get("Subject", {}).get("Data", ""),
-                        "text": body.get("Text", {}).get("Data", ""),
-                        "html": body.get("Html", {}).get("Data", ""),
-                        "sent_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                    }
-                )
+            self.outbox.extend(mail | {"sent_at": sent_at} for mail in context.get("local_outbox", []))
 
     def _suppression_lookup(self, params: dict[str, Any], **_: Any) -> tuple[_HookResponse, dict[str, Any]]:
         address = unquote(str(params.get("url_path", "")).rsplit("/", 1)[-1]).lower()
