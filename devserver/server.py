@@ -200,6 +200,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         url = urlsplit(self.path)
+        if self.headers.get("Transfer-Encoding"):
+            # API Gateway takes chunked bodies; this stand-in reads only Content-Length. Refused, and the
+            # connection closed: chunks left unread must never be taken for the next request.
+            self.close_connection = True
+            self._send(_error(411, "length_required", "Send the body with Content-Length."))
+            return
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:

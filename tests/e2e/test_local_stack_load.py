@@ -188,3 +188,17 @@ def test_the_source_ip_is_the_connecting_sockets_address(server):
     assert event["requestContext"]["identity"]["sourceIp"] == "127.0.0.2"
     assert event["headers"]["X-Forwarded-For"] == "127.0.0.2"
     assert "127.0.0.2 GET /profile" in server.log_lines()  # the access log says the same
+
+
+def test_a_chunked_body_is_refused_and_never_read_as_a_request_of_its_own(server):
+    with socket.create_connection((HOST, server.port), timeout=ANSWER_SECONDS) as raw:
+        smuggled = b"GET /_local/outbox HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        raw.sendall(
+            b"POST /login/email HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(smuggled):x}\r\n".encode() + smuggled + b"\r\n0\r\n\r\n"
+        )
+        answer = b""
+        while chunk := raw.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 411 ")
+    assert answer.count(b"HTTP/1.1 ") == 1, "the chunk was served as a request"
