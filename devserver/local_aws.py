@@ -20,8 +20,8 @@ from urllib.parse import unquote
 import boto3
 from migris.clock import Clock
 from migris.config import Settings
-from migris.services import Services
-from migris.viisp_client import SoapTransport
+from migris.viisp.transport import SoapTransport
+from migris.wiring import Services
 from moto import mock_aws
 
 from devserver.template import Template

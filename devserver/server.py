@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 from cryptography.hazmat.primitives import serialization
 from migris.clock import Clock
 from migris.observability import metrics
-from migris.services import use_services
-from migris.viisp_client import SoapTransport
+from migris.viisp.transport import SoapTransport
+from migris.wiring import use_services
 
 from devserver.apigw import HttpRequest, HttpResponse, LambdaContext, http_response, load_handler, proxy_event
 from devserver.iam import IamGate, Refusal, staff_principal

@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from lxml import etree
 from migris.clock import Clock
-from migris.viisp import (
+from migris.viisp.protocol import (
     AUTH_NS,
     AUTH_PREFIX,
     SOAP_NS,

@@ -160,7 +160,7 @@ class Client:
 def handler_client_hooks(service: str) -> Any:
     """The event hooks of the boto client the handlers use for `service` ("dynamodb" or "sesv2"). A botocore
     client copies its session's hooks when it is made, so a hook meant for calls already under way goes here."""
-    from migris.services import services
+    from migris.wiring import services
 
     domain = services()
     client = domain._dynamodb.meta.client if service == "dynamodb" else domain.mailer._ses

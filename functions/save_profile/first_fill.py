@@ -8,11 +8,14 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from migris.accounts import profile_of
-from migris.api import body_doc, json_response, new_app, person_request, require_session, respond
+from migris.domain.accounts import profile_of
+from migris.domain.profiles import EmailAccountFirstFill, ViispAccountFirstFill
+from migris.http.app import new_app, respond
+from migris.http.body import person_request
+from migris.http.responses import body_doc, json_response
+from migris.http.session import require_session
 from migris.observability import logger, metrics, tracer
-from migris.profiles import EmailAccountFirstFill, ViispAccountFirstFill
-from migris.services import services
+from migris.wiring import services
 
 app = new_app()
 

@@ -9,10 +9,12 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from migris.api import json_response, new_app, respond, staff_actor
+from migris.domain.staff import StaffChange, UserSearch
+from migris.http.app import new_app, respond
+from migris.http.responses import json_response
+from migris.http.session import staff_actor
 from migris.observability import logger, metrics, tracer
-from migris.services import services
-from migris.staff import StaffChange, UserSearch
+from migris.wiring import services
 
 app = new_app()
 

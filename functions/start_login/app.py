@@ -7,10 +7,13 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from migris.api import api_url, json_response, new_app, respond, source_ip, viisp_cookie
+from migris.domain.validation import EmailAddress, Language, language_from_header
+from migris.http.app import api_url, new_app, respond
+from migris.http.body import source_ip
+from migris.http.responses import json_response
+from migris.http.session import viisp_cookie
 from migris.observability import logger, metrics, tracer
-from migris.services import services
-from migris.validation import EmailAddress, Language, language_from_header
+from migris.wiring import services
 from pydantic import BaseModel, ConfigDict
 
 app = new_app()
@@ -39,7 +42,7 @@ class EmailLoginStarted(BaseModel):
 def start_email_login(body: EmailLoginRequest) -> Response[str]:
     header = app.current_event.headers.get("Accept-Language")
     language = body.language or language_from_header(header)
-    started = services().login_codes.request(body.email, language, source_ip(app))
+    started = services().codes.send_sign_in_code(body.email, language, source_ip(app))
     return json_response(202, EmailLoginStarted(**vars(started)).model_dump())
 
 

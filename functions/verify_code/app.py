@@ -7,11 +7,14 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from migris.accounts import profile_of
-from migris.api import json_response, new_app, require_our_origin, respond, session_cookie, source_ip
+from migris.domain.accounts import profile_of
+from migris.domain.validation import EmailAddress
+from migris.http.app import new_app, respond
+from migris.http.body import source_ip
+from migris.http.responses import json_response
+from migris.http.session import require_our_origin, session_cookie
 from migris.observability import logger, metrics, tracer
-from migris.services import services
-from migris.validation import EmailAddress
+from migris.wiring import services
 from pydantic import BaseModel, ConfigDict, Field
 
 app = new_app()
@@ -42,7 +45,7 @@ class SignedIn(BaseModel):
 def verify_email_code(body: VerifyCodeRequest) -> Response[str]:
     require_our_origin(app)  # login CSRF: a foreign page gets no session, and spends no try of the code
     domain = services()
-    domain.login_codes.verify(body.email, body.login_id, body.code, source_ip(app))
+    domain.codes.use_sign_in_code(body.email, body.login_id, body.code, source_ip(app))
     account = domain.accounts.sign_in_by_email(body.email)
     session = domain.sessions.open(account)
     profile = profile_of(account)

@@ -9,17 +9,10 @@ from urllib.parse import parse_qs
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from migris.api import (
-    VIISP_COOKIE,
-    cleared_viisp_cookie,
-    cookie,
-    new_app,
-    require_our_origin,
-    respond,
-    session_cookie,
-)
+from migris.http.app import new_app, respond
+from migris.http.session import VIISP_COOKIE, cleared_viisp_cookie, cookie, require_our_origin, session_cookie
 from migris.observability import logger, metrics, tracer
-from migris.services import services
+from migris.wiring import services
 
 app = new_app()
 FORM = "application/x-www-form-urlencoded"

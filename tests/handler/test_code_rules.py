@@ -5,9 +5,9 @@ from __future__ import annotations
 import hmac
 
 import pytest
-from migris import codes
-from migris.codes import address_key, code_hash
-from migris.repositories import CodeRepository
+from migris.dal.codes import CodeRepository
+from migris.domain import codes
+from migris.domain.codes import address_key, code_hash
 
 from tests.conftest import handler_client_hooks
 

@@ -7,8 +7,8 @@ import re
 import unicodedata
 
 import pytest
-from migris.repositories import AccountRepository, email_key, personal_code_key, user_key
-from migris.services import services
+from migris.dal.accounts import AccountRepository, email_key, personal_code_key, user_key
+from migris.wiring import services
 
 from tests.conftest import FIRST_FILL, ORIGIN
 from tests.handler.test_routes import assert_error

@@ -292,7 +292,7 @@ def test_staff_may_correct_the_names_of_a_viisp_account(client):
 def test_a_staff_change_and_its_audit_event_land_together(client, monkeypatch):
     """If the audit write fails, the name does not change either (one transaction)."""
     _, user_id = person(client)
-    from migris.repositories import AuditRepository
+    from migris.dal.audit import AuditRepository
 
     original = AuditRepository.append_item
 

@@ -8,7 +8,7 @@ import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from migris.viisp import auth
+from migris.viisp.protocol import auth
 
 from devserver.viisp_standin import InProcessTransport
 from tests.conftest import ORIGIN
@@ -317,7 +317,7 @@ class Down:
         self.error = error
 
     def post(self, url, body, headers):
-        from migris.errors import ViispUnavailable
+        from migris.domain.errors import ViispUnavailable
 
         raise ViispUnavailable(self.error)
 
@@ -352,7 +352,7 @@ def test_a_callback_before_the_person_signed_in_at_viisp_is_a_fault_and_502(brow
 
 def test_a_broken_service_key_is_502_not_500(stack):
     stack.aws.put_secret("ViispServiceKeySecret", "not a key")
-    from migris.services import services
+    from migris.wiring import services
 
     services()._secrets.clear_cache()
     from tests.conftest import Client
@@ -365,7 +365,7 @@ def test_a_broken_service_key_is_502_not_500(stack):
 
 def test_the_stand_in_refuses_a_request_signed_with_another_key(stack):
     from cryptography.hazmat.primitives.asymmetric import rsa
-    from migris.viisp import authentication_request, envelope, sign
+    from migris.viisp.protocol import authentication_request, envelope, sign
 
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     message = envelope(sign(authentication_request("VSID000000000113", "https://x/cb", "s"), stranger))
@@ -382,7 +382,7 @@ def test_the_stand_in_refuses_what_is_not_the_protocol(stack, message):
 
 
 def test_the_stand_in_answers_authentication_data_once(client, browser):
-    from migris.viisp import authentication_data_request, envelope, sign
+    from migris.viisp.protocol import authentication_data_request, envelope, sign
 
     _, ticket, _, _ = browser.start()
     browser.authenticate(ticket)
@@ -394,7 +394,7 @@ def test_the_stand_in_answers_authentication_data_once(client, browser):
 
 
 def test_the_stand_in_signs_its_answers_as_viisp_does(client, browser):
-    from migris.viisp import authentication_request, envelope, parse, sign
+    from migris.viisp.protocol import authentication_request, envelope, parse, sign
 
     request = envelope(
         sign(authentication_request("VSID000000000113", "https://x/cb", "s"), client.stack.viisp_service_key)
@@ -407,7 +407,7 @@ def test_the_stand_in_signs_its_answers_as_viisp_does(client, browser):
 
 
 def test_the_stand_in_faults_after_a_ticket_expires(client, browser, clock):
-    from migris.viisp import authentication_data_request, envelope, sign
+    from migris.viisp.protocol import authentication_data_request, envelope, sign
 
     _, ticket, _, _ = browser.start()
     browser.authenticate(ticket)

@@ -3,8 +3,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from migris.codes import CodePolicy, address_key, code_hash, generate_code, lock_duration, new_login_id
-from migris.mail import (
+from migris.domain.codes import CodePolicy, address_key, code_hash, generate_code, lock_duration, new_login_id
+from migris.domain.mail import (
     email_change_code_message,
     email_change_notice,
     email_changed_notice,

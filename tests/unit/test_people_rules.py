@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from migris.validation import (
+from migris.domain.validation import (
     MAX_VIISP_NAME_LENGTH,
     NAME_NFKC_KEPT,
     normalize_name,

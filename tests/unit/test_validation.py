@@ -5,7 +5,7 @@ import unicodedata
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from migris.validation import MAX_EMAIL_LENGTH, language_from_header, normalize_email
+from migris.domain.validation import MAX_EMAIL_LENGTH, language_from_header, normalize_email
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
-from migris.viisp import (
+from migris.viisp.protocol import (
     AUTH_NS,
     DS_NS,
     ViispFault,

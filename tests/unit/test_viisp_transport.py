@@ -10,8 +10,8 @@ from typing import ClassVar
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from migris.errors import ViispUnavailable
-from migris.viisp_client import Urllib3Transport, ViispClient, ViispConfig
+from migris.domain.errors import ViispUnavailable
+from migris.viisp.transport import Urllib3Transport, ViispClient, ViispConfig
 
 FAULT = (
     b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault>'

@@ -6,6 +6,8 @@ import time
 from datetime import UTC, datetime
 from typing import Protocol
 
+DAY_SECONDS = 86400
+
 
 class Clock(Protocol):
     def now(self) -> float: ...

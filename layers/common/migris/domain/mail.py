@@ -1,17 +1,12 @@
-"""Mail through SES v2: the code messages and account notices in Lithuanian or English, and the sender.
-
-The message holds no text the user typed; an address on the SES account suppression list gets no mail."""
+"""The mails: code messages and account notices in Lithuanian or English. Composition only; the sender is
+migris.dal.mailer."""
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Any
 
-from botocore.exceptions import ClientError
-
-from migris.observability import log_event
-from migris.validation import Language
+from migris.domain.validation import Language
 
 
 @dataclass(frozen=True)
@@ -143,49 +138,3 @@ def email_change_notice(language: Language, new_address: str) -> MailMessage:
 def email_changed_notice(language: Language, new_address: str) -> MailMessage:
     """To the old address when the change has landed."""
     return _notice(language, "changed_subject", "changed_text", new_address)
-
-
-class Mailer:
-    def __init__(self, sesv2: Any, sender: str, configuration_set: str | None) -> None:
-        self._ses = sesv2
-        self._sender = sender
-        self._configuration_set = configuration_set
-
-    def is_suppressed(self, address: str) -> bool:
-        try:
-            self._ses.get_suppressed_destination(EmailAddress=address)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "NotFoundException":
-                return False
-            raise
-        return True
-
-    def deliver(self, address: str, message: MailMessage, *, email_ref: str, kind: str = "code") -> bool:
-        """Send unless suppressed. A failure at SES is logged and counted, not shown to the person: the
-        answer must not depend on the address."""
-        try:
-            if self.is_suppressed(address):
-                log_event(f"{kind}_suppressed", email_ref=email_ref)
-                return False
-            request: dict[str, Any] = {
-                "FromEmailAddress": self._sender,
-                "Destination": {"ToAddresses": [address]},
-                "Content": {
-                    "Simple": {
-                        "Subject": {"Data": message.subject, "Charset": "UTF-8"},
-                        "Body": {
-                            "Text": {"Data": message.text, "Charset": "UTF-8"},
-                            "Html": {"Data": message.html, "Charset": "UTF-8"},
-                        },
-                    }
-                },
-            }
-            if self._configuration_set:
-                request["ConfigurationSetName"] = self._configuration_set
-            self._ses.send_email(**request)
-        except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "unknown")
-            log_event("mail_send_failed", level="error", email_ref=email_ref, kind=kind, error_code=code)
-            return False
-        log_event(f"{kind}_sent", email_ref=email_ref)
-        return True

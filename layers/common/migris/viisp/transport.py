@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
 
 from migris.config import origin_of
-from migris.errors import ViispUnavailable
-from migris.viisp import (
+from migris.domain.errors import ViispUnavailable
+from migris.viisp.protocol import (
     SigningAlgorithm,
     ViispFault,
     ViispIdentity,

@@ -21,12 +21,13 @@ import secrets
 from dataclasses import dataclass
 from typing import NoReturn
 
-from migris.clock import Clock
-from migris.errors import InvalidCode, RateLimited, TooManyAttempts
-from migris.mail import Mailer, login_code_message
+from migris.clock import DAY_SECONDS, Clock
+from migris.dal.codes import CodeBox, CodeRepository, LiveCode, Send
+from migris.dal.mailer import Mailer
+from migris.domain.errors import InvalidCode, RateLimited, TooManyAttempts
+from migris.domain.mail import login_code_message
+from migris.domain.validation import Language
 from migris.observability import log_event
-from migris.repositories import DAY_SECONDS, CodeBox, CodeRepository, LiveCode, Send
-from migris.validation import Language
 
 HOUR_SECONDS = 3600
 MAX_LOCK_SECONDS = DAY_SECONDS
@@ -50,13 +51,13 @@ class CodePolicy:
 
 
 @dataclass(frozen=True)
-class IssuedCode:
+class NewCode:
     code: str
     login_id: str
 
 
 @dataclass(frozen=True)
-class CodeRequest:
+class SignInCodeSent:
     email: str
     login_id: str
     expires_in: int
@@ -113,7 +114,7 @@ def lock_duration(policy: CodePolicy, earlier_locks: int) -> int:
     return int(min(MAX_LOCK_SECONDS, policy.lockout_seconds * 2 ** min(earlier_locks, 32)))
 
 
-class LoginCodes:
+class Codes:
     def __init__(
         self,
         records: CodeRepository,
@@ -137,7 +138,7 @@ class LoginCodes:
 
     # --- start_login and verify_code ---
 
-    def request(self, email: str, language: Language, source_ip: str | None) -> CodeRequest:
+    def send_sign_in_code(self, email: str, language: Language, source_ip: str | None) -> SignInCodeSent:
         """Make, store and mail a new code for the address. Never looks at accounts, so a known and a new
         address get the same answer after the same work."""
         key = address_key(self._pepper, email)
@@ -146,21 +147,21 @@ class LoginCodes:
         log_event("code_requested", email_ref=ref)
         message = login_code_message(language, issued.code, self._policy.ttl_seconds)
         self._mailer.deliver(email, message, email_ref=ref)
-        return CodeRequest(
+        return SignInCodeSent(
             email=email,
             login_id=issued.login_id,
             expires_in=self._policy.ttl_seconds,
             resend_after=self._policy.resend_cooldown_seconds,
         )
 
-    def verify(self, email: str, login_id: str, code: str, source_ip: str | None) -> None:
+    def use_sign_in_code(self, email: str, login_id: str, code: str, source_ip: str | None) -> None:
         """Return when the code is right and has been used up by this call; raise otherwise."""
         key = address_key(self._pepper, email)
         self._check(key, network_of(source_ip), key[:16], login_id, code)
 
     # --- e-mail changes: one live code per account, in a box apart from every sign-in box ---
 
-    def issue_email_change(self, user_id: str, destination: str, source_ip: str | None) -> IssuedCode:
+    def make_email_change_code(self, user_id: str, destination: str, source_ip: str | None) -> NewCode:
         """A code for the account's e-mail change. The mail to `destination` (a code or, for a taken address, a
         notice) counts against that address's limits first, as every code mail does."""
         self.count_mail_to(destination, source_ip)
@@ -168,7 +169,7 @@ class LoginCodes:
         issued = self._issue(key, ACCOUNT_SOURCE, key[:16])
         return issued
 
-    def check_email_change(self, user_id: str, login_id: str, code: str) -> None:
+    def use_email_change_code(self, user_id: str, login_id: str, code: str) -> None:
         key = email_change_key(self._pepper, user_id)
         self._check(key, ACCOUNT_SOURCE, key[:16], login_id, code)
 
@@ -179,7 +180,7 @@ class LoginCodes:
 
     # --- the parts ---
 
-    def _issue(self, box_key: str, network: str, ref: str, *, with_code: bool = True) -> IssuedCode:
+    def _issue(self, box_key: str, network: str, ref: str, *, with_code: bool = True) -> NewCode:
         """Record a send to the box within its limits and, `with_code`, store a new code in it (replacing the
         one asked from the same network address). The caller mails it; `ref` names the box in logs."""
         policy = self._policy
@@ -199,9 +200,9 @@ class LoginCodes:
                 for login_id, live in box.codes.items()
                 if live.expires_at > now and not (with_code and live.source == source)
             }
-            issued = IssuedCode(code="", login_id="")
+            issued = NewCode(code="", login_id="")
             if with_code:
-                issued = IssuedCode(code=generate_code(policy.length), login_id=new_login_id())
+                issued = NewCode(code=generate_code(policy.length), login_id=new_login_id())
                 codes[issued.login_id] = LiveCode(
                     code_hash=code_hash(self._pepper, issued.login_id, issued.code),
                     expires_at=now + policy.ttl_seconds,

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 from urllib.parse import urlencode
 
-from migris.accounts import Accounts
 from migris.clock import Clock
-from migris.errors import InvalidTicket, ViispUnavailable
+from migris.dal.tickets import ViispTicketRecord, ViispTicketRepository
+from migris.domain.accounts import Accounts
+from migris.domain.errors import InvalidTicket, ViispUnavailable
+from migris.domain.validation import normalize_email, normalize_personal_code, normalize_viisp_name
 from migris.observability import log_event
-from migris.repositories import ViispTicketRecord, ViispTicketRepository
-from migris.validation import normalize_email, normalize_personal_code, normalize_viisp_name
-from migris.viisp import ViispProtocolError
-from migris.viisp_client import ViispClient
+from migris.viisp.protocol import ViispProtocolError
+from migris.viisp.transport import ViispClient
 
 MAX_TICKET_LENGTH = 512  # the schema's ticket type
 MAX_STATE_LENGTH = 256

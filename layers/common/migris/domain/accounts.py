@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from migris.clock import Clock, iso_utc
+from migris.dal.accounts import AccountExists, AccountRepository
 from migris.observability import log_event
-from migris.repositories import AccountExists, AccountRepository
 
 PROFILE_FIELDS = (
     "user_id",

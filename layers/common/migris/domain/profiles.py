@@ -14,21 +14,22 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from migris.accounts import AccountMissing
 from migris.clock import Clock
-from migris.codes import IssuedCode, LoginCodes
-from migris.errors import EditConflict, EmailTaken, InvalidCode, InvalidInput, NamesLocked, ProfileExists
-from migris.mail import (
-    Mailer,
+from migris.dal.accounts import AccountRepository, AddressTaken
+from migris.dal.base import StaleVersion
+from migris.dal.mailer import Mailer
+from migris.domain.accounts import AccountMissing
+from migris.domain.codes import Codes, NewCode
+from migris.domain.errors import EditConflict, EmailTaken, InvalidCode, InvalidInput, NamesLocked, ProfileExists
+from migris.domain.mail import (
     address_in_use_notice,
     email_change_code_message,
     email_change_notice,
     email_changed_notice,
 )
+from migris.domain.sessions import Sessions, session_epoch
+from migris.domain.validation import EmailAddress, Language, PersonName, PhoneNumber, parse_input
 from migris.observability import log_event
-from migris.repositories import AccountRepository, AddressTaken, StaleVersion
-from migris.sessions import Sessions, session_epoch
-from migris.validation import EmailAddress, Language, PersonName, PhoneNumber, parse_input
 
 NAME_FIELDS = ("given_name", "family_name")
 WRITE_RETRIES = 3
@@ -94,7 +95,7 @@ class Profiles:
         self,
         repository: AccountRepository,
         sessions: Sessions,
-        codes: LoginCodes,
+        codes: Codes,
         mailer: Mailer,
         clock: Clock,
     ) -> None:
@@ -174,7 +175,7 @@ class Profiles:
 
     # --- POST /profile/email/verify ---
 
-    def confirm_email(self, user_id: str, current_session: str, request: PersonRequest) -> dict[str, Any]:
+    def confirm_email(self, user_id: str, current_session_hash: str, request: PersonRequest) -> dict[str, Any]:
         """Land the pending e-mail change when its code is right. In the same write the person's other sessions
         end and a notice to the old address falls due; it is sent now, and again on a later request until
         it has gone out."""
@@ -182,7 +183,7 @@ class Profiles:
         user = self._user(user_id)
         pending_id = str(user.get("pending_email_id") or "")
         # Checked (and counted) whether or not a change is pending: one answer for every wrong code.
-        self._codes.check_email_change(user_id, pending_id, form.code)
+        self._codes.use_email_change_code(user_id, pending_id, form.code)
         new_email = user.get("pending_email")
         if not new_email:
             raise InvalidCode
@@ -197,7 +198,7 @@ class Profiles:
                 "session_epoch": next_epoch,
                 "email_change_notice": _notice_due(old_email, str(new_email), request.language),
             }
-            keep_this_session = (self._sessions.keep_only(current_session, next_epoch),)
+            keep_this_session = (self._sessions.keep_only(current_session_hash, next_epoch),)
             try:
                 if signs_in_by_email(user):
                     self._repository.move_email(
@@ -234,7 +235,7 @@ class Profiles:
         if new_email is None:
             return None
         user_id = str(user["user_id"])
-        issued = self._codes.issue_email_change(user_id, new_email, request.source_ip)
+        issued = self._codes.make_email_change_code(user_id, new_email, request.source_ip)
         taken = signs_in_by_email(user) and self._repository.user_id_for_email(new_email) not in (None, user_id)
         return PendingChange(issued=issued, address_taken=taken)
 
@@ -301,7 +302,7 @@ _PENDING = ("pending_email", "pending_email_id")
 
 @dataclass(frozen=True)
 class PendingChange:
-    issued: IssuedCode
+    issued: NewCode
     address_taken: bool
 
 

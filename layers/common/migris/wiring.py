@@ -12,27 +12,25 @@ import boto3
 from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
-from migris.accounts import Accounts
 from migris.clock import Clock, SystemClock
-from migris.codes import CodePolicy, LoginCodes
 from migris.config import Settings
-from migris.errors import ViispUnavailable
-from migris.mail import Mailer
+from migris.dal.accounts import AccountRepository
+from migris.dal.audit import AuditRepository
+from migris.dal.codes import CodeRepository
+from migris.dal.mailer import Mailer
+from migris.dal.sessions import SessionRepository
+from migris.dal.tickets import ViispTicketRepository
+from migris.domain.accounts import Accounts
+from migris.domain.codes import CodePolicy, Codes
+from migris.domain.errors import ViispUnavailable
+from migris.domain.profiles import Profiles
+from migris.domain.sessions import Sessions
+from migris.domain.staff import StaffDesk
 from migris.observability import log_event
-from migris.profiles import Profiles
-from migris.repositories import (
-    AccountRepository,
-    AuditRepository,
-    CodeRepository,
-    SessionRepository,
-    ViispTicketRepository,
-)
-from migris.sessions import Sessions
-from migris.staff import StaffDesk
 
 if TYPE_CHECKING:
-    from migris.viisp_client import SoapTransport, ViispConfig
-    from migris.viisp_login import ViispSignIn
+    from migris.domain.viisp_login import ViispSignIn
+    from migris.viisp.transport import SoapTransport, ViispConfig
 
 PEPPER_MAX_AGE_SECONDS = 300
 VIISP_CONFIG_MAX_AGE_SECONDS = 300
@@ -76,7 +74,7 @@ class Services:
     def viisp_config(self) -> ViispConfig:
         """VIISP's settings from SSM and the service key from Secrets Manager, cached for a few minutes. A
         missing or broken value is ViispUnavailable: the sign-in cannot start, and the log says why."""
-        from migris.viisp_client import config_from  # signxml, lxml and cryptography load for VIISP only
+        from migris.viisp.transport import config_from  # signxml, lxml and cryptography load for VIISP only
 
         s = self.settings
         try:
@@ -89,14 +87,14 @@ class Services:
 
     @cached_property
     def _default_viisp_transport(self) -> SoapTransport:
-        from migris.viisp_client import Urllib3Transport
+        from migris.viisp.transport import Urllib3Transport
 
         return self._viisp_transport or Urllib3Transport()
 
     @property
     def viisp_sign_in(self) -> ViispSignIn:
-        from migris.viisp_client import ViispClient
-        from migris.viisp_login import ViispSignIn
+        from migris.domain.viisp_login import ViispSignIn
+        from migris.viisp.transport import ViispClient
 
         s = self.settings
         client = ViispClient(self.viisp_config(), self._default_viisp_transport)
@@ -108,7 +106,7 @@ class Services:
         return Mailer(self._boto.client("sesv2"), self.settings.sender_email, self.settings.ses_configuration_set)
 
     @property
-    def login_codes(self) -> LoginCodes:
+    def codes(self) -> Codes:
         s = self.settings
         policy = CodePolicy(
             ttl_seconds=s.code_ttl_seconds,
@@ -122,7 +120,7 @@ class Services:
             lockout_seconds=s.lockout_seconds,
         )
         records = CodeRepository(self._dynamodb, s.codes_table)
-        return LoginCodes(records, self.mailer, policy, self.pepper(), self.clock)
+        return Codes(records, self.mailer, policy, self.pepper(), self.clock)
 
     @cached_property
     def sessions(self) -> Sessions:
@@ -140,7 +138,7 @@ class Services:
 
     @property
     def profiles(self) -> Profiles:
-        return Profiles(self._account_repository, self.sessions, self.login_codes, self.mailer, self.clock)
+        return Profiles(self._account_repository, self.sessions, self.codes, self.mailer, self.clock)
 
     @cached_property
     def staff_desk(self) -> StaffDesk:

@@ -9,12 +9,14 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from migris.accounts import profile_of
 from migris.clock import Clock, iso_utc
-from migris.errors import EditConflict, ProfileIncomplete, UserNotFound
+from migris.dal.accounts import AccountRepository
+from migris.dal.audit import AuditEvent, AuditRepository
+from migris.dal.base import StaleVersion, plain
+from migris.domain.accounts import profile_of
+from migris.domain.errors import EditConflict, ProfileIncomplete, UserNotFound
+from migris.domain.validation import EmailAddress, PersonalCode, PersonName
 from migris.observability import log_event
-from migris.repositories import AccountRepository, AuditEvent, AuditRepository, StaleVersion, plain
-from migris.validation import EmailAddress, PersonalCode, PersonName
 
 WRITE_RETRIES = 3
 MAX_REASON_LENGTH = 500

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from migris.clock import Clock
-from migris.errors import Unauthenticated
+from migris.dal.accounts import AccountRepository
+from migris.dal.sessions import SessionRecord, SessionRepository
+from migris.domain.errors import Unauthenticated
 from migris.observability import log_event
-from migris.repositories import AccountRepository, SessionRecord, SessionRepository
 
 TOKEN_BYTES = 32
 

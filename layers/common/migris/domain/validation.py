@@ -10,7 +10,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ValidationError
 
-from migris.errors import InvalidInput
+from migris.domain.errors import InvalidInput
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 MAX_EMAIL_LENGTH = 254

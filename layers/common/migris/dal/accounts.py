@@ -1,0 +1,232 @@
+"""The accounts table: user items and the uniqueness items (`email#`, `personal_code#`) that point at them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from migris.dal.base import StaleVersion, failed_conditions, is_condition_failure
+
+
+def user_key(user_id: str) -> str:
+    return f"user#{user_id}"
+
+
+def email_key(email: str) -> str:
+    return f"email#{email}"
+
+
+def personal_code_key(personal_code: str) -> str:
+    return f"personal_code#{personal_code}"
+
+
+class AccountExists(Exception):
+    """The address (or user id) was taken between the read and the write."""
+
+
+class AddressTaken(Exception):
+    """The new address of an e-mail change signs in to another account already."""
+
+
+class AccountRepository:
+    def __init__(self, dynamodb: Any, table_name: str) -> None:
+        self._table = dynamodb.Table(table_name)
+        self._table_name = table_name
+        # The resource's client takes plain Python values (boto3 serializes them for DynamoDB).
+        self._client = dynamodb.meta.client
+
+    def user_id_for_email(self, email: str) -> str | None:
+        item = self._table.get_item(Key={"pk": email_key(email)}, ConsistentRead=True).get("Item")
+        return None if item is None else str(item["user_id"])
+
+    def user_id_for_personal_code(self, personal_code: str) -> str | None:
+        item = self._table.get_item(Key={"pk": personal_code_key(personal_code)}, ConsistentRead=True).get("Item")
+        return None if item is None else str(item["user_id"])
+
+    def get_user(self, user_id: str) -> dict[str, Any] | None:
+        item = self._table.get_item(Key={"pk": user_key(user_id)}, ConsistentRead=True).get("Item")
+        return None if item is None else dict(item)
+
+    def create_email_account(self, user_id: str, email: str, now: int) -> None:
+        """Create the account and its e-mail uniqueness item together, with Update actions only (the
+        person-facing roles hold no PutItem on accounts); fails if either exists already."""
+        user_values = {
+            ":user_id": user_id,
+            ":email": email,
+            ":level": 1,
+            ":method": "email",
+            ":complete": False,
+            ":now": now,
+            ":version": 1,
+        }
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    self._create_update(
+                        email_key(email),
+                        "SET user_id = :user_id, created_at = :now",
+                        {":user_id": user_id, ":now": now},
+                    ),
+                    self._create_update(
+                        user_key(user_id),
+                        "SET user_id = :user_id, email = :email, #level = :level, login_method = :method, "
+                        "profile_complete = :complete, created_at = :now, updated_at = :now, version = :version",
+                        user_values,
+                        names={"#level": "level"},
+                    ),
+                ]
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise AccountExists from None
+            raise
+
+    def create_viisp_account(self, user_id: str, personal_code: str, fields: dict[str, Any], now: int) -> None:
+        """Create a VIISP account (level 3) and its personal code uniqueness item together, with Update actions
+        only; fails (AccountExists) if either exists already."""
+        user_fields = {
+            **{name: value for name, value in fields.items() if value is not None},
+            "user_id": user_id,
+            "personal_code": personal_code,
+            "level": 3,
+            "login_method": "viisp",
+            "profile_complete": False,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        }
+        names = {f"#a{index}": name for index, name in enumerate(user_fields)}
+        values = {f":a{index}": value for index, value in enumerate(user_fields.values())}
+        assignments = ", ".join(f"#a{index} = :a{index}" for index in range(len(user_fields)))
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    self._create_update(
+                        personal_code_key(personal_code),
+                        "SET user_id = :user_id, created_at = :now",
+                        {":user_id": user_id, ":now": now},
+                    ),
+                    self._create_update(user_key(user_id), f"SET {assignments}", values, names=names),
+                ]
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise AccountExists from None
+            raise
+
+    def _create_update(
+        self, key: str, expression: str, values: dict[str, Any], names: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        update: dict[str, Any] = {
+            "TableName": self._table_name,
+            "Key": {"pk": key},
+            "UpdateExpression": expression,
+            "ConditionExpression": "attribute_not_exists(pk)",
+            "ExpressionAttributeValues": values,
+        }
+        if names:
+            update["ExpressionAttributeNames"] = names
+        return {"Update": update}
+
+    def update_user(
+        self,
+        user_id: str,
+        expected_version: int,
+        changes: dict[str, Any],
+        *,
+        remove: tuple[str, ...] = (),
+        with_items: tuple[dict[str, Any], ...] = (),
+    ) -> None:
+        """Set `changes` (None removes) on the account if it is still at `expected_version`, bumping the
+        version; with other transaction items, all land together. StaleVersion when the account moved on."""
+        update = self._versioned_update(user_id, expected_version, changes, remove)
+        try:
+            if with_items:
+                self._client.transact_write_items(TransactItems=[{"Update": update}, *with_items])
+            else:
+                self._client.update_item(**update)
+        except ClientError as error:
+            if is_condition_failure(error):
+                raise StaleVersion(user_id) from None
+            raise
+
+    def move_email(
+        self,
+        user_id: str,
+        expected_version: int,
+        old_email: str,
+        changes: dict[str, Any],
+        *,
+        with_items: tuple[dict[str, Any], ...] = (),
+    ) -> None:
+        """Give the account its new address in one transaction: the account item, the new uniqueness item
+        (only if nobody holds it) and the old one's removal (only if it is still this account's), so at no
+        moment do two accounts hold one address or an account hold none; `with_items` land with them."""
+        new_email = str(changes["email"])
+        update = self._versioned_update(user_id, expected_version, changes, ("pending_email", "pending_email_id"))
+        claim = self._create_update(
+            email_key(new_email),
+            "SET user_id = :user_id, created_at = :now",
+            {":user_id": user_id, ":now": changes["updated_at"]},
+        )
+        release = {
+            "Delete": {
+                "TableName": self._table_name,
+                "Key": {"pk": email_key(old_email)},
+                "ConditionExpression": "user_id = :user_id",
+                "ExpressionAttributeValues": {":user_id": user_id},
+            }
+        }
+        try:
+            self._client.transact_write_items(TransactItems=[{"Update": update}, claim, release, *with_items])
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
+            if 1 in failed_conditions(error):
+                raise AddressTaken from None
+            raise StaleVersion(user_id) from None
+
+    def clear_notice(self, user_id: str, notice_id: str) -> bool:
+        """Mark the notice sent; only that notice (a newer one stays due). Touches no version: it changes
+        nothing the person or staff edit. Never raises: if this fails the notice only goes out once more."""
+        try:
+            self._table.update_item(
+                Key={"pk": user_key(user_id)},
+                UpdateExpression="REMOVE #notice",
+                ConditionExpression="#notice.#id = :id",
+                ExpressionAttributeNames={"#notice": "email_change_notice", "#id": "id"},
+                ExpressionAttributeValues={":id": notice_id},
+            )
+        except ClientError:
+            return False
+        return True
+
+    def _versioned_update(
+        self, user_id: str, expected_version: int, changes: dict[str, Any], remove: tuple[str, ...]
+    ) -> dict[str, Any]:
+        names: dict[str, str] = {"#version": "version"}
+        values: dict[str, Any] = {":expected": expected_version, ":next": expected_version + 1}
+        assignments = ["#version = :next"]
+        removals = [name for name in remove if name not in changes]
+        removals += [name for name, value in changes.items() if value is None]
+        for index, (name, value) in enumerate(item for item in changes.items() if item[1] is not None):
+            names[f"#s{index}"] = name
+            values[f":s{index}"] = value
+            assignments.append(f"#s{index} = :s{index}")
+        expression = "SET " + ", ".join(assignments)
+        for index, name in enumerate(removals):
+            names[f"#r{index}"] = name
+        if removals:
+            expression += " REMOVE " + ", ".join(f"#r{index}" for index in range(len(removals)))
+        return {
+            "TableName": self._table_name,
+            "Key": {"pk": user_key(user_id)},
+            "UpdateExpression": expression,
+            "ConditionExpression": "#version = :expected",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+
+
+# --- VIISP tickets: keyed by the SHA-256 of the ticket; the browser's nonce and our state kept as hashes ---

@@ -1,0 +1,61 @@
+"""The staff audit table: append-only events, read oldest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+
+from migris.dal.base import plain
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    user_id: str
+    at: str
+    actor: str
+    changes: dict[str, dict[str, Any]]
+    reason: str
+
+
+class AuditRepository:
+    def __init__(self, dynamodb: Any, table_name: str) -> None:
+        self._table = dynamodb.Table(table_name)
+        self._table_name = table_name
+
+    def append_item(self, event: AuditEvent, sort_key: str) -> dict[str, Any]:
+        """The transaction item that appends the event (never overwriting one): it lands with the change."""
+        return {
+            "Put": {
+                "TableName": self._table_name,
+                "Item": {
+                    "user_id": event.user_id,
+                    "sk": sort_key,
+                    "at": event.at,
+                    "actor": event.actor,
+                    "changes": event.changes,
+                    "reason": event.reason,
+                },
+                "ConditionExpression": "attribute_not_exists(sk)",
+            }
+        }
+
+    def events(self, user_id: str) -> list[AuditEvent]:
+        events: list[AuditEvent] = []
+        query: dict[str, Any] = {"KeyConditionExpression": Key("user_id").eq(user_id), "ScanIndexForward": True}
+        while True:
+            page = self._table.query(**query)
+            for item in page.get("Items", []):
+                events.append(
+                    AuditEvent(
+                        user_id=user_id,
+                        at=str(item["at"]),
+                        actor=str(item["actor"]),
+                        changes=plain(item.get("changes", {})),
+                        reason=str(item["reason"]),
+                    )
+                )
+            if "LastEvaluatedKey" not in page:
+                return events
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -1,0 +1,63 @@
+"""VIISP tickets, keyed by the SHA-256 of the ticket; the browser's nonce and our state kept as hashes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr
+
+from migris.dal.base import as_int, conditionally
+
+
+@dataclass(frozen=True)
+class ViispTicketRecord:
+    ticket_hash: str
+    nonce_hash: str
+    state_hash: str
+    expires_at: int
+    used_at: int | None
+
+
+class ViispTicketRepository:
+    def __init__(self, dynamodb: Any, table_name: str) -> None:
+        self._table = dynamodb.Table(table_name)
+
+    def create(self, record: ViispTicketRecord, created_at: int) -> None:
+        self._table.put_item(
+            Item={
+                "pk": record.ticket_hash,
+                "nonce_hash": record.nonce_hash,
+                "state_hash": record.state_hash,
+                "created_at": created_at,
+                "expires_at": record.expires_at,
+            },
+            ConditionExpression=Attr("pk").not_exists(),
+        )
+
+    def get(self, ticket_hash: str) -> ViispTicketRecord | None:
+        item = self._table.get_item(Key={"pk": ticket_hash}, ConsistentRead=True).get("Item")
+        if item is None:
+            return None
+        return ViispTicketRecord(
+            ticket_hash=ticket_hash,
+            nonce_hash=str(item.get("nonce_hash", "")),
+            state_hash=str(item.get("state_hash", "")),
+            expires_at=as_int(item.get("expires_at")),
+            used_at=as_int(item["used_at"]) if "used_at" in item else None,
+        )
+
+    def use(self, ticket_hash: str, now: int) -> bool:
+        """Mark the ticket used; of concurrent callers exactly one gets True."""
+        used = conditionally(
+            lambda: self._table.update_item(
+                Key={"pk": ticket_hash},
+                UpdateExpression="SET used_at = :now",
+                ConditionExpression=Attr("pk").exists() & Attr("used_at").not_exists(),
+                ExpressionAttributeValues={":now": now},
+            )
+        )
+        return used is not None
+
+
+# --- audit table: append-only staff changes, one partition per account, oldest first ---

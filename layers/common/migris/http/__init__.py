@@ -1,0 +1,1 @@
+"""HTTP glue shared by the handlers. Domain code never imports this package."""

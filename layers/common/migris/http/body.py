@@ -1,0 +1,107 @@
+"""Reading a request: its JSON body (JSON only, parsed with limits), the language and the source address."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+)
+
+from migris.domain.errors import (
+    InvalidInput,
+)
+from migris.domain.profiles import PersonRequest
+from migris.domain.validation import Language, language_from_header
+from migris.http.responses import JSON
+
+MAX_JSON_DEPTH = 32  # no body of ours nests deeper than 3
+
+
+def json_body(app: APIGatewayRestResolver) -> Any:
+    """The request's JSON body: the one way any route reads a body, whether it checks the session first and
+    validates after or has Powertools validate a pydantic `body` (new_app routes that through here too).
+
+    A body must say `application/json` (UTF-8 if it names a charset), else 415: an HTML form, a `no-cors`
+    fetch or a beacon, which any site can make a browser send without asking, can only say form, multipart or
+    text/plain, or nothing. Then it must parse (parse_json), else 422."""
+    event = app.current_event
+    if not event.body:
+        raise InvalidInput({"body": "a JSON body is required"})
+    if not _is_json(event.headers.get("Content-Type")):
+        raise RequestUnsupportedContentType("Unsupported content type", errors=[])
+    return parse_json(event.decoded_body or "")
+
+
+def _is_json(content_type: str | None) -> bool:
+    media_type, *parameters = (content_type or "").split(";")
+    if media_type.strip().lower() != JSON:
+        return False
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() != "utf-8":
+            return False
+    return True
+
+
+def parse_json(raw: str) -> Any:
+    """JSON as RFC 8259 has it, or InvalidInput naming the body: no NaN or Infinity, no number too large for
+    a float (1e999) or with more digits than Python converts (4,300), and no nesting deeper than
+    MAX_JSON_DEPTH (the parser's own limit is a RecursionError). None of these may surface as a 500."""
+    try:
+        value = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except (ValueError, RecursionError):  # JSONDecodeError and the integer digit limit are ValueErrors
+        raise InvalidInput({"body": "the body is not valid JSON"}) from None
+    if _nests_deeper_than(value, MAX_JSON_DEPTH):
+        raise InvalidInput({"body": f"the body nests deeper than {MAX_JSON_DEPTH} levels"})
+    return value
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError("the number is too large")
+    return number
+
+
+def _nests_deeper_than(value: Any, limit: int) -> bool:
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+class JsonBodyValidation(OpenAPIRequestValidationMiddleware):
+    """Powertools' request validation, with the body read by json_body. Left to itself, Powertools hands a
+    route's pydantic `body` a multipart or URL-encoded form, or a body with no Content-Type, as if it were
+    JSON: exactly what a foreign page's form posts (issue 8)."""
+
+    def _get_body(self, app: Any) -> Any:
+        return json_body(app)
+
+
+def person_request(app: APIGatewayRestResolver) -> PersonRequest:
+    """What the profile domain needs of the request: its JSON body, the language for any mail, and where it
+    came from (mail limits count per network address)."""
+    language: Language = language_from_header(app.current_event.headers.get("Accept-Language"))
+    return PersonRequest(body=json_body(app), language=language, source_ip=source_ip(app))
+
+
+def source_ip(app: APIGatewayRestResolver) -> str | None:
+    """The client's address as API Gateway saw it (requestContext.identity.sourceIp), never a header the
+    client could write (X-Forwarded-For is the client's to fill)."""
+    return app.current_event.request_context.identity.source_ip or None

@@ -1,0 +1,114 @@
+"""The one map from domain errors to HTTP answers, and the handlers that shape every error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
+
+from migris.domain.errors import (
+    EditConflict,
+    EmailTaken,
+    InvalidCode,
+    InvalidInput,
+    InvalidTicket,
+    NamesLocked,
+    OriginMismatch,
+    ProfileExists,
+    ProfileIncomplete,
+    RateLimited,
+    RetryLater,
+    StaffIdentityMissing,
+    TooManyAttempts,
+    Unauthenticated,
+    UserNotFound,
+    ViispUnavailable,
+)
+from migris.domain.validation import field_errors
+from migris.http.responses import json_response
+from migris.observability import log_event, logger
+
+# The one map from domain errors to HTTP answers: (status, code, message).
+ERROR_ANSWERS: dict[type[Exception], tuple[int, str, str]] = {
+    InvalidCode: (401, "invalid_code", "The code is wrong, expired or already used. Ask for a new code."),
+    TooManyAttempts: (429, "too_many_attempts", "Too many wrong codes. Try again later."),
+    RateLimited: (429, "rate_limited", "Too many codes asked for this address. Try again later."),
+    Unauthenticated: (401, "unauthenticated", "Sign in first."),
+    OriginMismatch: (403, "origin_mismatch", "This request must come from the MIGRIS pages."),
+    NamesLocked: (403, "names_locked", "Names can be changed only by migration staff."),
+    ProfileExists: (409, "profile_exists", "The contact data is filled in already; change it with PATCH /profile."),
+    EmailTaken: (409, "email_taken", "This address already signs in to another account."),
+    EditConflict: (409, "edit_conflict", "The account was changed at the same time. Try again."),
+    UserNotFound: (404, "not_found", "No such user."),
+    ProfileIncomplete: (409, "profile_incomplete", "The person has not filled in their names yet."),
+    StaffIdentityMissing: (403, "forbidden", "This route needs a signed staff request."),
+    InvalidTicket: (400, "invalid_ticket", "This VIISP sign-in cannot be finished here. Start the sign-in again."),
+    ViispUnavailable: (502, "viisp_unavailable", "VIISP, the e-government gateway, is not answering. Try again later."),
+}
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    *,
+    fields: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[str]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return json_response(status, {"error": error}, headers=headers)
+
+
+def _invalid_request(error: RequestValidationError) -> Response[str]:
+    fields = field_errors(list(error.errors()))
+    return error_response(422, "validation_error", "Some fields are not valid.", fields=fields)
+
+
+def _invalid_input(error: InvalidInput) -> Response[str]:
+    return error_response(422, "validation_error", "Some fields are not valid.", fields=error.fields)
+
+
+def _domain_error(error: Exception) -> Response[str]:
+    status, code, message = ERROR_ANSWERS[type(error)]
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RetryLater) else None
+    if isinstance(error, OriginMismatch):
+        log_event("origin_mismatch", level="warning", security=True)
+    if isinstance(error, ViispUnavailable):
+        log_event("viisp_unavailable", level="error", reason=error.reason)
+    return error_response(status, code, message, headers=headers)
+
+
+def _undecodable_body(_: UnicodeDecodeError) -> Response[str]:
+    # Powertools decodes a base64 body as UTF-8 when the route reads it; only a client's bytes fail there.
+    fields = {"body": "the body is not valid UTF-8"}
+    return error_response(422, "validation_error", "Some fields are not valid.", fields=fields)
+
+
+def _unsupported_media_type(_: RequestUnsupportedContentType) -> Response[str]:
+    return error_response(415, "unsupported_media_type", "Send the body as JSON (Content-Type: application/json).")
+
+
+def _not_found(_: NotFoundError) -> Response[str]:
+    return error_response(404, "not_found", "No such route.")
+
+
+def _unexpected(_: Exception) -> Response[str]:
+    logger.exception("unhandled_error", extra={"event": "unhandled_error"})
+    return error_response(500, "internal_error", "Something went wrong on our side. Try again later.")
+
+
+def answer_errors_in_our_shape(app: APIGatewayRestResolver) -> None:
+    app.exception_handler(RequestValidationError)(_invalid_request)
+    app.exception_handler(InvalidInput)(_invalid_input)
+    app.exception_handler(RequestUnsupportedContentType)(_unsupported_media_type)
+    app.exception_handler(UnicodeDecodeError)(_undecodable_body)
+    app.exception_handler(list(ERROR_ANSWERS))(_domain_error)
+    app.not_found(_not_found)
+    app.exception_handler(Exception)(_unexpected)

@@ -1,0 +1,106 @@
+"""Sessions over HTTP: the cookies, the Origin rule and the session lookup, and the staff caller's identity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.shared.cookies import Cookie, SameSite
+
+from migris.dal.sessions import SessionRecord
+from migris.domain.errors import (
+    OriginMismatch,
+    StaffIdentityMissing,
+)
+from migris.observability import log_event
+from migris.wiring import services
+
+SESSION_COOKIE = "__Host-session"
+VIISP_COOKIE = "__Host-viisp"
+STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def session_cookie(token: str) -> Cookie:
+    # No Max-Age: the browser drops it at close; expiry itself is enforced on the server.
+    return Cookie(name=SESSION_COOKIE, value=token, path="/", secure=True, http_only=True, same_site=SameSite.LAX_MODE)
+
+
+def cleared_session_cookie() -> Cookie:
+    return Cookie(
+        name=SESSION_COOKIE,
+        value="",
+        path="/",
+        secure=True,
+        http_only=True,
+        same_site=SameSite.LAX_MODE,
+        max_age=0,
+    )
+
+
+def viisp_cookie(nonce: str, max_age: int) -> Cookie:
+    """Binds a VIISP ticket to this browser. SameSite=None: VIISP's page posts back to us cross-site."""
+    return Cookie(
+        name=VIISP_COOKIE,
+        value=nonce,
+        path="/",
+        secure=True,
+        http_only=True,
+        same_site=SameSite.NONE_MODE,
+        max_age=max_age,
+    )
+
+
+def cleared_viisp_cookie() -> Cookie:
+    return Cookie(
+        name=VIISP_COOKIE, value="", path="/", secure=True, http_only=True, same_site=SameSite.NONE_MODE, max_age=0
+    )
+
+
+def cookie(app: APIGatewayRestResolver, name: str) -> str | None:
+    return _cookie_value(app.current_event.headers.get("Cookie"), name)
+
+
+def require_our_origin(app: APIGatewayRestResolver, *, also: Iterable[str] = (), required: bool = False) -> None:
+    """The Origin rule, decided here only, for every request that sets the session cookie or acts on it: a
+    browser's request must come from our web pages' origin (or one of `also`), else OriginMismatch (403).
+
+    A request without Origin is a non-browser client's (browsers send it with every POST) and passes, unless
+    `required` (a state change authenticated by the cookie). `null` (a sandboxed frame, a privacy redirect)
+    is foreign. Call it before anything is used up: a refused sign-in must not spend the code or the ticket."""
+    origin = app.current_event.headers.get("Origin")
+    if origin is None and not required:
+        return
+    if origin not in {services().settings.web_origin, *also}:
+        raise OriginMismatch
+
+
+def _cookie_value(cookie_header: str | None, name: str) -> str | None:
+    for part in (cookie_header or "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name and value:
+            return value
+    return None
+
+
+def require_session(app: APIGatewayRestResolver) -> SessionRecord:
+    """The caller's live session, from `Authorization: Bearer` or the session cookie. A state-changing
+    request that relies on the cookie must come from our web origin (CSRF); a Bearer request needs none."""
+    event = app.current_event
+    authorization = event.headers.get("Authorization") or ""
+    scheme, _, credentials = authorization.strip().partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return services().sessions.authenticate(credentials.strip())
+    token = _cookie_value(event.headers.get("Cookie"), SESSION_COOKIE)
+    session = services().sessions.authenticate(token)
+    if event.http_method.upper() in STATE_CHANGING_METHODS:
+        require_our_origin(app, required=True)
+    return session
+
+
+def staff_actor(app: APIGatewayRestResolver) -> str:
+    """The IAM ARN API Gateway verified for this staff request (AWS_IAM on the method)."""
+    arn = app.current_event.request_context.identity.user_arn
+    if not arn:
+        log_event("staff_identity_missing", level="warning", security=True)
+        raise StaffIdentityMissing
+    return str(arn)

@@ -1,0 +1,1 @@
+"""VIISP: the protocol (signed SOAP messages) and its transport."""
