@@ -16,6 +16,7 @@ PERSON_FACING_FUNCTIONS = [
 ]
 ALL_FUNCTIONS = [*PERSON_FACING_FUNCTIONS, "StaffFunction"]
 TABLES = ["CodesTable", "SessionsTable", "AccountsTable", "ViispTicketsTable"]
+EXPIRING_TABLES = ["CodesTable", "SessionsTable", "ViispTicketsTable"]
 NAME_ATTRIBUTES = {"given_name", "family_name"}
 STAFF_PATHS = {"/staff/users/search", "/staff/users/{user_id}", "/staff/users/{user_id}/audit"}
 DYNAMODB_WRITES = {
@@ -340,9 +341,12 @@ def test_mail_is_sent_only_by_the_functions_that_send_codes(cfn):
 
 
 @pytest.mark.parametrize("table", TABLES)
-def test_tables_expire_items_bill_on_demand_and_recover(cfn, table):
+def test_tables_expire_only_what_is_short_lived_bill_on_demand_and_recover(cfn, table):
     properties = cfn["Resources"][table]["Properties"]
-    assert properties["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    if table in EXPIRING_TABLES:
+        assert properties["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    else:  # an account must never vanish because a stray attribute says so
+        assert "TimeToLiveSpecification" not in properties
     assert properties["BillingMode"] == "PAY_PER_REQUEST"
     assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
 
