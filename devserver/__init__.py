@@ -1,1 +1,2 @@
-"""The local stack: API Gateway, the web pages and (later) VIISP stand-ins, with moto for AWS."""
+"""The local stack (`make run`): an API Gateway stand-in (routes and IAM from template.yaml), the web pages,
+the API docs, the VIISP stand-in and the sent-mail outbox, with moto for AWS."""

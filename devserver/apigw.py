@@ -55,10 +55,10 @@ class HttpResponse:
     body: bytes
 
 
-def load_handler(route: Route) -> Handler:
-    """Import the function's handler from its CodeUri, under a module name of its own (every function's
-    file is called app.py)."""
-    module_file, _, attribute = route.handler.rpartition(".")
+def load_module(route: Route) -> ModuleType:
+    """Import the function's handler module from its CodeUri, under a module name of its own (every
+    function's file is called app.py), once."""
+    module_file = route.handler.rpartition(".")[0]
     path = Path(route.code_uri) / f"{module_file.replace('.', '/')}.py"
     name = f"migris_function_{route.function}"
     module: ModuleType | None = sys.modules.get(name)
@@ -69,7 +69,11 @@ def load_handler(route: Route) -> Handler:
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
-    handler: Handler = getattr(module, attribute)
+    return module
+
+
+def load_handler(route: Route) -> Handler:
+    handler: Handler = getattr(load_module(route), route.handler.rpartition(".")[2])
     return handler
 
 

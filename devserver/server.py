@@ -1,5 +1,5 @@
 """The local stack's HTTP side: routes from template.yaml handed to the handlers in process, the web pages,
-the outbox and the OpenAPI document."""
+the outbox, and the OpenAPI document with Swagger UI over it (devserver.docs)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 import sys
 import threading
 import traceback
+from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -19,7 +20,16 @@ from migris.observability import metrics
 from migris.viisp.transport import SoapTransport
 from migris.wiring import use_services
 
-from devserver.apigw import HttpRequest, HttpResponse, LambdaContext, http_response, load_handler, proxy_event
+from devserver.apigw import (
+    HttpRequest,
+    HttpResponse,
+    LambdaContext,
+    http_response,
+    load_handler,
+    load_module,
+    proxy_event,
+)
+from devserver.docs import DOCS_PATH, OPENAPI_PATH, merged_openapi, swagger_asset, swagger_page
 from devserver.iam import IamGate, Refusal, staff_principal
 from devserver.local_aws import LocalAws
 from devserver.template import ROOT, Route, Template
@@ -29,10 +39,6 @@ WEB_ROOT = ROOT / "web"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 LISTEN_BACKLOG = 1024  # connections the kernel holds until accepted (socketserver's default, 5, resets a crowd)
 IDLE_SECONDS = 30  # a connection silent this long (between requests, or mid-request) is closed
-SWAGGER_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>MIGRIS sign-in API</title>
-<link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"></head>
-<body><div id="ui"></div><script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({url: "/openapi.json", dom_id: "#ui"});</script></body></html>"""
 
 
 def _json(status: int, body: Any) -> HttpResponse:
@@ -106,7 +112,7 @@ class LocalStack:
             return self._dispatch(request)
 
     def _dispatch(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/_local/") or request.path in {"/openapi.json", "/docs"}:
+        if request.path.startswith("/_local/") or request.path in {OPENAPI_PATH, DOCS_PATH}:
             return self._local(request)
         allowed: list[str] = []
         for route in self.routes:
@@ -143,10 +149,20 @@ class LocalStack:
             return _error(405, "method_not_allowed", "Use GET on this route.")
         if request.path == "/_local/outbox":
             return _json(200, list(self.aws.outbox))
-        if request.path == "/openapi.json":
-            return _json(200, self.openapi())
-        if request.path == "/docs":
-            return HttpResponse(200, [("Content-Type", "text/html; charset=utf-8")], SWAGGER_PAGE.encode())
+        # Swagger UI shows the document's address as /docs?format=json, as enable_swagger's route answers it.
+        if request.path == OPENAPI_PATH or (request.path == DOCS_PATH and request.query.get("format") == ["json"]):
+            return HttpResponse(
+                200, [("Content-Type", "application/json"), ("Cache-Control", "no-store")], self._openapi_json.encode()
+            )
+        if request.path == DOCS_PATH:
+            page = swagger_page(self._openapi_json).encode()
+            return HttpResponse(
+                200, [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")], page
+            )
+        asset = swagger_asset(request.path)
+        if asset is not None:
+            body, content_type = asset
+            return HttpResponse(200, [("Content-Type", content_type), ("Cache-Control", "max-age=3600")], body)
         return _error(404, "not_found", "No such route.")
 
     def _static(self, path: str) -> HttpResponse:
@@ -160,24 +176,15 @@ class LocalStack:
         return HttpResponse(200, [("Content-Type", content_type), ("Cache-Control", "no-store")], target.read_bytes())
 
     def openapi(self) -> dict[str, Any]:
-        """One OpenAPI 3 document from every function's Powertools resolver."""
-        document: dict[str, Any] = {
-            "openapi": "3.1.0",
-            "info": {"title": "MIGRIS sign-in API", "version": "1"},
-            "paths": {},
-            "components": {"schemas": {}},
-        }
-        seen: set[str] = set()
-        for route in self.routes:
-            if route.function in seen:
-                continue
-            seen.add(route.function)
-            module = __import__(f"migris_function_{route.function}")
-            schema = module.app.get_openapi_schema().model_dump(mode="json", by_alias=True, exclude_none=True)
-            for path, item in schema.get("paths", {}).items():
-                document["paths"].setdefault(path, {}).update(item)
-            document["components"]["schemas"].update(schema.get("components", {}).get("schemas", {}))
+        """The OpenAPI document of the whole API, as GET /openapi.json answers it."""
+        document: dict[str, Any] = json.loads(self._openapi_json)
         return document
+
+    @cached_property
+    def _openapi_json(self) -> str:
+        # Made once: the functions, and so their routes, are fixed for the stack's life.
+        resolvers = {route.function: load_module(route).app for route in self.routes}
+        return merged_openapi(resolvers.values())
 
 
 # What API Gateway answers when the function fails (an unhandled exception): the connection is still answered.

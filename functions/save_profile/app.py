@@ -9,11 +9,11 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from migris.domain.accounts import profile_of
 from migris.domain.profiles import EmailChangeCode, ProfileChanges
+from migris.domain.views import Profile
 from migris.http.app import new_app, respond
 from migris.http.body import person_request
-from migris.http.responses import body_doc, json_response
+from migris.http.responses import body_doc
 from migris.http.session import cleared_session_cookie, require_session
 from migris.observability import logger, metrics, tracer
 from migris.wiring import services
@@ -22,9 +22,9 @@ app = new_app()
 
 
 @app.get("/profile", summary="The signed-in person's profile")
-def get_profile() -> Response[str]:
+def get_profile() -> Profile:
     session = require_session(app)
-    return json_response(200, profile_of(services().profiles.view(session.user_id)))
+    return Profile.of(services().profiles.view(session.user_id))
 
 
 @app.patch(
@@ -34,10 +34,10 @@ def get_profile() -> Response[str]:
     "The answer is the same for a free and a taken address. 403 names_locked for a name; 422; 429 rate_limited.",
     openapi_extensions=body_doc(ProfileChanges),
 )
-def change_profile() -> Response[str]:
+def change_profile() -> Profile:
     session = require_session(app)
     request = person_request(app)
-    return json_response(200, profile_of(services().profiles.change(session.user_id, request)))
+    return Profile.of(services().profiles.change(session.user_id, request))
 
 
 @app.post(
@@ -47,11 +47,10 @@ def change_profile() -> Response[str]:
     "the address was taken meanwhile.",
     openapi_extensions=body_doc(EmailChangeCode),
 )
-def confirm_email() -> Response[str]:
+def confirm_email() -> Profile:
     session = require_session(app)
     request = person_request(app)
-    user = services().profiles.confirm_email(session.user_id, session.token_hash, request)
-    return json_response(200, profile_of(user))
+    return Profile.of(services().profiles.confirm_email(session.user_id, session.token_hash, request))
 
 
 @app.post("/logout", summary="End this session")

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from migris.domain.accounts import profile_of
 from migris.domain.profiles import EmailAccountFirstFill, ViispAccountFirstFill
+from migris.domain.views import Profile
 from migris.http.app import new_app, respond
 from migris.http.body import person_request
-from migris.http.responses import body_doc, json_response
+from migris.http.responses import body_doc
 from migris.http.session import require_session
 from migris.observability import logger, metrics, tracer
 from migris.wiring import services
@@ -28,10 +27,10 @@ app = new_app()
     "names_locked for names on a VIISP account; 422.",
     openapi_extensions=body_doc(EmailAccountFirstFill, ViispAccountFirstFill),
 )
-def fill_in_profile() -> Response[str]:
+def fill_in_profile() -> Profile:
     session = require_session(app)
     request = person_request(app)
-    return json_response(200, profile_of(services().profiles.fill_in(session.user_id, request)))
+    return Profile.of(services().profiles.fill_in(session.user_id, request))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -6,17 +6,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.domain.staff import StaffChange, UserSearch
+from migris.domain.views import AuditEntry, StaffProfile
 from migris.http.app import new_app, respond
-from migris.http.responses import json_response
 from migris.http.session import staff_actor
 from migris.observability import logger, metrics, tracer
 from migris.wiring import services
+from pydantic import BaseModel
 
 app = new_app()
+
+
+class FoundUsers(BaseModel):
+    users: list[StaffProfile]  # one at most: the keys are unique
+
+
+class AuditTrail(BaseModel):
+    events: list[AuditEntry]  # oldest first
 
 
 @app.post(
@@ -24,9 +32,8 @@ app = new_app()
     summary="Find a person by e-mail address or personal code",
     description="The key travels in the body, so no personal data lands in URLs or access logs.",
 )
-def search_users(body: UserSearch) -> Response[str]:
-    users = services().staff_desk.search(body, staff_actor(app))
-    return json_response(200, {"users": users})
+def search_users(body: UserSearch) -> FoundUsers:
+    return FoundUsers(users=services().staff_desk.search(body, staff_actor(app)))
 
 
 @app.patch(
@@ -34,14 +41,14 @@ def search_users(body: UserSearch) -> Response[str]:
     summary="Change a person's names or level, with a reason",
     description="Each change is recorded with the caller's IAM ARN, before and after, and the reason. 404; 422.",
 )
-def change_user(user_id: str, body: StaffChange) -> Response[str]:
-    return json_response(200, services().staff_desk.change(user_id, body, staff_actor(app)))
+def change_user(user_id: str, body: StaffChange) -> StaffProfile:
+    return services().staff_desk.change(user_id, body, staff_actor(app))
 
 
 @app.get("/staff/users/<user_id>/audit", summary="The staff changes of a person's account, oldest first")
-def user_audit(user_id: str) -> Response[str]:
+def user_audit(user_id: str) -> AuditTrail:
     staff_actor(app)
-    return json_response(200, {"events": services().staff_desk.audit(user_id)})
+    return AuditTrail(events=services().staff_desk.audit(user_id))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

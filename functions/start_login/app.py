@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.domain.validation import EmailAddress, Language, language_from_header
 from migris.http.app import api_url, new_app, respond
 from migris.http.body import source_ip
-from migris.http.responses import json_response
+from migris.http.responses import model_response
 from migris.http.session import viisp_cookie
 from migris.observability import logger, metrics, tracer
 from migris.wiring import services
@@ -37,13 +37,13 @@ class EmailLoginStarted(BaseModel):
     "/login/email",
     summary="Mail a one-time sign-in code",
     description="The same 202 for a new and a known address. 429 rate_limited with Retry-After.",
-    responses={202: {"description": "Code sent", "content": {"application/json": {"model": EmailLoginStarted}}}},
+    responses={202: {"description": "Code sent"}},
 )
-def start_email_login(body: EmailLoginRequest) -> Response[str]:
+def start_email_login(body: EmailLoginRequest) -> Response[EmailLoginStarted]:
     header = app.current_event.headers.get("Accept-Language")
     language = body.language or language_from_header(header)
     started = services().codes.send_sign_in_code(body.email, language, source_ip(app))
-    return json_response(202, EmailLoginStarted(**vars(started)).model_dump())
+    return model_response(202, EmailLoginStarted(**vars(started)))
 
 
 @app.get(

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from migris.domain.accounts import profile_of
 from migris.domain.validation import EmailAddress
+from migris.domain.views import Profile
 from migris.http.app import new_app, respond
 from migris.http.body import source_ip
-from migris.http.responses import json_response
+from migris.http.responses import model_response
 from migris.http.session import require_our_origin, session_cookie
 from migris.observability import logger, metrics, tracer
 from migris.wiring import services
@@ -32,7 +32,7 @@ class SignedIn(BaseModel):
     token: str
     expires_in: int
     profile_complete: bool
-    profile: dict[str, Any]
+    profile: Profile
 
 
 @app.post(
@@ -40,22 +40,22 @@ class SignedIn(BaseModel):
     summary="Check the code and open a session",
     description="401 invalid_code for a wrong, expired, used, replaced or foreign code; 429 too_many_attempts; "
     "403 origin_mismatch from a page that is not ours (before the code is looked at).",
-    responses={200: {"description": "Signed in", "content": {"application/json": {"model": SignedIn}}}},
+    responses={200: {"description": "Signed in"}},
 )
-def verify_email_code(body: VerifyCodeRequest) -> Response[str]:
+def verify_email_code(body: VerifyCodeRequest) -> Response[SignedIn]:
     require_our_origin(app)  # login CSRF: a foreign page gets no session, and spends no try of the code
     domain = services()
     domain.codes.use_sign_in_code(body.email, body.login_id, body.code, source_ip(app))
     account = domain.accounts.sign_in_by_email(body.email)
     session = domain.sessions.open(account)
-    profile = profile_of(account)
+    profile = Profile.of(account)
     answer = SignedIn(
         token=session.token,
         expires_in=session.expires_in,
-        profile_complete=profile["profile_complete"],
+        profile_complete=profile.profile_complete,
         profile=profile,
     )
-    return json_response(200, answer.model_dump(), cookies=[session_cookie(session.token)])
+    return model_response(200, answer, cookies=[session_cookie(session.token)])
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -317,7 +317,7 @@ class Down:
         self.error = error
 
     def post(self, url, body, headers):
-        from migris.domain.errors import ViispUnavailable
+        from migris.viisp.transport import ViispTransportError as ViispUnavailable
 
         raise ViispUnavailable(self.error)
 

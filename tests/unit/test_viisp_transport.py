@@ -10,8 +10,8 @@ from typing import ClassVar
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from migris.domain.errors import ViispUnavailable
 from migris.viisp.transport import Urllib3Transport, ViispClient, ViispConfig
+from migris.viisp.transport import ViispTransportError as ViispUnavailable
 
 FAULT = (
     b'<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><soap:Fault>'

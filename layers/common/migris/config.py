@@ -1,12 +1,16 @@
-"""Settings read from the environment that template.yaml sets (the dev server sets the same names)."""
+"""Settings read from the environment that template.yaml sets (the local stack sets the same from the template).
+
+Nothing here has a default: template.yaml's parameters are the one place a default lives, and a variable the
+template sets but the environment lacks is a deployment fault, reported by name rather than papered over."""
 
 from __future__ import annotations
 
 import ipaddress
 import os
 import re
+import types
 from collections.abc import Mapping
-from typing import Annotated
+from typing import Annotated, Union, get_args, get_origin
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -58,7 +62,26 @@ def checked_base_url(value: str, *, base_path: bool) -> str:
     return value
 
 
+class MissingEnvironmentError(RuntimeError):
+    """Variables the template sets are missing from the environment (or empty where empty means nothing)."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = tuple(names)
+        super().__init__(
+            f"environment variable{'s' if len(names) > 1 else ''} {', '.join(names)} not set: "
+            "template.yaml sets every one (see its Globals Environment); outside Lambda, take them from "
+            "devserver.template.Template.function_environment()"
+        )
+
+
+def _may_be_empty(annotation: object) -> bool:
+    """A field that admits None is one the template may leave empty (an empty parameter means: not set)."""
+    return get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(annotation)
+
+
 class Settings(BaseModel):
+    """One value per variable of the template's environment, named as the variable in lower case."""
+
     model_config = ConfigDict(frozen=True)
 
     codes_table: str
@@ -70,28 +93,28 @@ class Settings(BaseModel):
     # private key in this Secrets Manager secret.
     viisp_parameter_path: str
     viisp_key_secret: str
-    viisp_ticket_seconds: PositiveSeconds = 900
+    viisp_ticket_seconds: PositiveSeconds
     code_pepper_secret: str
     sender_email: str
-    ses_configuration_set: str | None = None
+    ses_configuration_set: str
     # The origin of the web pages: cookie-authenticated state changes must come from it.
     web_origin: str
-    # The base URL browsers reach this API at (a base path such as /v1 allowed); unset, the web origin (the
+    # The base URL browsers reach this API at (a base path such as /v1 allowed); empty, the web origin (the
     # pages and the API share one origin behind the CDN). Every absolute URL the service builds starts at one
     # of these two, never at a request header.
-    public_api_url: str | None = None
+    public_api_url: str | None
 
-    code_ttl_seconds: PositiveSeconds = 3600
-    code_length: Annotated[int, Field(ge=1)] = 8
-    code_max_attempts: Annotated[int, Field(ge=1)] = 5
-    resend_cooldown_seconds: Annotated[int, Field(ge=0)] = 60
-    max_codes_per_hour: Annotated[int, Field(ge=1)] = 5
-    max_codes_per_day: Annotated[int, Field(ge=1)] = 10
-    max_codes_per_address_per_day: Annotated[int, Field(ge=1)] = 20
-    lockout_threshold: Annotated[int, Field(ge=1)] = 10
-    lockout_seconds: PositiveSeconds = 900
-    session_idle_seconds: PositiveSeconds = 1800
-    session_max_seconds: PositiveSeconds = 43200
+    code_ttl_seconds: PositiveSeconds
+    code_length: Annotated[int, Field(ge=1)]
+    code_max_attempts: Annotated[int, Field(ge=1)]
+    resend_cooldown_seconds: Annotated[int, Field(ge=0)]
+    max_codes_per_hour: Annotated[int, Field(ge=1)]
+    max_codes_per_day: Annotated[int, Field(ge=1)]
+    max_codes_per_address_per_day: Annotated[int, Field(ge=1)]
+    lockout_threshold: Annotated[int, Field(ge=1)]
+    lockout_seconds: PositiveSeconds
+    session_idle_seconds: PositiveSeconds
+    session_max_seconds: PositiveSeconds
 
     @field_validator("web_origin")
     @classmethod
@@ -108,8 +131,27 @@ class Settings(BaseModel):
         """Where this API's routes hang, for the absolute URLs the service builds (VIISP's postbackUrl)."""
         return self.public_api_url or self.web_origin
 
+    @staticmethod
+    def variable(field: str) -> str:
+        """The environment variable a field is read from."""
+        return field.upper()
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Every variable must be present; empty counts as absent, except where the field admits None (then
+        it is None). MissingEnvironmentError names all that are missing; a value of the wrong form is
+        pydantic's ValidationError, naming the field."""
         env = os.environ if environ is None else environ
-        values = {name: env[name.upper()] for name in cls.model_fields if env.get(name.upper()) not in (None, "")}
+        values: dict[str, str | None] = {}
+        missing: list[str] = []
+        for name, field in cls.model_fields.items():
+            value = env.get(cls.variable(name), "")
+            if value:
+                values[name] = value
+            elif _may_be_empty(field.annotation) and cls.variable(name) in env:
+                values[name] = None
+            else:
+                missing.append(cls.variable(name))
+        if missing:
+            raise MissingEnvironmentError(missing)
         return cls.model_validate(values)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
+from pydantic import BaseModel
 
-from migris.dal.base import StaleVersion, failed_conditions, is_condition_failure
+from migris.dal.base import failed_conditions, is_condition_failure, plain
+from migris.domain.records import Account, AccountChanges, AccountExists, AddressTaken, StaleVersion
 
 
 def user_key(user_id: str) -> str:
@@ -21,12 +24,9 @@ def personal_code_key(personal_code: str) -> str:
     return f"personal_code#{personal_code}"
 
 
-class AccountExists(Exception):
-    """The address (or user id) was taken between the read and the write."""
-
-
-class AddressTaken(Exception):
-    """The new address of an e-mail change signs in to another account already."""
+def _attributes(changes: AccountChanges) -> dict[str, Any]:
+    """The changes as item attributes: a record (the notice due) is stored as a map of its fields."""
+    return {name: value.model_dump() if isinstance(value, BaseModel) else value for name, value in changes.items()}
 
 
 class AccountRepository:
@@ -44,9 +44,9 @@ class AccountRepository:
         item = self._table.get_item(Key={"pk": personal_code_key(personal_code)}, ConsistentRead=True).get("Item")
         return None if item is None else str(item["user_id"])
 
-    def get_user(self, user_id: str) -> dict[str, Any] | None:
+    def get_user(self, user_id: str) -> Account | None:
         item = self._table.get_item(Key={"pk": user_key(user_id)}, ConsistentRead=True).get("Item")
-        return None if item is None else dict(item)
+        return None if item is None else Account.model_validate(plain(item))
 
     def create_email_account(self, user_id: str, email: str, now: int) -> None:
         """Create the account and its e-mail uniqueness item together, with Update actions only (the
@@ -82,10 +82,12 @@ class AccountRepository:
                 raise AccountExists from None
             raise
 
-    def create_viisp_account(self, user_id: str, personal_code: str, fields: dict[str, Any], now: int) -> None:
+    def create_viisp_account(
+        self, user_id: str, personal_code: str, fields: Mapping[str, str | None], now: int
+    ) -> None:
         """Create a VIISP account (level 3) and its personal code uniqueness item together, with Update actions
         only; fails (AccountExists) if either exists already."""
-        user_fields = {
+        user_fields: dict[str, Any] = {
             **{name: value for name, value in fields.items() if value is not None},
             "user_id": user_id,
             "personal_code": personal_code,
@@ -133,14 +135,14 @@ class AccountRepository:
         self,
         user_id: str,
         expected_version: int,
-        changes: dict[str, Any],
+        changes: AccountChanges,
         *,
         remove: tuple[str, ...] = (),
         with_items: tuple[dict[str, Any], ...] = (),
     ) -> None:
         """Set `changes` (None removes) on the account if it is still at `expected_version`, bumping the
         version; with other transaction items, all land together. StaleVersion when the account moved on."""
-        update = self._versioned_update(user_id, expected_version, changes, remove)
+        update = self._versioned_update(user_id, expected_version, _attributes(changes), remove)
         try:
             if with_items:
                 self._client.transact_write_items(TransactItems=[{"Update": update}, *with_items])
@@ -156,19 +158,20 @@ class AccountRepository:
         user_id: str,
         expected_version: int,
         old_email: str,
-        changes: dict[str, Any],
+        changes: AccountChanges,
         *,
         with_items: tuple[dict[str, Any], ...] = (),
     ) -> None:
         """Give the account its new address in one transaction: the account item, the new uniqueness item
         (only if nobody holds it) and the old one's removal (only if it is still this account's), so at no
         moment do two accounts hold one address or an account hold none; `with_items` land with them."""
-        new_email = str(changes["email"])
-        update = self._versioned_update(user_id, expected_version, changes, ("pending_email", "pending_email_id"))
+        new_email = changes["email"]
+        attributes = _attributes(changes)
+        update = self._versioned_update(user_id, expected_version, attributes, ("pending_email", "pending_email_id"))
         claim = self._create_update(
             email_key(new_email),
             "SET user_id = :user_id, created_at = :now",
-            {":user_id": user_id, ":now": changes["updated_at"]},
+            {":user_id": user_id, ":now": attributes["updated_at"]},
         )
         release = {
             "Delete": {
@@ -227,6 +230,3 @@ class AccountRepository:
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
         }
-
-
-# --- VIISP tickets: keyed by the SHA-256 of the ticket; the browser's nonce and our state kept as hashes ---

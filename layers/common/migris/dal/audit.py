@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
 from migris.dal.base import plain
-
-
-@dataclass(frozen=True)
-class AuditEvent:
-    user_id: str
-    at: str
-    actor: str
-    changes: dict[str, dict[str, Any]]
-    reason: str
+from migris.domain.records import AuditEvent
 
 
 class AuditRepository:
@@ -34,7 +25,7 @@ class AuditRepository:
                     "sk": sort_key,
                     "at": event.at,
                     "actor": event.actor,
-                    "changes": event.changes,
+                    "changes": {name: change.model_dump() for name, change in event.changes.items()},
                     "reason": event.reason,
                 },
                 "ConditionExpression": "attribute_not_exists(sk)",

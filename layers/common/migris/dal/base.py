@@ -49,7 +49,3 @@ def plain(value: Any) -> Any:
 
 def as_int(value: Any, default: int = 0) -> int:
     return int(value) if isinstance(value, (int, Decimal)) else default
-
-
-class StaleVersion(Exception):
-    """The item changed since it was read: read it again and retry."""

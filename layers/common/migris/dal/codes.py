@@ -2,48 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr
 
 from migris.dal.base import as_int, conditionally
-
-# --- codes table: code boxes (an address's or an account's live codes and sends) and per-source counters ---
-
-
-@dataclass
-class LiveCode:
-    code_hash: str
-    expires_at: int
-    attempts: int
-    source: str  # the keyed ref of the network address that asked for it
-    issued_at: int
-
-
-@dataclass
-class Send:
-    at: int
-    source: str
-
-
-@dataclass
-class CodeBox:
-    """The live codes (by login id) of one destination and every code mail sent to it in the last day."""
-
-    key: str
-    version: int = 0
-    codes: dict[str, LiveCode] = field(default_factory=dict)
-    sent: list[Send] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class SourceCounters:
-    """Failed tries and locks of one (box, network address) pair."""
-
-    failures: int = 0
-    lock_count: int = 0
-    locked_until: int = 0
+from migris.domain.records import CodeBox, LiveCode, Send, SourceCounters, StaleVersion
 
 
 class CodeRepository:
@@ -70,8 +34,8 @@ class CodeRepository:
         )
         return (None if box_item is None else _code_box(box_key, box_item)), counters
 
-    def save(self, box: CodeBox, expected_version: int, expires_at: int) -> bool:
-        """Write the box whole, only if nobody changed it since it was read."""
+    def save(self, box: CodeBox, expected_version: int, expires_at: int) -> None:
+        """Write the box whole, only if nobody changed it since it was read; StaleVersion otherwise."""
         item: dict[str, Any] = {
             "pk": box.key,
             "version": expected_version + 1,
@@ -89,7 +53,8 @@ class CodeRepository:
             "expires_at": expires_at,
         }
         condition = Attr("pk").not_exists() if expected_version == 0 else Attr("version").eq(expected_version)
-        return conditionally(lambda: self._table.put_item(Item=item, ConditionExpression=condition)) is not None
+        if conditionally(lambda: self._table.put_item(Item=item, ConditionExpression=condition)) is None:
+            raise StaleVersion(box.key)
 
     def count_attempt(self, box_key: str, login_id: str, code_hash: str, max_attempts: int) -> int | None:
         """Count one try at this very code before it is compared; None when it is gone or used up."""
@@ -165,6 +130,3 @@ def _code_box(key: str, item: dict[str, Any]) -> CodeBox:
     }
     sent = [Send(at=as_int(send.get("t")), source=str(send.get("s", ""))) for send in item.get("sent") or []]
     return CodeBox(key=key, version=as_int(item.get("version")), codes=codes, sent=sent)
-
-
-# --- sessions table: keyed by the SHA-256 of the token ---

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr
 
 from migris.dal.base import as_int, conditionally
-
-
-@dataclass(frozen=True)
-class SessionRecord:
-    token_hash: str
-    user_id: str
-    created_at: int
-    last_seen_at: int
-    expires_at: int
-    # The account's session epoch when the session was opened (or carried over): a session whose epoch is
-    # not the account's any more has ended.
-    epoch: int = 0
+from migris.domain.records import SessionRecord
 
 
 class SessionRepository:
@@ -79,6 +67,3 @@ class SessionRepository:
                 "ExpressionAttributeValues": {":epoch": epoch},
             }
         }
-
-
-# --- accounts table: user items and the uniqueness items that point at them ---

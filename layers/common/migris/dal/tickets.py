@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr
 
 from migris.dal.base import as_int, conditionally
-
-
-@dataclass(frozen=True)
-class ViispTicketRecord:
-    ticket_hash: str
-    nonce_hash: str
-    state_hash: str
-    expires_at: int
-    used_at: int | None
+from migris.domain.records import ViispTicketRecord
 
 
 class ViispTicketRepository:
@@ -58,6 +49,3 @@ class ViispTicketRepository:
             )
         )
         return used is not None
-
-
-# --- audit table: append-only staff changes, one partition per account, oldest first ---

@@ -1,43 +1,21 @@
-"""Accounts and the profile the API shows."""
+"""Accounts: found or created at sign-in, by a verified address or a personal code VIISP vouched for."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-from migris.clock import Clock, iso_utc
-from migris.dal.accounts import AccountExists, AccountRepository
-from migris.observability import log_event
+from migris.clock import Clock
+from migris.domain.events import log_event
+from migris.domain.records import Account, AccountExists
 
-PROFILE_FIELDS = (
-    "user_id",
-    "email",
-    "pending_email",
-    "given_name",
-    "family_name",
-    "phone_number",
-    "level",
-    "login_method",
-    "profile_complete",
-    "created_at",
-    "updated_at",
-)
+if TYPE_CHECKING:
+    from migris.dal.accounts import AccountRepository
 
 
 class AccountMissing(Exception):
     """A session points at an account that is gone: a server-side fault, not the client's."""
-
-
-def profile_of(user: dict[str, Any]) -> dict[str, Any]:
-    """The person's view of their account (no personal code; staff routes add it)."""
-    profile: dict[str, Any] = {name: user.get(name) for name in PROFILE_FIELDS}
-    profile["level"] = int(user.get("level", 1))
-    profile["profile_complete"] = bool(user.get("profile_complete", False))
-    for stamp in ("created_at", "updated_at"):
-        value = user.get(stamp)
-        profile[stamp] = iso_utc(float(value)) if value is not None else None
-    return profile
 
 
 class Accounts:
@@ -45,7 +23,7 @@ class Accounts:
         self._repository = repository
         self._clock = clock
 
-    def sign_in_by_email(self, email: str) -> dict[str, Any]:
+    def sign_in_by_email(self, email: str) -> Account:
         """The account of a verified address; the first sign-in creates it (level 1, unidentified)."""
         repository = self._repository
         return self._find_or_create(
@@ -54,7 +32,7 @@ class Accounts:
             lambda new_id, now: repository.create_email_account(new_id, email, now),
         )
 
-    def sign_in_by_viisp(self, personal_code: str, fields: dict[str, Any]) -> dict[str, Any]:
+    def sign_in_by_viisp(self, personal_code: str, fields: Mapping[str, str | None]) -> Account:
         """The account of a personal code VIISP vouched for; the first sign-in creates it (level 3, names from
         VIISP). Never merged with an e-mail account: the two are keyed apart."""
         repository = self._repository
@@ -66,7 +44,7 @@ class Accounts:
 
     def _find_or_create(
         self, method: str, find: Callable[[], str | None], create: Callable[[str, int], None]
-    ) -> dict[str, Any]:
+    ) -> Account:
         user_id = find()
         if user_id is None:
             new_id = str(uuid.uuid4())
@@ -81,7 +59,7 @@ class Accounts:
                     raise
         return self.get(user_id)
 
-    def get(self, user_id: str) -> dict[str, Any]:
+    def get(self, user_id: str) -> Account:
         user = self._repository.get_user(user_id)
         if user is None:
             raise AccountMissing(user_id)

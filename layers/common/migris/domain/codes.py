@@ -19,20 +19,22 @@ import hmac
 import ipaddress
 import secrets
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from migris.clock import DAY_SECONDS, Clock
-from migris.dal.codes import CodeBox, CodeRepository, LiveCode, Send
-from migris.dal.mailer import Mailer
 from migris.domain.errors import InvalidCode, RateLimited, TooManyAttempts
-from migris.domain.mail import login_code_message
+from migris.domain.events import log_event
+from migris.domain.mail import MailSender, login_code_message
+from migris.domain.records import CodeBox, LiveCode, Send, SourceCounters
 from migris.domain.validation import Language
-from migris.observability import log_event
+from migris.domain.versioned import write_versioned
+
+if TYPE_CHECKING:
+    from migris.dal.codes import CodeRepository
 
 HOUR_SECONDS = 3600
 MAX_LOCK_SECONDS = DAY_SECONDS
 MAX_LIVE_CODES = 3
-SAVE_RETRIES = 3
 # The e-mail-change box belongs to one account and is reached only through its session: one source.
 ACCOUNT_SOURCE = "account"
 
@@ -118,7 +120,7 @@ class Codes:
     def __init__(
         self,
         records: CodeRepository,
-        mailer: Mailer,
+        mailer: MailSender,
         policy: CodePolicy,
         pepper: bytes,
         clock: Clock,
@@ -186,10 +188,14 @@ class Codes:
         policy = self._policy
         source = self._source_ref(network)
         pair_key = source_key(self._pepper, box_key, network)
-        for _ in range(SAVE_RETRIES):
+
+        def read() -> tuple[int, CodeBox, SourceCounters]:
             now = int(self._clock.now())
             box, counters = self._records.read(box_key, pair_key)
-            box = box or CodeBox(key=box_key)
+            return now, box or CodeBox(key=box_key), counters
+
+        def record_send(state: tuple[int, CodeBox, SourceCounters]) -> NewCode:
+            now, box, counters = state
             if counters.locked_until > now:
                 log_event("code_rate_limited", email_ref=ref, reason="locked")
                 raise RateLimited(counters.locked_until - now)
@@ -215,11 +221,15 @@ class Codes:
                     del codes[login_id]
             updated = CodeBox(key=box_key, version=box.version, codes=codes, sent=[*sent, Send(at=now, source=source)])
             keep_until = max([live.expires_at for live in codes.values()] + [now + DAY_SECONDS])
-            if self._records.save(updated, box.version, keep_until):
-                return issued
-        # Others kept changing this box: treat as a burst of requests.
-        log_event("code_rate_limited", email_ref=ref, reason="contention")
-        raise RateLimited(max(1, policy.resend_cooldown_seconds))
+            self._records.save(updated, box.version, keep_until)  # StaleVersion if the box moved on
+            return issued
+
+        def contention() -> RateLimited:
+            # Others kept changing this box: treat as a burst of requests.
+            log_event("code_rate_limited", email_ref=ref, reason="contention")
+            return RateLimited(max(1, policy.resend_cooldown_seconds))
+
+        return write_versioned(read, record_send, exhausted=contention)
 
     def _source_ref(self, network: str) -> str:
         return keyed_hash(self._pepper, "source", network)[:16]

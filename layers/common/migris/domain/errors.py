@@ -1,4 +1,4 @@
-"""Domain errors. The API maps each to its HTTP answer in one place (migris.api)."""
+"""Domain errors. The API maps each to its HTTP answer in one place (migris.http.errors)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
-"""The mails: code messages and account notices in Lithuanian or English. Composition only; the sender is
-migris.dal.mailer."""
+"""The mails: code messages and account notices in Lithuanian or English. Composition only; the rules send
+through a MailSender (migris.dal.mailer.Mailer, over SES)."""
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Protocol
 
 from migris.domain.validation import Language
 
@@ -14,6 +15,13 @@ class MailMessage:
     subject: str
     text: str
     html: str
+
+
+class MailSender(Protocol):
+    def deliver(self, address: str, message: MailMessage, *, email_ref: str, kind: str = "code") -> bool:
+        """Send unless the address is suppressed; whether it went out. Never raises for SES's refusal: the
+        answer must not depend on the address."""
+        ...
 
 
 def _lt_minutes(n: int) -> str:

@@ -1,6 +1,6 @@
 """The person's own profile: the first fill of contact data, phone and e-mail changes, and the e-mail change's
 confirmation by code. Names are the person's to give once (an e-mail account's first fill); after that only
-staff change them (migris.staff).
+staff change them (migris.domain.staff).
 
 Every write is conditional on the account's version, re-read and retried when another write got there first,
 so concurrent changes never overwrite each other and the first fill wins exactly once."""
@@ -8,31 +8,33 @@ so concurrent changes never overwrite each other and the first fill wins exactly
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from migris.clock import Clock
-from migris.dal.accounts import AccountRepository, AddressTaken
-from migris.dal.base import StaleVersion
-from migris.dal.mailer import Mailer
 from migris.domain.accounts import AccountMissing
 from migris.domain.codes import Codes, NewCode
 from migris.domain.errors import EditConflict, EmailTaken, InvalidCode, InvalidInput, NamesLocked, ProfileExists
+from migris.domain.events import log_event
 from migris.domain.mail import (
+    MailSender,
     address_in_use_notice,
     email_change_code_message,
     email_change_notice,
     email_changed_notice,
 )
-from migris.domain.sessions import Sessions, session_epoch
+from migris.domain.records import Account, AccountChanges, AddressTaken, NoticeDue
+from migris.domain.sessions import Sessions
 from migris.domain.validation import EmailAddress, Language, PersonName, PhoneNumber, parse_input
-from migris.observability import log_event
+from migris.domain.versioned import write_versioned
+
+if TYPE_CHECKING:
+    from migris.dal.accounts import AccountRepository
 
 NAME_FIELDS = ("given_name", "family_name")
-WRITE_RETRIES = 3
 
 
 class EmailAccountFirstFill(BaseModel):
@@ -78,16 +80,13 @@ class PersonRequest:
     source_ip: str | None = None
 
 
-def signs_in_by_email(user: Mapping[str, Any]) -> bool:
+def signs_in_by_email(user: Account) -> bool:
     """An e-mail account's address is its sign-in (held by a uniqueness item); a VIISP account's is contact."""
-    return user.get("login_method") == "email"
+    return user.login_method == "email"
 
 
-def names_locked(user: Mapping[str, Any]) -> bool:
-    return not signs_in_by_email(user) or bool(user.get("profile_complete"))
-
-
-Changes = dict[str, Any]
+def names_locked(user: Account) -> bool:
+    return not signs_in_by_email(user) or user.profile_complete
 
 
 class Profiles:
@@ -96,7 +95,7 @@ class Profiles:
         repository: AccountRepository,
         sessions: Sessions,
         codes: Codes,
-        mailer: Mailer,
+        mailer: MailSender,
         clock: Clock,
     ) -> None:
         self._repository = repository
@@ -107,29 +106,33 @@ class Profiles:
 
     # --- PUT /profile ---
 
-    def fill_in(self, user_id: str, request: PersonRequest) -> dict[str, Any]:
+    def fill_in(self, user_id: str, request: PersonRequest) -> Account:
         """The first fill of contact data; refused once the profile is complete."""
         user = self._user(user_id)
-        if user.get("profile_complete"):
+        if user.profile_complete:
             raise ProfileExists
         if _sent_names(request.body) and names_locked(user):
             log_event("names_locked", user_id=user_id, route="fill_in")
             raise NamesLocked
-        fields: Changes = {"profile_complete": True}
+        fields: AccountChanges = {"profile_complete": True}
         new_email: str | None = None
         if signs_in_by_email(user):
             form = parse_input(EmailAccountFirstFill, request.body)
-            fields |= form.model_dump()
+            fields |= {
+                "given_name": form.given_name,
+                "family_name": form.family_name,
+                "phone_number": form.phone_number,
+            }
         else:
             viisp_form = parse_input(ViispAccountFirstFill, request.body)
             fields["phone_number"] = viisp_form.phone_number
-            if viisp_form.email is not None and viisp_form.email != user.get("email"):
+            if viisp_form.email is not None and viisp_form.email != user.email:
                 new_email = viisp_form.email
         pending = self._start_email_change(user, new_email, request)
 
-        def first_fill(current: dict[str, Any]) -> Changes:
+        def first_fill(current: Account) -> AccountChanges:
             # Re-checked on every try: of concurrent first fills exactly one lands.
-            if current.get("profile_complete"):
+            if current.profile_complete:
                 raise ProfileExists
             return fields | _pending(new_email, pending)
 
@@ -140,7 +143,7 @@ class Profiles:
 
     # --- GET /profile ---
 
-    def view(self, user_id: str) -> dict[str, Any]:
+    def view(self, user_id: str) -> Account:
         """The account as stored; a notice still due from an e-mail change goes out first."""
         user = self._user(user_id)
         self._send_due_notice(user)
@@ -148,7 +151,7 @@ class Profiles:
 
     # --- PATCH /profile ---
 
-    def change(self, user_id: str, request: PersonRequest) -> dict[str, Any]:
+    def change(self, user_id: str, request: PersonRequest) -> Account:
         """Change the phone number and/or start an e-mail change (pending until its code is entered)."""
         if _sent_names(request.body):
             log_event("names_locked", user_id=user_id, route="change")
@@ -159,12 +162,12 @@ class Profiles:
             raise InvalidInput({"body": "send phone_number or email"})
         user = self._user(user_id)
         self._send_due_notice(user)
-        new_email = form.email if "email" in sent and form.email != user.get("email") else None
+        new_email = form.email if "email" in sent and form.email != user.email else None
         pending = self._start_email_change(user, new_email, request)
 
-        def phone_and_email(current: dict[str, Any]) -> Changes:
+        def phone_and_email(current: Account) -> AccountChanges:
             changes = _pending(new_email, pending)
-            if "phone_number" in sent and form.phone_number != current.get("phone_number"):
+            if "phone_number" in sent and form.phone_number != current.phone_number:
                 changes["phone_number"] = form.phone_number
             return changes
 
@@ -175,72 +178,67 @@ class Profiles:
 
     # --- POST /profile/email/verify ---
 
-    def confirm_email(self, user_id: str, current_session_hash: str, request: PersonRequest) -> dict[str, Any]:
+    def confirm_email(self, user_id: str, current_session_hash: str, request: PersonRequest) -> Account:
         """Land the pending e-mail change when its code is right. In the same write the person's other sessions
         end and a notice to the old address falls due; it is sent now, and again on a later request until
         it has gone out."""
         form = parse_input(EmailChangeCode, request.body)
         user = self._user(user_id)
-        pending_id = str(user.get("pending_email_id") or "")
+        pending_id = user.pending_email_id or ""
         # Checked (and counted) whether or not a change is pending: one answer for every wrong code.
         self._codes.use_email_change_code(user_id, pending_id, form.code)
-        new_email = user.get("pending_email")
+        new_email = user.pending_email
         if not new_email:
             raise InvalidCode
-        old_email = user.get("email")
-        for _ in range(WRITE_RETRIES):
-            if user.get("pending_email_id") != pending_id:
+        old_email = user.email
+
+        def move_to_new_address(current: Account) -> Account:
+            if current.pending_email_id != pending_id:
                 raise InvalidCode  # a newer change replaced this one while its code was checked
-            next_epoch = session_epoch(user) + 1
-            changes: Changes = {
+            next_epoch = current.session_epoch + 1
+            changes: AccountChanges = {
                 "email": new_email,
                 "updated_at": int(self._clock.now()),
                 "session_epoch": next_epoch,
-                "email_change_notice": _notice_due(old_email, str(new_email), request.language),
+                "email_change_notice": _notice_due(old_email, new_email, request.language),
             }
             keep_this_session = (self._sessions.keep_only(current_session_hash, next_epoch),)
             try:
-                if signs_in_by_email(user):
+                if signs_in_by_email(current):
                     self._repository.move_email(
-                        user_id, _version(user), str(old_email), changes, with_items=keep_this_session
+                        user_id, current.version, str(old_email), changes, with_items=keep_this_session
                     )
                 else:
                     self._repository.update_user(
-                        user_id, _version(user), changes, remove=_PENDING, with_items=keep_this_session
+                        user_id, current.version, changes, remove=_PENDING, with_items=keep_this_session
                     )
-                break
             except AddressTaken:
-                self._save(user, lambda current: _without_pending(current, pending_id))
+                self._save(current, lambda latest: _without_pending(latest, pending_id))
                 log_event("email_change_refused", user_id=user_id, reason="taken_meanwhile")
                 raise EmailTaken from None
-            except StaleVersion:
-                user = self._user(user_id)
-        else:
-            raise EditConflict
+            # The answer is what was written: no read after the write can turn a landed change into an error.
+            gone: AccountChanges = {"pending_email": None, "pending_email_id": None}
+            return current.model_copy(update={**changes, **gone, "version": current.version + 1})
+
+        landed = write_versioned(lambda: self._user(user_id), move_to_new_address, first=user, exhausted=EditConflict)
         log_event("email_changed", user_id=user_id)
-        # The answer is what was written: no read after the write can turn a landed change into an error.
-        landed = {key: value for key, value in user.items() if key not in _PENDING} | changes
-        landed["version"] = _version(user) + 1
         self._send_due_notice(landed)
         return landed
 
     # --- the parts ---
 
-    def _start_email_change(
-        self, user: Mapping[str, Any], new_email: str | None, request: PersonRequest
-    ) -> PendingChange | None:
+    def _start_email_change(self, user: Account, new_email: str | None, request: PersonRequest) -> PendingChange | None:
         """Make the change's code (not yet sent), within the limits of mail to the new address. An address
         that signs in to another account is not refused here: the asker gets the same answer as for a free
         one, and the address's owner gets a notice instead of a code (see _send_change_mails)."""
         if new_email is None:
             return None
-        user_id = str(user["user_id"])
-        issued = self._codes.make_email_change_code(user_id, new_email, request.source_ip)
-        taken = signs_in_by_email(user) and self._repository.user_id_for_email(new_email) not in (None, user_id)
+        issued = self._codes.make_email_change_code(user.user_id, new_email, request.source_ip)
+        taken = signs_in_by_email(user) and self._repository.user_id_for_email(new_email) not in (None, user.user_id)
         return PendingChange(issued=issued, address_taken=taken)
 
     def _send_change_mails(
-        self, user: Mapping[str, Any], new_email: str | None, pending: PendingChange | None, language: Language
+        self, user: Account, new_email: str | None, pending: PendingChange | None, language: Language
     ) -> None:
         """The code to the new address (or, if it is another account's, a notice with no code), a notice to
         the old one; sent only once the pending change is saved."""
@@ -248,49 +246,43 @@ class Profiles:
             return
         ref = self._codes.address_ref(new_email)
         if pending.address_taken:
-            log_event("email_change_to_taken_address", user_id=str(user["user_id"]))
+            log_event("email_change_to_taken_address", user_id=user.user_id)
             self._mailer.deliver(new_email, address_in_use_notice(language), email_ref=ref, kind="notice")
         else:
             message = email_change_code_message(language, pending.issued.code, self._codes.ttl_seconds)
             self._mailer.deliver(new_email, message, email_ref=ref)
-        old_email = user.get("email")
+        old_email = user.email
         if old_email and old_email != new_email:
             notice = email_change_notice(language, new_email)
-            self._mailer.deliver(
-                str(old_email), notice, email_ref=self._codes.address_ref(str(old_email)), kind="notice"
-            )
-        log_event("email_change_requested", user_id=str(user["user_id"]))
+            self._mailer.deliver(old_email, notice, email_ref=self._codes.address_ref(old_email), kind="notice")
+        log_event("email_change_requested", user_id=user.user_id)
 
-    def _send_due_notice(self, user: Mapping[str, Any]) -> None:
+    def _send_due_notice(self, user: Account) -> None:
         """Tell the old address of a landed e-mail change, once it is sent; until then it stays due."""
-        due = user.get("email_change_notice")
-        if not isinstance(due, Mapping):
+        due = user.email_change_notice
+        if due is None:
             return
-        to = str(due.get("to", ""))
-        language: Language = "en" if due.get("language") == "en" else "lt"
-        notice = email_changed_notice(language, str(due.get("new", "")))
-        if to and not self._mailer.deliver(to, notice, email_ref=self._codes.address_ref(to), kind="notice"):
+        notice = email_changed_notice(due.language, due.new)
+        if due.to and not self._mailer.deliver(
+            due.to, notice, email_ref=self._codes.address_ref(due.to), kind="notice"
+        ):
             return  # not sent (SES refused or failed): try again on the next request
-        if not self._repository.clear_notice(str(user["user_id"]), str(due.get("id", ""))):
-            log_event("notice_left_due", user_id=str(user["user_id"]))
+        if not self._repository.clear_notice(user.user_id, due.id):
+            log_event("notice_left_due", user_id=user.user_id)
 
-    def _save(self, user: dict[str, Any], changes_for: Callable[[dict[str, Any]], Changes]) -> None:
-        """Write what `changes_for` asks of the account as read, at its version; on a concurrent write, read
-        it again and ask again."""
-        user_id = str(user["user_id"])
-        for _ in range(WRITE_RETRIES):
-            changes = changes_for(user)
-            if not changes:
-                return
-            changes["updated_at"] = int(self._clock.now())
-            try:
-                self._repository.update_user(user_id, _version(user), changes)
-                return
-            except StaleVersion:
-                user = self._user(user_id)
-        raise EditConflict
+    def _save(self, user: Account, changes_for: Callable[[Account], AccountChanges]) -> None:
+        """Write what `changes_for` asks of the account as read, at its version (read again and asked again
+        when another write got there first)."""
 
-    def _user(self, user_id: str) -> dict[str, Any]:
+        def write(current: Account) -> None:
+            changes = changes_for(current)
+            if changes:
+                changes["updated_at"] = int(self._clock.now())
+                self._repository.update_user(current.user_id, current.version, changes)
+
+        write_versioned(lambda: self._user(user.user_id), write, first=user, exhausted=EditConflict)
+
+    def _user(self, user_id: str) -> Account:
         user = self._repository.get_user(user_id)
         if user is None:
             raise AccountMissing(user_id)
@@ -306,28 +298,24 @@ class PendingChange:
     address_taken: bool
 
 
-def _pending(new_email: str | None, pending: PendingChange | None) -> Changes:
+def _pending(new_email: str | None, pending: PendingChange | None) -> AccountChanges:
     if new_email is None or pending is None:
         return {}
     return {"pending_email": new_email, "pending_email_id": pending.issued.login_id}
 
 
-def _notice_due(old_email: Any, new_email: str, language: Language) -> dict[str, str] | None:
+def _notice_due(old_email: str | None, new_email: str, language: Language) -> NoticeDue | None:
     """The notice the old address is owed once a change lands (None when there is no old address)."""
     if not old_email:
         return None
-    return {"id": secrets.token_hex(8), "to": str(old_email), "new": new_email, "language": language}
+    return NoticeDue(id=secrets.token_hex(8), to=old_email, new=new_email, language=language)
 
 
-def _without_pending(user: Mapping[str, Any], pending_id: str) -> Changes:
-    if user.get("pending_email_id") != pending_id:
+def _without_pending(user: Account, pending_id: str) -> AccountChanges:
+    if user.pending_email_id != pending_id:
         return {}
-    return dict.fromkeys(_PENDING)
+    return {"pending_email": None, "pending_email_id": None}
 
 
 def _sent_names(body: Any) -> bool:
     return isinstance(body, dict) and any(name in body for name in NAME_FIELDS)
-
-
-def _version(user: Mapping[str, Any]) -> int:
-    return int(user.get("version", 0))

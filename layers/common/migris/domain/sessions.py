@@ -11,13 +11,16 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from migris.clock import Clock
-from migris.dal.accounts import AccountRepository
-from migris.dal.sessions import SessionRecord, SessionRepository
 from migris.domain.errors import Unauthenticated
-from migris.observability import log_event
+from migris.domain.events import log_event
+from migris.domain.records import Account, SessionRecord
+
+if TYPE_CHECKING:
+    from migris.dal.accounts import AccountRepository
+    from migris.dal.sessions import SessionRepository
 
 TOKEN_BYTES = 32
 
@@ -29,12 +32,16 @@ class OpenedSession:
     expires_in: int
 
 
+@dataclass(frozen=True)
+class CurrentSession:
+    """The signed-in caller as a route knows them: whose session it is, and which (its token's SHA-256)."""
+
+    user_id: str
+    token_hash: str
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def session_epoch(account: Mapping[str, Any]) -> int:
-    return int(account.get("session_epoch", 0))
 
 
 class Sessions:
@@ -52,25 +59,28 @@ class Sessions:
         self._idle_seconds = idle_seconds
         self._max_seconds = max_seconds
 
-    def open(self, account: Mapping[str, Any]) -> OpenedSession:
-        """A new session for the account, in its current session epoch."""
-        user_id = str(account["user_id"])
+    def open(self, account: Account | Mapping[str, Any]) -> OpenedSession:
+        """A new session for the account, in its current session epoch. (An account item's plain attributes
+        do too: tests open sessions on accounts they wrote.)"""
+        account = Account.model_validate(account)
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = int(self._clock.now())
         self._repository.create(
             SessionRecord(
                 token_hash=token_hash(token),
-                user_id=user_id,
+                user_id=account.user_id,
                 created_at=now,
                 last_seen_at=now,
                 expires_at=now + self._max_seconds,
-                epoch=session_epoch(account),
+                epoch=account.session_epoch,
             )
         )
-        log_event("session_opened", user_id=user_id)
-        return OpenedSession(token=token, user_id=user_id, expires_in=min(self._idle_seconds, self._max_seconds))
+        log_event("session_opened", user_id=account.user_id)
+        return OpenedSession(
+            token=token, user_id=account.user_id, expires_in=min(self._idle_seconds, self._max_seconds)
+        )
 
-    def authenticate(self, token: str | None) -> SessionRecord:
+    def authenticate(self, token: str | None) -> CurrentSession:
         """The live session for this token, its idle clock restarted; Unauthenticated otherwise."""
         if not token:
             raise Unauthenticated
@@ -84,18 +94,18 @@ class Sessions:
         if now >= idle_deadline or now >= absolute_deadline:
             self._end(session, "session_expired")
         account = self._accounts.get_user(session.user_id)
-        if account is None or session_epoch(account) != session.epoch:
+        if account is None or account.session_epoch != session.epoch:
             self._end(session, "session_ended")
         if not self._repository.touch(hashed, now):
             raise Unauthenticated
-        return session
+        return CurrentSession(user_id=session.user_id, token_hash=session.token_hash)
 
     def _end(self, session: SessionRecord, event: str) -> NoReturn:
         self._repository.delete(session.token_hash)
         log_event(event, user_id=session.user_id)
         raise Unauthenticated
 
-    def revoke(self, session: SessionRecord) -> None:
+    def revoke(self, session: CurrentSession) -> None:
         self._repository.delete(session.token_hash)
         log_event("logout", user_id=session.user_id)
 

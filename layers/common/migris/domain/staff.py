@@ -5,20 +5,22 @@ transaction, so there is no change without its record."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, Self, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from migris.clock import Clock, iso_utc
-from migris.dal.accounts import AccountRepository
-from migris.dal.audit import AuditEvent, AuditRepository
-from migris.dal.base import StaleVersion, plain
-from migris.domain.accounts import profile_of
 from migris.domain.errors import EditConflict, ProfileIncomplete, UserNotFound
+from migris.domain.events import log_event
+from migris.domain.records import Account, AccountChanges, AuditEvent, FieldChange
 from migris.domain.validation import EmailAddress, PersonalCode, PersonName
-from migris.observability import log_event
+from migris.domain.versioned import write_versioned
+from migris.domain.views import AuditEntry, StaffProfile
 
-WRITE_RETRIES = 3
+if TYPE_CHECKING:
+    from migris.dal.accounts import AccountRepository
+    from migris.dal.audit import AuditRepository
+
 MAX_REASON_LENGTH = 500
 STAFF_FIELDS = ("given_name", "family_name", "level")
 
@@ -63,71 +65,57 @@ class StaffChange(BaseModel):
         return self
 
 
-def staff_profile_of(user: dict[str, Any]) -> dict[str, Any]:
-    """The profile as staff see it: with the personal code of a VIISP account."""
-    profile = profile_of(user)
-    if user.get("personal_code"):
-        profile["personal_code"] = str(user["personal_code"])
-    return profile
-
-
-def audit_entry(event: AuditEvent) -> dict[str, Any]:
-    return {"at": event.at, "actor": event.actor, "changes": event.changes, "reason": event.reason}
-
-
 class StaffDesk:
     def __init__(self, accounts: AccountRepository, audit: AuditRepository, clock: Clock) -> None:
         self._accounts = accounts
         self._audit = audit
         self._clock = clock
 
-    def search(self, query: UserSearch, actor: str) -> list[dict[str, Any]]:
+    def search(self, query: UserSearch, actor: str) -> list[StaffProfile]:
         if query.email is not None:
             user_id = self._accounts.user_id_for_email(query.email)
         else:
             user_id = self._accounts.user_id_for_personal_code(str(query.personal_code))
         user = self._accounts.get_user(user_id) if user_id else None
         log_event("staff_search", actor=actor, by="email" if query.email else "personal_code", found=bool(user))
-        return [staff_profile_of(user)] if user else []
+        return [StaffProfile.of(user)] if user else []
 
-    def change(self, user_id: str, change: StaffChange, actor: str) -> dict[str, Any]:
-        for _ in range(WRITE_RETRIES):
-            user = self._user(user_id)
-            wanted = {name: getattr(change, name) for name in STAFF_FIELDS if getattr(change, name) is not None}
-            if ("given_name" in wanted or "family_name" in wanted) and not user.get("given_name"):
+    def change(self, user_id: str, change: StaffChange, actor: str) -> StaffProfile:
+        wanted: dict[str, Any] = change.model_dump(include=set(STAFF_FIELDS), exclude_none=True)
+
+        def change_with_audit(user: Account) -> Account:
+            if ("given_name" in wanted or "family_name" in wanted) and not user.given_name:
                 # The person gives names at the first fill; staff correct them afterwards.
                 raise ProfileIncomplete
-            before = {name: plain(user.get(name)) for name in wanted}
+            before = {name: getattr(user, name) for name in wanted}
             changed = {name: value for name, value in wanted.items() if before[name] != value}
             if not changed:
-                return staff_profile_of(user)
+                return user
             now = self._clock.now()
             event = AuditEvent(
                 user_id=user_id,
                 at=iso_utc(now),
                 actor=actor,
-                changes={name: {"before": before[name], "after": value} for name, value in changed.items()},
+                changes={name: FieldChange(before=before[name], after=value) for name, value in changed.items()},
                 reason=change.reason,
             )
             sort_key = f"{int(now * 1000):015d}#{uuid.uuid4()}"
-            try:
-                self._accounts.update_user(
-                    user_id,
-                    int(user.get("version", 0)),
-                    changed | {"updated_at": int(now)},
-                    with_items=(self._audit.append_item(event, sort_key),),
-                )
-            except StaleVersion:
-                continue
+            self._accounts.update_user(
+                user_id,
+                user.version,
+                cast(AccountChanges, changed | {"updated_at": int(now)}),  # STAFF_FIELDS name account attributes
+                with_items=(self._audit.append_item(event, sort_key),),
+            )
             log_event("staff_changed_user", user_id=user_id, actor=actor, fields=sorted(changed))
-            return staff_profile_of(self._user(user_id))
-        raise EditConflict
+            return self._user(user_id)
 
-    def audit(self, user_id: str) -> list[dict[str, Any]]:
+        return StaffProfile.of(write_versioned(lambda: self._user(user_id), change_with_audit, exhausted=EditConflict))
+
+    def audit(self, user_id: str) -> list[AuditEntry]:
         self._user(user_id)
-        return [audit_entry(event) for event in self._audit.events(user_id)]
+        return [AuditEntry.of(event) for event in self._audit.events(user_id)]
 
-    def _user(self, user_id: str) -> dict[str, Any]:
+    def _user(self, user_id: str) -> Account:
         try:
             uuid.UUID(user_id)
         except ValueError:

@@ -11,17 +11,21 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlencode
 
 from migris.clock import Clock
-from migris.dal.tickets import ViispTicketRecord, ViispTicketRepository
 from migris.domain.accounts import Accounts
 from migris.domain.errors import InvalidTicket, ViispUnavailable
+from migris.domain.events import log_event
+from migris.domain.records import Account, ViispTicketRecord
 from migris.domain.validation import normalize_email, normalize_personal_code, normalize_viisp_name
-from migris.observability import log_event
 from migris.viisp.protocol import ViispProtocolError
-from migris.viisp.transport import ViispClient
+from migris.viisp.transport import ViispTransportError
+
+if TYPE_CHECKING:
+    from migris.dal.tickets import ViispTicketRepository
+    from migris.viisp.transport import ViispClient
 
 MAX_TICKET_LENGTH = 512  # the schema's ticket type
 MAX_STATE_LENGTH = 256
@@ -63,6 +67,8 @@ class ViispSignIn:
         state = secrets.token_urlsafe(32)
         try:
             ticket = self._client.init_authentication(postback_url, state)
+        except ViispTransportError as error:
+            raise ViispUnavailable(error.reason) from None
         except ViispProtocolError as error:
             log_event("viisp_bad_signature", level="warning", security=True, step="start", detail=str(error)[:200])
             raise ViispUnavailable("bad_signature") from None
@@ -80,7 +86,7 @@ class ViispSignIn:
         portal = f"{self._client.config.portal_url}{separator}{urlencode({'ticket': ticket})}"
         return ViispStart(portal_url=portal, nonce=nonce, max_age=self._ticket_seconds)
 
-    def finish(self, ticket: str | None, state: str | None, nonce: str | None) -> dict[str, Any]:
+    def finish(self, ticket: str | None, state: str | None, nonce: str | None) -> Account:
         """The account VIISP vouched for, after every check on the ticket; InvalidTicket otherwise."""
         if not ticket or len(ticket) > MAX_TICKET_LENGTH or not state or len(state) > MAX_STATE_LENGTH:
             self._refuse("malformed", None)
@@ -102,6 +108,8 @@ class ViispSignIn:
             self._refuse("used", ref)
         try:
             identity = self._client.authentication_data(ticket)
+        except ViispTransportError as error:
+            raise ViispUnavailable(error.reason) from None
         except ViispProtocolError as error:
             log_event("viisp_bad_signature", level="warning", security=True, step="finish", detail=str(error)[:200])
             self._refuse("bad_signature", ref)
@@ -117,7 +125,7 @@ class ViispSignIn:
             self._refuse("control_character_in_name", ref)
         fields = {"given_name": given_name, "family_name": family_name, "email": _email(identity.email)}
         user = self._accounts.sign_in_by_viisp(personal_code, fields)
-        log_event("viisp_signed_in", ticket_ref=ref, user_id=str(user["user_id"]), provider=identity.provider)
+        log_event("viisp_signed_in", ticket_ref=ref, user_id=user.user_id, provider=identity.provider)
         return user
 
     def _refuse(self, reason: str, ticket_ref: str | None) -> NoReturn:

@@ -1,5 +1,5 @@
-"""What every answer is made of: JSON bodies, the headers every answer carries, and the OpenAPI of a body a
-route reads itself."""
+"""What every answer is made of: JSON bodies (an error's, or a model the route's annotation names), the headers
+every answer carries, and the OpenAPI of a body a route reads itself."""
 
 from __future__ import annotations
 
@@ -18,16 +18,23 @@ ALWAYS_HEADERS = {
 }
 
 
+def json_text(body: Any) -> str:
+    """Every JSON body we answer, as text: UTF-8 as is (no \\u escapes)."""
+    return json.dumps(body, ensure_ascii=False)
+
+
 def json_response(
     status: int, body: Any, *, cookies: list[Cookie] | None = None, headers: dict[str, str] | None = None
 ) -> Response[str]:
-    return Response(
-        status_code=status,
-        content_type=JSON,
-        body=json.dumps(body, ensure_ascii=False),
-        cookies=cookies,
-        headers=headers,
-    )
+    return Response(status_code=status, content_type=JSON, body=json_text(body), cookies=cookies, headers=headers)
+
+
+def model_response[Answer: BaseModel](
+    status: int, answer: Answer, *, cookies: list[Cookie] | None = None, headers: dict[str, str] | None = None
+) -> Response[Answer]:
+    """An answer that is a model: Powertools checks it against the route's `Response[Model]` annotation and
+    writes it with json_text (new_app)."""
+    return Response(status_code=status, content_type=JSON, body=answer, cookies=cookies, headers=headers)
 
 
 def body_doc(*models: type[BaseModel]) -> dict[str, Any]:

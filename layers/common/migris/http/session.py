@@ -7,11 +7,8 @@ from collections.abc import Iterable
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
-from migris.dal.sessions import SessionRecord
-from migris.domain.errors import (
-    OriginMismatch,
-    StaffIdentityMissing,
-)
+from migris.domain.errors import OriginMismatch, StaffIdentityMissing
+from migris.domain.sessions import CurrentSession
 from migris.observability import log_event
 from migris.wiring import services
 
@@ -82,7 +79,7 @@ def _cookie_value(cookie_header: str | None, name: str) -> str | None:
     return None
 
 
-def require_session(app: APIGatewayRestResolver) -> SessionRecord:
+def require_session(app: APIGatewayRestResolver) -> CurrentSession:
     """The caller's live session, from `Authorization: Bearer` or the session cookie. A state-changing
     request that relies on the cookie must come from our web origin (CSRF); a Bearer request needs none."""
     event = app.current_event

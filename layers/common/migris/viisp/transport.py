@@ -1,7 +1,7 @@
 """Talking to VIISP: one SOAP endpoint for both operations, over urllib3 with connect and read timeouts and
-bounded retries. A timeout, a connection failure, an HTTP error or a SOAP fault is ViispUnavailable (its
-argument says which, for the logs); a bad signature on an answer is ViispProtocolError, and the caller decides
-what that means for the person."""
+bounded retries. A timeout, a connection failure, an HTTP error or a SOAP fault is ViispTransportError (its
+reason says which, for the logs); a bad signature on an answer is ViispProtocolError. The caller (the VIISP
+sign-in's rules) decides what either means for the person: nothing here knows about HTTP answers."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
 
 from migris.config import origin_of
-from migris.domain.errors import ViispUnavailable
 from migris.viisp.protocol import (
     SigningAlgorithm,
     ViispFault,
@@ -40,8 +39,18 @@ SOAP_HEADERS = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'}
 MAX_ANSWER_BYTES = 1024 * 1024
 
 
+class ViispTransportError(Exception):
+    """No usable answer from VIISP: a timeout, a connection failure, an HTTP error or a SOAP fault."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class SoapTransport(Protocol):
-    def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]: ...
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        """The answer's status and body; ViispTransportError when no answer came."""
+        ...
 
 
 class Urllib3Transport:
@@ -64,9 +73,9 @@ class Urllib3Transport:
             finally:
                 response.release_conn()
         except urllib3.exceptions.HTTPError as error:
-            raise ViispUnavailable(type(error).__name__) from None
+            raise ViispTransportError(type(error).__name__) from None
         if len(data) > MAX_ANSWER_BYTES:
-            raise ViispUnavailable("answer_too_large")
+            raise ViispTransportError("answer_too_large")
         return response.status, data
 
 
@@ -131,9 +140,9 @@ class ViispClient:
             document = parse(answer)
             raise_for_fault(document)
         except ViispFault as fault:
-            raise ViispUnavailable(f"fault:{fault.detail or 'none'}") from None
+            raise ViispTransportError(f"fault:{fault.detail or 'none'}") from None
         except ViispProtocolError:
-            raise ViispUnavailable(f"http_{status}_not_soap") from None
+            raise ViispTransportError(f"http_{status}_not_soap") from None
         if status != 200:
-            raise ViispUnavailable(f"http_{status}")
+            raise ViispTransportError(f"http_{status}")
         return verified_element(document, self.config.viisp_key, expected)

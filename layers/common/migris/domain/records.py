@@ -1,0 +1,160 @@
+"""What the tables hold, as the rules read it: an account, a session, a code box and a source's counters, a VIISP
+ticket and a staff audit event; and what a conditional write can answer besides success.
+
+migris.dal builds these from DynamoDB items (the one place that knows Decimals) and writes them back under the
+same attribute names, which template.yaml's IAM allow-lists name. Nothing here imports boto3."""
+
+from __future__ import annotations
+
+from typing import Literal, TypedDict
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from migris.domain.validation import DEFAULT_LANGUAGE, Language
+
+
+class Record(BaseModel):
+    """A stored item as read: frozen, and blind to attributes it does not name (the table's key)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+# --- accounts table: the user item ---
+
+LoginMethod = Literal["email", "viisp"]
+
+
+class NoticeDue(Record):
+    """The notice the old address is owed once an e-mail change has landed; removed when it has gone out."""
+
+    id: str = ""
+    to: str = ""
+    new: str = ""
+    language: Language = DEFAULT_LANGUAGE
+
+
+class Account(Record):
+    user_id: str
+    version: int = 0
+    login_method: LoginMethod | None = None
+    level: int = 1
+    profile_complete: bool = False
+    email: str | None = None
+    pending_email: str | None = None
+    pending_email_id: str | None = None  # the login id of the pending change's code
+    given_name: str | None = None
+    family_name: str | None = None
+    phone_number: str | None = None
+    personal_code: str | None = None  # VIISP accounts only
+    created_at: int | None = None
+    updated_at: int | None = None
+    # Sessions opened under an older epoch have ended (migris.domain.sessions).
+    session_epoch: int = 0
+    email_change_notice: NoticeDue | None = None
+
+
+class AccountChanges(TypedDict, total=False):
+    """The attributes one versioned write sets on an account; None removes the attribute."""
+
+    email: str
+    pending_email: str | None
+    pending_email_id: str | None
+    given_name: str
+    family_name: str
+    phone_number: str
+    level: int
+    profile_complete: bool
+    updated_at: int
+    session_epoch: int
+    email_change_notice: NoticeDue | None
+
+
+# --- sessions table ---
+
+
+class SessionRecord(Record):
+    token_hash: str
+    user_id: str
+    created_at: int
+    last_seen_at: int
+    expires_at: int
+    # The account's session epoch when the session was opened (or carried over): a session whose epoch is
+    # not the account's any more has ended.
+    epoch: int = 0
+
+
+# --- codes table ---
+
+
+class LiveCode(Record):
+    code_hash: str
+    expires_at: int
+    attempts: int
+    source: str  # the keyed ref of the network address that asked for it
+    issued_at: int
+
+
+class Send(Record):
+    at: int
+    source: str
+
+
+class CodeBox(Record):
+    """The live codes (by login id) of one destination and every code mail sent to it in the last day."""
+
+    key: str
+    version: int = 0
+    codes: dict[str, LiveCode] = Field(default_factory=dict)
+    sent: list[Send] = Field(default_factory=list)
+
+
+class SourceCounters(Record):
+    """Failed tries and locks of one (box, network address) pair."""
+
+    failures: int = 0
+    lock_count: int = 0
+    locked_until: int = 0
+
+
+# --- VIISP tickets table ---
+
+
+class ViispTicketRecord(Record):
+    ticket_hash: str
+    nonce_hash: str
+    state_hash: str
+    expires_at: int
+    used_at: int | None = None
+
+
+# --- audit table ---
+
+AuditValue = str | int | None
+
+
+class FieldChange(Record):
+    before: AuditValue
+    after: AuditValue
+
+
+class AuditEvent(Record):
+    user_id: str
+    at: str
+    actor: str
+    changes: dict[str, FieldChange]
+    reason: str
+
+
+# --- what a conditional write answers besides success ---
+
+
+class StaleVersion(Exception):
+    """The item changed since it was read: read it again and retry (migris.domain.versioned)."""
+
+
+class AccountExists(Exception):
+    """The address (or user id) was taken between the read and the write."""
+
+
+class AddressTaken(Exception):
+    """The new address of an e-mail change signs in to another account already."""

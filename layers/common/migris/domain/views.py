@@ -1,0 +1,68 @@
+"""The account as the API shows it: to the person (Profile) and to staff (StaffProfile), and a staff change
+as the audit shows it. Handlers answer with these models and Powertools checks each answer against them."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from pydantic import BaseModel, Field
+
+from migris.clock import iso_utc
+from migris.domain.records import Account, AuditEvent, FieldChange
+
+
+def _iso(epoch_seconds: int | None) -> str | None:
+    return None if epoch_seconds is None else iso_utc(epoch_seconds)
+
+
+class Profile(BaseModel):
+    """The person's view of their account: no personal code (staff see it)."""
+
+    user_id: str
+    email: str | None
+    pending_email: str | None
+    given_name: str | None
+    family_name: str | None
+    phone_number: str | None
+    level: int
+    login_method: str | None
+    profile_complete: bool
+    created_at: str | None  # ISO 8601 UTC, as every time in the API
+    updated_at: str | None
+
+    @classmethod
+    def of(cls, account: Account) -> Self:
+        return cls(
+            user_id=account.user_id,
+            email=account.email,
+            pending_email=account.pending_email,
+            given_name=account.given_name,
+            family_name=account.family_name,
+            phone_number=account.phone_number,
+            level=account.level,
+            login_method=account.login_method,
+            profile_complete=account.profile_complete,
+            created_at=_iso(account.created_at),
+            updated_at=_iso(account.updated_at),
+        )
+
+
+class StaffProfile(Profile):
+    """The profile as staff see it: with the personal code of a VIISP account, and no such key for others."""
+
+    personal_code: str | None = Field(default=None, exclude_if=lambda code: code is None)
+
+    @classmethod
+    def of(cls, account: Account) -> Self:
+        return cls(**Profile.of(account).model_dump(), personal_code=account.personal_code or None)
+
+
+class AuditEntry(BaseModel):
+    at: str
+    actor: str  # the IAM ARN API Gateway verified
+    changes: dict[str, FieldChange]
+    reason: str
+
+    @classmethod
+    def of(cls, event: AuditEvent) -> Self:
+        return cls(at=event.at, actor=event.actor, changes=event.changes, reason=event.reason)
