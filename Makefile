@@ -11,7 +11,7 @@ PORT ?= 3000
 export SAM_CLI_TELEMETRY := 0
 export AWS_REGION ?= eu-north-1
 
-.PHONY: help install install-sam run test lint typecheck template-check pytest bench clean
+.PHONY: help install install-sam install-browser run test lint typecheck template-check pytest bench clean
 
 help:
 	@echo "make run   - install into .venv and serve the local stack on http://127.0.0.1:$(PORT)"
@@ -31,6 +31,17 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 
 install: $(BIN)/.installed
 
+# The browser tests (tests/browser) drive Debian's Chromium through the playwright package: Playwright's own
+# browser download cannot work on these machines. Installed once, when /usr/bin/chromium is missing.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+install-browser: $(CHROMIUM)
+
 install-sam: $(SAM_VENV)/.installed
 
 run: install
@@ -48,8 +59,10 @@ template-check: install install-sam
 	$(SAM_VENV)/bin/sam validate --lint --template-file template.yaml --region $(AWS_REGION)
 	PATH="$(dir $(PYTHON)):$$PATH" $(SAM_VENV)/bin/sam build --template-file template.yaml --build-dir .aws-sam/build --region $(AWS_REGION)
 
-pytest: install
-	$(BIN)/pytest
+# In worker processes, one per CPU (pytest-xdist; the options are pyproject.toml's addopts). PYTEST_ARGS adds
+# more, e.g. PYTEST_ARGS='-n0 tests/domain' for one process.
+pytest: install install-browser
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck template-check pytest
 

@@ -7,6 +7,13 @@ Where moto falls short (checked with moto 5.2.5), this is the one place that fil
 - moto has no SES suppression-list calls (GetSuppressedDestination raises NotImplementedError): a hook
   answers them from `suppressed`, as SES would (NotFoundException when the address is not listed).
 - moto checks IAM actions but not resources or conditions: the template tests prove IAM instead.
+
+The boto3 sessions and clients here are made once per process and region, and every session shares one
+botocore data loader, so the service models (large JSON files) are read and parsed once per process. The
+functions' clients too are made once and kept, as a Lambda container keeps its clients across invocations;
+each `services()` is new (its caches start empty). moto's state is the process's anyway: one LocalAws is live
+at a time (the last started), and the mail hooks act for it. The tests start a stack per test, and each start
+begins from nothing: fresh moto backends, tables, secrets and parameters made again from the template.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from typing import Any
 from urllib.parse import unquote
 
 import boto3
+import botocore.session
+from botocore.loaders import Loader, create_loader
 from migris.clock import Clock
 from migris.config import Settings
 from migris.viisp.transport import SoapTransport
@@ -27,6 +36,88 @@ from moto import mock_aws
 from devserver.template import Template
 
 REGION = "eu-north-1"
+
+_loader: Loader | None = None
+_shared_lock = threading.Lock()
+_sessions: dict[str, _KeptClients] = {}
+_function_sessions: dict[str, _KeptClients] = {}
+_live: LocalAws | None = None
+
+
+def _shared_loader(core: botocore.session.Session) -> Loader:
+    global _loader
+    if _loader is None:
+        _loader = create_loader(core.get_config_variable("data_path"))  # AWS_DATA_PATH, as botocore reads it
+    return _loader
+
+
+class _KeptClients(boto3.session.Session):  # type: ignore[misc]  # boto3 has no types
+    """A session that makes each client and resource once and hands out the same one after."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._kept: dict[tuple[str, str], Any] = {}
+        self._kept_lock = threading.RLock()  # a resource makes its client through client()
+
+    def client(self, service_name: str, *args: Any, **kwargs: Any) -> Any:
+        return self._keep("client", service_name, args, kwargs)
+
+    def resource(self, service_name: str, *args: Any, **kwargs: Any) -> Any:
+        return self._keep("resource", service_name, args, kwargs)
+
+    def _keep(self, kind: str, service_name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        make = super().client if kind == "client" else super().resource
+        if args or kwargs:
+            return make(service_name, *args, **kwargs)
+        with self._kept_lock:
+            if (kind, service_name) not in self._kept:
+                self._kept[(kind, service_name)] = make(service_name)
+            return self._kept[(kind, service_name)]
+
+
+def new_session(
+    region: str = REGION, kind: type[boto3.session.Session] = boto3.session.Session
+) -> boto3.session.Session:
+    """A boto3 session with local credentials whose service models come from the process's one loader."""
+    with _shared_lock:
+        core = botocore.session.get_session()
+        loader = _shared_loader(core)
+        core.register_component("data_loader", loader)
+        session = kind(
+            aws_access_key_id="local", aws_secret_access_key="local", region_name=region, botocore_session=core
+        )
+        # Each boto3 session adds its resource models' folder to the loader's search paths: keep one of each.
+        loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
+        return session
+
+
+def _with_mail_hooks(session: boto3.session.Session) -> boto3.session.Session:
+    """A client copies its session's hooks when it is made: every client made from this session records mail
+    and reads the suppression list."""
+    session.events.register("before-parameter-build.sesv2.SendEmail", _read_mail)
+    session.events.register("after-call.sesv2.SendEmail", _record_mail)
+    session.events.register("before-call.sesv2.GetSuppressedDestination", _suppression_lookup)
+    return session
+
+
+def _session(region: str) -> _KeptClients:
+    """The process's session for the region: the local stack's own calls, and the tests' looks into tables."""
+    session = _sessions.get(region)
+    if session is None:
+        session = _with_mail_hooks(new_session(region, _KeptClients))
+        with _shared_lock:
+            session = _sessions.setdefault(region, session)
+    return session
+
+
+def _function_session(region: str) -> _KeptClients:
+    """The functions' session for the region: each client made once, as a Lambda container keeps its own."""
+    session = _function_sessions.get(region)
+    if session is None:
+        session = _with_mail_hooks(new_session(region, _KeptClients))
+        with _shared_lock:
+            session = _function_sessions.setdefault(region, session)
+    return session
 
 
 class _HookResponse:
@@ -47,11 +138,7 @@ class LocalAws:
         self.suppressed: set[str] = set()
         self._lock = threading.Lock()
         self._mock = mock_aws()
-        self.session = boto3.session.Session(
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-            region_name=region,
-        )
+        self.session = _session(region)
 
     def __enter__(self) -> LocalAws:
         self.start()
@@ -61,16 +148,18 @@ class LocalAws:
         self.stop()
 
     def start(self) -> None:
+        global _live
         self._mock.start()
-        self.session.events.register("before-parameter-build.sesv2.SendEmail", self._read_mail)
-        self.session.events.register("after-call.sesv2.SendEmail", self._record_mail)
-        self.session.events.register("before-call.sesv2.GetSuppressedDestination", self._suppression_lookup)
+        _live = self
         self._create_tables()
         self._create_secrets()
         self._create_parameters()
         self._create_mail_identity()
 
     def stop(self) -> None:
+        global _live
+        if _live is self:
+            _live = None
         self._mock.stop()
 
     @property
@@ -82,90 +171,109 @@ class LocalAws:
         return Settings.from_env(self.environment)
 
     def services(self, clock: Clock | None = None, viisp_transport: SoapTransport | None = None) -> Services:
-        return Services(self.settings, clock=clock, boto_session=self.session, viisp_transport=viisp_transport)
+        session = _function_session(self.region)
+        return Services(self.settings, clock=clock, boto_session=session, viisp_transport=viisp_transport)
 
     # --- set-up from the template ---
 
+    def client(self, service: str) -> Any:
+        """The process's client for the service (made once)."""
+        return self.session.client(service)
+
     def _create_tables(self) -> None:
-        client = self.session.client("dynamodb")
-        for logical_id, resource in self.template.tables().items():
-            properties = resource["Properties"]
-            request: dict[str, Any] = {
-                "TableName": self.template.physical_name(logical_id),
-                "KeySchema": properties["KeySchema"],
-                "AttributeDefinitions": properties["AttributeDefinitions"],
-                "BillingMode": properties.get("BillingMode", "PAY_PER_REQUEST"),
-            }
-            if "GlobalSecondaryIndexes" in properties:
-                request["GlobalSecondaryIndexes"] = properties["GlobalSecondaryIndexes"]
-            client.create_table(**request)
-            ttl = properties.get("TimeToLiveSpecification")
-            if ttl:
-                client.update_time_to_live(TableName=request["TableName"], TimeToLiveSpecification=ttl)
+        for logical_id in self.template.tables():
+            create_table(self.client("dynamodb"), self.template, logical_id)
 
     def _create_secrets(self) -> None:
-        client = self.session.client("secretsmanager")
+        client = self.client("secretsmanager")
         for logical_id, resource in self.template.resources.items():
             if resource.get("Type") == "AWS::SecretsManager::Secret":
                 # Made fresh at every start, as CloudFormation's GenerateSecretString does at deploy.
                 client.create_secret(Name=self.template.physical_name(logical_id), SecretString=secrets.token_hex(32))
 
     def _create_parameters(self) -> None:
-        client = self.session.client("ssm")
+        client = self.client("ssm")
         for resource in self.template.resources.values():
             if resource.get("Type") == "AWS::SSM::Parameter":
                 properties = self.template.resolve(resource["Properties"])
                 client.put_parameter(Name=properties["Name"], Value=properties["Value"], Type=properties["Type"])
 
     def put_parameter(self, name: str, value: str) -> None:
-        self.session.client("ssm").put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
+        self.client("ssm").put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
 
     def put_secret(self, logical_id: str, value: str) -> None:
         name = self.template.physical_name(logical_id)
-        self.session.client("secretsmanager").put_secret_value(SecretId=name, SecretString=value)
+        self.client("secretsmanager").put_secret_value(SecretId=name, SecretString=value)
 
     def _create_mail_identity(self) -> None:
         settings = self.settings
-        ses = self.session.client("ses")
+        ses = self.client("ses")
         ses.verify_email_identity(EmailAddress=settings.sender_email)
         if settings.ses_configuration_set:
-            self.session.client("sesv2").create_configuration_set(ConfigurationSetName=settings.ses_configuration_set)
+            self.client("sesv2").create_configuration_set(ConfigurationSetName=settings.ses_configuration_set)
 
-    # --- the gaps ---
-
-    def _read_mail(self, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-        simple = params.get("Content", {}).get("Simple", {})
-        body = simple.get("Body", {})
-        context["local_outbox"] = [
-            {
-                "to": address,
-                "subject": simple.get("Subject", {}).get("Data", ""),
-                "text": body.get("Text", {}).get("Data", ""),
-                "html": body.get("Html", {}).get("Data", ""),
-            }
-            for address in params.get("Destination", {}).get("ToAddresses", [])
-        ]
-
-    def _record_mail(self, http_response: Any, context: dict[str, Any], **_: Any) -> None:
-        """Into the outbox goes only what SES took: a call refused or failed on the way sent nothing."""
-        if not 200 <= getattr(http_response, "status_code", 0) < 300:
-            return
+    def record(self, mails: list[dict[str, Any]]) -> None:
+        """Put mails SES took into the outbox (the SendEmail hook calls this for the live LocalAws)."""
         sent_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         with self._lock:
-            self.outbox.extend(mail | {"sent_at": sent_at} for mail in context.get("local_outbox", []))
-
-    def _suppression_lookup(self, params: dict[str, Any], **_: Any) -> tuple[_HookResponse, dict[str, Any]]:
-        address = unquote(str(params.get("url_path", "")).rsplit("/", 1)[-1]).lower()
-        if address in self.suppressed:
-            return _HookResponse(200), {
-                "SuppressedDestination": {"EmailAddress": address, "Reason": "BOUNCE"},
-                "ResponseMetadata": {"HTTPStatusCode": 200},
-            }
-        return _HookResponse(404), {
-            "Error": {"Code": "NotFoundException", "Message": f"{address} is not on the suppression list"},
-            "ResponseMetadata": {"HTTPStatusCode": 404},
-        }
+            self.outbox.extend(mail | {"sent_at": sent_at} for mail in mails)
 
     def mails_to(self, address: str) -> list[dict[str, Any]]:
         with self._lock:
             return [mail for mail in self.outbox if mail["to"] == address]
+
+
+def create_table(client: Any, template: Template, logical_id: str) -> None:
+    """Create the table as the template declares it (keys, indexes, billing, TTL)."""
+    properties = template.tables()[logical_id]["Properties"]
+    request: dict[str, Any] = {
+        "TableName": template.physical_name(logical_id),
+        "KeySchema": properties["KeySchema"],
+        "AttributeDefinitions": properties["AttributeDefinitions"],
+        "BillingMode": properties.get("BillingMode", "PAY_PER_REQUEST"),
+    }
+    if "GlobalSecondaryIndexes" in properties:
+        request["GlobalSecondaryIndexes"] = properties["GlobalSecondaryIndexes"]
+    client.create_table(**request)
+    ttl = properties.get("TimeToLiveSpecification")
+    if ttl:
+        client.update_time_to_live(TableName=request["TableName"], TimeToLiveSpecification=ttl)
+
+
+# --- the gaps ---
+
+
+def _read_mail(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    simple = params.get("Content", {}).get("Simple", {})
+    body = simple.get("Body", {})
+    context["local_outbox"] = [
+        {
+            "to": address,
+            "subject": simple.get("Subject", {}).get("Data", ""),
+            "text": body.get("Text", {}).get("Data", ""),
+            "html": body.get("Html", {}).get("Data", ""),
+        }
+        for address in params.get("Destination", {}).get("ToAddresses", [])
+    ]
+
+
+def _record_mail(http_response: Any, context: dict[str, Any], **_: Any) -> None:
+    """Into the outbox goes only what SES took: a call refused or failed on the way sent nothing."""
+    live = _live
+    if live is None or not 200 <= getattr(http_response, "status_code", 0) < 300:
+        return
+    live.record(context.get("local_outbox", []))
+
+
+def _suppression_lookup(params: dict[str, Any], **_: Any) -> tuple[_HookResponse, dict[str, Any]]:
+    address = unquote(str(params.get("url_path", "")).rsplit("/", 1)[-1]).lower()
+    live = _live
+    if live is not None and address in live.suppressed:
+        return _HookResponse(200), {
+            "SuppressedDestination": {"EmailAddress": address, "Reason": "BOUNCE"},
+            "ResponseMetadata": {"HTTPStatusCode": 200},
+        }
+    return _HookResponse(404), {
+        "Error": {"Code": "NotFoundException", "Message": f"{address} is not on the suppression list"},
+        "ResponseMetadata": {"HTTPStatusCode": 404},
+    }

@@ -7,9 +7,10 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from migris.domain.validation import EmailAddress, Language, language_from_header
+from migris.domain.validation import EmailAddress, Language
 from migris.http.app import api_url, new_app, respond
-from migris.http.body import source_ip
+from migris.http.body import accept_language, source_ip
+from migris.http.errors import answer_browsers_with_the_viisp_error_screen
 from migris.http.responses import model_response
 from migris.http.session import viisp_cookie
 from migris.observability import logger, metrics, tracer
@@ -17,6 +18,7 @@ from migris.wiring import services
 from pydantic import BaseModel, ConfigDict
 
 app = new_app()
+answer_browsers_with_the_viisp_error_screen(app)
 
 
 class EmailLoginRequest(BaseModel):
@@ -40,8 +42,7 @@ class EmailLoginStarted(BaseModel):
     responses={202: {"description": "Code sent"}},
 )
 def start_email_login(body: EmailLoginRequest) -> Response[EmailLoginStarted]:
-    header = app.current_event.headers.get("Accept-Language")
-    language = body.language or language_from_header(header)
+    language = body.language or accept_language(app)
     started = services().codes.send_sign_in_code(body.email, language, source_ip(app))
     return model_response(202, EmailLoginStarted(**vars(started)))
 
@@ -50,7 +51,8 @@ def start_email_login(body: EmailLoginRequest) -> Response[EmailLoginStarted]:
     "/login/viisp",
     summary="Start a sign-in through VIISP",
     description="302 to the VIISP sign-in page with a fresh ticket, and a short-lived SameSite=None cookie that "
-    "binds the ticket to this browser. 502 viisp_unavailable.",
+    "binds the ticket to this browser. 502 viisp_unavailable; a browser (Accept names text/html) is sent instead "
+    "with a 303 to the web app's /#/viisp-error?reason=viisp_unavailable.",
     responses={302: {"description": "To the VIISP portal"}},
 )
 def start_viisp_login() -> Response[str]:

@@ -10,11 +10,13 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.http.app import new_app, respond
+from migris.http.errors import answer_browsers_with_the_viisp_error_screen
 from migris.http.session import VIISP_COOKIE, cleared_viisp_cookie, cookie, require_our_origin, session_cookie
 from migris.observability import logger, metrics, tracer
 from migris.wiring import services
 
 app = new_app()
+answer_browsers_with_the_viisp_error_screen(app)
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -28,8 +30,9 @@ def _form_field(form: dict[str, list[str]], name: str) -> str | None:
     summary="VIISP's page posts the ticket back here",
     description="Form fields ticket and customData. 303 to the web app with the session cookie; 400 "
     "invalid_ticket (unknown, used, expired, not ours, another browser's, or not signed by VIISP); 502 "
-    "viisp_unavailable; 403 origin_mismatch when posted from a page that is neither VIISP's nor ours.",
-    responses={303: {"description": "Signed in: to the web app"}},
+    "viisp_unavailable; 403 origin_mismatch when posted from a page that is neither VIISP's nor ours. A browser "
+    "(Accept names text/html) is sent instead with a 303 to the web app's /#/viisp-error?reason=<code>.",
+    responses={303: {"description": "Signed in: to the web app (or, for a refused browser, to its error screen)"}},
 )
 def finish_viisp_login() -> Response[str]:
     domain = services()

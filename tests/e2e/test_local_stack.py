@@ -6,10 +6,8 @@ import html
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,14 +15,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.e2e
+from tests.helpers import ROOT, devserver_running
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+# One server for the module, so its tests share a worker process under pytest-xdist.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-local-stack")]
 
 
 class Http:
@@ -49,43 +43,11 @@ STAFF_KEY = {"LOCAL_STAFF_ACCESS_KEY_ID": "AKIAE2ESTAFF00000000", "LOCAL_STAFF_S
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("devserver") / "out.log"
-    log = log_path.open("w")  # a file, not a pipe: nobody reads the logs while the tests run
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "devserver",
-            "--port",
-            str(port),
-            "--parameter-overrides",
-            "CodeLength=8 MaxCodesPerDay=20 ResendCooldownSeconds=0",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, **STAFF_KEY},
-    )
-    http = Http(f"http://127.0.0.1:{port}")
-    http.log_path = log_path
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(log_path.read_text()) from None
-            time.sleep(0.2)
-    else:
-        process.kill()
-        raise RuntimeError("devserver did not start")
-    yield http
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    overrides = ["--parameter-overrides", "CodeLength=8 MaxCodesPerDay=20 ResendCooldownSeconds=0"]
+    with devserver_running(tmp_path_factory.mktemp("devserver"), overrides, STAFF_KEY) as (port, log_path):
+        http = Http(f"http://127.0.0.1:{port}")
+        http.log_path = log_path
+        yield http
 
 
 def test_whole_email_flow_over_http(server):

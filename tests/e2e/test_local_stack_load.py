@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -19,13 +16,15 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import devserver_running
+
 HOST = "127.0.0.1"
 CROWD = 200
 # Distinct addresses stay clear of every per-address limit anyway; no cooldown for good measure.
 OVERRIDES = ["ResendCooldownSeconds=0", "MaxCodesPerHour=50", "MaxCodesPerDay=100"]
 ANSWER_SECONDS = 20  # per socket operation; a crowd of sign-ins is answered in a few seconds
-pytestmark = pytest.mark.e2e
+# One server for the module, so its tests share a worker process under pytest-xdist.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-local-stack-load")]
 
 
 @dataclass
@@ -37,47 +36,13 @@ class Server:
         return self.log_path.read_text(errors="replace").splitlines()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    port = free_port()
-    logs = tmp_path_factory.mktemp("devserver-load")
-    log_path, errors_path = logs / "out.log", logs / "err.log"
-    # Files, not pipes: nobody reads the logs while the tests run. Apart, so that stderr cannot cut a log line.
-    with log_path.open("w") as log, errors_path.open("w") as errors:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "devserver", "--port", str(port), "--parameter-overrides", *OVERRIDES],
-            cwd=ROOT,
-            stdout=log,
-            stderr=errors,
-            # The functions log the event API Gateway hands them: how the source IP is seen from outside.
-            env={**os.environ, "POWERTOOLS_LOGGER_LOG_EVENT": "true", "PYTHONUNBUFFERED": "1"},
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with socket.create_connection((HOST, port), timeout=0.5):
-                        break
-                except OSError:
-                    if process.poll() is not None:
-                        raise RuntimeError(errors_path.read_text()) from None
-                    if time.monotonic() > deadline:
-                        raise RuntimeError("devserver did not start") from None
-                    time.sleep(0.2)
-            yield Server(port, log_path)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    arguments = ["--parameter-overrides", *OVERRIDES]
+    # The functions log the event API Gateway hands them: how the source IP is seen from outside.
+    env = {"POWERTOOLS_LOGGER_LOG_EVENT": "true"}
+    with devserver_running(tmp_path_factory.mktemp("devserver-load"), arguments, env) as (port, log_path):
+        yield Server(port, log_path)
 
 
 def crowd(server: Server, call: Any) -> list[Any]:

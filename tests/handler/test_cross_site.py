@@ -12,9 +12,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import ReadOnlyCredentials
 
 from devserver.apigw import HttpRequest
-from tests.conftest import HOST, ORIGIN, Answer, Client
-from tests.handler.test_routes import assert_error
-from tests.handler.test_viisp import FORM, ViispBrowser, cookie_value
+from tests.helpers import FORM, HOST, ORIGIN, Answer, Client, ViispBrowser, assert_error, cookie_value
 
 ADDRESS = "ona@example.lt"
 EVIL = "https://evil.example"

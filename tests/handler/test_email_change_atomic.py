@@ -8,8 +8,7 @@ import re
 
 from botocore.exceptions import ClientError
 
-from tests.conftest import handler_client_hooks
-from tests.handler.test_routes import assert_error
+from tests.helpers import assert_error, handler_client_hooks
 
 ADDRESS = "ona@example.lt"
 NEW_ADDRESS = "ona.nauja@example.lt"

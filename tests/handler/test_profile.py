@@ -7,11 +7,9 @@ import re
 import unicodedata
 
 import pytest
-from migris.dal.accounts import AccountRepository, email_key, personal_code_key, user_key
-from migris.wiring import services
+from migris.dal.accounts import AccountRepository, email_key, user_key
 
-from tests.conftest import FIRST_FILL, ORIGIN
-from tests.handler.test_routes import assert_error
+from tests.helpers import FIRST_FILL, ORIGIN, accounts_item, assert_error, code_in, viisp_account
 
 ADDRESS = "ona@example.lt"
 NEW_ADDRESS = "ona.nauja@example.lt"
@@ -21,17 +19,6 @@ def profile(client, token):
     answer = client.as_person(token, "GET", "/profile")
     assert answer.status == 200, answer.raw
     return answer.json
-
-
-def accounts_item(stack, key):
-    table = stack.aws.session.resource("dynamodb").Table(stack.template.physical_name("AccountsTable"))
-    return table.get_item(Key={"pk": key}).get("Item")
-
-
-def code_in(mail) -> str:
-    match = re.search(r"\b(\d{8})\b", mail["text"])
-    assert match, mail["text"]
-    return match.group(1)
 
 
 # --- first fill ---
@@ -428,28 +415,6 @@ def test_of_two_racing_first_fills_exactly_one_wins(client, monkeypatch):
 
 
 # --- a VIISP account (its names came from VIISP) ---
-
-
-def viisp_account(stack, user_id="3b0f1c9e-1d7c-4a53-9a56-2f1e1f0b9c11", email=None):
-    item = {
-        "pk": user_key(user_id),
-        "user_id": user_id,
-        "given_name": "JONAS",
-        "family_name": "JONAITIS",
-        "personal_code": "33309240064",
-        "level": 3,
-        "login_method": "viisp",
-        "profile_complete": False,
-        "created_at": 1_800_000_000,
-        "updated_at": 1_800_000_000,
-        "version": 1,
-    }
-    if email:
-        item["email"] = email
-    table = stack.aws.session.resource("dynamodb").Table(stack.template.physical_name("AccountsTable"))
-    table.put_item(Item=item)
-    table.put_item(Item={"pk": personal_code_key(item["personal_code"]), "user_id": user_id})
-    return user_id, services().sessions.open(item).token
 
 
 def test_a_viisp_account_fills_in_a_phone_but_never_names(client):

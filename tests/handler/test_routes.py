@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
-from tests.conftest import ORIGIN
+from tests.helpers import ORIGIN, assert_error, table
 
 ADDRESS = "ona@example.lt"
-
-
-def assert_error(answer, status, code):
-    assert answer.status == status, answer.raw
-    body = answer.json
-    assert set(body) == {"error"}
-    assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert answer.header("Cache-Control") == "no-store"
-    return body["error"]
 
 
 def test_start_answers_202_with_the_normalised_address(client):
@@ -180,6 +172,16 @@ def test_session_ends_after_twelve_hours_however_used(client, clock):
         assert client.get("/profile", headers=auth).status == 200
     clock.advance(43200 - 24 * 1790)
     assert_error(client.get("/profile", headers=auth), 401, "unauthenticated")
+
+
+def test_the_sessions_table_holds_only_the_tokens_sha256(client, stack):
+    """Whoever reads the sessions table cannot sign in with what is there: it keys each session by the SHA-256 of
+    its token, and the token itself is stored nowhere."""
+    token = client.sign_in(ADDRESS)["token"]
+    items = table(stack, "SessionsTable").scan()["Items"]
+    assert [item["pk"] for item in items] == [hashlib.sha256(token.encode()).hexdigest()]
+    assert token not in repr(items)
+    assert client.get("/profile", headers={"Authorization": f"Bearer {token}"}).status == 200
 
 
 def test_logout_revokes_the_session_and_clears_the_cookie(client):

@@ -10,9 +10,7 @@ import time
 import pytest
 
 from devserver.iam import LocalPrincipal
-from tests.conftest import FIRST_FILL
-from tests.handler.test_profile import accounts_item, viisp_account
-from tests.handler.test_routes import assert_error
+from tests.helpers import FIRST_FILL, accounts_item, assert_error, handler_client_hooks, table, viisp_account
 
 ADDRESS = "ona@example.lt"
 MISSING_USER = "00000000-0000-4000-8000-000000000000"
@@ -305,6 +303,33 @@ def test_a_staff_change_and_its_audit_event_land_together(client, monkeypatch):
     answer = client.as_staff("PATCH", f"/staff/users/{user_id}", {"given_name": "Rūta", "reason": "x"})
     assert answer.status == 500
     assert accounts_item(client.stack, f"user#{user_id}")["given_name"] == "Ona"
+
+
+def test_an_account_change_that_cannot_land_leaves_no_audit_event(client):
+    """The other side of one transaction: if the account's write fails (here the person changes their phone each
+    time just before staff's write lands, until staff's retries run out), no audit event is written either."""
+    token, user_id = person(client)
+    phones = iter(f"+3706111111{n}" for n in range(10))
+    landed = []
+
+    def the_person_changes_their_phone_first(**_):
+        phone = next(phones)
+        answer = client.as_person(token, "PATCH", "/profile", {"phone_number": phone})
+        assert answer.status == 200, answer.raw
+        landed.append(phone)
+
+    events = handler_client_hooks("dynamodb")
+    events.register("before-call.dynamodb.TransactWriteItems", the_person_changes_their_phone_first)
+    try:
+        answer = client.as_staff("PATCH", f"/staff/users/{user_id}", {"given_name": "Rūta", "reason": "passport"})
+    finally:
+        events.unregister("before-call.dynamodb.TransactWriteItems", the_person_changes_their_phone_first)
+    assert landed, "staff's change must be one transaction"
+    assert_error(answer, 409, "edit_conflict")
+    mine = client.as_person(token, "GET", "/profile").json
+    assert (mine["given_name"], mine["phone_number"]) == ("Ona", landed[-1])
+    assert client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"] == []
+    assert table(client.stack, "AuditTable").scan()["Items"] == []
 
 
 def test_names_given_at_first_fill_are_the_audits_before(client):

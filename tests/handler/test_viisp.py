@@ -3,7 +3,6 @@ session and the account; and every refusal with its answer."""
 
 from __future__ import annotations
 
-import html
 import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -11,66 +10,7 @@ import pytest
 from migris.viisp.protocol import auth
 
 from devserver.viisp_standin import InProcessTransport
-from tests.conftest import ORIGIN
-from tests.handler.test_profile import accounts_item
-from tests.handler.test_routes import assert_error
-
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-PERSON = ("33309240064", "Jonas", "Jonaitis")
-
-
-def cookie_value(answer, name):
-    for header in answer.all("Set-Cookie"):
-        key, _, rest = header.partition("=")
-        if key == name:
-            return rest.split(";")[0], header
-    return None, None
-
-
-class ViispBrowser:
-    """What a browser does: follows our redirect to the portal, signs in there, posts VIISP's form back."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def start(self):
-        answer = self.client.get("/login/viisp")
-        assert answer.status == 302, answer.raw
-        location = answer.header("Location")
-        nonce, header = cookie_value(answer, "__Host-viisp")
-        assert nonce and header
-        ticket = parse_qs(urlsplit(location).query)["ticket"][0]
-        return location, ticket, nonce, header
-
-    def authenticate(self, ticket, person=PERSON):
-        code, given, family = person
-        body = urlencode({"ticket": ticket, "personal_code": code, "given_name": given, "family_name": family})
-        answer = self.client.request("POST", "/_local/viisp/authenticate", body=body, headers=FORM)
-        assert answer.status == 200, answer.raw
-        page = answer.raw.decode()
-        action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', page).group(1))
-        fields = {name: html.unescape(value) for name, value in re.findall(r'name="(\w+)" value="([^"]*)"', page)}
-        return action, fields
-
-    def post_back(self, fields, nonce):
-        # VIISP's page posts the form, so the Origin is the portal's: the stand-in's, on the local stack.
-        headers = {**FORM, "Origin": ORIGIN}
-        if nonce is not None:
-            headers["Cookie"] = f"__Host-viisp={nonce}"
-        return self.client.request("POST", "/login/viisp/callback", body=urlencode(fields), headers=headers)
-
-    def sign_in(self, person=PERSON):
-        _, ticket, nonce, _ = self.start()
-        _, fields = self.authenticate(ticket, person)
-        answer = self.post_back(fields, nonce)
-        assert answer.status == 303, answer.raw
-        token, _ = cookie_value(answer, "__Host-session")
-        return token
-
-
-@pytest.fixture
-def browser(client):
-    return ViispBrowser(client)
+from tests.helpers import FORM, ORIGIN, PERSON, Client, ViispBrowser, accounts_item, assert_error, cookie_value
 
 
 def test_the_whole_viisp_sign_in(client, browser):
@@ -169,8 +109,6 @@ def test_the_postback_url_comes_from_configuration_not_from_host_or_forwarded_he
     ],
 )
 def test_the_postback_url_is_the_public_api_url_or_else_the_web_origin(make_stack, public_api_url, postback):
-    from tests.conftest import Client
-
     stack = make_stack(PublicApiUrl=public_api_url)
     ticket = started_ticket(Client(stack), HOSTILE_HEADERS)
     assert stack.viisp.tickets[ticket].postback_url == postback
@@ -292,8 +230,6 @@ def use_transport(stack, transport):
 
 def test_an_identity_not_signed_by_viisp_is_refused_and_logged(make_stack, caplog):
     stack = make_stack()
-    from tests.conftest import Client
-
     browser = ViispBrowser(Client(stack))
     _, ticket, nonce, _ = browser.start()
     _, fields = browser.authenticate(ticket)
@@ -307,8 +243,6 @@ def test_an_identity_not_signed_by_viisp_is_refused_and_logged(make_stack, caplo
 
 def test_a_ticket_answer_not_signed_by_viisp_is_502_at_start(stack):
     use_transport(stack, Tamper(stack.viisp, lambda answer: re.sub(rb"[0-9a-f]{8}-", b"00000000-", answer, count=1)))
-    from tests.conftest import Client
-
     assert_error(Client(stack).get("/login/viisp"), 502, "viisp_unavailable")
 
 
@@ -324,8 +258,6 @@ class Down:
 
 def test_viisp_down_at_start_is_502(stack):
     use_transport(stack, Down("ConnectTimeoutError"))
-    from tests.conftest import Client
-
     answer = Client(stack).get("/login/viisp")
     assert_error(answer, 502, "viisp_unavailable")
     assert not cookie_value(answer, "__Host-viisp")[0]
@@ -333,8 +265,6 @@ def test_viisp_down_at_start_is_502(stack):
 
 def test_viisp_down_at_callback_is_502(make_stack):
     stack = make_stack()
-    from tests.conftest import Client
-
     browser = ViispBrowser(Client(stack))
     _, ticket, nonce, _ = browser.start()
     _, fields = browser.authenticate(ticket)
@@ -355,8 +285,6 @@ def test_a_broken_service_key_is_502_not_500(stack):
     from migris.wiring import services
 
     services()._secrets.clear_cache()
-    from tests.conftest import Client
-
     assert_error(Client(stack).get("/login/viisp"), 502, "viisp_unavailable")
 
 

@@ -5,14 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.handler.test_profile import accounts_item
-from tests.handler.test_routes import assert_error
-from tests.handler.test_viisp import ViispBrowser, cookie_value
-
-
-@pytest.fixture
-def browser(client):
-    return ViispBrowser(client)
+from tests.helpers import accounts_item, assert_error, cookie_value
 
 
 def test_a_150_character_name_from_viisp_is_cut_at_100(client, browser):

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import api_paths, resources_of
+
 PERSON_FACING_FUNCTIONS = [
     "StartLoginFunction",
     "VerifyCodeFunction",
@@ -41,10 +43,6 @@ DESIGN_DEFAULTS = {
     "SessionIdleSeconds": 1800,
     "SessionMaxSeconds": 43200,
 }
-
-
-def resources_of(cfn, kind):
-    return {k: v for k, v in cfn["Resources"].items() if v["Type"] == kind}
 
 
 def role_statements(cfn, function: str) -> list[dict[str, Any]]:
@@ -102,10 +100,6 @@ def account_update_statements(cfn, function: str):
         for s in role_statements(cfn, function)
         if targets_table(s, "AccountsTable") and "dynamodb:UpdateItem" in actions(s)
     ]
-
-
-def api_paths(cfn) -> dict[str, Any]:
-    return cfn["Resources"]["MigrisApi"]["Properties"]["Body"]["paths"]
 
 
 def integrated_function(operation) -> str:
@@ -213,6 +207,14 @@ def test_only_staff_change_the_level_after_an_account_is_made(cfn):
     # VerifyCode (level 1) and the VIISP callback (level 3) set it when they create an account
     # (attribute_not_exists in code); staff change it later.
     assert writers == {"StaffFunction", "VerifyCodeFunction", "ViispCallbackFunction"}
+
+
+def test_only_the_profile_role_writes_the_language_of_mails(cfn):
+    writers = {
+        f for f in ALL_FUNCTIONS for s in account_update_statements(cfn, f) if "language" in attribute_allow_list(s)
+    }
+    # PATCH /profile is the one place the person chooses it (issue 10); nothing else keeps a language.
+    assert writers == {"SaveProfileFunction"}
 
 
 def test_the_staff_role_writes_only_names_and_level_on_accounts(cfn):
@@ -324,8 +326,20 @@ def test_pepper_is_readable_only_by_the_functions_that_hash_codes(cfn):
     for f in ALL_FUNCTIONS:
         for s in role_statements(cfn, f):
             if "secretsmanager:GetSecretValue" in actions(s):
-                # One secret a statement: the pepper, or the VIISP service key.
-                assert resources(s) in ([{"Ref": "CodePepperSecret"}], [{"Ref": "ViispServiceKeySecret"}])
+                # One secret a statement: the pepper, the VIISP service key, or the CDN's origin proof.
+                assert resources(s) in (
+                    [{"Ref": "CodePepperSecret"}],
+                    [{"Ref": "ViispServiceKeySecret"}],
+                    [{"Ref": "OriginVerifySecret"}],
+                )
+
+
+def test_the_cdn_origin_proof_is_read_only_by_the_functions_that_count_per_network_address(cfn):
+    readers = {
+        f for f in ALL_FUNCTIONS for s in role_statements(cfn, f) if {"Ref": "OriginVerifySecret"} in resources(s)
+    }
+    # They take the client's address from True-Client-IP only with the proof (migris.http.body.source_ip).
+    assert readers == {"StartLoginFunction", "VerifyCodeFunction", "SaveProfileFunction", "FirstFillFunction"}
 
 
 def test_the_viisp_service_key_is_read_only_by_the_two_viisp_functions(cfn):
@@ -375,9 +389,11 @@ def test_every_limit_reaches_the_functions(sam_template):
 def test_waf_rate_rule_guards_the_login_routes(cfn):
     acl = cfn["Resources"]["LoginWebAcl"]
     assert acl["Condition"] == "WafEnabled"
-    (rule,) = acl["Properties"]["Rules"]
+    (rule,) = [r for r in acl["Properties"]["Rules"] if "RateBasedStatement" in r["Statement"]]
     rate = rule["Statement"]["RateBasedStatement"]
-    assert rate["AggregateKeyType"] == "IP"
+    # Behind CloudFront the peer is a CloudFront server: count by the client address the distribution writes.
+    assert rate["AggregateKeyType"] == "FORWARDED_IP"
+    assert rate["ForwardedIPConfig"]["HeaderName"] == "True-Client-IP"
     assert rate["ScopeDownStatement"]["ByteMatchStatement"]["SearchString"] == "/login/"
     assert "Block" in rule["Action"]
     association = cfn["Resources"]["LoginWebAclAssociation"]

@@ -248,12 +248,34 @@ def test_bad_personal_codes_are_refused(raw, message):
         normalize_personal_code(raw)
 
 
-def test_the_second_pass_of_the_control_digit():
-    # 1·d1+…+1·d10 leaves 10 for these digits, so the second weights decide.
-    first_ten = next(
-        f"{n:010d}"
-        for n in range(3000000000, 3000100000)
-        if sum(int(d) * w for d, w in zip(f"{n:010d}", (1, 2, 3, 4, 5, 6, 7, 8, 9, 1), strict=True)) % 11 == 10
-    )
-    second = sum(int(d) * w for d, w in zip(first_ten, (3, 4, 5, 6, 7, 8, 9, 1, 2, 3), strict=True)) % 11
-    assert personal_code_control_digit(first_ten) == (0 if second == 10 else second)
+# Known answers, each worked by hand with the official rule: S1 = d1·1+d2·2+…+d9·9+d10·1; if S1 mod 11 is not 10
+# it is the control digit; else S2 = d1·3+d2·4+…+d7·9+d8·1+d9·2+d10·3, and S2 mod 11 is the digit, 0 if that
+# is 10 too. Never worked out here with the code's own arithmetic.
+KNOWN_ANSWERS = [
+    # first pass: S1 = 141, 141 mod 11 = 9
+    ("36805280109", True),
+    ("36805280100", False),  # 0 is what the second pass would give (S2 = 198, mod 11 = 0): no second pass here
+    # first pass: S1 = 122, mod 11 = 1
+    ("35002125431", True),
+    # second pass: S1 = 109, mod 11 = 10; S2 = 169, mod 11 = 4
+    ("33309240064", True),
+    ("33309240060", False),  # a remainder of 10 is not taken as 0 before the second pass
+    ("33309240164", False),
+    # second pass: S1 = 175, mod 11 = 10; S2 = 174, mod 11 = 9
+    ("48504140959", True),
+    # second pass: S1 = 54, mod 11 = 10; S2 = 100, mod 11 = 1
+    ("61205010081", True),
+    # both passes leave 10: S1 = 65, mod 11 = 10; S2 = 109, mod 11 = 10, so the digit is 0
+    ("35002050070", True),
+    ("35002050071", False),
+]
+
+
+@pytest.mark.parametrize(("code", "valid"), KNOWN_ANSWERS)
+def test_personal_codes_of_known_validity(code, valid):
+    if valid:
+        assert normalize_personal_code(code) == code
+        assert personal_code_control_digit(code[:10]) == int(code[10])
+    else:
+        with pytest.raises(ValueError, match="control digit"):
+            normalize_personal_code(code)

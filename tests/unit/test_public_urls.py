@@ -11,6 +11,7 @@ from migris.config import Settings, origin_of
 from pydantic import ValidationError
 
 from devserver.template import Template
+from tests.helpers import local_template
 
 ORIGINS = ["https://www.migracija.lt", "https://w.example:8443", "http://127.0.0.1:3000", "http://localhost:3000"]
 BASE_URLS = ["https://api.migracija.lt/v1", "https://a.example/stage/v1", "http://[::1]:3000/v1"]
@@ -51,7 +52,7 @@ ONLY_SETTINGS_REFUSE = {
 
 
 def settings(**env: str) -> Settings:
-    base = Template.load().function_environment()
+    base = local_template().function_environment()
     return Settings.from_env({**base, **env})
 
 
@@ -79,7 +80,7 @@ def test_an_unset_public_api_url_is_the_web_origin():
 
 @pytest.mark.parametrize("value", ["", *ORIGINS, *BASE_URLS, *NOT_BASE_URLS])
 def test_the_template_and_the_settings_agree(value):
-    parameters = Template.load().document["Parameters"]
+    parameters = local_template().document["Parameters"]
     template_accepts = re.fullmatch(parameters["PublicApiUrl"]["AllowedPattern"], value) is not None
     try:
         settings(PUBLIC_API_URL=value)

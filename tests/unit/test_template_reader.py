@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
-from devserver.template import Template, parse_parameter_overrides
+from devserver.template import Template, _CfnLoader, parse_parameter_overrides
 
 
 def test_overrides_as_separate_arguments_or_one_string():
@@ -42,3 +43,13 @@ def test_routes_come_from_the_template():
     assert ("POST", "/login/email/verify", "VerifyCodeFunction") in routes
     assert ("GET", "/profile", "SaveProfileFunction") in routes
     assert ("POST", "/logout", "SaveProfileFunction") in routes
+
+
+def test_short_tags_read_as_cloudformations_long_forms():
+    text = "a: !Ref X\nb: !Condition HasDomain\nc: !Sub '${X}'\nd: !GetAtt T.Arn\n"
+    assert yaml.load(text, Loader=_CfnLoader) == {
+        "a": {"Ref": "X"},
+        "b": {"Condition": "HasDomain"},
+        "c": {"Fn::Sub": "${X}"},
+        "d": {"Fn::GetAtt": ["T", "Arn"]},
+    }

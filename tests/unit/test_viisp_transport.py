@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import socket
 import threading
 import time
@@ -43,6 +44,8 @@ class Fake(BaseHTTPRequestHandler):
 
 
 class QuietServer(ThreadingHTTPServer):
+    block_on_close = False  # closing does not wait for a slow answer nobody reads any more
+
     def handle_error(self, request, client_address):
         pass  # the client gave up on a slow answer (the point of the timeout test)
 
@@ -50,7 +53,7 @@ class QuietServer(ThreadingHTTPServer):
 @pytest.fixture
 def fake_viisp():
     server = QuietServer(("127.0.0.1", 0), Fake)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     Fake.requests = []
     yield f"http://127.0.0.1:{server.server_address[1]}/auth"
@@ -58,8 +61,13 @@ def fake_viisp():
     server.server_close()
 
 
+@functools.cache
+def service_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
 def client_for(url, transport=None):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = service_key()
     config = ViispConfig(
         pid="VSID000000000113",
         soap_endpoint=url,

@@ -95,6 +95,9 @@ class Settings(BaseModel):
     viisp_key_secret: str
     viisp_ticket_seconds: PositiveSeconds
     code_pepper_secret: str
+    # The x-origin-verify value our CloudFront distribution adds to API requests: the proof that lets the
+    # service take the client's address from True-Client-IP (migris.http.body.source_ip).
+    origin_verify_secret: str
     sender_email: str
     ses_configuration_set: str
     # The origin of the web pages: cookie-authenticated state changes must come from it.

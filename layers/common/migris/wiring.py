@@ -5,6 +5,7 @@ clients, a movable clock); a Lambda container builds the default from its enviro
 
 from __future__ import annotations
 
+import hmac
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,16 @@ class Services:
         if not value:
             raise RuntimeError("the code pepper secret is empty")
         return str(value).encode()
+
+    def is_our_cdn(self, proof: str) -> bool:
+        """Whether `proof` is the x-origin-verify value only our CloudFront distribution adds (OriginVerifySecret),
+        compared in constant time. Read only when a request carries the header, and cached like the pepper."""
+        secret = self.settings.origin_verify_secret
+        if not secret or not proof:
+            return False
+        value = self._secrets.get(secret, max_age=PEPPER_MAX_AGE_SECONDS)
+        expected = value if isinstance(value, bytes) else str(value or "").encode()
+        return bool(expected) and hmac.compare_digest(proof.encode(), expected)
 
     @cached_property
     def _ssm(self) -> SSMProvider:

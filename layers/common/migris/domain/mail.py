@@ -1,5 +1,8 @@
-"""The mails: code messages and account notices in Lithuanian or English. Composition only; the rules send
-through a MailSender (migris.dal.mailer.Mailer, over SES)."""
+"""The mails: code messages and account notices in Lithuanian, English, Ukrainian or Russian. Composition
+only; the rules send through a MailSender (migris.dal.mailer.Mailer, over SES)."""
+
+# The Ukrainian and Russian texts are Cyrillic on purpose (beside the Latin "MIGRIS"): no confusable here.
+# ruff: noqa: RUF001
 
 from __future__ import annotations
 
@@ -24,15 +27,33 @@ class MailSender(Protocol):
         ...
 
 
-def _lt_minutes(n: int) -> str:
+def _east_slavic_plural(n: int, one: str, few: str, many: str) -> str:
+    """Ukrainian and Russian: 1, 21, 101 take `one`; 2-4, 22-24 take `few`; the rest (11-14 too) `many`."""
     if n % 10 == 1 and n % 100 != 11:
-        return f"{n} minutę"
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def _lt_plural(n: int, one: str, few: str, many: str) -> str:
+    """Lithuanian: 1, 21 take `one`; 2-9, 22-29 take `few`; 10-20, 30 ... (every -teen) take `many`."""
+    if n % 10 == 1 and n % 100 != 11:
+        return one
     if 2 <= n % 10 <= 9 and not 12 <= n % 100 <= 19:
-        return f"{n} minutes"
-    return f"{n} minučių"
+        return few
+    return many
 
 
-def _en_minutes(n: int) -> str:
+def minutes_phrase(language: Language, n: int) -> str:
+    """`n` minutes as the mail's sentence needs it: Lithuanian in the accusative ("galioja 21 minutę"),
+    Ukrainian and Russian in the nominative ("Термін дії коду — 21 хвилина")."""
+    if language == "lt":
+        return f"{n} {_lt_plural(n, 'minutę', 'minutes', 'minučių')}"
+    if language == "uk":
+        return f"{n} {_east_slavic_plural(n, 'хвилина', 'хвилини', 'хвилин')}"
+    if language == "ru":
+        return f"{n} {_east_slavic_plural(n, 'минута', 'минуты', 'минут')}"
     return "1 minute" if n == 1 else f"{n} minutes"
 
 
@@ -84,6 +105,50 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "in_use_text": "Someone tried to use this address for another MIGRIS account. Your account has not "
         "changed, and this address still signs in to it.",
     },
+    "uk": {
+        "subject": "Код для входу в MIGRIS",
+        "intro": "Ваш код для входу в MIGRIS:",
+        "valid": "Термін дії коду — {duration}. Щоразу під час входу надсилається новий код, "
+        "а попередній стає недійсним.",
+        "ignore": "Якщо Ви не намагалися увійти, нічого не робіть: без цього коду ніхто не зможе увійти. "
+        "Нікому не повідомляйте код; працівники MIGRIS ніколи не попросять його назвати.",
+        "signature": "Департамент міграції",
+        "change_subject": "MIGRIS: код підтвердження адреси електронної пошти",
+        "change_intro": "Ви вказали цю адресу у своєму обліковому записі MIGRIS. Код підтвердження:",
+        "change_ignore": "Якщо Ви не змінювали адресу, нічого не робіть: без цього коду її не буде змінено.",
+        "notice_subject": "MIGRIS: запит на зміну адреси електронної пошти",
+        "notice_text": "Надійшов запит змінити адресу електронної пошти Вашого облікового запису MIGRIS на "
+        "{address}. Адресу буде змінено лише після того, як буде введено код, надісланий на нову адресу.",
+        "changed_subject": "MIGRIS: адресу електронної пошти змінено",
+        "changed_text": "Адресу електронної пошти Вашого облікового запису MIGRIS змінено на {address}. "
+        "Цю адресу більше не можна використовувати для входу.",
+        "not_you": "Якщо це були не Ви, зверніться до Департаменту міграції.",
+        "in_use_subject": "MIGRIS: хтось намагався використати Вашу адресу електронної пошти",
+        "in_use_text": "Хтось намагався вказати цю адресу електронної пошти в іншому обліковому записі MIGRIS. "
+        "Ваш обліковий запис не змінено, і Ви, як і раніше, входите до нього, використовуючи цю адресу.",
+    },
+    "ru": {
+        "subject": "Код для входа в MIGRIS",
+        "intro": "Ваш код для входа в MIGRIS:",
+        "valid": "Срок действия кода — {duration}. При каждом входе отправляется новый код, "
+        "а предыдущий становится недействительным.",
+        "ignore": "Если Вы не пытались войти, ничего не делайте: без этого кода никто не сможет войти. "
+        "Никому не сообщайте код; сотрудники MIGRIS никогда не попросят его назвать.",
+        "signature": "Департамент миграции",
+        "change_subject": "MIGRIS: код подтверждения адреса электронной почты",
+        "change_intro": "Вы указали этот адрес в своей учётной записи MIGRIS. Код подтверждения:",
+        "change_ignore": "Если Вы не меняли адрес, ничего не делайте: без этого кода он не будет изменён.",
+        "notice_subject": "MIGRIS: запрос на изменение адреса электронной почты",
+        "notice_text": "Поступил запрос на изменение адреса электронной почты Вашей учётной записи MIGRIS на "
+        "{address}. Адрес будет изменён только после ввода кода, отправленного на новый адрес.",
+        "changed_subject": "MIGRIS: адрес электронной почты изменён",
+        "changed_text": "Адрес электронной почты Вашей учётной записи MIGRIS изменён на {address}. "
+        "Этот адрес больше нельзя использовать для входа.",
+        "not_you": "Если это были не Вы, обратитесь в Департамент миграции.",
+        "in_use_subject": "MIGRIS: кто-то пытался использовать Ваш адрес электронной почты",
+        "in_use_text": "Кто-то пытался указать этот адрес электронной почты в другой учётной записи MIGRIS. "
+        "Ваша учётная запись не изменена, и Вы по-прежнему входите в неё, используя этот адрес.",
+    },
 }
 
 
@@ -92,8 +157,7 @@ def _code_message(
 ) -> MailMessage:
     texts = _TEXTS[language]
     minutes = _validity_minutes(ttl_seconds)
-    duration = _lt_minutes(minutes) if language == "lt" else _en_minutes(minutes)
-    valid = texts["valid"].format(duration=duration)
+    valid = texts["valid"].format(duration=minutes_phrase(language, minutes))
     text = f"{texts[intro]}\n\n    {code}\n\n{valid}\n\n{texts[ignore]}\n\n{texts['signature']}\n"
     body = (
         f'<!doctype html><html lang="{language}"><body>'

@@ -63,6 +63,7 @@ class ProfileChanges(BaseModel):
 
     phone_number: PhoneNumber = None  # type: ignore[assignment]
     email: EmailAddress = None  # type: ignore[assignment]
+    language: Language = None  # type: ignore[assignment]
 
 
 class EmailChangeCode(BaseModel):
@@ -73,11 +74,18 @@ class EmailChangeCode(BaseModel):
 
 @dataclass(frozen=True)
 class PersonRequest:
-    """What the domain gets of the person's request: the parsed JSON body and the language for mail."""
+    """What the domain gets of the person's request: the parsed JSON body, the language its Accept-Language
+    names (Lithuanian if none; see mail_language) and where it came from."""
 
     body: Any
-    language: Language
+    accept_language: Language
     source_ip: str | None = None
+
+
+def mail_language(user: Account, request: PersonRequest, named: Language | None = None) -> Language:
+    """The language of a mail about the person's account: the one the request's body names, else the one the
+    account keeps, else the one the request's Accept-Language names (Lithuanian if none)."""
+    return named or user.language or request.accept_language
 
 
 def signs_in_by_email(user: Account) -> bool:
@@ -138,7 +146,7 @@ class Profiles:
 
         self._save(user, first_fill)
         log_event("profile_completed", user_id=user_id, email_pending=pending is not None)
-        self._send_change_mails(user, new_email, pending, request.language)
+        self._send_change_mails(user, new_email, pending, mail_language(user, request))
         return self._user(user_id)
 
     # --- GET /profile ---
@@ -152,28 +160,38 @@ class Profiles:
     # --- PATCH /profile ---
 
     def change(self, user_id: str, request: PersonRequest) -> Account:
-        """Change the phone number and/or start an e-mail change (pending until its code is entered)."""
+        """Change the phone number or the language of mails, and/or start an e-mail change (pending until its
+        code is entered). A language sent here is kept, and already speaks the mails of this change."""
         if _sent_names(request.body):
             log_event("names_locked", user_id=user_id, route="change")
             raise NamesLocked
         form = parse_input(ProfileChanges, request.body)
         sent = form.model_fields_set
         if not sent:
-            raise InvalidInput({"body": "send phone_number or email"})
+            raise InvalidInput({"body": "send phone_number, email or language"})
         user = self._user(user_id)
         self._send_due_notice(user)
         new_email = form.email if "email" in sent and form.email != user.email else None
         pending = self._start_email_change(user, new_email, request)
 
-        def phone_and_email(current: Account) -> AccountChanges:
+        def phone_email_and_language(current: Account) -> AccountChanges:
             changes = _pending(new_email, pending)
             if "phone_number" in sent and form.phone_number != current.phone_number:
                 changes["phone_number"] = form.phone_number
+            if "language" in sent and form.language != current.language:
+                changes["language"] = form.language
             return changes
 
-        self._save(user, phone_and_email)
-        log_event("profile_changed", user_id=user_id, phone="phone_number" in sent, email_pending=bool(pending))
-        self._send_change_mails(user, new_email, pending, request.language)
+        self._save(user, phone_email_and_language)
+        log_event(
+            "profile_changed",
+            user_id=user_id,
+            phone="phone_number" in sent,
+            language="language" in sent,
+            email_pending=bool(pending),
+        )
+        named = form.language if "language" in sent else None
+        self._send_change_mails(user, new_email, pending, mail_language(user, request, named))
         return self._user(user_id)
 
     # --- POST /profile/email/verify ---
@@ -200,7 +218,7 @@ class Profiles:
                 "email": new_email,
                 "updated_at": int(self._clock.now()),
                 "session_epoch": next_epoch,
-                "email_change_notice": _notice_due(old_email, new_email, request.language),
+                "email_change_notice": _notice_due(old_email, new_email, mail_language(current, request)),
             }
             keep_this_session = (self._sessions.keep_only(current_session_hash, next_epoch),)
             try:

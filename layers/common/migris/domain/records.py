@@ -51,6 +51,8 @@ class Account(Record):
     # Sessions opened under an older epoch have ended (migris.domain.sessions).
     session_epoch: int = 0
     email_change_notice: NoticeDue | None = None
+    # The language the person chose for mails (PATCH /profile); None until they choose one.
+    language: Language | None = None
 
 
 class AccountChanges(TypedDict, total=False):
@@ -67,6 +69,7 @@ class AccountChanges(TypedDict, total=False):
     updated_at: int
     session_epoch: int
     email_change_notice: NoticeDue | None
+    language: Language
 
 
 # --- sessions table ---

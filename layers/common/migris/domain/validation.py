@@ -4,7 +4,7 @@ personal code. Each normalizer returns the stored form or raises ValueError with
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -14,7 +14,9 @@ from migris.domain.errors import InvalidInput
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 MAX_EMAIL_LENGTH = 254
-Language = Literal["lt", "en"]
+# The languages of the mails: Lithuanian (the default), English, Ukrainian and Russian.
+Language = Literal["lt", "en", "uk", "ru"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
 DEFAULT_LANGUAGE: Language = "lt"
 
 
@@ -46,7 +48,7 @@ EmailAddress = Annotated[str, BeforeValidator(_strict_str), AfterValidator(norma
 
 
 def language_from_header(accept_language: str | None) -> Language:
-    """The first of lt/en named in an Accept-Language header, by its q weight; Lithuanian otherwise."""
+    """The first of lt/en/uk/ru named in an Accept-Language header, by its q weight; Lithuanian otherwise."""
     if not accept_language:
         return DEFAULT_LANGUAGE
     ranked: list[tuple[float, int, str]] = []
@@ -64,10 +66,9 @@ def language_from_header(accept_language: str | None) -> Language:
         if negative_quality >= 0:
             break
         primary = tag.split("-")[0]
-        if primary == "lt":
-            return "lt"
-        if primary == "en":
-            return "en"
+        for language in LANGUAGES:
+            if primary == language:
+                return language
     return DEFAULT_LANGUAGE
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from migris.clock import iso_utc
 from migris.domain.records import Account, AuditEvent, FieldChange
+from migris.domain.validation import Language
 
 
 def _iso(epoch_seconds: int | None) -> str | None:
@@ -27,6 +28,7 @@ class Profile(BaseModel):
     level: int
     login_method: str | None
     profile_complete: bool
+    language: Language | None  # as kept for the person's mails; null until chosen
     created_at: str | None  # ISO 8601 UTC, as every time in the API
     updated_at: str | None
 
@@ -42,6 +44,7 @@ class Profile(BaseModel):
             level=account.level,
             login_method=account.login_method,
             profile_complete=account.profile_complete,
+            language=account.language,
             created_at=_iso(account.created_at),
             updated_at=_iso(account.updated_at),
         )

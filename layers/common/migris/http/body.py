@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
 from typing import Any
@@ -18,7 +19,10 @@ from migris.domain.errors import (
 from migris.domain.profiles import PersonRequest
 from migris.domain.validation import Language, language_from_header
 from migris.http.responses import JSON
+from migris.wiring import services
 
+CLIENT_ADDRESS_HEADER = "True-Client-IP"  # written by ClientAddressFunction in template.yaml
+ORIGIN_PROOF_HEADER = "x-origin-verify"  # added by the distribution's API origin (OriginVerifySecret)
 MAX_JSON_DEPTH = 32  # no body of ours nests deeper than 3
 
 
@@ -94,14 +98,30 @@ class JsonBodyValidation(OpenAPIRequestValidationMiddleware):
         return json_body(app)
 
 
+def accept_language(app: APIGatewayRestResolver) -> Language:
+    """The mail language the request's Accept-Language names (lt, en, uk or ru), Lithuanian if none: what a
+    mail is written in when neither the body nor the account names a language."""
+    return language_from_header(app.current_event.headers.get("Accept-Language"))
+
+
 def person_request(app: APIGatewayRestResolver) -> PersonRequest:
-    """What the profile domain needs of the request: its JSON body, the language for any mail, and where it
-    came from (mail limits count per network address)."""
-    language: Language = language_from_header(app.current_event.headers.get("Accept-Language"))
-    return PersonRequest(body=json_body(app), language=language, source_ip=source_ip(app))
+    """What the profile domain needs of the request: its JSON body, the language its Accept-Language names (for
+    mail, when neither the body nor the account names one), and where it came from (mail limits count per
+    network address)."""
+    return PersonRequest(body=json_body(app), accept_language=accept_language(app), source_ip=source_ip(app))
 
 
 def source_ip(app: APIGatewayRestResolver) -> str | None:
-    """The client's address as API Gateway saw it (requestContext.identity.sourceIp), never a header the
-    client could write (X-Forwarded-For is the client's to fill)."""
-    return app.current_event.request_context.identity.source_ip or None
+    """The client's network address. API Gateway's requestContext.identity.sourceIp is the connecting peer: the
+    client when it calls the API directly, but a CloudFront server behind our distribution. So True-Client-IP
+    (which our CloudFront function writes over whatever the client sent) is taken only with the x-origin-verify
+    proof that only the distribution adds; any other header the client writes (X-Forwarded-For) is never read."""
+    headers = app.current_event.headers
+    peer = app.current_event.request_context.identity.source_ip or None
+    forwarded, proof = headers.get(CLIENT_ADDRESS_HEADER), headers.get(ORIGIN_PROOF_HEADER)
+    if not forwarded or not proof or not services().is_our_cdn(proof):
+        return peer
+    try:
+        return str(ipaddress.ip_address(forwarded.strip()))
+    except ValueError:
+        return peer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
@@ -32,6 +33,7 @@ from migris.domain.errors import (
 from migris.domain.validation import field_errors
 from migris.http.responses import json_response
 from migris.observability import log_event, logger
+from migris.wiring import services
 
 # The one map from domain errors to HTTP answers: (status, code, message).
 ERROR_ANSWERS: dict[type[Exception], tuple[int, str, str]] = {
@@ -75,14 +77,65 @@ def _invalid_input(error: InvalidInput) -> Response[str]:
     return error_response(422, "validation_error", "Some fields are not valid.", fields=error.fields)
 
 
-def _domain_error(error: Exception) -> Response[str]:
-    status, code, message = ERROR_ANSWERS[type(error)]
-    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RetryLater) else None
+def _log_domain_error(error: Exception) -> None:
     if isinstance(error, OriginMismatch):
         log_event("origin_mismatch", level="warning", security=True)
     if isinstance(error, ViispUnavailable):
         log_event("viisp_unavailable", level="error", reason=error.reason)
+
+
+def _domain_error(error: Exception) -> Response[str]:
+    status, code, message = ERROR_ANSWERS[type(error)]
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RetryLater) else None
+    _log_domain_error(error)
     return error_response(status, code, message, headers=headers)
+
+
+# --- the VIISP routes a browser navigates to: their refusals as the web app's error screen ---
+
+VIISP_PAGE_ERRORS: tuple[type[Exception], ...] = (InvalidTicket, ViispUnavailable, OriginMismatch)
+# The web app's screen for a VIISP sign-in that failed (web/ builds it); `reason` is the error's code.
+VIISP_ERROR_SCREEN = "/#/viisp-error?reason="
+
+
+def accepts_html(app: APIGatewayRestResolver) -> bool:
+    """Whether the request is a browser's navigation: its Accept names text/html (with a q above 0). An API
+    client (no Accept, `*/*` or application/json) does not."""
+    for media_range in (app.current_event.headers.get("Accept") or "").split(","):
+        media_type, *params = (part.strip().lower() for part in media_range.split(";"))
+        if media_type != "text/html":
+            continue
+        quality = next((value for name, _, value in (p.partition("=") for p in params) if name == "q"), "1")
+        try:
+            if float(quality) > 0:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def viisp_error_screen(code: str) -> str:
+    """The web app's VIISP error screen for this error code, on the configured web origin (never a URL made
+    from the request's headers)."""
+    return f"{services().settings.web_origin}{VIISP_ERROR_SCREEN}{quote(code)}"
+
+
+def answer_browsers_with_the_viisp_error_screen(app: APIGatewayRestResolver) -> None:
+    """For the VIISP routes (GET /login/viisp, and the callback VIISP's page posts): a browser that navigated
+    there and is refused (400 invalid_ticket, 502 viisp_unavailable, 403 origin_mismatch) is sent with a 303 to
+    the web app's error screen instead of landing on raw JSON. A request whose Accept does not name text/html
+    gets the JSON answer with its status, as on every other route; both are logged alike, with the status."""
+
+    def answer(error: Exception) -> Response[str]:
+        if not accepts_html(app):
+            return _domain_error(error)
+        status, code, _ = ERROR_ANSWERS[type(error)]
+        _log_domain_error(error)
+        # The answer the API would give stays in the log (a line, not a domain event's metric).
+        logger.info("viisp_error_screen", extra={"event": "viisp_error_screen", "status": status, "code": code})
+        return Response(status_code=303, body="", headers={"Location": viisp_error_screen(code)})
+
+    app.exception_handler(list(VIISP_PAGE_ERRORS))(answer)
 
 
 def _undecodable_body(_: UnicodeDecodeError) -> Response[str]:

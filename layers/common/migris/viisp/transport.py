@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol, cast
 from urllib.parse import urlsplit
 
@@ -94,12 +95,20 @@ class ViispConfig:
         return origin_of(self.portal_url)
 
 
+@lru_cache(maxsize=4)
+def _service_key(pem: bytes) -> rsa.RSAPrivateKey:
+    """The parsed service key, kept per PEM: parsing costs tens of milliseconds, and the configuration is read
+    again every few minutes; a rotated key is new bytes, so it is parsed anew."""
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("the service key is not an RSA key")
+    return key
+
+
 def config_from(values: Mapping[str, Any], service_key_pem: bytes) -> ViispConfig:
     """The configuration from the SSM values under the VIISP path and the service's PEM key; ValueError or
     KeyError when something is missing or broken."""
-    service_key = serialization.load_pem_private_key(service_key_pem, password=None)
-    if not isinstance(service_key, rsa.RSAPrivateKey):
-        raise ValueError("the service key is not an RSA key")
+    service_key = _service_key(service_key_pem)
     algorithm = str(values.get("signature-algorithm") or "rsa-sha256")
     if algorithm not in ("rsa-sha256", "rsa-sha1"):
         raise ValueError(f"unknown signature algorithm {algorithm}")

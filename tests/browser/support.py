@@ -1,0 +1,156 @@
+"""What the browser tests share: the local stack's outbox, accounts made over HTTP, test people for VIISP, and
+the record of each screen (axe-core's verdict and screenshots at 360 and 1280 px)."""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import json
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Locator, Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+AXE_RESULTS = ARTIFACTS / "axe"
+WIDTHS = (360, 1280)
+_serial = itertools.count(1)
+
+
+def new_address(label: str) -> str:
+    """An address no other test uses (limits and locks count per address)."""
+    return f"{label}.{next(_serial)}.{secrets.token_hex(3)}@example.lt"
+
+
+def api(
+    base: str, method: str, path: str, body: Any = None, token: str | None = None, source: str = "127.0.0.1"
+) -> tuple[int, Any]:
+    """Call the API as a non-browser client would (no Origin; Bearer token), from the `source` loopback address
+    (limits and cooldowns count per network address, so an earlier visit "from elsewhere" does not hold the
+    browser back)."""
+    url = urlsplit(base)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10, source_address=(source, 0))
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    try:
+        connection.request(method, path, body=data, headers=headers)
+        response = connection.getresponse()
+        raw = response.read()
+        return response.status, json.loads(raw) if raw else None
+    finally:
+        connection.close()
+
+
+def mails_to(base: str, address: str) -> list[dict[str, Any]]:
+    status, mails = api(base, "GET", "/_local/outbox")
+    assert status == 200
+    return [mail for mail in mails if mail["to"] == address]
+
+
+def latest_code(base: str, address: str) -> str:
+    mails = mails_to(base, address)
+    assert mails, f"no mail to {address}"
+    match = re.search(r"\b(\d{8})\b", mails[-1]["text"])
+    assert match, "no code in the mail"
+    return match.group(1)
+
+
+def make_account(base: str, address: str, *, complete: bool = True) -> str:
+    """An e-mail account made over the API, as an earlier visit would have left it; its session token."""
+    elsewhere = "127.0.0.2"
+    status, started = api(base, "POST", "/login/email", {"email": address}, source=elsewhere)
+    assert status == 202, started
+    code = latest_code(base, address)
+    body = {"email": address, "login_id": started["login_id"], "code": code}
+    status, signed_in = api(base, "POST", "/login/email/verify", body, source=elsewhere)
+    assert status == 200, signed_in
+    token = signed_in["token"]
+    if complete:
+        body = {"given_name": "Ona", "family_name": "Petraitienė", "phone_number": "+370 612 34567"}
+        status, profile = api(base, "PUT", "/profile", body, token=token, source=elsewhere)
+        assert status == 200, profile
+    return str(token)
+
+
+def personal_code() -> str:
+    """A Lithuanian personal code with a valid control digit, new for each call."""
+    digits = [3, 9, 0, 0, 1, 0, 1, *(secrets.randbelow(10) for _ in range(3))]
+    for weights in ([1, 2, 3, 4, 5, 6, 7, 8, 9, 1], [3, 4, 5, 6, 7, 8, 9, 1, 2, 3]):
+        remainder = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
+        if remainder != 10:
+            return "".join(map(str, digits)) + str(remainder)
+    return "".join(map(str, digits)) + "0"
+
+
+# --- walking the pages ---
+
+EMAIL_WAY = re.compile("neturite Lietuvoje suteikto asmens kodo")
+VIISP_WAY = re.compile("turite Lietuvoje suteiktą asmens kodą")
+
+
+def title(screen: str) -> str:
+    return f"{screen} \N{EN DASH} MIGRIS"
+
+
+def heading(page: Page) -> Locator:
+    return page.get_by_role("heading", level=1)
+
+
+def ask_for_code(page: Page, address: str) -> None:
+    """From the start page, ask for a sign-in code by e-mail (in Lithuanian)."""
+    page.goto("/")
+    way = page.get_by_role("region", name=EMAIL_WAY)
+    way.get_by_label("El. paštas").fill(address)
+    way.get_by_role("button", name="Prisijungti").click()
+    expect(heading(page)).to_have_text("Prisijungimo kodas")
+
+
+def sign_in_by_email(page: Page, site: str, address: str) -> None:
+    """Sign in with the code from the mail; lands on the contact page or the account."""
+    ask_for_code(page, address)
+    page.get_by_label("Laikinas kodas").fill(latest_code(site, address))
+    page.get_by_role("button", name="Toliau").click()
+    expect(heading(page)).not_to_have_text("Prisijungimo kodas")
+
+
+class ScreenRecord:
+    """Every screen a test reaches is checked with axe-core and saved at 360 and 1280 px. Each verdict is its own
+    file (test-artifacts/axe/<screen>.json), so test processes running side by side never write one file."""
+
+    def seen(self, page: Page, name: str) -> None:
+        """Check the screen as it is now with axe-core, and save it at 360 and 1280 px wide."""
+        expect(page.locator("main h1")).to_be_visible()
+        axe = Axe().run(page)
+        violations = [violation["id"] for violation in axe.response["violations"]]
+        shots = []
+        original = page.viewport_size
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{name} is {overflow} px wider than a {width} px screen"
+            path = SCREENSHOTS / f"{name}-{width}.png"
+            page.screenshot(path=str(path), full_page=True)
+            shots.append(str(path.relative_to(ROOT)))
+        if original:
+            page.set_viewport_size(original)
+        verdict = {
+            "screen": name,
+            "title": page.title(),
+            "axe_version": axe.response["testEngine"]["version"],
+            "rules_passed": len(axe.response["passes"]),
+            "violations": violations,
+            "screenshots": shots,
+        }
+        AXE_RESULTS.mkdir(parents=True, exist_ok=True)
+        (AXE_RESULTS / f"{name}.json").write_text(json.dumps(verdict, ensure_ascii=False, indent=2) + "\n")
+        assert not violations, axe.generate_report()

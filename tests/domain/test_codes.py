@@ -1,0 +1,353 @@
+"""Every code rule of DESIGN.md on the domain itself: migris.domain.codes.Codes over the codes table (moto, made
+from template.yaml), a mailer that records, and a clock the test moves. The numbers are the template's.
+tests/handler/test_code_rules.py and test_code_sources.py walk the same rules over HTTP, through the handlers."""
+
+from __future__ import annotations
+
+import hmac
+
+import pytest
+from migris.dal.codes import CodeRepository
+from migris.domain import codes as codes_module
+from migris.domain.codes import address_key, code_hash
+from migris.domain.errors import InvalidCode, RateLimited, TooManyAttempts
+
+from tests.helpers import wrong
+
+OWNER = "ona@example.lt"
+HOME = "198.51.100.7"
+STRANGER = "203.0.113.66"
+# Locks after two failures, with sends never in the way: for watching locks come and go.
+QUICK_LOCKS = {"ResendCooldownSeconds": "0", "LockoutThreshold": "2", "MaxCodesPerHour": "100", "MaxCodesPerDay": "100"}
+
+
+def use(desk, login_id, code, email=OWNER, source_ip=HOME):
+    desk.codes.use_sign_in_code(email, login_id, code, source_ip)
+
+
+def refused(error, call, *args):
+    """The call raises this very domain error; the error, for its numbers (retry_after)."""
+    with pytest.raises(error) as raised:
+        call(*args)
+    assert type(raised.value) is error
+    return raised.value
+
+
+# --- a code: digits, stored keyed, compared in constant time, used once ---
+
+
+def test_a_code_is_eight_random_digits(desk):
+    seen = set()
+    for _ in range(5):
+        desk.clock.advance(61)
+        _, code = desk.send(OWNER, HOME)
+        assert len(code) == 8 and code.isdigit()
+        seen.add(code)
+    assert len(seen) > 1
+
+
+def test_the_code_length_follows_the_parameter(make_codes):
+    desk = make_codes(CodeLength="10")
+    _, code = desk.send(OWNER, HOME)
+    assert len(code) == 10 and code.isdigit()
+
+
+def test_a_code_is_stored_only_as_a_keyed_hash(desk):
+    login_id, code = desk.send(OWNER, HOME)
+    items = desk.items()
+    assert len(items) == 1
+    stored = repr(items[0])
+    assert code not in stored
+    assert OWNER not in stored
+    assert HOME not in stored
+    assert items[0]["codes"][login_id]["h"] == code_hash(desk.pepper, login_id, code)
+    assert items[0]["pk"] == address_key(desk.pepper, OWNER)
+
+
+def test_a_code_is_compared_in_constant_time(desk, monkeypatch):
+    calls = []
+    real = hmac.compare_digest
+
+    def spy(a, b):
+        calls.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(codes_module.hmac, "compare_digest", spy)
+    login_id, code = desk.send(OWNER, HOME)
+    use(desk, login_id, code)
+    assert any(len(a) == 64 and a == b for a, b in calls), "the code hash was not compared with compare_digest"
+
+
+def test_the_right_code_works_once(desk):
+    login_id, code = desk.send(OWNER, HOME)
+    use(desk, login_id, code)
+    refused(InvalidCode, use, desk, login_id, code)
+
+
+def test_a_code_is_bound_to_its_login_id(desk):
+    _, code = desk.send(OWNER, HOME)
+    refused(InvalidCode, use, desk, "another-login-id", code)
+
+
+def test_a_code_for_one_address_does_not_work_for_another(desk):
+    login_id, code = desk.send(OWNER, HOME)
+    refused(InvalidCode, use, desk, login_id, code, "petras@example.lt")
+    use(desk, login_id, code)
+
+
+def test_a_new_code_from_the_same_network_address_replaces_the_old(desk):
+    first_login, first_code = desk.send(OWNER, HOME)
+    desk.clock.advance(60)
+    second_login, second_code = desk.send(OWNER, HOME)
+    refused(InvalidCode, use, desk, first_login, first_code)
+    use(desk, second_login, second_code)
+
+
+def test_a_code_expires_at_its_ttl_even_if_the_item_remains(desk):
+    login_id, code = desk.send(OWNER, HOME)
+    desk.clock.advance(3600)
+    assert desk.items(), "moto keeps the item: the expiry must be checked in code"
+    refused(InvalidCode, use, desk, login_id, code)
+
+
+def test_a_code_is_valid_just_before_its_ttl(desk):
+    login_id, code = desk.send(OWNER, HOME)
+    desk.clock.advance(3599)
+    use(desk, login_id, code)
+
+
+# --- tries ---
+
+
+def test_a_code_is_burned_after_five_wrong_tries(desk):
+    login_id, code = desk.send(OWNER, HOME)
+    for _ in range(5):
+        refused(InvalidCode, use, desk, login_id, wrong(code))
+    refused(InvalidCode, use, desk, login_id, code)
+
+
+def test_four_wrong_tries_leave_the_code_usable(desk):
+    login_id, code = desk.send(OWNER, HOME)
+    for _ in range(4):
+        refused(InvalidCode, use, desk, login_id, wrong(code))
+    use(desk, login_id, code)
+
+
+def test_the_try_is_counted_before_the_compare(desk):
+    """A code whose tries are used up (here by concurrent callers) refuses even the right code."""
+    login_id, code = desk.send(OWNER, HOME)
+    (item,) = desk.items()
+    desk.table.update_item(
+        Key={"pk": item["pk"]},
+        UpdateExpression="SET codes.#id.att = :max",
+        ExpressionAttributeNames={"#id": login_id},
+        ExpressionAttributeValues={":max": 5},
+    )
+    refused(InvalidCode, use, desk, login_id, code)
+
+
+def test_of_two_concurrent_right_tries_exactly_one_succeeds(desk, monkeypatch):
+    """Two callers both pass the compare; the conditional consume lets only one of them in."""
+    login_id, code = desk.send(OWNER, HOME)
+    real_count = CodeRepository.count_attempt
+    outcomes = []
+
+    def attempt():
+        try:
+            use(desk, login_id, code)
+        except InvalidCode:
+            outcomes.append("invalid_code")
+        else:
+            outcomes.append("used")
+
+    def count_then_let_the_other_in(self, *args, **kwargs):
+        result = real_count(self, *args, **kwargs)
+        monkeypatch.setattr(CodeRepository, "count_attempt", real_count)
+        # The other caller runs to its end while this one sits between its count and its consume.
+        attempt()
+        return result
+
+    monkeypatch.setattr(CodeRepository, "count_attempt", count_then_let_the_other_in)
+    attempt()
+    assert sorted(outcomes) == ["invalid_code", "used"]
+
+
+# --- failures lock the (address, network address) pair, for longer each time ---
+
+
+def test_failures_count_across_codes_and_lock_the_pair(make_codes):
+    desk = make_codes(ResendCooldownSeconds="0")
+    failures = 0
+    while failures < 9:
+        login_id, code = desk.send(OWNER, HOME)
+        for _ in range(min(4, 9 - failures)):
+            refused(InvalidCode, use, desk, login_id, wrong(code))
+            failures += 1
+    # A new code does not reset the count: the tenth failure in a row locks.
+    login_id, code = desk.send(OWNER, HOME)
+    assert refused(TooManyAttempts, use, desk, login_id, wrong(code)).retry_after == 900
+    # While locked even the right code is refused, and no new code is sent.
+    refused(TooManyAttempts, use, desk, login_id, code)
+    mails = len(desk.mailer.sent)
+    refused(RateLimited, desk.send, OWNER, HOME)
+    assert len(desk.mailer.sent) == mails
+
+
+def lock_once(desk):
+    login_id, code = desk.send(OWNER, HOME)
+    refused(InvalidCode, use, desk, login_id, wrong(code))
+    return refused(TooManyAttempts, use, desk, login_id, wrong(code)).retry_after
+
+
+def test_each_lock_lasts_longer(make_codes):
+    desk = make_codes(**QUICK_LOCKS)
+    waits = []
+    for _ in range(3):
+        waits.append(lock_once(desk))
+        desk.clock.advance(waits[-1])
+    assert waits == [900, 1800, 3600]
+
+
+def test_a_success_resets_the_failure_count(make_codes):
+    desk = make_codes(ResendCooldownSeconds="0")
+    for _ in range(3):
+        login_id, code = desk.send(OWNER, HOME)
+        for _ in range(3):
+            refused(InvalidCode, use, desk, login_id, wrong(code))
+        use(desk, login_id, code)
+
+
+def test_a_success_resets_the_failures_and_the_lock_growth(make_codes):
+    desk = make_codes(**QUICK_LOCKS)
+    assert lock_once(desk) == 900
+    desk.clock.advance(900)
+    assert lock_once(desk) == 1800  # the second lock in a row lasts longer
+    desk.clock.advance(1800)
+    login_id, code = desk.send(OWNER, HOME)
+    use(desk, login_id, code)
+    assert lock_once(desk) == 900  # a success started the count and its growth again
+
+
+# --- send limits ---
+
+
+def test_sixty_seconds_between_codes(desk):
+    desk.send(OWNER, HOME)
+    desk.clock.advance(30)
+    assert refused(RateLimited, desk.send, OWNER, HOME).retry_after == 30
+    desk.clock.advance(30)
+    desk.send(OWNER, HOME)
+
+
+def test_five_codes_an_hour(desk):
+    for _ in range(5):
+        desk.send(OWNER, HOME)
+        desk.clock.advance(60)
+    assert refused(RateLimited, desk.send, OWNER, HOME).retry_after == 3600 - 5 * 60
+    assert len(desk.mailer.to(OWNER)) == 5
+
+
+def test_ten_codes_a_day(desk):
+    for _ in range(10):
+        desk.send(OWNER, HOME)
+        desk.clock.advance(3600)
+    assert refused(RateLimited, desk.send, OWNER, HOME).retry_after == 86400 - 10 * 3600
+    desk.clock.advance(86400 - 10 * 3600)
+    desk.send(OWNER, HOME)
+
+
+def test_limits_are_per_address(desk):
+    desk.send(OWNER, HOME)
+    desk.send("petras@example.lt", HOME)
+
+
+# --- per (address, network address): what a stranger does elsewhere cannot keep the owner out ---
+
+
+def test_a_stranger_who_locks_himself_out_does_not_lock_out_the_owner(desk):
+    desk.send(OWNER, STRANGER)
+    # Made-up login ids and codes, until the stranger's network address is locked for this address.
+    for n in range(9):
+        refused(InvalidCode, use, desk, f"made-up-{n}", "12345678", OWNER, STRANGER)
+    refused(TooManyAttempts, use, desk, "made-up-9", "12345678", OWNER, STRANGER)
+    refused(TooManyAttempts, use, desk, "made-up-x", "12345678", OWNER, STRANGER)
+    refused(RateLimited, desk.send, OWNER, STRANGER)
+
+    login_id, code = desk.send(OWNER, HOME)
+    use(desk, login_id, code, OWNER, HOME)
+
+
+def test_send_limits_are_per_network_address(desk):
+    for _ in range(5):
+        desk.send(OWNER, STRANGER)
+        desk.clock.advance(60)
+    refused(RateLimited, desk.send, OWNER, STRANGER)  # five an hour from there
+    desk.send(OWNER, HOME)  # the owner's own allowance is whole
+
+
+def test_a_code_asked_from_elsewhere_leaves_the_owners_code_valid(desk):
+    login_id, code = desk.send(OWNER, HOME)
+    desk.send(OWNER, STRANGER)
+    use(desk, login_id, code, OWNER, HOME)
+
+
+def test_at_most_three_codes_live_and_the_newest_always_works(desk):
+    issued = []
+    for n in range(1, 5):
+        source_ip = f"203.0.113.{n}"
+        issued.append((source_ip, *desk.send(OWNER, source_ip)))
+    oldest_ip, oldest_login, oldest_code = issued[0]
+    refused(InvalidCode, use, desk, oldest_login, oldest_code, OWNER, oldest_ip)
+    for source_ip, login_id, code in issued[1:]:
+        use(desk, login_id, code, OWNER, source_ip)
+
+
+def test_the_ceiling_over_all_sources_holds(make_codes):
+    desk = make_codes(MaxCodesPerAddressPerDay="3")
+    for n in range(3):
+        desk.send(OWNER, f"203.0.113.{n}")
+    assert refused(RateLimited, desk.send, OWNER, HOME).retry_after == 86400
+    assert len(desk.mailer.to(OWNER)) == 3
+
+
+def test_ipv6_addresses_of_one_subscriber_count_together(desk):
+    desk.send(OWNER, "2001:db8:1:2::1")
+    refused(RateLimited, desk.send, OWNER, "2001:db8:1:2:ffff::9")  # the 60-second cooldown is shared
+    desk.send(OWNER, "2001:db8:1:3::1")
+
+
+# --- every code mail counts against its destination ---
+
+
+def test_change_codes_to_one_address_count_against_it(desk):
+    """Eight accounts asking to move to one address cannot flood it while its sign-in cooldown runs."""
+    victim = "auka@example.lt"
+    desk.send(victim, HOME)
+    for n in range(8):
+        refused(RateLimited, desk.codes.make_email_change_code, f"user-{n}", victim, HOME)
+    assert len(desk.mailer.to(victim)) == 1
+
+
+def test_change_codes_and_sign_in_codes_share_the_addresss_daily_ceiling(make_codes):
+    desk = make_codes(MaxCodesPerAddressPerDay="3")
+    victim = "auka@example.lt"
+    for n in range(3):
+        desk.codes.make_email_change_code(f"user-{n}", victim, f"203.0.113.{n}")
+    refused(RateLimited, desk.send, victim, HOME)
+    assert desk.mailer.to(victim) == []
+
+
+def test_a_mail_counted_to_an_address_counts_as_a_code_to_it(desk):
+    """A mail without a code of its own (a notice to a taken address) counts against the address alike."""
+    victim = "auka@example.lt"
+    desk.codes.count_mail_to(victim, HOME)
+    refused(RateLimited, desk.send, victim, HOME)
+    desk.clock.advance(60)
+    desk.send(victim, HOME)
+
+
+def test_an_email_change_code_works_once_for_its_account_only(desk):
+    change = desk.codes.make_email_change_code("user-1", "nauja@example.lt", HOME)
+    refused(InvalidCode, desk.codes.use_email_change_code, "user-2", change.login_id, change.code)
+    desk.codes.use_email_change_code("user-1", change.login_id, change.code)
+    refused(InvalidCode, desk.codes.use_email_change_code, "user-1", change.login_id, change.code)

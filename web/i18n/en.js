@@ -1,0 +1,145 @@
+// English. The same keys in all four files; {name} is a value put in, {one, few, many, other} plural forms.
+export default {
+  "app.tagline": "Electronic migration services",
+  "app.skip": "Skip to main content",
+  "app.language": "Language",
+  "app.signOut": "Sign out",
+  "app.footer.org": "Migration Department under the Ministry of the Interior of the Republic of Lithuania",
+  "app.footer.service": "MIGRIS – electronic migration services",
+  "app.loading": "Loading…",
+  "app.required": "Fields marked with an asterisk (*) are required.",
+  "app.counter": "Characters entered:",
+  "app.errorPrefix": "Error:",
+  "app.successPrefix": "Done:",
+
+  "time.seconds": "{n} s",
+  "time.minutes": "{m} min",
+  "time.minutesSeconds": "{m} min {s} s",
+  "time.hoursMinutes": "{h} h {m} min",
+
+  "signin.title": "Sign in",
+  "signin.intro": "Choose how you would like to sign in.",
+  "signin.email.heading": "Use this sign-in if you do not have a personal code issued in Lithuania",
+  "signin.email.text":
+    "Signing in by e-mail creates a level 1 unidentified user account: your identity is not confirmed until " +
+    "migration staff confirm it. We will send a temporary sign-in code to the e-mail address you enter.",
+  "signin.email.label": "E-mail",
+  "signin.email.hint": "For example, name.surname@example.com",
+  "signin.submit": "Sign in",
+  "signin.viisp.heading": "Use this sign-in if you have a personal code issued in Lithuania",
+  "signin.viisp.name": "State Information Resources Interoperability Platform",
+  "signin.viisp.text":
+    "Sign in with online banking, your identity card or a mobile electronic signature. " +
+    "Your identity will be confirmed (level 3 user).",
+  "signin.signedOut": "You have signed out.",
+  "signin.expired": "Your session has ended. Please sign in again.",
+
+  "code.title": "Sign-in code",
+  "code.address": "Your e-mail address: {email}",
+  "code.attention": "Please note:",
+  "code.sameAddress": "Always sign in with the same e-mail address.",
+  "code.sent": "We have sent a temporary sign-in code to your e-mail address. Enter it below.",
+  "code.label": "Temporary code",
+  "code.hint": "The code contains digits only.",
+  "code.submit": "Continue",
+  "code.validity": {
+    one: "The sign-in code is valid for {n} minute. If you cannot find the e-mail, check your spam folder.",
+    other: "The sign-in code is valid for {n} minutes. If you cannot find the e-mail, check your spam folder.",
+  },
+  "code.resend": "Send a new code",
+  "code.resendWait": "You can ask for a new code in {time}.",
+  "code.resendReady": "Did not get the e-mail? You can ask for a new code.",
+  "code.resent": "A new code has been sent. The previous code is no longer valid.",
+  "code.otherAddress": "Use another e-mail address",
+
+  "contact.title": "Contact details",
+  "contact.intro": "This is your first sign-in. Please enter your contact details.",
+  "contact.introViisp": "This is your first sign-in. We received your name from VIISP; please add the missing details.",
+  "contact.given": "Given name(s)",
+  "contact.family": "Family name(s)",
+  "contact.namesHint": "Enter them as written in your travel document.",
+  "contact.phone": "Phone number",
+  "contact.phoneHint": "With the country code, for example +370 612 34567.",
+  "contact.fromViisp": "Name received from VIISP.",
+  "contact.warning":
+    "Later, your given and family names can be changed only by migration staff in Lithuania and at " +
+    "the diplomatic missions and consular posts of the Republic of Lithuania abroad.",
+  "contact.submit": "Continue",
+
+  "account.title": "My account",
+  "account.saved": "Your contact details have been saved.",
+  "account.person": "Personal details",
+  "account.namesNote":
+    "Your given and family names can be changed only by migration staff in Lithuania and at " +
+    "the diplomatic missions and consular posts of the Republic of Lithuania abroad.",
+  "account.level": "User level",
+  "account.level.1": "Level 1 unidentified user",
+  "account.level.1.note": "Your identity has not been confirmed. Migration staff can confirm it.",
+  "account.level.2": "Level 2 user: identity confirmed by migration staff",
+  "account.level.3": "Level 3 user: identity confirmed through VIISP",
+  "account.method": "Sign-in method",
+  "account.method.email": "E-mail and temporary code",
+  "account.method.viisp": "Through VIISP",
+  "account.notGiven": "Not given",
+  "account.phone.heading": "Phone number",
+  "account.phone.current": "Current phone number",
+  "account.phone.label": "New phone number",
+  "account.phone.submit": "Change phone number",
+  "account.phone.changed": "Your phone number has been changed.",
+  "account.email.heading": "E-mail address",
+  "account.email.current": "Current e-mail",
+  "account.email.label": "New e-mail address",
+  "account.email.hint":
+    "We will send a confirmation code to the new address. Your current address stays in use until you enter the code.",
+  "account.email.submit": "Send confirmation code",
+  "account.email.pending": "Waiting for confirmation: {email}",
+  "account.email.sent": "We have sent a confirmation code to {email}. Enter it below.",
+  "account.email.codeLabel": "Confirmation code",
+  "account.email.confirm": "Confirm",
+  "account.email.resend": "Send the code again",
+  "account.email.changed": "Your e-mail address has been changed. All your other sign-ins have been ended.",
+
+  "viispError.title": "Sign-in through VIISP failed",
+  "viispError.invalid_ticket":
+    "The sign-in through VIISP could not be completed: it has expired, was already used or was started in " +
+    "another browser. Please start the sign-in again.",
+  "viispError.viisp_unavailable":
+    "The State Information Resources Interoperability Platform (VIISP) is not responding at the moment. " +
+    "Please try again in a few minutes.",
+  "viispError.origin_mismatch":
+    "The sign-in request did not come from the MIGRIS or VIISP pages. Please start the sign-in again.",
+  "viispError.unknown": "The sign-in through VIISP could not be completed. Please start the sign-in again.",
+  "viispError.retry": "Try signing in through VIISP again",
+  "viispError.back": "Back to the sign-in page",
+
+  "error.network": "Could not reach the server. Check your internet connection and try again.",
+  "error.server": "Something went wrong. Please try again later.",
+  "error.check": "Please check the details you entered.",
+  "error.origin": "The request did not come from the MIGRIS pages. Reload the page and try again.",
+  "error.conflict": "Your account was changed elsewhere at the same time. Please try again.",
+  "error.namesLocked": "Given and family names can be changed only by migration staff.",
+  "error.emailTaken": "This e-mail address is already used by another account. The change has been cancelled.",
+  "error.invalidCode": "The code is wrong or no longer valid. Check the code or ask for a new one.",
+  "error.locked":
+    "A wrong code was entered too many times. Signing in with this e-mail address is temporarily locked. " +
+    "Try again in {time} (at about {clock}).",
+  "error.lockedChange": "A wrong code was entered too many times. Try again in {time} (at about {clock}).",
+  "error.cooldown": "A code was just sent to this address. You can ask for a new code in {time}.",
+  "error.tooMany":
+    "Too many codes have been sent to this e-mail address. You can ask for a new code in {time} (at about {clock}).",
+
+  "field.required.email": "Enter your e-mail address.",
+  "field.invalid.email": "Enter a valid e-mail address, for example name@example.com.",
+  "field.same.email": "This is your current e-mail address. Enter a new address.",
+  "field.tooLong": "Too long: at most {max} characters.",
+  "field.required.given_name": "Enter your given name(s).",
+  "field.required.family_name": "Enter your family name(s).",
+  "field.invalid.name": "Use only letters, spaces, hyphens and apostrophes, starting with a letter.",
+  "field.invisible.name": "Remove invisible characters: a name must consist of visible letters.",
+  "field.styled.name": "Use ordinary letters, not styled letters, ligatures or symbols.",
+  "field.required.phone_number": "Enter your phone number.",
+  "field.invalid.phone_number": "Enter a valid phone number with the country code, for example +370 612 34567.",
+  "field.required.code": "Enter the code from the e-mail.",
+  "field.invalid.code": "The code contains digits only.",
+  "field.invalid.other": "Please check this field.",
+};

@@ -1,0 +1,147 @@
+// Lietuvių kalba (numatytoji). Raktai tie patys visuose keturiuose failuose; {vardas} – įterpiama reikšmė,
+// objektas {one, few, many, other} – daugiskaitos formos pagal Intl.PluralRules("lt").
+export default {
+  "app.tagline": "Elektroninės migracijos paslaugos",
+  "app.skip": "Pereiti prie pagrindinio turinio",
+  "app.language": "Kalba",
+  "app.signOut": "Atsijungti",
+  "app.footer.org": "Migracijos departamentas prie Lietuvos Respublikos vidaus reikalų ministerijos",
+  "app.footer.service": "MIGRIS – elektroninės migracijos paslaugos",
+  "app.loading": "Įkeliama…",
+  "app.required": "Žvaigždute (*) pažymėtus laukus užpildyti privaloma.",
+  "app.counter": "Įvesta simbolių:",
+  "app.errorPrefix": "Klaida:",
+  "app.successPrefix": "Atlikta:",
+
+  "time.seconds": "{n} s",
+  "time.minutes": "{m} min.",
+  "time.minutesSeconds": "{m} min. {s} s",
+  "time.hoursMinutes": "{h} val. {m} min.",
+
+  "signin.title": "Prisijungimas",
+  "signin.intro": "Pasirinkite, kaip norite prisijungti.",
+  "signin.email.heading": "Naudokite šį prisijungimą, jei neturite Lietuvoje suteikto asmens kodo",
+  "signin.email.text":
+    "Prisijungus el. paštu sukuriama 1 lygio neidentifikuoto naudotojo paskyra: jūsų tapatybė nebus patvirtinta, " +
+    "kol jos nepatvirtins migracijos tarnybos darbuotojai. Laikiną prisijungimo kodą atsiųsime nurodytu el. pašto adresu.",
+  "signin.email.label": "El. paštas",
+  "signin.email.hint": "Pvz., vardas.pavarde@pastas.lt",
+  "signin.submit": "Prisijungti",
+  "signin.viisp.heading": "Naudokite šį prisijungimą, jei turite Lietuvoje suteiktą asmens kodą",
+  "signin.viisp.name": "Valstybės informacinių išteklių sąveikumo platforma",
+  "signin.viisp.text":
+    "Prisijungimui naudokite elektroninę bankininkystę, asmens tapatybės kortelę arba mobilųjį elektroninį parašą. " +
+    "Jūsų tapatybė bus patvirtinta (3 lygio naudotojas).",
+  "signin.signedOut": "Jūs atsijungėte.",
+  "signin.expired": "Jūsų sesija baigėsi. Prisijunkite iš naujo.",
+
+  "code.title": "Prisijungimo kodas",
+  "code.address": "Jūsų el. pašto adresas: {email}",
+  "code.attention": "Dėmesio!",
+  "code.sameAddress": "Prisijungimui naudokite tą patį el. pašto adresą.",
+  "code.sent": "Laikiną prisijungimo kodą išsiuntėme jūsų el. pašto adresu. Įveskite jį žemiau.",
+  "code.label": "Laikinas kodas",
+  "code.hint": "Kodą sudaro tik skaitmenys.",
+  "code.submit": "Toliau",
+  "code.validity": {
+    one: "Prisijungimo kodas galioja {n} minutę. Jei laiško nematote, patikrinkite nepageidaujamų laiškų (šlamšto) aplanką.",
+    few: "Prisijungimo kodas galioja {n} minutes. Jei laiško nematote, patikrinkite nepageidaujamų laiškų (šlamšto) aplanką.",
+    many: "Prisijungimo kodas galioja {n} minutės. Jei laiško nematote, patikrinkite nepageidaujamų laiškų (šlamšto) aplanką.",
+    other: "Prisijungimo kodas galioja {n} minučių. Jei laiško nematote, patikrinkite nepageidaujamų laiškų (šlamšto) aplanką.",
+  },
+  "code.resend": "Siųsti naują kodą",
+  "code.resendWait": "Po {time} galėsite gauti naują kodą.",
+  "code.resendReady": "Negavote laiško? Galite paprašyti naujo kodo.",
+  "code.resent": "Naujas kodas išsiųstas. Ankstesnis kodas nebegalioja.",
+  "code.otherAddress": "Naudoti kitą el. pašto adresą",
+
+  "contact.title": "Kontaktiniai duomenys",
+  "contact.intro": "Jungiatės pirmą kartą. Nurodykite savo kontaktinius duomenis.",
+  "contact.introViisp": "Jungiatės pirmą kartą. Vardą ir pavardę gavome iš VIISP, nurodykite trūkstamus duomenis.",
+  "contact.given": "Vardas (-ai)",
+  "contact.family": "Pavardė (-ės)",
+  "contact.namesHint": "Įrašykite taip, kaip nurodyta jūsų kelionės dokumente.",
+  "contact.phone": "Telefono Nr.",
+  "contact.phoneHint": "Su šalies kodu, pvz., +370 612 34567.",
+  "contact.fromViisp": "Vardas ir pavardė gauti iš VIISP.",
+  "contact.warning":
+    "Vardą (-us) ir pavardę (-es) vėliau pakeisti galės tik migracijos tarnybos darbuotojai Lietuvoje ir " +
+    "Lietuvos Respublikos diplomatinėse atstovybėse bei konsulinėse įstaigose užsienyje.",
+  "contact.submit": "Toliau",
+
+  "account.title": "Mano paskyra",
+  "account.saved": "Kontaktiniai duomenys išsaugoti.",
+  "account.person": "Asmens duomenys",
+  "account.namesNote":
+    "Vardą (-us) ir pavardę (-es) pakeisti gali tik migracijos tarnybos darbuotojai Lietuvoje ir " +
+    "Lietuvos Respublikos diplomatinėse atstovybėse bei konsulinėse įstaigose užsienyje.",
+  "account.level": "Naudotojo lygis",
+  "account.level.1": "1 lygio neidentifikuotas naudotojas",
+  "account.level.1.note": "Jūsų tapatybė nepatvirtinta. Ją gali patvirtinti migracijos tarnybos darbuotojai.",
+  "account.level.2": "2 lygio naudotojas: tapatybę patvirtino migracijos tarnybos darbuotojai",
+  "account.level.3": "3 lygio naudotojas: tapatybė patvirtinta per VIISP",
+  "account.method": "Prisijungimo būdas",
+  "account.method.email": "El. paštu ir laikinu kodu",
+  "account.method.viisp": "Per VIISP",
+  "account.notGiven": "Nenurodyta",
+  "account.phone.heading": "Telefono numeris",
+  "account.phone.current": "Dabartinis telefono Nr.",
+  "account.phone.label": "Naujas telefono Nr.",
+  "account.phone.submit": "Keisti telefono numerį",
+  "account.phone.changed": "Telefono numeris pakeistas.",
+  "account.email.heading": "El. pašto adresas",
+  "account.email.current": "Dabartinis el. paštas",
+  "account.email.label": "Naujas el. pašto adresas",
+  "account.email.hint": "Naujuoju adresu atsiųsime patvirtinimo kodą. Dabartinis adresas galios, kol įvesite kodą.",
+  "account.email.submit": "Siųsti patvirtinimo kodą",
+  "account.email.pending": "Laukiama patvirtinimo: {email}",
+  "account.email.sent": "Patvirtinimo kodą išsiuntėme adresu {email}. Įveskite jį žemiau.",
+  "account.email.codeLabel": "Patvirtinimo kodas",
+  "account.email.confirm": "Patvirtinti",
+  "account.email.resend": "Siųsti kodą dar kartą",
+  "account.email.changed": "El. pašto adresas pakeistas. Visi kiti jūsų prisijungimai baigti.",
+
+  "viispError.title": "Nepavyko prisijungti per VIISP",
+  "viispError.invalid_ticket":
+    "Prisijungimo per VIISP nepavyko užbaigti: jis nebegalioja, jau panaudotas arba pradėtas kitoje naršyklėje. " +
+    "Pradėkite prisijungimą iš naujo.",
+  "viispError.viisp_unavailable":
+    "Valstybės informacinių išteklių sąveikumo platforma (VIISP) šiuo metu neatsako. Bandykite dar kartą po kelių minučių.",
+  "viispError.origin_mismatch":
+    "Prisijungimo užklausa atėjo ne iš MIGRIS ar VIISP puslapio. Pradėkite prisijungimą iš naujo.",
+  "viispError.unknown": "Prisijungimo per VIISP nepavyko užbaigti. Pradėkite prisijungimą iš naujo.",
+  "viispError.retry": "Bandyti prisijungti per VIISP dar kartą",
+  "viispError.back": "Grįžti į prisijungimo puslapį",
+
+  "error.network": "Nepavyko susisiekti su serveriu. Patikrinkite interneto ryšį ir bandykite dar kartą.",
+  "error.server": "Įvyko klaida. Bandykite dar kartą vėliau.",
+  "error.check": "Patikrinkite įvestus duomenis.",
+  "error.origin": "Užklausa atėjo ne iš MIGRIS puslapio. Atnaujinkite puslapį ir bandykite dar kartą.",
+  "error.conflict": "Paskyra tuo pačiu metu buvo pakeista kitur. Bandykite dar kartą.",
+  "error.namesLocked": "Vardą ir pavardę pakeisti gali tik migracijos tarnybos darbuotojai.",
+  "error.emailTaken": "Šis el. pašto adresas jau naudojamas kitoje paskyroje. Keitimas atšauktas.",
+  "error.invalidCode": "Neteisingas arba nebegaliojantis kodas. Patikrinkite kodą arba paprašykite naujo.",
+  "error.locked":
+    "Per daug kartų įvestas neteisingas kodas. Prisijungimas šiuo el. pašto adresu laikinai užrakintas. " +
+    "Bandykite vėl po {time} (apie {clock}).",
+  "error.lockedChange": "Per daug kartų įvestas neteisingas kodas. Bandykite vėl po {time} (apie {clock}).",
+  "error.cooldown": "Kodas šiuo adresu ką tik išsiųstas. Po {time} galėsite gauti naują kodą.",
+  "error.tooMany":
+    "Šiuo el. pašto adresu išsiųsta per daug kodų. Naują kodą galėsite gauti po {time} (apie {clock}).",
+
+  "field.required.email": "Įveskite el. pašto adresą.",
+  "field.invalid.email": "Įveskite teisingą el. pašto adresą, pvz., vardas@pastas.lt.",
+  "field.same.email": "Tai jūsų dabartinis el. pašto adresas. Įveskite naują adresą.",
+  "field.tooLong": "Per ilgas tekstas: leidžiama ne daugiau kaip {max} simb.",
+  "field.required.given_name": "Įveskite vardą (-us).",
+  "field.required.family_name": "Įveskite pavardę (-es).",
+  "field.invalid.name":
+    "Naudokite tik raides, tarpus, brūkšnelius ir apostrofus; vardas ir pavardė turi prasidėti raide.",
+  "field.invisible.name": "Pašalinkite nematomus ženklus: vardą ir pavardę turi sudaryti matomos raidės.",
+  "field.styled.name": "Naudokite įprastas raides, ne stilizuotas raides, ligatūras ar simbolius.",
+  "field.required.phone_number": "Įveskite telefono numerį.",
+  "field.invalid.phone_number": "Įveskite teisingą telefono numerį su šalies kodu, pvz., +370 612 34567.",
+  "field.required.code": "Įveskite kodą iš laiško.",
+  "field.invalid.code": "Kodą sudaro tik skaitmenys.",
+  "field.invalid.other": "Patikrinkite šį lauką.",
+};

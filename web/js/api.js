@@ -1,0 +1,46 @@
+// The API on the pages' own origin: JSON in and out, the session in the __Host-session cookie (HttpOnly, so
+// never seen here). The browser adds Origin to every state-changing fetch, as the API's Origin rule asks.
+
+const base = document.querySelector('meta[name="migris-api-base"]')?.content ?? "";
+
+/** An absolute path of the API (the pages may be served apart from it; see index.html). */
+export function apiUrl(path) {
+  return base + path;
+}
+
+/**
+ * Call the API. Never throws: a failure to connect is status 0.
+ * @returns {Promise<{status: number, data: any, error: {code: string, fields?: object} | null, retryAfter: number | null}>}
+ */
+export async function call(method, path, { body, language } = {}) {
+  const headers = { Accept: "application/json" };
+  if (language) headers["Accept-Language"] = language;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(apiUrl(path), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch {
+    return { status: 0, data: null, error: { code: "network" }, retryAfter: null };
+  }
+  let data = null;
+  if (response.status !== 204) {
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+  }
+  const retryAfter = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+  return {
+    status: response.status,
+    data: response.ok ? data : null,
+    error: response.ok ? null : (data?.error ?? { code: "unknown" }),
+    retryAfter: Number.isFinite(retryAfter) ? retryAfter : null,
+  };
+}

@@ -1,0 +1,154 @@
+// The MIGRIS sign-in pages: which screen to show, the page's chrome (header, language, footer), focus and titles.
+// Screens live at #/ (sign in), #/code, #/contact, #/account and #/viisp-error?reason=…; the signed-in state
+// comes from GET /profile, the e-mail sign-in under way from sessionStorage.
+import { call } from "./api.js";
+import { LANGUAGES, language, languageChosen, setLanguage, t } from "./i18n.js";
+import { message } from "./problems.js";
+import { AccountView } from "./screens/account.js";
+import { CodeView } from "./screens/code.js";
+import { ContactView } from "./screens/contact.js";
+import { SignIn } from "./screens/signin.js";
+import { ViispErrorView } from "./screens/viisp_error.js";
+import { pendingLogin } from "./storage.js";
+
+const SCREENS = {
+  signin: { View: SignIn, hash: "#/" },
+  code: { View: CodeView, hash: "#/code" },
+  contact: { View: ContactView, hash: "#/contact" },
+  account: { View: AccountView, hash: "#/account" },
+  viispError: { View: ViispErrorView, hash: null }, // keeps the address the API sent the browser to
+};
+
+class App {
+  constructor() {
+    this.main = document.getElementById("main");
+    this.view = null;
+    this.profile = null; // the signed-in person's profile, null when signed out
+  }
+
+  start() {
+    setLanguage(language());
+    this.setUpChrome();
+    window.addEventListener("hashchange", () => this.route());
+    return this.route();
+  }
+
+  call(method, path, body) {
+    return call(method, path, { body, language: language() });
+  }
+
+  /** Decide the screen from the address and the session: on load, and when the address changes. */
+  async route() {
+    const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
+    if (path === "/viisp-error") {
+      this.show("viispError", { reason: new URLSearchParams(query).get("reason") });
+      return;
+    }
+    const answer = await this.call("GET", "/profile");
+    if (answer.status === 200) {
+      this.signedIn(answer.data);
+    } else if (pendingLogin.load()) {
+      this.profile = null;
+      this.show("code");
+    } else {
+      this.profile = null;
+      const trouble = answer.status === 401 ? null : message(answer.status === 0 ? "error.network" : "error.server");
+      this.show("signin", trouble ? { notice: { kind: "error", msg: trouble } } : {});
+    }
+  }
+
+  show(name, props = {}) {
+    this.view?.destroy();
+    const screen = SCREENS[name];
+    this.view = new screen.View(this, props);
+    if (screen.hash && location.hash !== screen.hash) history.replaceState(null, "", screen.hash);
+    this.repaint({ focus: "heading" });
+  }
+
+  /** Draw the screen again (new words, new messages); focus the heading, an element by id, or keep it. */
+  repaint({ focus = null } = {}) {
+    const active = this.main.contains(document.activeElement) ? document.activeElement : null;
+    const kept = active?.tagName === "H1" ? "heading" : active?.id || null;
+    this.main.replaceChildren(this.view.render());
+    const title = this.view.title();
+    document.title = `${this.view.hasErrors() ? `${t("app.errorPrefix")} ` : ""}${title} – MIGRIS`;
+    this.updateChrome();
+    const wanted = focus ?? kept;
+    const target = wanted === "heading" ? this.main.querySelector("h1") : document.getElementById(wanted ?? "");
+    target?.focus();
+  }
+
+  signedIn(profile, notice = null) {
+    this.profile = profile;
+    pendingLogin.clear();
+    this.syncLanguage();
+    const props = notice ? { notice: { kind: "success", msg: notice } } : {};
+    this.show(profile.profile_complete ? "account" : "contact", props);
+  }
+
+  sessionEnded() {
+    this.profile = null;
+    this.show("signin", { notice: { kind: "error", msg: message("signin.expired") } });
+  }
+
+  async signOut() {
+    await this.call("POST", "/logout");
+    this.profile = null;
+    pendingLogin.clear();
+    this.show("signin", { notice: { kind: "success", msg: message("signin.signedOut") } });
+  }
+
+  /** The account keeps a language for its mails: the one picked here wins, else the page takes the account's. */
+  syncLanguage() {
+    if (!this.profile || !("language" in this.profile)) return; // an API that does not keep one
+    const kept = this.profile.language;
+    if (kept === language()) return;
+    if (languageChosen() || !kept) this.sendLanguage();
+    else this.changeLanguage(kept, { send: false });
+  }
+
+  async sendLanguage() {
+    if (!this.profile || !("language" in this.profile)) return; // an API that does not keep one yet
+    const answer = await this.call("PATCH", "/profile", { language: language() });
+    if (answer.status === 200) this.profile = answer.data;
+  }
+
+  changeLanguage(code, { send = true } = {}) {
+    setLanguage(code);
+    document.getElementById("language").value = code;
+    this.translateChrome();
+    if (this.view) this.repaint();
+    if (send) this.sendLanguage();
+  }
+
+  setUpChrome() {
+    const select = document.getElementById("language");
+    select.replaceChildren(
+      ...LANGUAGES.map(({ code, name }) => {
+        const option = document.createElement("option");
+        option.value = code;
+        option.lang = code;
+        option.textContent = name;
+        return option;
+      }),
+    );
+    select.value = language();
+    select.addEventListener("change", () => this.changeLanguage(select.value));
+    document.getElementById("sign-out").addEventListener("click", () => this.signOut());
+    document.querySelector(".skip-link").addEventListener("click", (event) => {
+      event.preventDefault(); // the address holds the screen, not an anchor
+      this.main.querySelector("h1")?.focus();
+    });
+    this.translateChrome();
+  }
+
+  translateChrome() {
+    for (const element of document.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
+  }
+
+  updateChrome() {
+    document.getElementById("sign-out").hidden = !this.profile;
+  }
+}
+
+new App().start();

@@ -1,0 +1,162 @@
+// The one-time code: the address it went to, the code field, how long it is valid, a new code after the
+// countdown, and a way back to use another address. Kept in sessionStorage, so a reload lands here again.
+import { announce, h, notice } from "../dom.js";
+import { duration, language, t, tNodes } from "../i18n.js";
+import { describe, message } from "../problems.js";
+import { locks, pendingLogin } from "../storage.js";
+import { View } from "../view.js";
+
+export class CodeView extends View {
+  constructor(app, props) {
+    super(app, props);
+    this.login = pendingLogin.load();
+    this.timer = setInterval(() => this.tick(), 1000);
+    this.wasWaiting = this.secondsToResend() > 0;
+  }
+
+  destroy() {
+    clearInterval(this.timer);
+  }
+
+  title() {
+    return t("code.title");
+  }
+
+  render() {
+    const { email, expiresIn } = this.login;
+    const minutes = Math.max(1, Math.round(expiresIn / 60));
+    return h(
+      "div",
+      { class: "screen screen--code" },
+      this.heading(),
+      this.notice("page"),
+      h("p", { class: "address" }, tNodes("code.address", { email: h("strong", { class: "address__value" }, email) })),
+      notice("warning", [h("strong", {}, t("code.attention")), " ", t("code.sameAddress")]),
+      h("p", {}, t("code.sent")),
+      h(
+        "form",
+        { novalidate: true, onsubmit: (event) => this.verify(event) },
+        this.notice("code"),
+        this.field({
+          id: "code",
+          label: t("code.label"),
+          hint: t("code.hint"),
+          inputmode: "numeric",
+          autocomplete: "one-time-code",
+          spellcheck: "false",
+          class: "input--code",
+        }),
+        this.requiredNote(),
+        h("button", { type: "submit", class: "button" }, t("code.submit")),
+      ),
+      h("p", { class: "validity" }, t("code.validity", { n: minutes })),
+      h(
+        "div",
+        { class: "resend" },
+        this.notice("resend"),
+        h("p", { id: "resend-status" }, this.resendStatus()),
+        h(
+          "button",
+          {
+            type: "button",
+            id: "resend",
+            class: "button button--secondary",
+            disabled: this.secondsToResend() > 0,
+            "aria-describedby": "resend-status",
+            onclick: () => this.resend(),
+          },
+          t("code.resend"),
+        ),
+      ),
+      h(
+        "p",
+        {},
+        h("button", { type: "button", class: "link-button", onclick: () => this.otherAddress() }, t("code.otherAddress")),
+      ),
+    );
+  }
+
+  secondsToResend() {
+    return Math.max(0, Math.ceil((this.login.resendAt - Date.now()) / 1000));
+  }
+
+  resendStatus() {
+    const wait = this.secondsToResend();
+    return wait > 0 ? t("code.resendWait", { time: duration(wait) }) : t("code.resendReady");
+  }
+
+  /** Once a second: the countdown, and the button once it is over (said once, not every second). */
+  tick() {
+    const status = document.getElementById("resend-status");
+    const button = document.getElementById("resend");
+    if (!status || !button) return;
+    status.textContent = this.resendStatus();
+    const waiting = this.secondsToResend() > 0;
+    button.disabled = waiting;
+    if (this.wasWaiting && !waiting) announce(t("code.resendReady"));
+    this.wasWaiting = waiting;
+  }
+
+  async verify(event) {
+    event.preventDefault();
+    this.clear("code", ["code"]);
+    delete this.notices.resend;
+    const code = this.value("code").replace(/\s+/g, "");
+    if (!code) return this.refuse("code", { fields: { code: message("field.required.code") } });
+    if (!/^\d+$/.test(code)) return this.refuse("code", { fields: { code: message("field.invalid.code") } });
+    const { email, loginId } = this.login;
+    const answer = await this.call("POST", "/login/email/verify", { email, login_id: loginId, code });
+    if (!answer) return;
+    if (answer.status === 200) {
+      this.app.signedIn(answer.data.profile);
+      return;
+    }
+    const outcome = describe(answer, { fieldIds: { code: "code" }, codeField: "code" });
+    if (outcome.lockedUntil) this.locked(outcome.lockedUntil);
+    this.refuse("code", outcome);
+  }
+
+  async resend() {
+    if (this.secondsToResend() > 0) return;
+    this.clear("resend");
+    delete this.notices.code;
+    const { email } = this.login;
+    const answer = await this.call("POST", "/login/email", { email, language: language() });
+    if (!answer) return;
+    if (answer.status === 202) {
+      const started = answer.data;
+      this.login = {
+        ...this.login,
+        loginId: started.login_id,
+        expiresIn: started.expires_in,
+        cooldown: started.resend_after,
+        resendAt: Date.now() + started.resend_after * 1000,
+      };
+      pendingLogin.save(this.login);
+      this.wasWaiting = this.secondsToResend() > 0;
+      this.succeed("resend", message("code.resent"), { focus: "code" });
+      return;
+    }
+    const outcome = describe(answer, { locked: Boolean(locks.until(email)), cooldown: this.login.cooldown });
+    if (outcome.lockedUntil) this.locked(outcome.lockedUntil);
+    else if (outcome.waitUntil) this.waitUntil(outcome.waitUntil);
+    this.refuse("resend", outcome);
+  }
+
+  /** The address is locked for this network address: no new code until then either. */
+  locked(until) {
+    locks.lock(this.login.email, until);
+    this.waitUntil(until);
+  }
+
+  waitUntil(until) {
+    this.login = { ...this.login, resendAt: until };
+    pendingLogin.save(this.login);
+    this.wasWaiting = true;
+  }
+
+  otherAddress() {
+    pendingLogin.clear();
+    this.app.show("signin");
+  }
+}

@@ -1,0 +1,61 @@
+// What the pages keep in the browser. sessionStorage (this tab only): the e-mail sign-in under way, so a reload
+// of the code page does not strand the person, and locks the API reported. localStorage: the language.
+// Never a code or a session token (the token lives in an HttpOnly cookie this script cannot read).
+
+function read(store, key) {
+  try {
+    const raw = store.getItem(key);
+    return raw === null ? null : JSON.parse(raw);
+  } catch {
+    return null; // storage off, or a value we did not write
+  }
+}
+
+function write(store, key, value) {
+  try {
+    if (value === null) store.removeItem(key);
+    else store.setItem(key, JSON.stringify(value));
+  } catch {
+    // Storage off (a private window, say): the pages still work, only a reload forgets.
+  }
+}
+
+const LOGIN = "migris.login";
+const LOCKS = "migris.locks";
+const LANGUAGE = "migris.language";
+
+/** The e-mail sign-in under way: {email, loginId, expiresIn, cooldown, resendAt (ms since epoch)}. */
+export const pendingLogin = {
+  load() {
+    const login = read(sessionStorage, LOGIN);
+    return login && typeof login.email === "string" && typeof login.loginId === "string" ? login : null;
+  },
+  save(login) {
+    write(sessionStorage, LOGIN, login);
+  },
+  clear() {
+    write(sessionStorage, LOGIN, null);
+  },
+};
+
+/** Addresses the API said are locked, until when (ms since epoch): to tell a lock from a cooldown. */
+export const locks = {
+  until(email) {
+    const until = (read(sessionStorage, LOCKS) ?? {})[email];
+    return typeof until === "number" && until > Date.now() ? until : null;
+  },
+  lock(email, until) {
+    const all = read(sessionStorage, LOCKS) ?? {};
+    all[email] = until;
+    write(sessionStorage, LOCKS, all);
+  },
+};
+
+export const preferences = {
+  language() {
+    return read(localStorage, LANGUAGE);
+  },
+  setLanguage(code) {
+    write(localStorage, LANGUAGE, code);
+  },
+};
