@@ -13,7 +13,7 @@ from migris.domain.profiles import EmailChangeCode, ProfileChanges
 from migris.domain.views import Profile
 from migris.http.app import new_app, respond
 from migris.http.body import person_request
-from migris.http.responses import body_doc
+from migris.http.responses import body_doc, error_docs, no_body_doc
 from migris.http.session import cleared_session_cookie, require_session
 from migris.observability import logger, metrics, tracer
 from migris.wiring import services
@@ -21,10 +21,14 @@ from migris.wiring import services
 app = new_app()
 
 
-@app.get("/profile", summary="The signed-in person's profile")
+@app.get(
+    "/profile",
+    summary="The signed-in person's profile",
+    responses={200: {"description": "The profile"}, **error_docs(401)},
+)
 def get_profile() -> Profile:
     session = require_session(app)
-    return Profile.of(services().profiles.view(session.user_id))
+    return Profile.of(services().profiles.view(session.account))
 
 
 @app.patch(
@@ -33,11 +37,12 @@ def get_profile() -> Profile:
     description="A new e-mail is pending until the code sent to it is entered; the old address gets a notice. "
     "The answer is the same for a free and a taken address. 403 names_locked for a name; 422; 429 rate_limited.",
     openapi_extensions=body_doc(ProfileChanges),
+    responses={200: {"description": "The profile as changed"}, **error_docs(401, 403, 409, 415, 422, 429)},
 )
 def change_profile() -> Profile:
     session = require_session(app)
     request = person_request(app)
-    return Profile.of(services().profiles.change(session.user_id, request))
+    return Profile.of(services().profiles.change(session.account, request))
 
 
 @app.post(
@@ -46,14 +51,19 @@ def change_profile() -> Profile:
     description="The person's other sessions end. 401 invalid_code; 429 too_many_attempts; 409 email_taken if "
     "the address was taken meanwhile.",
     openapi_extensions=body_doc(EmailChangeCode),
+    responses={200: {"description": "The profile, with the new address"}, **error_docs(401, 403, 409, 415, 422, 429)},
 )
 def confirm_email() -> Profile:
     session = require_session(app)
     request = person_request(app)
-    return Profile.of(services().profiles.confirm_email(session.user_id, session.token_hash, request))
+    return Profile.of(services().profiles.confirm_email(session.account, session.token_hash, request))
 
 
-@app.post("/logout", summary="End this session")
+@app.post(
+    "/logout",
+    summary="End this session",
+    responses={204: no_body_doc("Signed out; the session cookie cleared"), **error_docs(401, 403)},
+)
 def logout() -> Response[str]:
     session = require_session(app)
     services().sessions.revoke(session)

@@ -11,7 +11,7 @@ from migris.domain.profiles import EmailAccountFirstFill, ViispAccountFirstFill
 from migris.domain.views import Profile
 from migris.http.app import new_app, respond
 from migris.http.body import person_request
-from migris.http.responses import body_doc
+from migris.http.responses import body_doc, error_docs
 from migris.http.session import require_session
 from migris.observability import logger, metrics, tracer
 from migris.wiring import services
@@ -26,11 +26,12 @@ app = new_app()
     "optionally email (confirmed by a code as in a change). 409 profile_exists once complete; 403 "
     "names_locked for names on a VIISP account; 422.",
     openapi_extensions=body_doc(EmailAccountFirstFill, ViispAccountFirstFill),
+    responses={200: {"description": "The profile, complete"}, **error_docs(401, 403, 409, 415, 422, 429)},
 )
 def fill_in_profile() -> Profile:
     session = require_session(app)
     request = person_request(app)
-    return Profile.of(services().profiles.fill_in(session.user_id, request))
+    return Profile.of(services().profiles.fill_in(session.account, request))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.domain.staff import StaffChange, UserSearch
 from migris.domain.views import AuditEntry, StaffProfile
 from migris.http.app import new_app, respond
+from migris.http.responses import staff_error_docs
 from migris.http.session import staff_actor
 from migris.observability import logger, metrics, tracer
 from migris.wiring import services
@@ -31,6 +32,7 @@ class AuditTrail(BaseModel):
     "/staff/users/search",
     summary="Find a person by e-mail address or personal code",
     description="The key travels in the body, so no personal data lands in URLs or access logs.",
+    responses={200: {"description": "The person found, or none"}, **staff_error_docs(403, 415, 422)},
 )
 def search_users(body: UserSearch) -> FoundUsers:
     return FoundUsers(users=services().staff_desk.search(body, staff_actor(app)))
@@ -40,12 +42,17 @@ def search_users(body: UserSearch) -> FoundUsers:
     "/staff/users/<user_id>",
     summary="Change a person's names or level, with a reason",
     description="Each change is recorded with the caller's IAM ARN, before and after, and the reason. 404; 422.",
+    responses={200: {"description": "The profile as changed"}, **staff_error_docs(403, 404, 409, 415, 422)},
 )
 def change_user(user_id: str, body: StaffChange) -> StaffProfile:
     return services().staff_desk.change(user_id, body, staff_actor(app))
 
 
-@app.get("/staff/users/<user_id>/audit", summary="The staff changes of a person's account, oldest first")
+@app.get(
+    "/staff/users/<user_id>/audit",
+    summary="The staff changes of a person's account, oldest first",
+    responses={200: {"description": "The audit trail"}, **staff_error_docs(403, 404)},
+)
 def user_audit(user_id: str) -> AuditTrail:
     staff_actor(app)
     return AuditTrail(events=services().staff_desk.audit(user_id))

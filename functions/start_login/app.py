@@ -11,7 +11,7 @@ from migris.domain.validation import EmailAddress, Language
 from migris.http.app import api_url, new_app, respond
 from migris.http.body import accept_language, source_ip
 from migris.http.errors import answer_browsers_with_the_viisp_error_screen
-from migris.http.responses import model_response
+from migris.http.responses import error_docs, model_response, no_body_doc
 from migris.http.session import viisp_cookie
 from migris.observability import logger, metrics, tracer
 from migris.wiring import services
@@ -39,7 +39,7 @@ class EmailLoginStarted(BaseModel):
     "/login/email",
     summary="Mail a one-time sign-in code",
     description="The same 202 for a new and a known address. 429 rate_limited with Retry-After.",
-    responses={202: {"description": "Code sent"}},
+    responses={202: {"description": "Code sent"}, **error_docs(415, 422, 429)},
 )
 def start_email_login(body: EmailLoginRequest) -> Response[EmailLoginStarted]:
     language = body.language or accept_language(app)
@@ -53,7 +53,11 @@ def start_email_login(body: EmailLoginRequest) -> Response[EmailLoginStarted]:
     description="302 to the VIISP sign-in page with a fresh ticket, and a short-lived SameSite=None cookie that "
     "binds the ticket to this browser. 502 viisp_unavailable; a browser (Accept names text/html) is sent instead "
     "with a 303 to the web app's /#/viisp-error?reason=viisp_unavailable.",
-    responses={302: {"description": "To the VIISP portal"}},
+    responses={
+        302: no_body_doc("To the VIISP portal"),
+        303: no_body_doc("A browser, refused: to the web app's error screen"),
+        **error_docs(502),
+    },
 )
 def start_viisp_login() -> Response[str]:
     start = services().viisp_sign_in.begin(api_url("/login/viisp/callback"))

@@ -11,7 +11,7 @@ from migris.domain.validation import EmailAddress
 from migris.domain.views import Profile
 from migris.http.app import new_app, respond
 from migris.http.body import source_ip
-from migris.http.responses import model_response
+from migris.http.responses import error_docs, model_response
 from migris.http.session import require_our_origin, session_cookie
 from migris.observability import logger, metrics, tracer
 from migris.wiring import services
@@ -40,14 +40,11 @@ class SignedIn(BaseModel):
     summary="Check the code and open a session",
     description="401 invalid_code for a wrong, expired, used, replaced or foreign code; 429 too_many_attempts; "
     "403 origin_mismatch from a page that is not ours (before the code is looked at).",
-    responses={200: {"description": "Signed in"}},
+    responses={200: {"description": "Signed in"}, **error_docs(401, 403, 415, 422, 429)},
 )
 def verify_email_code(body: VerifyCodeRequest) -> Response[SignedIn]:
     require_our_origin(app)  # login CSRF: a foreign page gets no session, and spends no try of the code
-    domain = services()
-    domain.codes.use_sign_in_code(body.email, body.login_id, body.code, source_ip(app))
-    account = domain.accounts.sign_in_by_email(body.email)
-    session = domain.sessions.open(account)
+    account, session = services().email_sign_in.sign_in(body.email, body.login_id, body.code, source_ip(app))
     profile = Profile.of(account)
     answer = SignedIn(
         token=session.token,

@@ -11,6 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.http.app import new_app, respond
 from migris.http.errors import answer_browsers_with_the_viisp_error_screen
+from migris.http.responses import error_docs, no_body_doc
 from migris.http.session import VIISP_COOKIE, cleared_viisp_cookie, cookie, require_our_origin, session_cookie
 from migris.observability import logger, metrics, tracer
 from migris.wiring import services
@@ -32,7 +33,10 @@ def _form_field(form: dict[str, list[str]], name: str) -> str | None:
     "invalid_ticket (unknown, used, expired, not ours, another browser's, or not signed by VIISP); 502 "
     "viisp_unavailable; 403 origin_mismatch when posted from a page that is neither VIISP's nor ours. A browser "
     "(Accept names text/html) is sent instead with a 303 to the web app's /#/viisp-error?reason=<code>.",
-    responses={303: {"description": "Signed in: to the web app (or, for a refused browser, to its error screen)"}},
+    responses={
+        303: no_body_doc("Signed in: to the web app (or, for a refused browser, to its error screen)"),
+        **error_docs(400, 403, 422, 502),
+    },
 )
 def finish_viisp_login() -> Response[str]:
     domain = services()

@@ -149,7 +149,7 @@ def test_the_try_is_counted_before_the_compare(desk):
 def test_of_two_concurrent_right_tries_exactly_one_succeeds(desk, monkeypatch):
     """Two callers both pass the compare; the conditional consume lets only one of them in."""
     login_id, code = desk.send(OWNER, HOME)
-    real_count = CodeRepository.count_attempt
+    real_apply = CodeRepository.apply
     outcomes = []
 
     def attempt():
@@ -160,14 +160,13 @@ def test_of_two_concurrent_right_tries_exactly_one_succeeds(desk, monkeypatch):
         else:
             outcomes.append("used")
 
-    def count_then_let_the_other_in(self, *args, **kwargs):
-        result = real_count(self, *args, **kwargs)
-        monkeypatch.setattr(CodeRepository, "count_attempt", real_count)
-        # The other caller runs to its end while this one sits between its count and its consume.
+    def let_the_other_in_then_use(self, *args, **kwargs):
+        monkeypatch.setattr(CodeRepository, "apply", real_apply)
+        # The other caller runs to its end while this one sits between its compare and its consume.
         attempt()
-        return result
+        return real_apply(self, *args, **kwargs)
 
-    monkeypatch.setattr(CodeRepository, "count_attempt", count_then_let_the_other_in)
+    monkeypatch.setattr(CodeRepository, "apply", let_the_other_in_then_use)
     attempt()
     assert sorted(outcomes) == ["invalid_code", "used"]
 

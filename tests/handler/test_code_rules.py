@@ -90,3 +90,50 @@ def test_suppressed_address_gets_no_mail_and_the_same_answer(client, stack):
     assert answer.status == 202
     assert set(answer.json) == {"email", "login_id", "expires_in", "resend_after"}
     assert stack.aws.mails_to(ADDRESS) == []
+
+
+def _before_the_transaction(monkeypatch, other_request):
+    """Run `other_request` to its end just before the verify's transaction (the code found right, not yet used)."""
+    from migris.dal.accounts import AccountRepository
+
+    real = AccountRepository.transact
+
+    def other_first(self, items):
+        monkeypatch.setattr(AccountRepository, "transact", real)
+        other_request()
+        return real(self, items)
+
+    monkeypatch.setattr(AccountRepository, "transact", other_first)
+
+
+def test_of_two_concurrent_right_tries_exactly_one_opens_a_session(client, stack, monkeypatch):
+    login_id = client.start(ADDRESS).json["login_id"]
+    code = client.last_code(ADDRESS)
+    answers = []
+    _before_the_transaction(monkeypatch, lambda: answers.append(verify(client, login_id, code)))
+    answers.append(verify(client, login_id, code))
+    assert sorted(answer.status for answer in answers) == [200, 401]
+    assert len(table(stack, "SessionsTable").scan()["Items"]) == 1
+    assert len([key for key in _account_keys(stack) if key.startswith("user#")]) == 1
+
+
+def test_two_first_sign_ins_at_once_share_one_account(client, stack, monkeypatch):
+    """Codes asked from two network addresses, entered at once: the first creates the account, the second signs
+    in to it (its code still used up once)."""
+    login_id = client.start(ADDRESS).json["login_id"]
+    code = client.last_code(ADDRESS)
+    client.source_ip = "203.0.113.9"
+    other_id = client.start(ADDRESS).json["login_id"]
+    other_code = client.last_code(ADDRESS)
+    answers = []
+    _before_the_transaction(monkeypatch, lambda: answers.append(verify(client, other_id, other_code)))
+    answers.append(verify(client, login_id, code))
+    assert [answer.status for answer in answers] == [200, 200]
+    assert answers[0].json["profile"]["user_id"] == answers[1].json["profile"]["user_id"]
+    assert len([key for key in _account_keys(stack) if key.startswith("user#")]) == 1
+    assert len(table(stack, "SessionsTable").scan()["Items"]) == 2
+    assert_error(verify(client, login_id, code), 401, "invalid_code")
+
+
+def _account_keys(stack):
+    return [str(item["pk"]) for item in table(stack, "AccountsTable").scan()["Items"]]

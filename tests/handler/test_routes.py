@@ -164,6 +164,28 @@ def test_session_ends_after_thirty_idle_minutes(client, clock):
     assert_error(client.get("/profile", headers=auth), 401, "unauthenticated")
 
 
+def test_a_request_restarts_the_idle_clock_only_when_its_last_restart_is_a_minute_old(client, clock, stack):
+    """Most requests write nothing to the session: the idle clock moves on only a minute at a time, so a session
+    idles out up to a minute early, never late."""
+    token = client.sign_in(ADDRESS)["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    sessions = table(stack, "SessionsTable")
+    (opened,) = sessions.scan()["Items"]
+    clock.advance(59)
+    assert client.get("/profile", headers=auth).status == 200
+    assert sessions.scan()["Items"][0]["last_seen_at"] == opened["last_seen_at"]
+    clock.advance(1800 - 59)
+    assert_error(client.get("/profile", headers=auth), 401, "unauthenticated")
+    token = client.sign_in(ADDRESS)["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    clock.advance(60)
+    assert client.get("/profile", headers=auth).status == 200
+    (touched,) = sessions.scan()["Items"]
+    assert touched["last_seen_at"] == touched["created_at"] + 60
+    clock.advance(1799)
+    assert client.get("/profile", headers=auth).status == 200
+
+
 def test_session_ends_after_twelve_hours_however_used(client, clock):
     token = client.sign_in(ADDRESS)["token"]
     auth = {"Authorization": f"Bearer {token}"}

@@ -279,6 +279,57 @@ def test_the_audit_table_keeps_its_events(cfn):
     assert keys == {"user_id": "HASH", "sk": "RANGE"}
 
 
+# Each function's DynamoDB actions, table by table, exactly as its code calls them (a TransactWriteItems item is
+# authorised as the action it names: Put, Update, Delete). No Scan anywhere; BatchGetItem only where one read
+# takes several items (a code box with its counters, and at verify the address's uniqueness item with them).
+DYNAMODB_ACTIONS = {
+    "StartLoginFunction": {
+        "CodesTable": {"BatchGetItem", "PutItem"},
+        "ViispTicketsTable": {"PutItem"},
+    },
+    "VerifyCodeFunction": {
+        "CodesTable": {"BatchGetItem", "UpdateItem", "DeleteItem"},
+        "AccountsTable": {"BatchGetItem", "GetItem", "UpdateItem"},
+        "SessionsTable": {"PutItem"},
+    },
+    "ViispCallbackFunction": {
+        "AccountsTable": {"GetItem", "UpdateItem"},
+        "SessionsTable": {"PutItem"},
+        "ViispTicketsTable": {"GetItem", "UpdateItem"},
+    },
+    "SaveProfileFunction": {
+        "CodesTable": {"BatchGetItem", "PutItem", "UpdateItem", "DeleteItem"},
+        "AccountsTable": {"GetItem", "UpdateItem", "DeleteItem"},
+        "SessionsTable": {"UpdateItem", "DeleteItem"},
+    },
+    "FirstFillFunction": {
+        "CodesTable": {"BatchGetItem", "PutItem"},
+        "AccountsTable": {"GetItem", "UpdateItem"},
+        "SessionsTable": {"UpdateItem", "DeleteItem"},
+    },
+    "StaffFunction": {
+        "AccountsTable": {"GetItem", "UpdateItem"},
+        "AuditTable": {"PutItem", "Query"},
+    },
+}
+
+
+def test_each_function_holds_exactly_the_dynamodb_actions_its_code_calls(cfn):
+    for function in ALL_FUNCTIONS:
+        granted = {
+            table: {
+                action.removeprefix("dynamodb:")
+                for statement in role_statements(cfn, function)
+                if targets_table(statement, table)
+                for action in actions(statement)
+                if action.startswith("dynamodb:")
+            }
+            for table in [*TABLES, "AuditTable"]
+        }
+        assert {table: found for table, found in granted.items() if found} == DYNAMODB_ACTIONS[function], function
+        assert all("dynamodb:Scan" not in actions(statement) for statement in role_statements(cfn, function))
+
+
 def test_the_staff_function_has_no_session_or_code_access(cfn):
     for statement in role_statements(cfn, "StaffFunction"):
         assert not targets_table(statement, "SessionsTable")

@@ -23,6 +23,7 @@ from migris.dal.sessions import SessionRepository
 from migris.dal.tickets import ViispTicketRepository
 from migris.domain.accounts import Accounts
 from migris.domain.codes import CodePolicy, Codes
+from migris.domain.email_sign_in import EmailSignIn
 from migris.domain.errors import ViispUnavailable
 from migris.domain.profiles import Profiles
 from migris.domain.sessions import Sessions
@@ -146,6 +147,10 @@ class Services:
     @cached_property
     def accounts(self) -> Accounts:
         return Accounts(self._account_repository, self.clock)
+
+    @property
+    def email_sign_in(self) -> EmailSignIn:
+        return EmailSignIn(self.codes, self._account_repository, self.sessions, self.clock)
 
     @property
     def profiles(self) -> Profiles:

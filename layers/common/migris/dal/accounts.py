@@ -8,7 +8,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
-from migris.dal.base import failed_conditions, is_condition_failure, plain
+from migris.dal.base import failed_conditions, is_condition_failure, plain, transact
 from migris.domain.records import Account, AccountChanges, AccountExists, AddressTaken, StaleVersion
 
 
@@ -36,6 +36,14 @@ class AccountRepository:
         # The resource's client takes plain Python values (boto3 serializes them for DynamoDB).
         self._client = dynamodb.meta.client
 
+    def email_item(self, email: str) -> tuple[str, str]:
+        """The table and key of the address's uniqueness item, for a batch read with other tables."""
+        return self._table_name, email_key(email)
+
+    def transact(self, items: list[dict[str, Any]]) -> list[int] | None:
+        """Items of any of the service's tables in one transaction (see migris.dal.base.transact)."""
+        return transact(self._client, items)
+
     def user_id_for_email(self, email: str) -> str | None:
         item = self._table.get_item(Key={"pk": email_key(email)}, ConsistentRead=True).get("Item")
         return None if item is None else str(item["user_id"])
@@ -48,39 +56,33 @@ class AccountRepository:
         item = self._table.get_item(Key={"pk": user_key(user_id)}, ConsistentRead=True).get("Item")
         return None if item is None else Account.model_validate(plain(item))
 
-    def create_email_account(self, user_id: str, email: str, now: int) -> None:
-        """Create the account and its e-mail uniqueness item together, with Update actions only (the
-        person-facing roles hold no PutItem on accounts); fails if either exists already."""
+    def new_email_account_items(self, account: Account) -> list[dict[str, Any]]:
+        """The transaction items that create this new e-mail account (migris.domain.accounts.new_email_account)
+        and its uniqueness item, each only if it does not exist yet."""
+        user_id, email, now = account.user_id, str(account.email), account.created_at
         user_values = {
             ":user_id": user_id,
             ":email": email,
-            ":level": 1,
-            ":method": "email",
-            ":complete": False,
+            ":level": account.level,
+            ":method": account.login_method,
+            ":complete": account.profile_complete,
             ":now": now,
-            ":version": 1,
+            ":version": account.version,
         }
-        try:
-            self._client.transact_write_items(
-                TransactItems=[
-                    self._create_update(
-                        email_key(email),
-                        "SET user_id = :user_id, created_at = :now",
-                        {":user_id": user_id, ":now": now},
-                    ),
-                    self._create_update(
-                        user_key(user_id),
-                        "SET user_id = :user_id, email = :email, #level = :level, login_method = :method, "
-                        "profile_complete = :complete, created_at = :now, updated_at = :now, version = :version",
-                        user_values,
-                        names={"#level": "level"},
-                    ),
-                ]
-            )
-        except ClientError as error:
-            if is_condition_failure(error):
-                raise AccountExists from None
-            raise
+        return [
+            self._create_update(
+                email_key(email),
+                "SET user_id = :user_id, created_at = :now",
+                {":user_id": user_id, ":now": now},
+            ),
+            self._create_update(
+                user_key(user_id),
+                "SET user_id = :user_id, email = :email, #level = :level, login_method = :method, "
+                "profile_complete = :complete, created_at = :now, updated_at = :now, version = :version",
+                user_values,
+                names={"#level": "level"},
+            ),
+        ]
 
     def create_viisp_account(
         self, user_id: str, personal_code: str, fields: Mapping[str, str | None], now: int

@@ -36,6 +36,18 @@ def conditionally(write: Callable[[], Any]) -> Any | None:
         raise
 
 
+def transact(client: Any, items: list[dict[str, Any]]) -> list[int] | None:
+    """Write the items in one transaction: None when it landed; when it was cancelled, the indexes of the items
+    whose condition failed (empty for a conflict with another transaction: try again)."""
+    try:
+        client.transact_write_items(TransactItems=items)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+            raise
+        return failed_conditions(error)
+    return None
+
+
 def plain(value: Any) -> Any:
     """An attribute as the API shows it: DynamoDB numbers come back as Decimal (ours are all whole)."""
     if isinstance(value, Decimal):

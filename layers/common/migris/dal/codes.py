@@ -6,7 +6,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Attr
 
-from migris.dal.base import as_int, conditionally
+from migris.dal.base import as_int, conditionally, transact
 from migris.domain.records import CodeBox, LiveCode, Send, SourceCounters, StaleVersion
 
 
@@ -18,21 +18,35 @@ class CodeRepository:
 
     def read(self, box_key: str, source_key: str) -> tuple[CodeBox | None, SourceCounters]:
         """The box and the pair's counters, in one consistent batch read."""
-        keys = [{"pk": box_key}, {"pk": source_key}]
-        request: dict[str, Any] = {self._table_name: {"Keys": keys, "ConsistentRead": True}}
-        items: dict[str, dict[str, Any]] = {}
+        box, counters, _ = self.read_with(box_key, source_key)
+        return box, counters
+
+    def read_with(
+        self, box_key: str, source_key: str, also: tuple[str, str] | None = None
+    ) -> tuple[CodeBox | None, SourceCounters, dict[str, Any] | None]:
+        """The box, the pair's counters and, `also` (table name, pk), one item of another table, in one
+        consistent batch read."""
+        request: dict[str, Any] = {
+            self._table_name: {"Keys": [{"pk": box_key}, {"pk": source_key}], "ConsistentRead": True}
+        }
+        if also is not None:
+            request.setdefault(also[0], {"Keys": [], "ConsistentRead": True})["Keys"].append({"pk": also[1]})
+        items: dict[tuple[str, str], dict[str, Any]] = {}
         while request:
             answer = self._dynamodb.batch_get_item(RequestItems=request)
-            for item in answer.get("Responses", {}).get(self._table_name, []):
-                items[str(item["pk"])] = item
+            for table_name, found in answer.get("Responses", {}).items():
+                for item in found:
+                    items[(table_name, str(item["pk"]))] = item
             request = answer.get("UnprocessedKeys") or {}
-        box_item, source_item = items.get(box_key), items.get(source_key, {})
+        box_item = items.get((self._table_name, box_key))
+        source_item = items.get((self._table_name, source_key), {})
         counters = SourceCounters(
             failures=as_int(source_item.get("failures")),
             lock_count=as_int(source_item.get("lock_count")),
             locked_until=as_int(source_item.get("locked_until")),
         )
-        return (None if box_item is None else _code_box(box_key, box_item)), counters
+        other = None if also is None else items.get(also)
+        return (None if box_item is None else _code_box(box_key, box_item)), counters, other
 
     def save(self, box: CodeBox, expected_version: int, expires_at: int) -> None:
         """Write the box whole, only if nobody changed it since it was read; StaleVersion otherwise."""
@@ -82,6 +96,33 @@ class CodeRepository:
             )
         )
         return removed is not None
+
+    def use_item(self, box_key: str, login_id: str, code_hash: str, max_attempts: int) -> dict[str, Any]:
+        """The transaction item that uses up this very code, only while it is there and has tries left: of
+        concurrent right tries exactly one lands."""
+        return {
+            "Update": {
+                "TableName": self._table_name,
+                "Key": {"pk": box_key},
+                "UpdateExpression": "REMOVE codes.#id ADD version :one",
+                "ConditionExpression": "codes.#id.h = :hash AND codes.#id.att < :max",
+                "ExpressionAttributeNames": {"#id": login_id},
+                "ExpressionAttributeValues": {":one": 1, ":hash": code_hash, ":max": max_attempts},
+            }
+        }
+
+    def use(self, box_key: str, login_id: str, code_hash: str, max_attempts: int) -> bool:
+        """Use up this very code (see use_item) on its own; of concurrent callers at most one gets True."""
+        update = self.use_item(box_key, login_id, code_hash, max_attempts)["Update"]
+        return conditionally(lambda: self._dynamodb.meta.client.update_item(**update)) is not None
+
+    def apply(self, items: list[dict[str, Any]]) -> bool:
+        """The items (use_item, reset_item) in one transaction; False when it did not land."""
+        return transact(self._dynamodb.meta.client, items) is None
+
+    def reset_item(self, source_key: str) -> dict[str, Any]:
+        """The transaction item that forgets the pair's failures and lock growth (see reset)."""
+        return {"Delete": {"TableName": self._table_name, "Key": {"pk": source_key}}}
 
     def add_failure(self, source_key: str, expires_at: int) -> SourceCounters:
         """Count one failed try for the pair (across codes); returns the counters after it."""

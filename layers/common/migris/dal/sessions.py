@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr
+from boto3.dynamodb.types import TypeDeserializer
+from botocore.exceptions import ClientError
 
-from migris.dal.base import as_int, conditionally
+from migris.dal.base import as_int, is_condition_failure
 from migris.domain.records import SessionRecord
+
+_DESERIALIZER = TypeDeserializer()
 
 
 class SessionRepository:
@@ -16,21 +20,49 @@ class SessionRepository:
         self._table_name = table_name
 
     def create(self, session: SessionRecord) -> None:
-        self._table.put_item(
-            Item={
-                "pk": session.token_hash,
-                "user_id": session.user_id,
-                "created_at": session.created_at,
-                "last_seen_at": session.last_seen_at,
-                "expires_at": session.expires_at,
-                "epoch": session.epoch,
-            },
-            ConditionExpression=Attr("pk").not_exists(),
-        )
+        self._table.put_item(Item=_session_item(session), ConditionExpression=Attr("pk").not_exists())
 
-    def get(self, token_hash: str) -> SessionRecord | None:
-        item = self._table.get_item(Key={"pk": token_hash}, ConsistentRead=True).get("Item")
-        if item is None:
+    def create_item(self, session: SessionRecord) -> dict[str, Any]:
+        """The transaction item that creates the session (with other writes that must land with it)."""
+        return {
+            "Put": {
+                "TableName": self._table_name,
+                "Item": _session_item(session),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
+
+    def seen(
+        self, token_hash: str, now: int, *, live_after: tuple[int, int], touch_before: int
+    ) -> SessionRecord | None:
+        """The session as it was, in one conditional write that restarts its idle clock (`last_seen_at` = now)
+        only while it is alive (last seen after `live_after[0]`, created after `live_after[1]`) and its clock
+        was last restarted at `touch_before` or earlier; when the condition fails the item comes back with the
+        failure, unwritten. None when there is no such session."""
+        idle_cut, absolute_cut = live_after
+        try:
+            result = self._table.update_item(
+                Key={"pk": token_hash},
+                UpdateExpression="SET last_seen_at = :now",
+                ConditionExpression="attribute_exists(pk) AND last_seen_at <= :touch AND last_seen_at > :idle "
+                "AND created_at > :absolute",
+                ExpressionAttributeValues={
+                    ":now": now,
+                    ":touch": touch_before,
+                    ":idle": idle_cut,
+                    ":absolute": absolute_cut,
+                },
+                ReturnValues="ALL_OLD",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
+            raw = error.response.get("Item") or {}  # absent when there is no such session
+            item = {name: _DESERIALIZER.deserialize(value) for name, value in raw.items()}
+        else:
+            item = result.get("Attributes") or {}
+        if "user_id" not in item:
             return None
         return SessionRecord(
             token_hash=token_hash,
@@ -40,17 +72,6 @@ class SessionRepository:
             expires_at=as_int(item.get("expires_at")),
             epoch=as_int(item.get("epoch")),
         )
-
-    def touch(self, token_hash: str, now: int) -> bool:
-        touched = conditionally(
-            lambda: self._table.update_item(
-                Key={"pk": token_hash},
-                UpdateExpression="SET last_seen_at = :now",
-                ConditionExpression=Attr("pk").exists(),
-                ExpressionAttributeValues={":now": now},
-            )
-        )
-        return touched is not None
 
     def delete(self, token_hash: str) -> None:
         self._table.delete_item(Key={"pk": token_hash})
@@ -67,3 +88,14 @@ class SessionRepository:
                 "ExpressionAttributeValues": {":epoch": epoch},
             }
         }
+
+
+def _session_item(session: SessionRecord) -> dict[str, Any]:
+    return {
+        "pk": session.token_hash,
+        "user_id": session.user_id,
+        "created_at": session.created_at,
+        "last_seen_at": session.last_seen_at,
+        "expires_at": session.expires_at,
+        "epoch": session.epoch,
+    }

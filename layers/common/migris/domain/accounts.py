@@ -14,6 +14,20 @@ if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
 
 
+def new_email_account(user_id: str, email: str, now: int) -> Account:
+    """A new e-mail account (level 1, unidentified) as its first write stores it."""
+    return Account(
+        user_id=user_id,
+        email=email,
+        level=1,
+        login_method="email",
+        profile_complete=False,
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+
+
 class AccountMissing(Exception):
     """A session points at an account that is gone: a server-side fault, not the client's."""
 
@@ -22,15 +36,6 @@ class Accounts:
     def __init__(self, repository: AccountRepository, clock: Clock) -> None:
         self._repository = repository
         self._clock = clock
-
-    def sign_in_by_email(self, email: str) -> Account:
-        """The account of a verified address; the first sign-in creates it (level 1, unidentified)."""
-        repository = self._repository
-        return self._find_or_create(
-            "email",
-            lambda: repository.user_id_for_email(email),
-            lambda new_id, now: repository.create_email_account(new_id, email, now),
-        )
 
     def sign_in_by_viisp(self, personal_code: str, fields: Mapping[str, str | None]) -> Account:
         """The account of a personal code VIISP vouched for; the first sign-in creates it (level 3, names from

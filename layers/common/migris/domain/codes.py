@@ -2,9 +2,11 @@
 
 A code lives in a *box*: an address's box for sign-in codes, an account's own box for e-mail-change codes.
 Codes are random digits from a CSPRNG, bound to the login id of the request that made it, stored only as an
-HMAC under a secret pepper, compared in constant time, each try counted before the compare, burned after the
-allowed tries, and used up by one conditional write. A new code replaces the one asked from the same network
-address; codes asked from elsewhere stay valid (a few at most).
+HMAC under a secret pepper, compared in constant time with the hash as read, a wrong try counted by a
+conditional write (burned at the last allowed one), and a right code used up by one write conditional on its
+tries left (for a sign-in, inside the transaction that opens the session: migris.domain.email_sign_in). A new
+code replaces the one asked from the same network address; codes asked from elsewhere stay valid (a few at
+most).
 
 Limits are kept per (box, network address), so a stranger cannot spend or lock what the owner needs: sends
 (cooldown, hourly, daily) and failed tries (a lock that grows with each lock, reset by a success) count per
@@ -18,8 +20,9 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from migris.clock import DAY_SECONDS, Clock
 from migris.domain.errors import InvalidCode, RateLimited, TooManyAttempts
@@ -64,6 +67,19 @@ class SignInCodeSent:
     login_id: str
     expires_in: int
     resend_after: int
+
+
+@dataclass(frozen=True)
+class RightCode:
+    """A sign-in code found right on the read, not used up yet: `items` use it up (the first, conditional on
+    the code still being there with tries left) and forget the pair's failures, in the caller's transaction.
+    `also` is the other item read with the box; `refused` counts a failure and raises when the code was used
+    up by someone else first (the first item's condition failed); `used` records the success."""
+
+    items: list[dict[str, Any]]
+    also: dict[str, Any] | None
+    refused: Callable[[], NoReturn]
+    used: Callable[[], None]
 
 
 def generate_code(length: int) -> str:
@@ -157,9 +173,34 @@ class Codes:
         )
 
     def use_sign_in_code(self, email: str, login_id: str, code: str, source_ip: str | None) -> None:
-        """Return when the code is right and has been used up by this call; raise otherwise."""
+        """Return when the code is right and has been used up by this call; raise otherwise. (The sign-in
+        itself uses the code up in the transaction that opens the session: migris.domain.email_sign_in.)"""
+        right = self.right_sign_in_code(email, login_id, code, source_ip)
+        if not self._records.apply(right.items):
+            right.refused()
+        right.used()
+
+    def right_sign_in_code(
+        self, email: str, login_id: str, code: str, source_ip: str | None, also: tuple[str, str] | None = None
+    ) -> RightCode:
+        """The sign-in code, when it is right, ready to be used up in the caller's write (RightCode); raise
+        otherwise, a wrong try counted. The box, the pair's counters and `also` (table, pk) are one read."""
         key = address_key(self._pepper, email)
-        self._check(key, network_of(source_ip), key[:16], login_id, code)
+        ref = key[:16]
+        now = int(self._clock.now())
+        pair_key = source_key(self._pepper, key, network_of(source_ip))
+        box, counters, other = self._records.read_with(key, pair_key, also)
+        live = self._live_code(box, key, pair_key, ref, login_id, counters, now)
+        if not hmac.compare_digest(code_hash(self._pepper, login_id, code).encode(), live.code_hash.encode()):
+            self._wrong_try(key, pair_key, ref, login_id, live, now)
+        items = [self._records.use_item(key, login_id, live.code_hash, self._policy.max_attempts)]
+        if counters.failures or counters.lock_count:
+            items.append(self._records.reset_item(pair_key))  # a success ends the failures and the lock growth
+
+        def refused() -> NoReturn:
+            self._fail(pair_key, ref, int(self._clock.now()), "used_concurrently")
+
+        return RightCode(items=items, also=other, refused=refused, used=lambda: log_event("verify_ok", email_ref=ref))
 
     # --- e-mail changes: one live code per account, in a box apart from every sign-in box ---
 
@@ -260,6 +301,27 @@ class Codes:
         now = int(self._clock.now())
         pair_key = source_key(self._pepper, box_key, network)
         box, counters = self._records.read(box_key, pair_key)
+        live = self._live_code(box, box_key, pair_key, ref, login_id, counters, now)
+        if not hmac.compare_digest(code_hash(self._pepper, login_id, code).encode(), live.code_hash.encode()):
+            self._wrong_try(box_key, pair_key, ref, login_id, live, now)
+        if not self._records.use(box_key, login_id, live.code_hash, self._policy.max_attempts):
+            self._fail(pair_key, ref, now, "used_concurrently")
+        if counters.failures or counters.lock_count:
+            self._records.reset(pair_key)  # a success ends the run of failures and the lock growth
+        log_event("verify_ok", email_ref=ref)
+
+    def _live_code(
+        self,
+        box: CodeBox | None,
+        box_key: str,
+        pair_key: str,
+        ref: str,
+        login_id: str,
+        counters: SourceCounters,
+        now: int,
+    ) -> LiveCode:
+        """The live code under `login_id` as read; raise (a failure counted) when the pair is locked or the
+        code is missing or expired."""
         if counters.locked_until > now:
             log_event("verify_refused", email_ref=ref, reason="locked")
             raise TooManyAttempts(counters.locked_until - now)
@@ -269,19 +331,19 @@ class Codes:
         if now >= live.expires_at:
             self._records.remove_code(box_key, login_id, live.code_hash)
             self._fail(pair_key, ref, now, "expired")
+        return live
+
+    def _wrong_try(self, box_key: str, pair_key: str, ref: str, login_id: str, live: LiveCode, now: int) -> NoReturn:
+        """Count the wrong try against the code (burned at the last allowed one) and the pair, and refuse. A
+        right code is compared on the read and used up by one write conditional on its tries left, so it needs
+        no count of its own."""
         attempts = self._records.count_attempt(box_key, login_id, live.code_hash, self._policy.max_attempts)
         if attempts is None:
             self._fail(pair_key, ref, now, "used_or_replaced")
-        if not hmac.compare_digest(code_hash(self._pepper, login_id, code).encode(), live.code_hash.encode()):
-            if attempts >= self._policy.max_attempts:
-                self._records.remove_code(box_key, login_id, live.code_hash)
-                log_event("code_burned", email_ref=ref)
-            self._fail(pair_key, ref, now, "wrong_code")
-        if not self._records.remove_code(box_key, login_id, live.code_hash):
-            self._fail(pair_key, ref, now, "used_concurrently")
-        if counters.failures or counters.lock_count:
-            self._records.reset(pair_key)  # a success ends the run of failures and the lock growth
-        log_event("verify_ok", email_ref=ref)
+        if attempts >= self._policy.max_attempts:
+            self._records.remove_code(box_key, login_id, live.code_hash)
+            log_event("code_burned", email_ref=ref)
+        self._fail(pair_key, ref, now, "wrong_code")
 
     def _fail(self, pair_key: str, ref: str, now: int, reason: str) -> NoReturn:
         """Count the failure against the pair, lock it at the threshold, and refuse."""

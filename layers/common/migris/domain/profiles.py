@@ -114,9 +114,10 @@ class Profiles:
 
     # --- PUT /profile ---
 
-    def fill_in(self, user_id: str, request: PersonRequest) -> Account:
-        """The first fill of contact data; refused once the profile is complete."""
-        user = self._user(user_id)
+    def fill_in(self, user: Account, request: PersonRequest) -> Account:
+        """The first fill of contact data on the account as the session check read it; refused once the
+        profile is complete."""
+        user_id = user.user_id
         if user.profile_complete:
             raise ProfileExists
         if _sent_names(request.body) and names_locked(user):
@@ -144,24 +145,25 @@ class Profiles:
                 raise ProfileExists
             return fields | _pending(new_email, pending)
 
-        self._save(user, first_fill)
+        filled = self._save(user, first_fill)
         log_event("profile_completed", user_id=user_id, email_pending=pending is not None)
         self._send_change_mails(user, new_email, pending, mail_language(user, request))
-        return self._user(user_id)
+        return filled
 
     # --- GET /profile ---
 
-    def view(self, user_id: str) -> Account:
-        """The account as stored; a notice still due from an e-mail change goes out first."""
-        user = self._user(user_id)
+    def view(self, user: Account) -> Account:
+        """The account as the session check read it; a notice still due from an e-mail change goes out first."""
         self._send_due_notice(user)
         return user
 
     # --- PATCH /profile ---
 
-    def change(self, user_id: str, request: PersonRequest) -> Account:
+    def change(self, user: Account, request: PersonRequest) -> Account:
         """Change the phone number or the language of mails, and/or start an e-mail change (pending until its
-        code is entered). A language sent here is kept, and already speaks the mails of this change."""
+        code is entered). A language sent here is kept, and already speaks the mails of this change. `user` is
+        the account as the session check read it."""
+        user_id = user.user_id
         if _sent_names(request.body):
             log_event("names_locked", user_id=user_id, route="change")
             raise NamesLocked
@@ -169,7 +171,6 @@ class Profiles:
         sent = form.model_fields_set
         if not sent:
             raise InvalidInput({"body": "send phone_number, email or language"})
-        user = self._user(user_id)
         self._send_due_notice(user)
         new_email = form.email if "email" in sent and form.email != user.email else None
         pending = self._start_email_change(user, new_email, request)
@@ -182,7 +183,7 @@ class Profiles:
                 changes["language"] = form.language
             return changes
 
-        self._save(user, phone_email_and_language)
+        changed = self._save(user, phone_email_and_language)
         log_event(
             "profile_changed",
             user_id=user_id,
@@ -192,16 +193,16 @@ class Profiles:
         )
         named = form.language if "language" in sent else None
         self._send_change_mails(user, new_email, pending, mail_language(user, request, named))
-        return self._user(user_id)
+        return changed
 
     # --- POST /profile/email/verify ---
 
-    def confirm_email(self, user_id: str, current_session_hash: str, request: PersonRequest) -> Account:
+    def confirm_email(self, user: Account, current_session_hash: str, request: PersonRequest) -> Account:
         """Land the pending e-mail change when its code is right. In the same write the person's other sessions
         end and a notice to the old address falls due; it is sent now, and again on a later request until
-        it has gone out."""
+        it has gone out. `user` is the account as the session check read it."""
         form = parse_input(EmailChangeCode, request.body)
-        user = self._user(user_id)
+        user_id = user.user_id
         pending_id = user.pending_email_id or ""
         # Checked (and counted) whether or not a change is pending: one answer for every wrong code.
         self._codes.use_email_change_code(user_id, pending_id, form.code)
@@ -288,17 +289,19 @@ class Profiles:
         if not self._repository.clear_notice(user.user_id, due.id):
             log_event("notice_left_due", user_id=user.user_id)
 
-    def _save(self, user: Account, changes_for: Callable[[Account], AccountChanges]) -> None:
+    def _save(self, user: Account, changes_for: Callable[[Account], AccountChanges]) -> Account:
         """Write what `changes_for` asks of the account as read, at its version (read again and asked again
-        when another write got there first)."""
+        when another write got there first); the account as written, without reading it again."""
 
-        def write(current: Account) -> None:
+        def write(current: Account) -> Account:
             changes = changes_for(current)
-            if changes:
-                changes["updated_at"] = int(self._clock.now())
-                self._repository.update_user(current.user_id, current.version, changes)
+            if not changes:
+                return current
+            changes["updated_at"] = int(self._clock.now())
+            self._repository.update_user(current.user_id, current.version, changes)
+            return current.model_copy(update={**changes, "version": current.version + 1})
 
-        write_versioned(lambda: self._user(user.user_id), write, first=user, exhausted=EditConflict)
+        return write_versioned(lambda: self._user(user.user_id), write, first=user, exhausted=EditConflict)
 
     def _user(self, user_id: str) -> Account:
         user = self._repository.get_user(user_id)

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from migris.dal.sessions import SessionRepository
 
 TOKEN_BYTES = 32
+# A request restarts the idle clock only when the last restart is at least this old: most requests then write
+# nothing, and a session idles out up to this much early, never late (half the idle time when that is shorter).
+TOUCH_INTERVAL_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -34,10 +37,12 @@ class OpenedSession:
 
 @dataclass(frozen=True)
 class CurrentSession:
-    """The signed-in caller as a route knows them: whose session it is, and which (its token's SHA-256)."""
+    """The signed-in caller as a route knows them: whose session it is, which (its token's SHA-256), and the
+    account as read when the session was checked."""
 
     user_id: str
     token_hash: str
+    account: Account
 
 
 def token_hash(token: str) -> str:
@@ -63,42 +68,61 @@ class Sessions:
         """A new session for the account, in its current session epoch. (An account item's plain attributes
         do too: tests open sessions on accounts they wrote.)"""
         account = Account.model_validate(account)
+        opened, record = self._new(account)
+        self._repository.create(record)
+        log_event("session_opened", user_id=account.user_id)
+        return opened
+
+    def prepare(self, account: Account) -> tuple[OpenedSession, dict[str, Any]]:
+        """A new session for the account, and the transaction item that creates it in the caller's write
+        (call `opened` once that has landed)."""
+        opened, record = self._new(account)
+        return opened, self._repository.create_item(record)
+
+    def opened(self, session: OpenedSession) -> None:
+        log_event("session_opened", user_id=session.user_id)
+
+    def _new(self, account: Account) -> tuple[OpenedSession, SessionRecord]:
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = int(self._clock.now())
-        self._repository.create(
-            SessionRecord(
-                token_hash=token_hash(token),
-                user_id=account.user_id,
-                created_at=now,
-                last_seen_at=now,
-                expires_at=now + self._max_seconds,
-                epoch=account.session_epoch,
-            )
+        record = SessionRecord(
+            token_hash=token_hash(token),
+            user_id=account.user_id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + self._max_seconds,
+            epoch=account.session_epoch,
         )
-        log_event("session_opened", user_id=account.user_id)
-        return OpenedSession(
+        opened = OpenedSession(
             token=token, user_id=account.user_id, expires_in=min(self._idle_seconds, self._max_seconds)
         )
+        return opened, record
 
     def authenticate(self, token: str | None) -> CurrentSession:
-        """The live session for this token, its idle clock restarted; Unauthenticated otherwise."""
+        """The live session for this token, its idle clock restarted (when its last restart is more than
+        TOUCH_INTERVAL_SECONDS old), with its account; Unauthenticated otherwise."""
         if not token:
             raise Unauthenticated
         hashed = token_hash(token)
-        session = self._repository.get(hashed)
+        now = int(self._clock.now())
+        touch_after = min(TOUCH_INTERVAL_SECONDS, self._idle_seconds // 2)
+        # One call reads the session and, if it is alive and its idle clock a minute old, restarts that clock.
+        session = self._repository.seen(
+            hashed,
+            now,
+            live_after=(now - self._idle_seconds, now - self._max_seconds),
+            touch_before=now - touch_after,
+        )
         if session is None:
             raise Unauthenticated
-        now = int(self._clock.now())
         idle_deadline = session.last_seen_at + self._idle_seconds
         absolute_deadline = session.created_at + self._max_seconds
         if now >= idle_deadline or now >= absolute_deadline:
-            self._end(session, "session_expired")
+            self._end(session, "session_expired")  # the read's write restarts only a live session's clock
         account = self._accounts.get_user(session.user_id)
         if account is None or account.session_epoch != session.epoch:
             self._end(session, "session_ended")
-        if not self._repository.touch(hashed, now):
-            raise Unauthenticated
-        return CurrentSession(user_id=session.user_id, token_hash=session.token_hash)
+        return CurrentSession(user_id=session.user_id, token_hash=session.token_hash, account=account)
 
     def _end(self, session: SessionRecord, event: str) -> NoReturn:
         self._repository.delete(session.token_hash)

@@ -7,8 +7,9 @@ import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 from aws_lambda_powertools.shared.cookies import Cookie
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 JSON = "application/json"
 ALWAYS_HEADERS = {
@@ -42,3 +43,75 @@ def body_doc(*models: type[BaseModel]) -> dict[str, Any]:
     schemas = [model.model_json_schema() for model in models]
     schema = schemas[0] if len(schemas) == 1 else {"oneOf": schemas}
     return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}}}}
+
+
+# --- what the OpenAPI document says a route answers (the `responses=` of a route decorator) ---
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    fields: dict[str, str] = Field(default_factory=dict, description="On a 422: each invalid field's problem")
+
+
+class ErrorAnswer(BaseModel):
+    """Every error the API answers: `code` for programs, `message` for people (errors.error_response)."""
+
+    error: ErrorDetail
+
+
+class GatewayRefusal(BaseModel):
+    """API Gateway's own 403 for a staff call without a valid signature."""
+
+    message: str
+
+
+class GatewayDenial(BaseModel):
+    """API Gateway's own 403 for a signed staff call that the resource policy does not allow."""
+
+    Message: str
+
+
+# Which codes each status carries (migris.http.errors.ERROR_ANSWERS and the handlers there).
+ERROR_STATUSES: dict[int, str] = {
+    400: "invalid_ticket",
+    401: "unauthenticated (no live session) or invalid_code",
+    403: "origin_mismatch, names_locked or forbidden",
+    404: "not_found",
+    409: "profile_exists, email_taken, edit_conflict or profile_incomplete",
+    415: "unsupported_media_type: the body must be application/json",
+    422: "validation_error, with `fields`",
+    429: "rate_limited or too_many_attempts, with Retry-After (seconds)",
+    502: "viisp_unavailable",
+}
+_RETRY_AFTER: dict[str, OpenAPIResponseHeader] = {
+    "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+}
+
+
+def error_docs(*statuses: int) -> dict[int, OpenAPIResponse]:
+    """The error answers a route can give, for its `responses=`: each in ErrorAnswer's shape (one component).
+    Always 422 too: Powertools lists it for every route (request validation), in a shape we never answer."""
+    docs: dict[int, OpenAPIResponse] = {}
+    for status in sorted({422, *statuses}):
+        doc: OpenAPIResponse = {"description": ERROR_STATUSES[status], "content": {JSON: {"model": ErrorAnswer}}}
+        if status == 429:
+            doc["headers"] = _RETRY_AFTER
+        docs[status] = doc
+    return docs
+
+
+def staff_error_docs(*statuses: int) -> dict[int, OpenAPIResponse]:
+    """error_docs for a staff route, whose 403 may also be API Gateway's own refusal of an unsigned call."""
+    docs = error_docs(*statuses)
+    docs[403] = {
+        "description": "Not a staff call: API Gateway's refusal (`message`, or `Message` from its resource policy), "
+        "or forbidden",
+        "content": {JSON: {"model": ErrorAnswer | GatewayRefusal | GatewayDenial}},
+    }
+    return docs
+
+
+def no_body_doc(description: str) -> OpenAPIResponse:
+    """An answer without a body (a redirect, a 204)."""
+    return {"description": description, "content": {}}

@@ -1,0 +1,248 @@
+"""`make load`: 200 simultaneous e-mail sign-ins against the local stack (`python -m devserver` on a free
+loopback port), bounded in count and time.
+
+Each person is a thread with its own keep-alive connection, released together by a barrier: POST /login/email,
+the code from the mail (GET /_local/outbox, read for everyone by one poller thread, so the harness's reading
+stays small beside the load), POST /login/email/verify, GET /profile with the token. Checked: every step
+answered as it should, no errors; every person got one token, no two the same, and the profile it opens is
+the person's own (its e-mail, a user id nobody else has); a second verify with the same code opens no second
+session (401). Printed: sign-ins per second (verified sign-ins over the time from the barrier to the last
+verify) and p50/p95/p99 latency per step.
+
+Loopback only. The stack runs with no resend cooldown and raised hourly and daily limits, as
+tests/e2e/test_local_stack_load.py does (200 distinct addresses stay clear of the limits anyway).
+
+    python -m bench.load [--people N] [--seconds S]"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import devserver_running
+
+HOST = "127.0.0.1"
+PEOPLE = 200
+SECONDS = 120  # the whole crowd; every socket operation times out well within it
+OVERRIDES = ["ResendCooldownSeconds=0", "MaxCodesPerHour=50", "MaxCodesPerDay=100"]
+STEPS = ("start", "verify", "profile")
+CODE = re.compile(r"\b(\d{8})\b")
+POLL_SECONDS = 0.2
+
+
+@dataclass
+class Person:
+    email: str
+    latency: dict[str, float] = field(default_factory=dict)  # step -> ms
+    login_id: str | None = None
+    code: str | None = None
+    token: str | None = None
+    user_id: str | None = None
+    profile_email: str | None = None
+    verified_at: float | None = None
+    error: str | None = None
+
+
+class Failed(Exception):
+    """A step did not answer as it should."""
+
+
+def _call(
+    connection: http.client.HTTPConnection,
+    method: str,
+    path: str,
+    body: Any = None,
+    token: str | None = None,
+) -> tuple[int, Any]:
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    connection.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
+    response = connection.getresponse()
+    raw = response.read()
+    return response.status, json.loads(raw) if raw else None
+
+
+class Mailbox:
+    """One thread reads the outbox and hands each waiting person the code mailed to them."""
+
+    def __init__(self, port: int, deadline: float) -> None:
+        self.port = port
+        self.deadline = deadline
+        self.codes: dict[str, str] = {}
+        self.arrived = threading.Condition()
+        self.stopped = False
+        self.reads = 0
+        self.thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _poll(self) -> None:
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
+        try:
+            while not self.stopped and time.monotonic() < self.deadline:
+                try:
+                    status, mails = _call(connection, "GET", "/_local/outbox")
+                except (OSError, http.client.HTTPException):
+                    connection.close()  # reconnects on the next request
+                    time.sleep(POLL_SECONDS)
+                    continue
+                self.reads += 1
+                if status == 200:
+                    found = {}
+                    for mail in mails:
+                        match = CODE.search(mail["text"])
+                        if match:
+                            found[mail["to"]] = match.group(1)  # the newest mail to an address wins
+                    with self.arrived:
+                        self.codes.update(found)
+                        self.arrived.notify_all()
+                time.sleep(POLL_SECONDS)
+        finally:
+            connection.close()
+
+    def code_for(self, address: str) -> str:
+        with self.arrived:
+            while address not in self.codes:
+                left = self.deadline - time.monotonic()
+                if left <= 0 or self.stopped:
+                    raise Failed(f"no mail to {address}")
+                self.arrived.wait(timeout=min(left, 1.0))
+            return self.codes[address]
+
+
+def _sign_in(port: int, person: Person, barrier: threading.Barrier, mailbox: Mailbox) -> None:
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        barrier.wait(timeout=60)  # the connection is made by the first request, right after the barrier
+
+        began = time.perf_counter()
+        status, body = _call(connection, "POST", "/login/email", {"email": person.email})
+        person.latency["start"] = (time.perf_counter() - began) * 1000
+        if status != 202:
+            raise Failed(f"start answered {status}: {body}")
+        person.login_id = str(body["login_id"])
+
+        person.code = mailbox.code_for(person.email)
+        began = time.perf_counter()
+        verify = {"email": person.email, "login_id": person.login_id, "code": person.code}
+        status, body = _call(connection, "POST", "/login/email/verify", verify)
+        person.latency["verify"] = (time.perf_counter() - began) * 1000
+        if status != 200:
+            raise Failed(f"verify answered {status}: {body}")
+        person.verified_at = time.perf_counter()
+        person.token = str(body["token"])
+
+        began = time.perf_counter()
+        status, body = _call(connection, "GET", "/profile", token=person.token)
+        person.latency["profile"] = (time.perf_counter() - began) * 1000
+        if status != 200:
+            raise Failed(f"profile answered {status}: {body}")
+        person.user_id, person.profile_email = str(body["user_id"]), str(body["email"])
+    except Exception as error:
+        person.error = f"{type(error).__name__}: {error}"
+    finally:
+        connection.close()
+
+
+def _replay(port: int, person: Person) -> str | None:
+    """The same code once more: it must open no second session. A problem, or None."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        verify = {"email": person.email, "login_id": person.login_id, "code": person.code}
+        status, body = _call(connection, "POST", "/login/email/verify", verify)
+    finally:
+        connection.close()
+    if status == 401:
+        return None
+    return f"{person.email}: the same code again answered {status}: {body}"
+
+
+def _percentiles(values: list[float]) -> str:
+    if len(values) < 2:
+        return "n/a"
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return f"p50 {cuts[49]:.0f} / p95 {cuts[94]:.0f} / p99 {cuts[98]:.0f} ms"
+
+
+def run(people: int, seconds: float) -> int:
+    run_id = uuid.uuid4().hex[:8]
+    crowd = [Person(f"load.{run_id}.{i}@example.lt") for i in range(people)]
+    with (
+        tempfile.TemporaryDirectory(prefix="migris-load-") as folder,
+        devserver_running(Path(folder), ["--parameter-overrides", *OVERRIDES]) as (port, _),
+    ):
+        deadline = time.monotonic() + seconds
+        mailbox = Mailbox(port, deadline)
+        barrier = threading.Barrier(people + 1)
+        threads = [
+            threading.Thread(target=_sign_in, args=(port, person, barrier, mailbox), daemon=True) for person in crowd
+        ]
+        for thread in threads:
+            thread.start()
+        mailbox.thread.start()
+        barrier.wait(timeout=60)
+        released = time.perf_counter()
+        for thread in threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        mailbox.stopped = True
+        unfinished = sum(thread.is_alive() for thread in threads)
+
+        signed_in = [person for person in crowd if person.error is None and person.user_id]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            replays = [problem for problem in pool.map(lambda p: _replay(port, p), signed_in) if problem]
+
+    problems = [f"{person.email}: {person.error}" for person in crowd if person.error]
+    if unfinished:
+        problems.append(f"{unfinished} sign-ins did not finish within {seconds:.0f} s")
+    tokens = [person.token for person in signed_in]
+    if len(set(tokens)) != len(tokens):
+        problems.append("two people got the same session token")
+    user_ids = [person.user_id for person in signed_in]
+    if len(set(user_ids)) != len(user_ids):
+        problems.append("two people opened the same account")
+    problems += [
+        f"{person.email}: GET /profile showed {person.profile_email}"
+        for person in signed_in
+        if person.profile_email != person.email
+    ]
+    problems += replays
+
+    last_verify = max((person.verified_at for person in signed_in if person.verified_at), default=released)
+    verified = sum(person.verified_at is not None for person in crowd)
+    rate = verified / (last_verify - released) if last_verify > released else 0.0
+    steps = "; ".join(f"{step} {_percentiles([p.latency[step] for p in crowd if step in p.latency])}" for step in STEPS)
+    own = sum(person.profile_email == person.email for person in signed_in)
+    print(
+        f"make load: {len(signed_in)} of {people} signed in, {len(set(tokens))} distinct sessions, "
+        f"{own} saw their own profile, {len(problems)} errors; {rate:.1f} sign-ins/s "
+        f"({verified} verified in {last_verify - released:.1f} s); {steps} "
+        f"(outbox read {mailbox.reads} times by the harness)"
+    )
+    for problem in problems[:20]:
+        print(f"  {problem}", file=sys.stderr)
+    return 1 if problems or len(signed_in) != people else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=PEOPLE, help=f"simultaneous sign-ins (default {PEOPLE})")
+    parser.add_argument("--seconds", type=float, default=SECONDS, help=f"time limit (default {SECONDS})")
+    args = parser.parse_args(argv)
+    if not 1 <= args.people <= 1000:
+        parser.error("--people must be 1 to 1000")
+    return run(args.people, args.seconds)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""The e-mail sign-in's last step in as few calls as its rules allow: the code, the account and the session.
+
+One batch read takes the address's code box, the (address, network address) counters and the address's
+uniqueness item; a wrong code is refused there (its try counted). A right code is used up in the same
+transaction that opens the session and, on the first sign-in, creates the account: the code is spent only if
+the session opens, and of concurrent right tries exactly one lands (the code's removal is conditional on it
+being there with tries left). A returning person's account is read once, between the two: the answer shows
+its profile, and the session lives in its session epoch (one opened in an epoch that moved on meanwhile is
+refused when next used, as migris.domain.sessions checks)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from migris.clock import Clock
+from migris.domain.accounts import AccountMissing, new_email_account
+from migris.domain.codes import Codes
+from migris.domain.errors import EditConflict
+from migris.domain.events import log_event
+from migris.domain.records import Account
+from migris.domain.sessions import OpenedSession, Sessions
+from migris.domain.versioned import WRITE_ATTEMPTS
+
+if TYPE_CHECKING:
+    from migris.dal.accounts import AccountRepository
+
+
+class EmailSignIn:
+    def __init__(self, codes: Codes, accounts: AccountRepository, sessions: Sessions, clock: Clock) -> None:
+        self._codes = codes
+        self._accounts = accounts
+        self._sessions = sessions
+        self._clock = clock
+
+    def sign_in(self, email: str, login_id: str, code: str, source_ip: str | None) -> tuple[Account, OpenedSession]:
+        """Use up the right code and open a session in the address's account, created on the first sign-in;
+        raise (InvalidCode, TooManyAttempts) for any other code."""
+        right = self._codes.right_sign_in_code(email, login_id, code, source_ip, self._accounts.email_item(email))
+        user_id = None if right.also is None else str(right.also["user_id"])
+        for _ in range(WRITE_ATTEMPTS):
+            account, creating = self._account(email, user_id)
+            session, session_item = self._sessions.prepare(account)
+            failed = self._accounts.transact([*right.items, *creating, session_item])
+            if failed is None:
+                right.used()
+                if creating:
+                    log_event("account_created", user_id=account.user_id, login_method="email")
+                self._sessions.opened(session)
+                return account, session
+            if 0 in failed:
+                right.refused()  # the code was used up, replaced or burned meanwhile
+            if creating and failed:
+                user_id = self._accounts.user_id_for_email(email)  # a concurrent first sign-in created it
+            # otherwise a conflict with another transaction: try again
+        raise EditConflict
+
+    def _account(self, email: str, user_id: str | None) -> tuple[Account, list[dict[str, Any]]]:
+        """The address's account, or a new one with the items that create it."""
+        if user_id is None:
+            account = new_email_account(str(uuid.uuid4()), email, int(self._clock.now()))
+            return account, self._accounts.new_email_account_items(account)
+        found = self._accounts.get_user(user_id)
+        if found is None:
+            raise AccountMissing(user_id)
+        return found, []
