@@ -8,7 +8,7 @@ children find over HTTP.
 
 A sample is a pair of fresh interpreters (bench/cold_child.py), started one after the other:
 - the function's: the environment a Lambda container gets (the function's variables from template.yaml, the
-  Lambda runtime's own, X-Ray's with a sampled trace id so Powertools' Tracer is on as in AWS, credentials,
+  Lambda runtime's own, X-Ray's with a sampled trace id as under active tracing, credentials,
   AWS_REGION and AWS_ENDPOINT_URL at the moto server); it imports the handler and serves its sample event
   (events/*.json, with the values that must be live filled in: a fresh address, a code, a token, a ticket);
 - the bare one: the same environment; it imports boto3, makes a DynamoDB client and does one GetItem.
@@ -150,7 +150,7 @@ class ColdBench:
         with contextlib.redirect_stdout(sys.stderr):  # it announces itself on standard output
             self.moto.start()
         self.endpoint = "http://{}:{}".format(*self.moto.get_host_and_port())
-        # X-Ray's daemon, as Lambda has one: the segments the Tracer sends land here and are dropped.
+        # X-Ray's daemon address, as Lambda gives one (the functions carry no X-Ray SDK: nothing is sent here).
         self.xray = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.xray.bind((LOOPBACK, 0))
         self.client = Client(self.stack)

@@ -13,7 +13,7 @@ from migris.http.app import new_app, respond
 from migris.http.body import person_request
 from migris.http.responses import body_doc, error_docs
 from migris.http.session import require_session
-from migris.observability import logger, metrics, tracer
+from migris.observability import logger, metrics
 from migris.wiring import services
 
 app = new_app()
@@ -35,7 +35,6 @@ def fill_in_profile() -> Profile:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return respond(app, event, context)

@@ -13,7 +13,7 @@ from migris.domain.views import AuditEntry, StaffProfile
 from migris.http.app import new_app, respond
 from migris.http.responses import staff_error_docs
 from migris.http.session import staff_actor
-from migris.observability import logger, metrics, tracer
+from migris.observability import logger, metrics
 from migris.wiring import services
 from pydantic import BaseModel
 
@@ -59,7 +59,6 @@ def user_audit(user_id: str) -> AuditTrail:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return respond(app, event, context)

@@ -13,7 +13,7 @@ from migris.http.app import new_app, respond
 from migris.http.body import source_ip
 from migris.http.responses import error_docs, model_response
 from migris.http.session import require_our_origin, session_cookie
-from migris.observability import logger, metrics, tracer
+from migris.observability import logger, metrics
 from migris.wiring import services
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,7 +56,6 @@ def verify_email_code(body: VerifyCodeRequest) -> Response[SignedIn]:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return respond(app, event, context)

@@ -13,7 +13,7 @@ from migris.http.app import new_app, respond
 from migris.http.errors import answer_browsers_with_the_viisp_error_screen
 from migris.http.responses import error_docs, no_body_doc
 from migris.http.session import VIISP_COOKIE, cleared_viisp_cookie, cookie, require_our_origin, session_cookie
-from migris.observability import logger, metrics, tracer
+from migris.observability import logger, metrics
 from migris.wiring import services
 
 app = new_app()
@@ -61,7 +61,6 @@ def finish_viisp_login() -> Response[str]:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return respond(app, event, context)

@@ -1,16 +1,16 @@
-"""One place for logs, metrics and traces. Every domain event is a structured log line and a metric of the
-same name. Callers pass references (hashed addresses, user ids), never a code, token, pepper or address."""
+"""One place for logs and metrics (traces come from Lambda's active tracing: no X-Ray SDK in the function).
+Every domain event is a structured log line and a metric of the same name. Callers pass references (hashed
+addresses, user ids), never a code, token, pepper or address."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.logging import Logger
+from aws_lambda_powertools.metrics import Metrics, MetricUnit
 
 logger = Logger()
 metrics = Metrics()
-tracer = Tracer()
 
 
 def metric_name(event: str) -> str:

@@ -10,8 +10,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import boto3
-from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
-from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
 from migris.clock import Clock, SystemClock
 from migris.config import Settings
@@ -31,6 +29,8 @@ from migris.domain.staff import StaffDesk
 from migris.observability import log_event
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
+
     from migris.domain.viisp_login import ViispSignIn
     from migris.viisp.transport import SoapTransport, ViispConfig
 
@@ -58,6 +58,8 @@ class Services:
 
     @cached_property
     def _secrets(self) -> SecretsProvider:
+        from aws_lambda_powertools.utilities.parameters import SecretsProvider  # on the first secret read only
+
         return SecretsProvider(boto3_client=self._boto.client("secretsmanager"))
 
     def pepper(self) -> bytes:
@@ -81,11 +83,15 @@ class Services:
 
     @cached_property
     def _ssm(self) -> SSMProvider:
+        from aws_lambda_powertools.utilities.parameters import SSMProvider
+
         return SSMProvider(boto3_client=self._boto.client("ssm"))
 
     def viisp_config(self) -> ViispConfig:
         """VIISP's settings from SSM and the service key from Secrets Manager, cached for a few minutes. A
         missing or broken value is ViispUnavailable: the sign-in cannot start, and the log says why."""
+        from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
         from migris.viisp.transport import config_from  # signxml, lxml and cryptography load for VIISP only
 
         s = self.settings
@@ -115,7 +121,8 @@ class Services:
 
     @cached_property
     def mailer(self) -> Mailer:
-        return Mailer(self._boto.client("sesv2"), self.settings.sender_email, self.settings.ses_configuration_set)
+        s = self.settings
+        return Mailer(lambda: self._boto.client("sesv2"), s.sender_email, s.ses_configuration_set)
 
     @property
     def codes(self) -> Codes:
@@ -132,7 +139,7 @@ class Services:
             lockout_seconds=s.lockout_seconds,
         )
         records = CodeRepository(self._dynamodb, s.codes_table)
-        return Codes(records, self.mailer, policy, self.pepper(), self.clock)
+        return Codes(records, self.mailer, policy, self.pepper, self.clock)  # the pepper read on first use
 
     @cached_property
     def sessions(self) -> Sessions:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -11,10 +13,15 @@ from migris.observability import log_event
 
 
 class Mailer:
-    def __init__(self, sesv2: Any, sender: str, configuration_set: str | None) -> None:
-        self._ses = sesv2
+    def __init__(self, sesv2: Callable[[], Any], sender: str, configuration_set: str | None) -> None:
+        """`sesv2` makes the SES v2 client, on the first mail: a request that sends none never loads SES's model."""
+        self._make_ses = sesv2
         self._sender = sender
         self._configuration_set = configuration_set
+
+    @cached_property
+    def _ses(self) -> Any:
+        return self._make_ses()
 
     def is_suppressed(self, address: str) -> bool:
         try:

@@ -138,14 +138,22 @@ class Codes:
         records: CodeRepository,
         mailer: MailSender,
         policy: CodePolicy,
-        pepper: bytes,
+        pepper: bytes | Callable[[], bytes],
         clock: Clock,
     ) -> None:
+        """`pepper` is the pepper or how to read it: read on first use, once (a profile read makes no code and
+        never reads it)."""
         self._records = records
         self._mailer = mailer
         self._policy = policy
-        self._pepper = pepper
+        self._pepper_source = pepper
         self._clock = clock
+
+    @property
+    def _pepper(self) -> bytes:
+        if callable(self._pepper_source):
+            self._pepper_source = self._pepper_source()
+        return self._pepper_source
 
     @property
     def ttl_seconds(self) -> int:

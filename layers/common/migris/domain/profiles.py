@@ -40,7 +40,7 @@ NAME_FIELDS = ("given_name", "family_name")
 class EmailAccountFirstFill(BaseModel):
     """PUT /profile on an e-mail account."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     given_name: PersonName
     family_name: PersonName
@@ -50,7 +50,7 @@ class EmailAccountFirstFill(BaseModel):
 class ViispAccountFirstFill(BaseModel):
     """PUT /profile on a VIISP account: the names came from VIISP."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     phone_number: PhoneNumber
     email: EmailAddress | None = None
@@ -59,7 +59,7 @@ class ViispAccountFirstFill(BaseModel):
 class ProfileChanges(BaseModel):
     """PATCH /profile: what the person may change. A field left out stays as it is; null is refused."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     phone_number: PhoneNumber = None  # type: ignore[assignment]
     email: EmailAddress = None  # type: ignore[assignment]
@@ -67,7 +67,7 @@ class ProfileChanges(BaseModel):
 
 
 class EmailChangeCode(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", str_strip_whitespace=True)
 
     code: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9]+$")]
 

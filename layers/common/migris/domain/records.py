@@ -14,9 +14,10 @@ from migris.domain.validation import DEFAULT_LANGUAGE, Language
 
 
 class Record(BaseModel):
-    """A stored item as read: frozen, and blind to attributes it does not name (the table's key)."""
+    """A stored item as read: frozen, and blind to attributes it does not name (the table's key). Each record's
+    validator is built on its first use (defer_build), not at import: a function uses few of them."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
 
 # --- accounts table: the user item ---

@@ -28,7 +28,7 @@ STAFF_FIELDS = ("given_name", "family_name", "level")
 class UserSearch(BaseModel):
     """POST /staff/users/search: one key, in the body so it stays out of URLs and access logs."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     email: EmailAddress | None = None
     personal_code: PersonalCode | None = None
@@ -43,7 +43,7 @@ class UserSearch(BaseModel):
 class StaffChange(BaseModel):
     """PATCH /staff/users/{user_id}."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     given_name: PersonName | None = None
     family_name: PersonName | None = None

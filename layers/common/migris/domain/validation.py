@@ -6,7 +6,6 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Any, Literal, TypeVar, get_args
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ValidationError
 
@@ -148,6 +147,8 @@ def normalize_phone(raw: str) -> str:
         raise ValueError("enter a phone number")
     if len(text) > MAX_PHONE_LENGTH:
         raise ValueError(f"a phone number has at most {MAX_PHONE_LENGTH} characters")
+    import phonenumbers  # its metadata loads at import: only when a phone number is parsed
+
     try:
         number = phonenumbers.parse(text, DEFAULT_PHONE_REGION)
     except phonenumbers.NumberParseException:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from migris.clock import iso_utc
 from migris.domain.records import Account, AuditEvent, FieldChange
@@ -18,6 +18,8 @@ def _iso(epoch_seconds: int | None) -> str | None:
 
 class Profile(BaseModel):
     """The person's view of their account: no personal code (staff see it)."""
+
+    model_config = ConfigDict(defer_build=True)  # built on first use, not at import
 
     user_id: str
     email: str | None
@@ -61,6 +63,8 @@ class StaffProfile(Profile):
 
 
 class AuditEntry(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     at: str
     actor: str  # the IAM ARN API Gateway verified
     changes: dict[str, FieldChange]

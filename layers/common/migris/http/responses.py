@@ -9,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 from aws_lambda_powertools.shared.cookies import Cookie
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 JSON = "application/json"
 ALWAYS_HEADERS = {
@@ -49,6 +49,8 @@ def body_doc(*models: type[BaseModel]) -> dict[str, Any]:
 
 
 class ErrorDetail(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # these four: built for the OpenAPI document, on its first use
+
     code: str
     message: str
     fields: dict[str, str] = Field(default_factory=dict, description="On a 422: each invalid field's problem")
@@ -57,17 +59,23 @@ class ErrorDetail(BaseModel):
 class ErrorAnswer(BaseModel):
     """Every error the API answers: `code` for programs, `message` for people (errors.error_response)."""
 
+    model_config = ConfigDict(defer_build=True)  # for the OpenAPI document only
+
     error: ErrorDetail
 
 
 class GatewayRefusal(BaseModel):
     """API Gateway's own 403 for a staff call without a valid signature."""
 
+    model_config = ConfigDict(defer_build=True)  # for the OpenAPI document only
+
     message: str
 
 
 class GatewayDenial(BaseModel):
     """API Gateway's own 403 for a signed staff call that the resource policy does not allow."""
+
+    model_config = ConfigDict(defer_build=True)  # for the OpenAPI document only
 
     Message: str
 

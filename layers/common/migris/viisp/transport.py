@@ -98,7 +98,8 @@ class ViispConfig:
 @lru_cache(maxsize=4)
 def _service_key(pem: bytes) -> rsa.RSAPrivateKey:
     """The parsed service key, kept per PEM: parsing costs tens of milliseconds, and the configuration is read
-    again every few minutes; a rotated key is new bytes, so it is parsed anew."""
+    again every few minutes; a rotated key is new bytes, so it is parsed anew. The RSA consistency checks stay
+    on: a damaged key must fail here, not as signatures VIISP refuses."""
     key = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ValueError("the service key is not an RSA key")
