@@ -100,24 +100,24 @@ def _with_mail_hooks(session: boto3.session.Session) -> boto3.session.Session:
     return session
 
 
-def _session(region: str) -> _KeptClients:
-    """The process's session for the region: the local stack's own calls, and the tests' looks into tables."""
-    session = _sessions.get(region)
+def _kept_session(kept: dict[str, _KeptClients], region: str) -> _KeptClients:
+    """The session `kept` holds for the region, made (with the mail hooks) on first use."""
+    session = kept.get(region)
     if session is None:
         session = _with_mail_hooks(new_session(region, _KeptClients))
         with _shared_lock:
-            session = _sessions.setdefault(region, session)
+            session = kept.setdefault(region, session)
     return session
+
+
+def _session(region: str) -> _KeptClients:
+    """The process's session for the region: the local stack's own calls, and the tests' looks into tables."""
+    return _kept_session(_sessions, region)
 
 
 def _function_session(region: str) -> _KeptClients:
     """The functions' session for the region: each client made once, as a Lambda container keeps its own."""
-    session = _function_sessions.get(region)
-    if session is None:
-        session = _with_mail_hooks(new_session(region, _KeptClients))
-        with _shared_lock:
-            session = _function_sessions.setdefault(region, session)
-    return session
+    return _kept_session(_function_sessions, region)
 
 
 class _HookResponse:
