@@ -10,9 +10,9 @@ Every flow is measured with the stack's clock moved on by a minute and a second 
 enough to be skipped (a session's idle clock, say): the counts are each flow's worst warm case. The stack
 therefore needs a movable clock (tests' FakeClock, or bench.run's).
 
-The hook is `before-parameter-build`, not `before-call`: the local stack answers SES's
-GetSuppressedDestination (which moto lacks) from a `before-call` hook that ends that event's chain, so a
-`before-call` recorder would miss a request that AWS does receive."""
+The hook is `before-parameter-build`: a hook on `before-call` that answers in place of AWS (as tests may
+register, to make a service fail) ends that event's chain, and a `before-call` recorder would miss a request
+that AWS does receive."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ SCAN = "dynamodb:Scan"
 STEP_SECONDS = 61  # between flows: past the one-minute window within which a session's idle clock may stand
 # The services the handlers use; their clients get the recorder (a client copies its session's hooks only when
 # it is made, so the ones already made are hooked one by one).
-SERVICES = ("dynamodb", "sesv2", "secretsmanager", "ssm")
+SERVICES = ("dynamodb", "ses", "secretsmanager", "ssm")
 HOOK = "before-parameter-build"
 HOOK_ID = "bench-aws-calls-per-flow"
 
@@ -97,7 +97,6 @@ class _Recorder:
     def attach(self, session: Any) -> None:
         emitters = [session.events]  # clients made from now on
         emitters += [session.client(service).meta.events for service in SERVICES]
-        emitters.append(session.resource("dynamodb").meta.client.meta.events)  # a resource has its own client
         for events in emitters:
             events.register(HOOK, self, unique_id=HOOK_ID)
         self._emitters = emitters

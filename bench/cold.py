@@ -107,21 +107,6 @@ def _set_header(event: dict[str, Any], name: str, value: str) -> None:
         event["multiValueHeaders"][name] = [value]
 
 
-def _answer_suppression_lookups_over_http() -> None:
-    """moto's server has no SES GetSuppressedDestination (the local stack answers it in process): answer it as
-    SES does for an address not on the list, so the functions' mail path over HTTP is the deployed one."""
-    import moto.sesv2.urls as sesv2_urls
-
-    def not_suppressed(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
-        address = full_url.rsplit("/", 1)[-1]
-        body = json.dumps({"message": f"{address} is not on the suppression list"})
-        return 404, {"x-amzn-ErrorType": "NotFoundException", "Content-Type": "application/json"}, body
-
-    path = "{0}/v2/email/suppression/addresses/(?P<EmailAddress>[^/]+)$"
-    if path not in sesv2_urls.url_paths:
-        sesv2_urls.url_paths = {path: not_suppressed, **sesv2_urls.url_paths}
-
-
 class ColdBench:
     """The parent's side: the stack, the moto server, the seeding, and the children."""
 
@@ -145,7 +130,6 @@ class ColdBench:
         self.http = make_server(self.stack, LOOPBACK, self.port)
         cast(Any, self.http.RequestHandlerClass).log_message = lambda *_: None  # no access log here
         threading.Thread(target=self.http.serve_forever, daemon=True).start()
-        _answer_suppression_lookups_over_http()
         self.moto = ThreadedMotoServer(ip_address=LOOPBACK, port=0, verbose=False)
         with contextlib.redirect_stdout(sys.stderr):  # it announces itself on standard output
             self.moto.start()

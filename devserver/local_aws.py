@@ -2,10 +2,9 @@
 
 Where moto falls short (checked with moto 5.2.5), this is the one place that fills in:
 - moto never expires TTL items: nothing to fill, the code checks every expiry itself.
-- moto keeps only one body part of an SES v2 message: a botocore hook on SendEmail records the whole
-  message (text and HTML) in `outbox` before moto sees it.
-- moto has no SES suppression-list calls (GetSuppressedDestination raises NotImplementedError): a hook
-  answers them from `suppressed`, as SES would (NotFoundException when the address is not listed).
+- moto's SES keeps no readable record of a message's two body parts, and has no account-level suppression
+  list: a botocore hook on SendEmail records the whole message (text and HTML) in `outbox` once SES took it,
+  except for addresses in `suppressed`, which SES takes and drops (as SES does, with a bounce event).
 - moto checks IAM actions but not resources or conditions: the template tests prove IAM instead.
 
 The boto3 sessions and clients here are made once per process and region, and every session shares one
@@ -22,7 +21,6 @@ import secrets
 import threading
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import unquote
 
 import boto3
 import botocore.session
@@ -92,11 +90,9 @@ def new_session(
 
 
 def _with_mail_hooks(session: boto3.session.Session) -> boto3.session.Session:
-    """A client copies its session's hooks when it is made: every client made from this session records mail
-    and reads the suppression list."""
-    session.events.register("before-parameter-build.sesv2.SendEmail", _read_mail)
-    session.events.register("after-call.sesv2.SendEmail", _record_mail)
-    session.events.register("before-call.sesv2.GetSuppressedDestination", _suppression_lookup)
+    """A client copies its session's hooks when it is made: every client made from this session records mail."""
+    session.events.register("before-parameter-build.ses.SendEmail", _read_mail)
+    session.events.register("after-call.ses.SendEmail", _record_mail)
     return session
 
 
@@ -118,16 +114,6 @@ def _session(region: str) -> _KeptClients:
 def _function_session(region: str) -> _KeptClients:
     """The functions' session for the region: each client made once, as a Lambda container keeps its own."""
     return _kept_session(_function_sessions, region)
-
-
-class _HookResponse:
-    """The little of an HTTP response that botocore reads from a before-call hook's answer."""
-
-    def __init__(self, status_code: int) -> None:
-        self.status_code = status_code
-        self.headers: dict[str, str] = {}
-        self.content = b""
-        self.text = ""
 
 
 class LocalAws:
@@ -244,12 +230,12 @@ def create_table(client: Any, template: Template, logical_id: str) -> None:
 
 
 def _read_mail(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-    simple = params.get("Content", {}).get("Simple", {})
-    body = simple.get("Body", {})
+    message = params.get("Message", {})
+    body = message.get("Body", {})
     context["local_outbox"] = [
         {
             "to": address,
-            "subject": simple.get("Subject", {}).get("Data", ""),
+            "subject": message.get("Subject", {}).get("Data", ""),
             "text": body.get("Text", {}).get("Data", ""),
             "html": body.get("Html", {}).get("Data", ""),
         }
@@ -258,22 +244,9 @@ def _read_mail(params: dict[str, Any], context: dict[str, Any], **_: Any) -> Non
 
 
 def _record_mail(http_response: Any, context: dict[str, Any], **_: Any) -> None:
-    """Into the outbox goes only what SES took: a call refused or failed on the way sent nothing."""
+    """Into the outbox goes only what SES took and delivers: a call refused or failed on the way sent nothing,
+    and a message to a suppressed address is taken and dropped."""
     live = _live
     if live is None or not 200 <= getattr(http_response, "status_code", 0) < 300:
         return
-    live.record(context.get("local_outbox", []))
-
-
-def _suppression_lookup(params: dict[str, Any], **_: Any) -> tuple[_HookResponse, dict[str, Any]]:
-    address = unquote(str(params.get("url_path", "")).rsplit("/", 1)[-1]).lower()
-    live = _live
-    if live is not None and address in live.suppressed:
-        return _HookResponse(200), {
-            "SuppressedDestination": {"EmailAddress": address, "Reason": "BOUNCE"},
-            "ResponseMetadata": {"HTTPStatusCode": 200},
-        }
-    return _HookResponse(404), {
-        "Error": {"Code": "NotFoundException", "Message": f"{address} is not on the suppression list"},
-        "ResponseMetadata": {"HTTPStatusCode": 404},
-    }
+    live.record([mail for mail in context.get("local_outbox", []) if mail["to"].lower() not in live.suppressed])

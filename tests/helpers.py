@@ -38,6 +38,7 @@ local_template().apply_process_environment()
 
 from botocore.credentials import ReadOnlyCredentials  # noqa: E402
 from migris.dal.accounts import personal_code_key, user_key  # noqa: E402
+from migris.dal.base import python_values  # noqa: E402
 from migris.dal.codes import CodeRepository  # noqa: E402
 from migris.domain.codes import CodePolicy, Codes  # noqa: E402
 from migris.domain.mail import MailMessage  # noqa: E402
@@ -183,12 +184,12 @@ class Client:
 
 
 def handler_client_hooks(service: str) -> Any:
-    """The event hooks of the boto client the handlers use for `service` ("dynamodb" or "sesv2"). A botocore
+    """The event hooks of the boto client the handlers use for `service` ("dynamodb" or "ses"). A botocore
     client copies its session's hooks when it is made, so a hook meant for calls already under way goes here."""
     from migris.wiring import services
 
     domain = services()
-    client = domain._dynamodb.meta.client if service == "dynamodb" else domain.mailer._ses
+    client = domain._dynamodb if service == "dynamodb" else domain.mailer._ses
     return client.meta.events
 
 
@@ -421,6 +422,12 @@ def local_dynamodb() -> Any:
     return new_session().resource("dynamodb")
 
 
+@functools.cache
+def local_dynamodb_client() -> Any:
+    """A DynamoDB client as the functions make theirs (migris.dal.base.python_values), for the domain tests."""
+    return python_values(new_session().client("dynamodb"))
+
+
 @dataclass
 class CodeDesk:
     """The code rules (migris.domain.codes.Codes) over a fresh codes table, with their mailer and clock."""
@@ -453,6 +460,6 @@ def code_desk(codes_table: Any, clock: FakeClock, **parameters: str) -> CodeDesk
     """The code rules over the table, with the template's numbers (or these parameter values), a fresh pepper
     and a mailer that records."""
     mailer, pepper = FakeMailer(), secrets.token_hex(32).encode()
-    records = CodeRepository(local_dynamodb(), codes_table.name)
+    records = CodeRepository(local_dynamodb_client(), codes_table.name)
     codes = Codes(records, mailer, code_policy(**parameters), pepper, clock)
     return CodeDesk(codes=codes, mailer=mailer, clock=clock, table=codes_table, pepper=pepper)

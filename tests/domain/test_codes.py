@@ -7,7 +7,7 @@ from __future__ import annotations
 import hmac
 
 import pytest
-from migris.dal.codes import CodeRepository
+from migris.dal.codes import CodeRepository, code_box
 from migris.domain import codes as codes_module
 from migris.domain.codes import address_key, code_hash
 from migris.domain.errors import InvalidCode, RateLimited, TooManyAttempts
@@ -60,7 +60,7 @@ def test_a_code_is_stored_only_as_a_keyed_hash(desk):
     assert code not in stored
     assert OWNER not in stored
     assert HOME not in stored
-    assert items[0]["codes"][login_id]["h"] == code_hash(desk.pepper, login_id, code)
+    assert code_box(items[0]["pk"], items[0]).codes[login_id].code_hash == code_hash(desk.pepper, login_id, code)
     assert items[0]["pk"] == address_key(desk.pepper, OWNER)
 
 
@@ -139,8 +139,8 @@ def test_the_try_is_counted_before_the_compare(desk):
     (item,) = desk.items()
     desk.table.update_item(
         Key={"pk": item["pk"]},
-        UpdateExpression="SET codes.#id.att = :max",
-        ExpressionAttributeNames={"#id": login_id},
+        UpdateExpression="SET #tries = :max",
+        ExpressionAttributeNames={"#tries": f"tries_{login_id}"},
         ExpressionAttributeValues={":max": 5},
     )
     refused(InvalidCode, use, desk, login_id, code)
@@ -295,6 +295,7 @@ def test_at_most_three_codes_live_and_the_newest_always_works(desk):
     for n in range(1, 5):
         source_ip = f"203.0.113.{n}"
         issued.append((source_ip, *desk.send(OWNER, source_ip)))
+        desk.clock.advance(1)  # codes are ordered by the second they were asked in
     oldest_ip, oldest_login, oldest_code = issued[0]
     refused(InvalidCode, use, desk, oldest_login, oldest_code, OWNER, oldest_ip)
     for source_ip, login_id, code in issued[1:]:
@@ -307,6 +308,54 @@ def test_the_ceiling_over_all_sources_holds(make_codes):
         desk.send(OWNER, f"203.0.113.{n}")
     assert refused(RateLimited, desk.send, OWNER, HOME).retry_after == 86400
     assert len(desk.mailer.to(OWNER)) == 3
+
+
+def test_a_send_over_a_limit_leaves_the_code_already_mailed_valid(make_codes):
+    """The send is written before the hourly limit is checked on what the write found: the one over the limit is
+    taken back, and the code the person already has from that network address still works."""
+    desk = make_codes(ResendCooldownSeconds="0", MaxCodesPerHour="2")
+    desk.send(OWNER, HOME)
+    login_id, code = desk.send(OWNER, HOME)
+    refused(RateLimited, desk.send, OWNER, HOME)
+    assert len(desk.mailer.to(OWNER)) == 2
+    use(desk, login_id, code)
+
+
+def test_sends_that_race_past_each_other_still_keep_the_ceiling(make_codes, monkeypatch):
+    """Two sends from two networks, the second written between the first's write and its check: each checks the
+    box as its own write found it, so one of them is over the ceiling and taken back."""
+    desk = make_codes(MaxCodesPerAddressPerDay="2")
+    desk.send(OWNER, "203.0.113.1")
+    real_add_send = CodeRepository.add_send
+
+    def the_other_lands_right_after(self, *args, **kwargs):
+        monkeypatch.setattr(CodeRepository, "add_send", real_add_send)
+        written = real_add_send(self, *args, **kwargs)
+        # The other one, to its end: its write found this one's, so it is the one over the ceiling.
+        refused(RateLimited, desk.send, OWNER, "203.0.113.3")
+        return written
+
+    monkeypatch.setattr(CodeRepository, "add_send", the_other_lands_right_after)
+    login_id, code = desk.send(OWNER, "203.0.113.2")
+    assert len(desk.mailer.to(OWNER)) == 2
+    (item,) = desk.items()
+    assert len(code_box(item["pk"], item).sent) == 2  # the refused send was taken back
+    use(desk, login_id, code, OWNER, "203.0.113.2")
+
+
+def test_a_box_in_daily_use_for_months_stays_small(make_codes):
+    """Old days, tries of replaced codes and ended locks are forgotten: an item never nears DynamoDB's 400 KB."""
+    desk = make_codes(ResendCooldownSeconds="0", LockoutThreshold="100000", MaxCodesPerAddressPerDay="100")
+    sizes = []
+    for day in range(90):
+        for hour in range(3):
+            login_id, code = desk.send(OWNER, f"198.51.{day}.{hour}")
+            refused(InvalidCode, use, desk, login_id, wrong(code))
+            desk.clock.advance(3600)
+        desk.clock.advance(86400 - 3 * 3600)
+        (item,) = [item for item in desk.items() if item["pk"] == address_key(desk.pepper, OWNER)]
+        sizes.append(len(item))
+    assert max(sizes[30:]) <= 40, sizes
 
 
 def test_ipv6_addresses_of_one_subscriber_count_together(desk):

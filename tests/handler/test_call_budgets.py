@@ -1,8 +1,5 @@
 """Issue 11's request budgets: the AWS requests each flow makes on a warm stack (bench/calls.py counts them, and
-`make bench` shows them), within budget, and no Scan anywhere. Counts, not times: they are exact and repeatable.
-
-A flow over budget today is a strict xfail: the suite stays green, and once the flow meets its budget the xfail
-passes, which fails the suite until its name is taken out of OVER_BUDGET_TODAY."""
+`make bench` shows them), within budget, and no Scan anywhere. Counts, not times: they are exact and repeatable."""
 
 from __future__ import annotations
 
@@ -16,10 +13,6 @@ from tests.helpers import ORIGIN, FakeClock, LocalStack, local_template
 # One stack and one count for the module, so its tests share a worker process under pytest-xdist.
 pytestmark = pytest.mark.xdist_group("call-budgets")
 
-OVER_BUDGET_TODAY = {
-    "POST /login/email",
-}
-
 
 @pytest.fixture(scope="module")
 def calls() -> Iterator[dict[str, list[str]]]:
@@ -32,13 +25,7 @@ def calls() -> Iterator[dict[str, list[str]]]:
     yield counted
 
 
-def _budget_case(flow: str) -> object:
-    if flow in OVER_BUDGET_TODAY:
-        return pytest.param(flow, marks=pytest.mark.xfail(strict=True, reason="issue 11: over budget today"))
-    return flow
-
-
-@pytest.mark.parametrize("flow", [_budget_case(flow) for flow in BUDGETS])
+@pytest.mark.parametrize("flow", list(BUDGETS))
 def test_the_flow_makes_no_more_aws_requests_than_its_budget(calls, flow):
     assert len(calls[flow]) <= BUDGETS[flow], f"{flow}: {len(calls[flow])} requests: {calls[flow]}"
 

@@ -5,6 +5,7 @@ on its own is in tests/domain/test_codes.py."""
 from __future__ import annotations
 
 import pytest
+from migris.dal.codes import code_box
 from migris.domain.codes import address_key, code_hash
 
 from tests.helpers import Client, assert_error, handler_client_hooks, table
@@ -24,7 +25,7 @@ def test_a_code_of_eight_digits_signs_in_once(client, stack):
     pepper = stack.aws.services().pepper()
     (item,) = table(stack, "CodesTable").scan()["Items"]
     assert item["pk"] == address_key(pepper, ADDRESS)
-    assert item["codes"][login_id]["h"] == code_hash(pepper, login_id, code)
+    assert code_box(item["pk"], item).codes[login_id].code_hash == code_hash(pepper, login_id, code)
     assert verify(client, login_id, code).status == 200
     assert_error(verify(client, login_id, code), 401, "invalid_code")
 

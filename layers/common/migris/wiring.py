@@ -15,6 +15,7 @@ from migris.clock import Clock, SystemClock
 from migris.config import Settings
 from migris.dal.accounts import AccountRepository
 from migris.dal.audit import AuditRepository
+from migris.dal.base import python_values
 from migris.dal.codes import CodeRepository
 from migris.dal.mailer import Mailer
 from migris.dal.sessions import SessionRepository
@@ -54,7 +55,7 @@ class Services:
 
     @cached_property
     def _dynamodb(self) -> Any:
-        return self._boto.resource("dynamodb")
+        return python_values(self._boto.client("dynamodb"))
 
     @cached_property
     def _secrets(self) -> SecretsProvider:
@@ -122,7 +123,7 @@ class Services:
     @cached_property
     def mailer(self) -> Mailer:
         s = self.settings
-        return Mailer(lambda: self._boto.client("sesv2"), s.sender_email, s.ses_configuration_set)
+        return Mailer(lambda: self._boto.client("ses"), s.sender_email, s.ses_configuration_set)
 
     @property
     def codes(self) -> Codes:

@@ -8,7 +8,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
-from migris.dal.base import failed_conditions, is_condition_failure, plain, transact
+from migris.dal.base import Table, failed_conditions, is_condition_failure, plain, transact
 from migris.domain.records import Account, AccountChanges, AccountExists, AddressTaken, StaleVersion
 
 
@@ -31,10 +31,9 @@ def _attributes(changes: AccountChanges) -> dict[str, Any]:
 
 class AccountRepository:
     def __init__(self, dynamodb: Any, table_name: str) -> None:
-        self._table = dynamodb.Table(table_name)
+        self._table = Table(dynamodb, table_name)
         self._table_name = table_name
-        # The resource's client takes plain Python values (boto3 serializes them for DynamoDB).
-        self._client = dynamodb.meta.client
+        self._client = dynamodb  # python_values: plain Python values in and out
 
     def email_item(self, email: str) -> tuple[str, str]:
         """The table and key of the address's uniqueness item, for a batch read with other tables."""

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
-from migris.dal.base import plain
+from migris.dal.base import Table, plain
 from migris.domain.records import AuditEvent
 
 
 class AuditRepository:
     def __init__(self, dynamodb: Any, table_name: str) -> None:
-        self._table = dynamodb.Table(table_name)
+        self._table = Table(dynamodb, table_name)
         self._table_name = table_name
 
     def append_item(self, event: AuditEvent, sort_key: str) -> dict[str, Any]:
@@ -34,7 +32,11 @@ class AuditRepository:
 
     def events(self, user_id: str) -> list[AuditEvent]:
         events: list[AuditEvent] = []
-        query: dict[str, Any] = {"KeyConditionExpression": Key("user_id").eq(user_id), "ScanIndexForward": True}
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "user_id = :user_id",
+            "ExpressionAttributeValues": {":user_id": user_id},
+            "ScanIndexForward": True,
+        }
         while True:
             page = self._table.query(**query)
             for item in page.get("Items", []):

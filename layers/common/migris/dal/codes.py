@@ -1,20 +1,168 @@
-"""The codes table: code boxes (an address's or an account's live codes and sends) and per-source counters."""
+"""The codes table: code boxes (an address's or an account's code mails and live codes) and per-source counters.
+
+A box is laid out so that a send is one conditional write that needs no read first (issue 11: a sign-in
+start makes one DynamoDB request). Every attribute a send touches is top-level, since a nested one cannot be
+set on an item that does not exist yet, and named after what it holds:
+
+- `sent_<day>`: a string set of the sends of that UTC day, each `at|source|id|code hash|expires at` (the
+  hash and expiry empty for a mail without a code). A send ADDs to its day; days older than any limit or code
+  can look back are removed by later sends.
+- `last_<source>`: the source's last send, `code_<source>`: the login id of its newest code (a new one
+  replaces it), `lock_<source>`: the end of its lock, copied from its counters when it locks. The send's
+  condition reads the first and the last: a cooldown or a lock refuses it unwritten.
+- `tries_<login id>`: the wrong tries counted against that code.
+
+The write returns the box as it was (ALL_OLD): the domain checks the hourly, daily and per-address limits on
+it and takes the send back (take_back_send) when one is exceeded. Sources and login ids are keyed refs and
+URL-safe tokens, so they never hold a `|`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr
+from boto3.dynamodb.types import TypeDeserializer
+from botocore.exceptions import ClientError
 
-from migris.dal.base import as_int, conditionally, transact
-from migris.domain.records import CodeBox, LiveCode, Send, SourceCounters, StaleVersion
+from migris.clock import DAY_SECONDS
+from migris.dal.base import Table, as_int, conditionally, is_condition_failure, transact
+from migris.domain.records import CodeBox, LiveCode, Send, SourceCounters
+
+SENT, LAST, CODE, LOCK, TRIES = "sent_", "last_", "code_", "lock_", "tries_"
+# Days before the oldest kept one that every send removes by name (a no-op for days that are not there): a box
+# is deleted by its TTL a day after its last send, so older days are left only by a late TTL, for forget().
+DAYS_REMOVED_BY_SENDS = 7
+_DESERIALIZER = TypeDeserializer()
 
 
 class CodeRepository:
     def __init__(self, dynamodb: Any, table_name: str) -> None:
-        self._table = dynamodb.Table(table_name)
+        self._table = Table(dynamodb, table_name)
         self._table_name = table_name
         self._dynamodb = dynamodb
+
+    # --- sends ---
+
+    def add_send(
+        self, box_key: str, send: Send, code: LiveCode | None, *, not_after: int, now: int, keep_seconds: int
+    ) -> tuple[bool, CodeBox]:
+        """Record the send (with `code`, the source's newest code from now on) unless the source sent after
+        `not_after` (its cooldown) or is locked at `now`. Whether it was written, and the box as it was."""
+        names = {"#sent": _day_name(send.at), "#last": LAST + send.source, "#lock": LOCK + send.source}
+        values: dict[str, Any] = {
+            ":send": {_entry(send, code)},
+            ":now": now,
+            ":not_after": not_after,
+            ":keep": now + keep_seconds,
+        }
+        assignments = ["#last = :now", "expires_at = :keep"]
+        if code is not None:
+            names["#code"] = CODE + send.source
+            values[":id"] = send.id
+            assignments.append("#code = :id")
+        first_kept_day = (now - keep_seconds) // DAY_SECONDS
+        old_days = [f"{SENT}{first_kept_day - back}" for back in range(1, DAYS_REMOVED_BY_SENDS + 1)]
+        names.update({f"#old{index}": name for index, name in enumerate(old_days)})
+        expression = (
+            f"SET {', '.join(assignments)} ADD #sent :send REMOVE {', '.join(f'#old{i}' for i in range(len(old_days)))}"
+        )
+        try:
+            result = self._table.update_item(
+                Key={"pk": box_key},
+                UpdateExpression=expression,
+                ConditionExpression="(attribute_not_exists(#last) OR #last <= :not_after) "
+                "AND (attribute_not_exists(#lock) OR #lock <= :now)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="ALL_OLD",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
+            raw = error.response.get("Item") or {}
+            item = {name: _DESERIALIZER.deserialize(value) for name, value in raw.items()}
+            return False, code_box(box_key, item, now=now, keep_seconds=keep_seconds)
+        return True, code_box(box_key, result.get("Attributes") or {}, now=now, keep_seconds=keep_seconds)
+
+    def take_back_send(self, box_key: str, send: Send, code: LiveCode | None, before: CodeBox) -> None:
+        """Undo add_send: the send out of its day and the source's last send and newest code as they were,
+        unless the source sent again since (then only the send comes out)."""
+        entry = {_entry(send, code)}
+        names = {"#sent": _day_name(send.at), "#last": LAST + send.source}
+        values: dict[str, Any] = {":send": entry, ":at": send.at}
+        sets, removes = [], []
+        previous_last = before.last_sent.get(send.source)
+        if previous_last is None:
+            removes.append("#last")
+        else:
+            sets.append("#last = :previous_last")
+            values[":previous_last"] = previous_last
+        condition = "#last = :at"
+        if code is not None:
+            names["#code"] = CODE + send.source
+            values[":id"] = send.id
+            condition += " AND #code = :id"
+            previous_code = before.newest_code.get(send.source)
+            if previous_code is None:
+                removes.append("#code")
+            else:
+                sets.append("#code = :previous_code")
+                values[":previous_code"] = previous_code
+        expression = " ".join(
+            part
+            for part in (
+                f"SET {', '.join(sets)}" if sets else "",
+                f"REMOVE {', '.join(removes)}" if removes else "",
+                "DELETE #sent :send",
+            )
+            if part
+        )
+        restored = conditionally(
+            lambda: self._table.update_item(
+                Key={"pk": box_key},
+                UpdateExpression=expression,
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        )
+        if restored is None:
+            self._table.update_item(
+                Key={"pk": box_key},
+                UpdateExpression="DELETE #sent :send",
+                ExpressionAttributeNames={"#sent": _day_name(send.at)},
+                ExpressionAttributeValues={":send": entry},
+            )
+
+    def forget(self, box: CodeBox) -> None:
+        """Remove the box's stale attributes (as read into `box`), each per-source one only while it still
+        holds what was read; when one moved on, nothing is removed now (a later send tries again)."""
+        if not box.stale:
+            return
+        names = {f"#s{index}": name for index, name in enumerate(box.stale)}
+        values: dict[str, Any] = {}
+        conditions = []
+        for index, name in enumerate(box.stale):
+            kind, _, source = name.partition("_")
+            held = {
+                LAST: box.last_sent.get(source),
+                CODE: box.newest_code.get(source),
+                LOCK: box.locked_until.get(source),
+            }.get(f"{kind}_")
+            if held is not None:
+                values[f":v{index}"] = held
+                conditions.append(f"#s{index} = :v{index}")
+        request: dict[str, Any] = {
+            "Key": {"pk": box.key},
+            "UpdateExpression": "REMOVE " + ", ".join(names),
+            "ExpressionAttributeNames": names,
+        }
+        if conditions:
+            request["ConditionExpression"] = " AND ".join(conditions)
+            request["ExpressionAttributeValues"] = values
+        conditionally(lambda: self._table.update_item(**request))
+
+    # --- tries ---
 
     def read(self, box_key: str, source_key: str) -> tuple[CodeBox | None, SourceCounters]:
         """The box and the pair's counters, in one consistent batch read."""
@@ -39,86 +187,61 @@ class CodeRepository:
                     items[(table_name, str(item["pk"]))] = item
             request = answer.get("UnprocessedKeys") or {}
         box_item = items.get((self._table_name, box_key))
-        source_item = items.get((self._table_name, source_key), {})
-        counters = SourceCounters(
-            failures=as_int(source_item.get("failures")),
-            lock_count=as_int(source_item.get("lock_count")),
-            locked_until=as_int(source_item.get("locked_until")),
-        )
+        counters = _counters(items.get((self._table_name, source_key), {}))
         other = None if also is None else items.get(also)
-        return (None if box_item is None else _code_box(box_key, box_item)), counters, other
+        return (None if box_item is None else code_box(box_key, box_item)), counters, other
 
-    def save(self, box: CodeBox, expected_version: int, expires_at: int) -> None:
-        """Write the box whole, only if nobody changed it since it was read; StaleVersion otherwise."""
-        item: dict[str, Any] = {
-            "pk": box.key,
-            "version": expected_version + 1,
-            "codes": {
-                login_id: {
-                    "h": live.code_hash,
-                    "exp": live.expires_at,
-                    "att": live.attempts,
-                    "src": live.source,
-                    "at": live.issued_at,
-                }
-                for login_id, live in box.codes.items()
-            },
-            "sent": [{"t": send.at, "s": send.source} for send in box.sent],
-            "expires_at": expires_at,
-        }
-        condition = Attr("pk").not_exists() if expected_version == 0 else Attr("version").eq(expected_version)
-        if conditionally(lambda: self._table.put_item(Item=item, ConditionExpression=condition)) is None:
-            raise StaleVersion(box.key)
-
-    def count_attempt(self, box_key: str, login_id: str, code_hash: str, max_attempts: int) -> int | None:
-        """Count one try at this very code before it is compared; None when it is gone or used up."""
+    def count_attempt(self, box_key: str, login_id: str, source: str, max_attempts: int) -> int | None:
+        """Count one wrong try at this code, while it is its source's newest and has tries left: the tries
+        after it, or None when it is used up, burned or replaced."""
         result = conditionally(
             lambda: self._table.update_item(
                 Key={"pk": box_key},
-                UpdateExpression="SET codes.#id.att = codes.#id.att + :one ADD version :one",
-                ConditionExpression="codes.#id.h = :hash AND codes.#id.att < :max",
-                ExpressionAttributeNames={"#id": login_id},
-                ExpressionAttributeValues={":one": 1, ":hash": code_hash, ":max": max_attempts},
+                UpdateExpression="ADD #tries :one",
+                ConditionExpression="#code = :id AND (attribute_not_exists(#tries) OR #tries < :max)",
+                ExpressionAttributeNames={"#tries": TRIES + login_id, "#code": CODE + source},
+                ExpressionAttributeValues={":one": 1, ":id": login_id, ":max": max_attempts},
                 ReturnValues="UPDATED_NEW",
             )
         )
-        return None if result is None else as_int(result["Attributes"]["codes"][login_id]["att"])
+        return None if result is None else as_int(result["Attributes"][TRIES + login_id])
 
-    def remove_code(self, box_key: str, login_id: str, code_hash: str) -> bool:
-        """Take the code out (used or burned); of concurrent callers exactly one gets True."""
-        removed = conditionally(
-            lambda: self._table.update_item(
-                Key={"pk": box_key},
-                UpdateExpression="REMOVE codes.#id ADD version :one",
-                ConditionExpression="codes.#id.h = :hash",
-                ExpressionAttributeNames={"#id": login_id},
-                ExpressionAttributeValues={":one": 1, ":hash": code_hash},
-            )
-        )
-        return removed is not None
-
-    def use_item(self, box_key: str, login_id: str, code_hash: str, max_attempts: int) -> dict[str, Any]:
-        """The transaction item that uses up this very code, only while it is there and has tries left: of
-        concurrent right tries exactly one lands."""
+    def use_item(self, box_key: str, login_id: str, source: str, max_attempts: int) -> dict[str, Any]:
+        """The transaction item that uses up this code (its source has no live code after it), only while it is
+        its source's newest and has tries left: of concurrent right tries exactly one lands."""
         return {
             "Update": {
                 "TableName": self._table_name,
                 "Key": {"pk": box_key},
-                "UpdateExpression": "REMOVE codes.#id ADD version :one",
-                "ConditionExpression": "codes.#id.h = :hash AND codes.#id.att < :max",
-                "ExpressionAttributeNames": {"#id": login_id},
-                "ExpressionAttributeValues": {":one": 1, ":hash": code_hash, ":max": max_attempts},
+                "UpdateExpression": "REMOVE #code, #tries",
+                "ConditionExpression": "#code = :id AND (attribute_not_exists(#tries) OR #tries < :max)",
+                "ExpressionAttributeNames": {"#code": CODE + source, "#tries": TRIES + login_id},
+                "ExpressionAttributeValues": {":id": login_id, ":max": max_attempts},
             }
         }
 
-    def use(self, box_key: str, login_id: str, code_hash: str, max_attempts: int) -> bool:
-        """Use up this very code (see use_item) on its own; of concurrent callers at most one gets True."""
-        update = self.use_item(box_key, login_id, code_hash, max_attempts)["Update"]
-        return conditionally(lambda: self._dynamodb.meta.client.update_item(**update)) is not None
+    def use(self, box_key: str, login_id: str, source: str, max_attempts: int) -> bool:
+        """Use up this code (see use_item) on its own; of concurrent callers at most one gets True."""
+        update = self.use_item(box_key, login_id, source, max_attempts)["Update"]
+        return conditionally(lambda: self._dynamodb.update_item(**update)) is not None
+
+    def retire(self, box_key: str, login_id: str, source: str) -> None:
+        """Take a burned code out (its tries are spent: it would refuse anyway), so its tries leave no trace."""
+        conditionally(
+            lambda: self._table.update_item(
+                Key={"pk": box_key},
+                UpdateExpression="REMOVE #code, #tries",
+                ConditionExpression="#code = :id",
+                ExpressionAttributeNames={"#code": CODE + source, "#tries": TRIES + login_id},
+                ExpressionAttributeValues={":id": login_id},
+            )
+        )
 
     def apply(self, items: list[dict[str, Any]]) -> bool:
         """The items (use_item, reset_item) in one transaction; False when it did not land."""
-        return transact(self._dynamodb.meta.client, items) is None
+        return transact(self._dynamodb, items) is None
+
+    # --- the pair's failures and locks ---
 
     def reset_item(self, source_key: str) -> dict[str, Any]:
         """The transaction item that forgets the pair's failures and lock growth (see reset)."""
@@ -132,42 +255,129 @@ class CodeRepository:
             ExpressionAttributeValues={":one": 1, ":expires": expires_at},
             ReturnValues="ALL_NEW",
         )
-        attributes = result["Attributes"]
-        return SourceCounters(
-            failures=as_int(attributes.get("failures")),
-            lock_count=as_int(attributes.get("lock_count")),
-            locked_until=as_int(attributes.get("locked_until")),
-        )
+        return _counters(result["Attributes"])
 
-    def lock(self, source_key: str, threshold: int, locked_until: int, expires_at: int) -> bool:
-        """Lock the pair, once, when its failures reach the threshold."""
-        locked = conditionally(
-            lambda: self._table.update_item(
-                Key={"pk": source_key},
-                UpdateExpression=(
-                    "SET failures = :zero, locked_until = :until, expires_at = :expires ADD lock_count :one"
-                ),
-                ConditionExpression=Attr("failures").gte(threshold),
-                ExpressionAttributeValues={":zero": 0, ":one": 1, ":until": locked_until, ":expires": expires_at},
+    def lock(
+        self, source_key: str, threshold: int, locked_until: int, expires_at: int, *, box_key: str, source: str
+    ) -> bool:
+        """Lock the pair, once, when its failures reach the threshold; the box's copy of the lock (which a send's
+        condition reads) lands with it."""
+        return (
+            transact(
+                self._dynamodb,
+                [
+                    {
+                        "Update": {
+                            "TableName": self._table_name,
+                            "Key": {"pk": source_key},
+                            "UpdateExpression": "SET failures = :zero, locked_until = :until, expires_at = :expires "
+                            "ADD lock_count :one",
+                            "ConditionExpression": "failures >= :threshold",
+                            "ExpressionAttributeValues": {
+                                ":zero": 0,
+                                ":one": 1,
+                                ":until": locked_until,
+                                ":expires": expires_at,
+                                ":threshold": threshold,
+                            },
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table_name,
+                            "Key": {"pk": box_key},
+                            "UpdateExpression": "SET #lock = :until, expires_at = :expires",
+                            "ExpressionAttributeNames": {"#lock": LOCK + source},
+                            "ExpressionAttributeValues": {":until": locked_until, ":expires": expires_at},
+                        }
+                    },
+                ],
             )
+            is None
         )
-        return locked is not None
 
     def reset(self, source_key: str) -> None:
         """Forget the pair's failures and lock growth (after a success from it)."""
         self._table.delete_item(Key={"pk": source_key})
 
 
-def _code_box(key: str, item: dict[str, Any]) -> CodeBox:
+def _day_name(at: int) -> str:
+    return f"{SENT}{at // DAY_SECONDS}"
+
+
+def _entry(send: Send, code: LiveCode | None) -> str:
+    if code is None:
+        return f"{send.at}|{send.source}|{send.id}||"
+    return f"{send.at}|{send.source}|{send.id}|{code.code_hash}|{code.expires_at}"
+
+
+def _counters(item: dict[str, Any]) -> SourceCounters:
+    return SourceCounters(
+        failures=as_int(item.get("failures")),
+        lock_count=as_int(item.get("lock_count")),
+        locked_until=as_int(item.get("locked_until")),
+    )
+
+
+def code_box(key: str, item: dict[str, Any], *, now: int | None = None, keep_seconds: int = 0) -> CodeBox:
+    """The box as stored. With `now`, `stale` names what means nothing any more: days, last sends and
+    codes older than `keep_seconds` ago, ended locks, and tries of codes that are no source's newest."""
+    sent: list[Send] = []
+    hashes: dict[str, tuple[str, int]] = {}
+    days: list[tuple[int, str]] = []
+    newest_code: dict[str, str] = {}
+    last_sent: dict[str, int] = {}
+    locked_until: dict[str, int] = {}
+    tries: dict[str, int] = {}
+    for name, value in item.items():
+        kind, _, rest = name.partition("_")
+        prefix = f"{kind}_"
+        if prefix == SENT and rest.isdigit():
+            days.append((int(rest), name))
+            for entry in value:
+                at, source, send_id, code_hash, expires_at = str(entry).split("|")
+                sent.append(Send(at=int(at), source=source, id=send_id))
+                if code_hash:
+                    hashes[send_id] = (code_hash, int(expires_at))
+        elif prefix == LAST:
+            last_sent[rest] = as_int(value)
+        elif prefix == CODE:
+            newest_code[rest] = str(value)
+        elif prefix == LOCK:
+            locked_until[rest] = as_int(value)
+        elif prefix == TRIES:
+            tries[rest] = as_int(value)
+    sent.sort(key=lambda send: send.at)
+    issued = {send.id: send for send in sent}
     codes = {
-        str(login_id): LiveCode(
-            code_hash=str(value["h"]),
-            expires_at=as_int(value.get("exp")),
-            attempts=as_int(value.get("att")),
-            source=str(value.get("src", "")),
-            issued_at=as_int(value.get("at")),
+        login_id: LiveCode(
+            code_hash=hashes[login_id][0],
+            expires_at=hashes[login_id][1],
+            attempts=tries.get(login_id, 0),
+            source=source,
+            issued_at=issued[login_id].at,
         )
-        for login_id, value in (item.get("codes") or {}).items()
+        for source, login_id in newest_code.items()
+        if login_id in hashes
     }
-    sent = [Send(at=as_int(send.get("t")), source=str(send.get("s", ""))) for send in item.get("sent") or []]
-    return CodeBox(key=key, version=as_int(item.get("version")), codes=codes, sent=sent)
+    stale: list[str] = []
+    if now is not None:
+        kept_from = now - keep_seconds
+        stale += [name for day, name in days if (day + 1) * DAY_SECONDS <= kept_from]
+        stale += [LAST + source for source, at in last_sent.items() if at <= kept_from]
+        stale += [LOCK + source for source, until in locked_until.items() if until <= now]
+        stale += [
+            CODE + source
+            for source, login_id in newest_code.items()
+            if login_id not in codes or codes[login_id].expires_at <= kept_from
+        ]
+        stale += [TRIES + login_id for login_id in tries if login_id not in codes]
+    return CodeBox(
+        key=key,
+        codes=codes,
+        sent=sent,
+        newest_code=newest_code,
+        last_sent=last_sent,
+        locked_until=locked_until,
+        stale=stale,
+    )

@@ -1,4 +1,9 @@
-"""Mail through SES v2. An address on the SES account suppression list gets no mail."""
+"""Mail through SES. An address on the account's suppression list gets no mail: SES itself takes the message and
+drops it (a bounce event of subtype OnAccountSuppressionList), so a send needs no lookup of its own.
+
+The client is SES's first API (`ses`), not SES v2: both send the same message under the same IAM action
+(`ses:SendEmail`) through the same identity and configuration set, and the first API's model is a third the
+size, which a cold start reads and builds (about 7 ms against 20 ms)."""
 
 from __future__ import annotations
 
@@ -13,9 +18,9 @@ from migris.observability import log_event
 
 
 class Mailer:
-    def __init__(self, sesv2: Callable[[], Any], sender: str, configuration_set: str | None) -> None:
-        """`sesv2` makes the SES v2 client, on the first mail: a request that sends none never loads SES's model."""
-        self._make_ses = sesv2
+    def __init__(self, ses: Callable[[], Any], sender: str, configuration_set: str | None) -> None:
+        """`ses` makes the SES client, on the first mail: a request that sends none never loads SES's model."""
+        self._make_ses = ses
         self._sender = sender
         self._configuration_set = configuration_set
 
@@ -23,37 +28,23 @@ class Mailer:
     def _ses(self) -> Any:
         return self._make_ses()
 
-    def is_suppressed(self, address: str) -> bool:
-        try:
-            self._ses.get_suppressed_destination(EmailAddress=address)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "NotFoundException":
-                return False
-            raise
-        return True
-
     def deliver(self, address: str, message: MailMessage, *, email_ref: str, kind: str = "code") -> bool:
-        """Send unless suppressed. A failure at SES is logged and counted, not shown to the person: the
-        answer must not depend on the address."""
-        try:
-            if self.is_suppressed(address):
-                log_event(f"{kind}_suppressed", email_ref=email_ref)
-                return False
-            request: dict[str, Any] = {
-                "FromEmailAddress": self._sender,
-                "Destination": {"ToAddresses": [address]},
-                "Content": {
-                    "Simple": {
-                        "Subject": {"Data": message.subject, "Charset": "UTF-8"},
-                        "Body": {
-                            "Text": {"Data": message.text, "Charset": "UTF-8"},
-                            "Html": {"Data": message.html, "Charset": "UTF-8"},
-                        },
-                    }
+        """Hand the message to SES. A failure at SES is logged and counted, not shown to the person: the answer
+        must not depend on the address."""
+        request: dict[str, Any] = {
+            "Source": self._sender,
+            "Destination": {"ToAddresses": [address]},
+            "Message": {
+                "Subject": {"Data": message.subject, "Charset": "UTF-8"},
+                "Body": {
+                    "Text": {"Data": message.text, "Charset": "UTF-8"},
+                    "Html": {"Data": message.html, "Charset": "UTF-8"},
                 },
-            }
-            if self._configuration_set:
-                request["ConfigurationSetName"] = self._configuration_set
+            },
+        }
+        if self._configuration_set:
+            request["ConfigurationSetName"] = self._configuration_set
+        try:
             self._ses.send_email(**request)
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "unknown")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
-from migris.dal.base import as_int, is_condition_failure
+from migris.dal.base import Table, as_int, is_condition_failure
 from migris.domain.records import SessionRecord
 
 _DESERIALIZER = TypeDeserializer()
@@ -16,11 +15,11 @@ _DESERIALIZER = TypeDeserializer()
 
 class SessionRepository:
     def __init__(self, dynamodb: Any, table_name: str) -> None:
-        self._table = dynamodb.Table(table_name)
+        self._table = Table(dynamodb, table_name)
         self._table_name = table_name
 
     def create(self, session: SessionRecord) -> None:
-        self._table.put_item(Item=_session_item(session), ConditionExpression=Attr("pk").not_exists())
+        self._table.put_item(Item=_session_item(session), ConditionExpression="attribute_not_exists(pk)")
 
     def create_item(self, session: SessionRecord) -> dict[str, Any]:
         """The transaction item that creates the session (with other writes that must land with it)."""

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr
-
-from migris.dal.base import as_int, conditionally
+from migris.dal.base import Table, as_int, conditionally
 from migris.domain.records import ViispTicketRecord
 
 
 class ViispTicketRepository:
     def __init__(self, dynamodb: Any, table_name: str) -> None:
-        self._table = dynamodb.Table(table_name)
+        self._table = Table(dynamodb, table_name)
 
     def create(self, record: ViispTicketRecord, created_at: int) -> None:
         self._table.put_item(
@@ -23,7 +21,7 @@ class ViispTicketRepository:
                 "created_at": created_at,
                 "expires_at": record.expires_at,
             },
-            ConditionExpression=Attr("pk").not_exists(),
+            ConditionExpression="attribute_not_exists(pk)",
         )
 
     def get(self, ticket_hash: str) -> ViispTicketRecord | None:
@@ -44,7 +42,7 @@ class ViispTicketRepository:
             lambda: self._table.update_item(
                 Key={"pk": ticket_hash},
                 UpdateExpression="SET used_at = :now",
-                ConditionExpression=Attr("pk").exists() & Attr("used_at").not_exists(),
+                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(used_at)",
                 ExpressionAttributeValues={":now": now},
             )
         )

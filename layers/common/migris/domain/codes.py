@@ -5,8 +5,12 @@ Codes are random digits from a CSPRNG, bound to the login id of the request that
 HMAC under a secret pepper, compared in constant time with the hash as read, a wrong try counted by a
 conditional write (burned at the last allowed one), and a right code used up by one write conditional on its
 tries left (for a sign-in, inside the transaction that opens the session: migris.domain.email_sign_in). A new
-code replaces the one asked from the same network address; codes asked from elsewhere stay valid (a few at
-most).
+code replaces the one asked from the same network address; codes asked from elsewhere stay valid (the newest
+MAX_LIVE_CODES).
+
+A send is one write, with no read before it (migris.dal.codes): the cooldown and a lock refuse it in the
+write's condition; the hourly, daily and per-address limits are checked on the box as the write found it, and
+a send over one of them is taken back before anything is mailed.
 
 Limits are kept per (box, network address), so a stranger cannot spend or lock what the owner needs: sends
 (cooldown, hourly, daily) and failed tries (a lock that grows with each lock, reset by a success) count per
@@ -30,7 +34,6 @@ from migris.domain.events import log_event
 from migris.domain.mail import MailSender, login_code_message
 from migris.domain.records import CodeBox, LiveCode, Send, SourceCounters
 from migris.domain.validation import Language
-from migris.domain.versioned import write_versioned
 
 if TYPE_CHECKING:
     from migris.dal.codes import CodeRepository
@@ -38,6 +41,8 @@ if TYPE_CHECKING:
 HOUR_SECONDS = 3600
 MAX_LOCK_SECONDS = DAY_SECONDS
 MAX_LIVE_CODES = 3
+# Stale attributes a box may gather (old days, tries of replaced codes, ended locks) before a send forgets them.
+FORGET_AT = 24
 # The e-mail-change box belongs to one account and is reached only through its session: one source.
 ACCOUNT_SOURCE = "account"
 
@@ -53,6 +58,15 @@ class CodePolicy:
     max_per_address_per_day: int
     lockout_threshold: int
     lockout_seconds: int
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One (box, network address) pair: its box, its counters' key, and the source's ref within the box."""
+
+    box_key: str
+    key: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,11 @@ def generate_code(length: int) -> str:
 
 def new_login_id() -> str:
     return secrets.token_urlsafe(16)
+
+
+def new_send_id() -> str:
+    """The id of a send that carries no code (a notice): a box keeps its sends as a set, so each needs one."""
+    return secrets.token_urlsafe(12)
 
 
 def keyed_hash(pepper: bytes, purpose: str, value: str) -> str:
@@ -196,17 +215,17 @@ class Codes:
         key = address_key(self._pepper, email)
         ref = key[:16]
         now = int(self._clock.now())
-        pair_key = source_key(self._pepper, key, network_of(source_ip))
-        box, counters, other = self._records.read_with(key, pair_key, also)
-        live = self._live_code(box, key, pair_key, ref, login_id, counters, now)
+        pair = self._pair(key, network_of(source_ip))
+        box, counters, other = self._records.read_with(key, pair.key, also)
+        live = self._live_code(box, pair, ref, login_id, counters, now)
         if not hmac.compare_digest(code_hash(self._pepper, login_id, code).encode(), live.code_hash.encode()):
-            self._wrong_try(key, pair_key, ref, login_id, live, now)
-        items = [self._records.use_item(key, login_id, live.code_hash, self._policy.max_attempts)]
+            self._wrong_try(pair, ref, login_id, live, now)
+        items = [self._records.use_item(key, login_id, live.source, self._policy.max_attempts)]
         if counters.failures or counters.lock_count:
-            items.append(self._records.reset_item(pair_key))  # a success ends the failures and the lock growth
+            items.append(self._records.reset_item(pair.key))  # a success ends the failures and the lock growth
 
         def refused() -> NoReturn:
-            self._fail(pair_key, ref, int(self._clock.now()), "used_concurrently")
+            self._fail(pair, ref, int(self._clock.now()), "used_concurrently")
 
         return RightCode(items=items, also=other, refused=refused, used=lambda: log_event("verify_ok", email_ref=ref))
 
@@ -217,8 +236,7 @@ class Codes:
         notice) counts against that address's limits first, as every code mail does."""
         self.count_mail_to(destination, source_ip)
         key = email_change_key(self._pepper, user_id)
-        issued = self._issue(key, ACCOUNT_SOURCE, key[:16])
-        return issued
+        return self._issue(key, ACCOUNT_SOURCE, key[:16])
 
     def use_email_change_code(self, user_id: str, login_id: str, code: str) -> None:
         key = email_change_key(self._pepper, user_id)
@@ -231,54 +249,50 @@ class Codes:
 
     # --- the parts ---
 
+    def _pair(self, box_key: str, network: str) -> Pair:
+        return Pair(box_key=box_key, key=source_key(self._pepper, box_key, network), source=self._source_ref(network))
+
+    def _keep_seconds(self) -> int:
+        """How long a box's sends, codes and cooldowns mean something: the longest any rule looks back."""
+        policy = self._policy
+        return max(DAY_SECONDS, policy.ttl_seconds, policy.resend_cooldown_seconds)
+
     def _issue(self, box_key: str, network: str, ref: str, *, with_code: bool = True) -> NewCode:
         """Record a send to the box within its limits and, `with_code`, store a new code in it (replacing the
-        one asked from the same network address). The caller mails it; `ref` names the box in logs."""
+        one asked from the same network address), in one write. The caller mails it; `ref` names the box in
+        logs."""
         policy = self._policy
         source = self._source_ref(network)
-        pair_key = source_key(self._pepper, box_key, network)
-
-        def read() -> tuple[int, CodeBox, SourceCounters]:
-            now = int(self._clock.now())
-            box, counters = self._records.read(box_key, pair_key)
-            return now, box or CodeBox(key=box_key), counters
-
-        def record_send(state: tuple[int, CodeBox, SourceCounters]) -> NewCode:
-            now, box, counters = state
-            if counters.locked_until > now:
+        now = int(self._clock.now())
+        issued = NewCode(code=generate_code(policy.length), login_id=new_login_id()) if with_code else None
+        send = Send(at=now, source=source, id=issued.login_id if issued else new_send_id())
+        live = None
+        if issued is not None:
+            live = LiveCode(
+                code_hash=code_hash(self._pepper, issued.login_id, issued.code),
+                expires_at=now + policy.ttl_seconds,
+                attempts=0,
+                source=source,
+                issued_at=now,
+            )
+        keep = self._keep_seconds()
+        not_after = now - policy.resend_cooldown_seconds
+        written, before = self._records.add_send(box_key, send, live, not_after=not_after, now=now, keep_seconds=keep)
+        if not written:
+            locked_until = before.locked_until.get(source, 0)
+            if locked_until > now:
                 log_event("code_rate_limited", email_ref=ref, reason="locked")
-                raise RateLimited(counters.locked_until - now)
-            sent = [send for send in box.sent if send.at > now - DAY_SECONDS]
-            self._check_send_limits(sent, source, now, ref)
-            codes = {
-                login_id: live
-                for login_id, live in box.codes.items()
-                if live.expires_at > now and not (with_code and live.source == source)
-            }
-            issued = NewCode(code="", login_id="")
-            if with_code:
-                issued = NewCode(code=generate_code(policy.length), login_id=new_login_id())
-                codes[issued.login_id] = LiveCode(
-                    code_hash=code_hash(self._pepper, issued.login_id, issued.code),
-                    expires_at=now + policy.ttl_seconds,
-                    attempts=0,
-                    source=source,
-                    issued_at=now,
-                )
-                # The oldest give way: the newest code, the one just mailed, always works.
-                for login_id, _ in sorted(codes.items(), key=lambda item: item[1].issued_at)[:-MAX_LIVE_CODES]:
-                    del codes[login_id]
-            updated = CodeBox(key=box_key, version=box.version, codes=codes, sent=[*sent, Send(at=now, source=source)])
-            keep_until = max([live.expires_at for live in codes.values()] + [now + DAY_SECONDS])
-            self._records.save(updated, box.version, keep_until)  # StaleVersion if the box moved on
-            return issued
-
-        def contention() -> RateLimited:
-            # Others kept changing this box: treat as a burst of requests.
-            log_event("code_rate_limited", email_ref=ref, reason="contention")
-            return RateLimited(max(1, policy.resend_cooldown_seconds))
-
-        return write_versioned(read, record_send, exhausted=contention)
+                raise RateLimited(locked_until - now)
+            log_event("code_rate_limited", email_ref=ref, reason="cooldown")
+            raise RateLimited(max(1, before.last_sent.get(source, now) + policy.resend_cooldown_seconds - now))
+        try:
+            self._check_send_limits([sent for sent in before.sent if sent.at > now - DAY_SECONDS], source, now, ref)
+        except RateLimited:
+            self._records.take_back_send(box_key, send, live, before)
+            raise
+        if len(before.stale) >= FORGET_AT:
+            self._records.forget(before)
+        return issued or NewCode(code="", login_id="")
 
     def _source_ref(self, network: str) -> str:
         return keyed_hash(self._pepper, "source", network)[:16]
@@ -307,61 +321,59 @@ class Codes:
         """Use up the code stored in the box under `login_id` if it is right; raise otherwise. Failures and
         locks count for the (box, network address) pair."""
         now = int(self._clock.now())
-        pair_key = source_key(self._pepper, box_key, network)
-        box, counters = self._records.read(box_key, pair_key)
-        live = self._live_code(box, box_key, pair_key, ref, login_id, counters, now)
+        pair = self._pair(box_key, network)
+        box, counters = self._records.read(box_key, pair.key)
+        live = self._live_code(box, pair, ref, login_id, counters, now)
         if not hmac.compare_digest(code_hash(self._pepper, login_id, code).encode(), live.code_hash.encode()):
-            self._wrong_try(box_key, pair_key, ref, login_id, live, now)
-        if not self._records.use(box_key, login_id, live.code_hash, self._policy.max_attempts):
-            self._fail(pair_key, ref, now, "used_concurrently")
+            self._wrong_try(pair, ref, login_id, live, now)
+        if not self._records.use(box_key, login_id, live.source, self._policy.max_attempts):
+            self._fail(pair, ref, now, "used_concurrently")
         if counters.failures or counters.lock_count:
-            self._records.reset(pair_key)  # a success ends the run of failures and the lock growth
+            self._records.reset(pair.key)  # a success ends the run of failures and the lock growth
         log_event("verify_ok", email_ref=ref)
 
     def _live_code(
-        self,
-        box: CodeBox | None,
-        box_key: str,
-        pair_key: str,
-        ref: str,
-        login_id: str,
-        counters: SourceCounters,
-        now: int,
+        self, box: CodeBox | None, pair: Pair, ref: str, login_id: str, counters: SourceCounters, now: int
     ) -> LiveCode:
         """The live code under `login_id` as read; raise (a failure counted) when the pair is locked or the
-        code is missing or expired."""
+        code is missing, expired, spent, or no longer among the newest MAX_LIVE_CODES."""
         if counters.locked_until > now:
             log_event("verify_refused", email_ref=ref, reason="locked")
             raise TooManyAttempts(counters.locked_until - now)
         live = box.codes.get(login_id) if box is not None else None
-        if live is None:
-            self._fail(pair_key, ref, now, "no_code")
+        if box is None or live is None or live.attempts >= self._policy.max_attempts:
+            self._fail(pair, ref, now, "no_code")
         if now >= live.expires_at:
-            self._records.remove_code(box_key, login_id, live.code_hash)
-            self._fail(pair_key, ref, now, "expired")
+            self._fail(pair, ref, now, "expired")
+        alive = sorted((code.issued_at for code in box.codes.values() if code.expires_at > now), reverse=True)
+        if live.issued_at < alive[:MAX_LIVE_CODES][-1]:
+            self._fail(pair, ref, now, "given_way")  # the oldest give way: the newest, just mailed, always works
         return live
 
-    def _wrong_try(self, box_key: str, pair_key: str, ref: str, login_id: str, live: LiveCode, now: int) -> NoReturn:
+    def _wrong_try(self, pair: Pair, ref: str, login_id: str, live: LiveCode, now: int) -> NoReturn:
         """Count the wrong try against the code (burned at the last allowed one) and the pair, and refuse. A
         right code is compared on the read and used up by one write conditional on its tries left, so it needs
         no count of its own."""
-        attempts = self._records.count_attempt(box_key, login_id, live.code_hash, self._policy.max_attempts)
+        attempts = self._records.count_attempt(pair.box_key, login_id, live.source, self._policy.max_attempts)
         if attempts is None:
-            self._fail(pair_key, ref, now, "used_or_replaced")
+            self._fail(pair, ref, now, "used_or_replaced")
         if attempts >= self._policy.max_attempts:
-            self._records.remove_code(box_key, login_id, live.code_hash)
+            self._records.retire(pair.box_key, login_id, live.source)
             log_event("code_burned", email_ref=ref)
-        self._fail(pair_key, ref, now, "wrong_code")
+        self._fail(pair, ref, now, "wrong_code")
 
-    def _fail(self, pair_key: str, ref: str, now: int, reason: str) -> NoReturn:
+    def _fail(self, pair: Pair, ref: str, now: int, reason: str) -> NoReturn:
         """Count the failure against the pair, lock it at the threshold, and refuse."""
         log_event("verify_failed", email_ref=ref, reason=reason)
         policy = self._policy
-        counters = self._records.add_failure(pair_key, now + DAY_SECONDS)
+        counters = self._records.add_failure(pair.key, now + DAY_SECONDS)
         if counters.failures >= policy.lockout_threshold:
             duration = lock_duration(policy, counters.lock_count)
             until = now + duration
-            if self._records.lock(pair_key, policy.lockout_threshold, until, until + DAY_SECONDS):
+            keep_until = max(until + DAY_SECONDS, now + self._keep_seconds())
+            if self._records.lock(
+                pair.key, policy.lockout_threshold, until, keep_until, box_key=pair.box_key, source=pair.source
+            ):
                 log_event("source_locked", email_ref=ref, lock_seconds=duration, lock_number=counters.lock_count + 1)
                 raise TooManyAttempts(duration)
         raise InvalidCode

@@ -101,15 +101,21 @@ class LiveCode(Record):
 class Send(Record):
     at: int
     source: str
+    id: str = ""  # the code's login id, or for a mail without a code a random one: sends are kept as a set
 
 
 class CodeBox(Record):
-    """The live codes (by login id) of one destination and every code mail sent to it in the last day."""
+    """One destination's code mails of the last days (`sent`), each source's newest code (`codes`, by login id,
+    as found: expired ones too) and the per-source state the next send's write is conditional on. `stale` names
+    what no longer means anything (migris.dal.codes: forgotten when enough of it gathers)."""
 
     key: str
-    version: int = 0
     codes: dict[str, LiveCode] = Field(default_factory=dict)
     sent: list[Send] = Field(default_factory=list)
+    newest_code: dict[str, str] = Field(default_factory=dict)  # source -> login id of its newest code
+    last_sent: dict[str, int] = Field(default_factory=dict)  # source -> its last send
+    locked_until: dict[str, int] = Field(default_factory=dict)  # source -> the end of its lock, copied at locking
+    stale: list[str] = Field(default_factory=list)
 
 
 class SourceCounters(Record):
