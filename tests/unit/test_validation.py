@@ -3,7 +3,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from migris.domain.validation import LANGUAGES, MAX_EMAIL_LENGTH, language_from_header, normalize_email
 
@@ -38,6 +38,7 @@ def test_an_address_has_at_most_254_characters():
 
 
 @given(st.emails())
+@settings(deadline=None)  # the first example imports email_validator (normalize_email), which is slow
 def test_normalising_is_idempotent_and_bounded(address):
     try:
         stored = normalize_email(address)
@@ -50,6 +51,7 @@ def test_normalising_is_idempotent_and_bounded(address):
 
 
 @given(st.text(max_size=300))
+@settings(deadline=None)  # the first example imports email_validator (normalize_email), which is slow
 def test_any_text_is_either_an_address_or_a_value_error(text):
     try:
         normalize_email(text)

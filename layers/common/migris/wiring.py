@@ -13,25 +13,23 @@ import boto3
 
 from migris.clock import Clock, SystemClock
 from migris.config import Settings
-from migris.dal.accounts import AccountRepository
-from migris.dal.audit import AuditRepository
 from migris.dal.base import python_values
-from migris.dal.codes import CodeRepository
-from migris.dal.mailer import Mailer
-from migris.dal.sessions import SessionRepository
-from migris.dal.tickets import ViispTicketRepository
-from migris.domain.accounts import Accounts
-from migris.domain.codes import CodePolicy, Codes
-from migris.domain.email_sign_in import EmailSignIn
 from migris.domain.errors import ViispUnavailable
-from migris.domain.profiles import Profiles
-from migris.domain.sessions import Sessions
-from migris.domain.staff import StaffDesk
 from migris.observability import log_event
 
+# The domain and its tables are imported by the property that builds them: a function imports only what its
+# routes use (a profile read never loads the code rules, the staff desk or VIISP), which a cold start pays for.
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
 
+    from migris.dal.accounts import AccountRepository
+    from migris.dal.mailer import Mailer
+    from migris.domain.accounts import Accounts
+    from migris.domain.codes import Codes
+    from migris.domain.email_sign_in import EmailSignIn
+    from migris.domain.profiles import Profiles
+    from migris.domain.sessions import Sessions
+    from migris.domain.staff import StaffDesk
     from migris.domain.viisp_login import ViispSignIn
     from migris.viisp.transport import SoapTransport, ViispConfig
 
@@ -112,6 +110,7 @@ class Services:
 
     @property
     def viisp_sign_in(self) -> ViispSignIn:
+        from migris.dal.tickets import ViispTicketRepository
         from migris.domain.viisp_login import ViispSignIn
         from migris.viisp.transport import ViispClient
 
@@ -122,11 +121,16 @@ class Services:
 
     @cached_property
     def mailer(self) -> Mailer:
+        from migris.dal.mailer import Mailer
+
         s = self.settings
         return Mailer(lambda: self._boto.client("ses"), s.sender_email, s.ses_configuration_set)
 
     @property
     def codes(self) -> Codes:
+        from migris.dal.codes import CodeRepository
+        from migris.domain.codes import CodePolicy, Codes
+
         s = self.settings
         policy = CodePolicy(
             ttl_seconds=s.code_ttl_seconds,
@@ -144,28 +148,42 @@ class Services:
 
     @cached_property
     def sessions(self) -> Sessions:
+        from migris.dal.sessions import SessionRepository
+        from migris.domain.sessions import Sessions
+
         s = self.settings
         repository = SessionRepository(self._dynamodb, s.sessions_table)
         return Sessions(repository, self._account_repository, self.clock, s.session_idle_seconds, s.session_max_seconds)
 
     @cached_property
     def _account_repository(self) -> AccountRepository:
+        from migris.dal.accounts import AccountRepository
+
         return AccountRepository(self._dynamodb, self.settings.accounts_table)
 
     @cached_property
     def accounts(self) -> Accounts:
+        from migris.domain.accounts import Accounts
+
         return Accounts(self._account_repository, self.clock)
 
     @property
     def email_sign_in(self) -> EmailSignIn:
+        from migris.domain.email_sign_in import EmailSignIn
+
         return EmailSignIn(self.codes, self._account_repository, self.sessions, self.clock)
 
     @property
     def profiles(self) -> Profiles:
+        from migris.domain.profiles import Profiles
+
         return Profiles(self._account_repository, self.sessions, self.codes, self.mailer, self.clock)
 
     @cached_property
     def staff_desk(self) -> StaffDesk:
+        from migris.dal.audit import AuditRepository
+        from migris.domain.staff import StaffDesk
+
         audit = AuditRepository(self._dynamodb, self.settings.audit_table)
         return StaffDesk(self._account_repository, audit, self.clock)
 
