@@ -171,6 +171,22 @@ def test_of_two_concurrent_right_tries_exactly_one_succeeds(desk, monkeypatch):
     assert sorted(outcomes) == ["invalid_code", "used"]
 
 
+def test_a_right_guess_loses_to_a_wrong_one_counted_after_its_read(desk, monkeypatch):
+    """Guesses in flight together: once a wrong one is counted, a right one that read the code before that count
+    no longer lands, so every count lets at most one guess through and a code never gets more than its tries."""
+    login_id, code = desk.send(OWNER, HOME)
+    real_apply = CodeRepository.apply
+
+    def a_wrong_guess_is_counted_first(self, *args, **kwargs):
+        monkeypatch.setattr(CodeRepository, "apply", real_apply)
+        refused(InvalidCode, use, desk, login_id, wrong(code), OWNER, STRANGER)
+        return real_apply(self, *args, **kwargs)
+
+    monkeypatch.setattr(CodeRepository, "apply", a_wrong_guess_is_counted_first)
+    refused(InvalidCode, use, desk, login_id, code)
+    use(desk, login_id, code)  # read again, after the count: the code itself is still good
+
+
 # --- failures lock the (address, network address) pair, for longer each time ---
 
 
@@ -356,6 +372,66 @@ def test_a_box_in_daily_use_for_months_stays_small(make_codes):
         (item,) = [item for item in desk.items() if item["pk"] == address_key(desk.pepper, OWNER)]
         sizes.append(len(item))
     assert max(sizes[30:]) <= 40, sizes
+
+
+def test_many_stale_attributes_never_keep_the_owner_from_a_code(make_codes):
+    """A stranger locks 250 networks of his own on the owner's address (each lock leaves a copy in the box, stale
+    once it ends): the owner's next sends still mail, each clears a bounded batch within DynamoDB's 4 KB
+    expression limit, and after a few what is left is less than a send waits for."""
+    desk = make_codes(LockoutThreshold="1", LockoutSeconds="60", ResendCooldownSeconds="0")
+    for n in range(250):
+        refused(TooManyAttempts, use, desk, "x" * 22, "00000000", OWNER, f"2001:db8:0:{n:x}::1")
+    desk.clock.advance(61)
+    table = desk.codes._records._table
+    real_update = table.update_item
+    expressions = []
+
+    def watched(**params):
+        expressions.extend(params.get(part, "") for part in ("UpdateExpression", "ConditionExpression"))
+        return real_update(**params)
+
+    table.update_item = watched
+    for n in range(8):
+        login_id, code = desk.send(OWNER, f"198.51.100.{n}")
+    assert len(desk.mailer.to(OWNER)) == 8
+    assert max(len(expression) for expression in expressions) <= 4096
+    use(desk, login_id, code, OWNER, "198.51.100.7")
+    (box_item,) = [item for item in desk.items() if item["pk"] == address_key(desk.pepper, OWNER)]
+    assert len([name for name in box_item if name.startswith("lock_")]) < codes_module.FORGET_AT  # from 250
+
+
+def test_a_taken_back_send_never_brings_a_code_back_with_fewer_tries(make_codes, monkeypatch):
+    """A sends a code and spends four tries on it; A's next send is over the hourly limit and, while it is the
+    newest, a send from elsewhere forgets the old code's tries as stale. The take-back must not bring the old
+    code back with its tries forgotten."""
+    desk = make_codes(MaxCodesPerHour="1")
+    first_network, other_network = "192.0.2.10", "192.0.2.20"
+    login_id, code = desk.send(OWNER, first_network)
+    for n in range(24):  # 24 ended locks: enough stale attributes for a send to forget them
+        for _ in range(10):
+            with pytest.raises((InvalidCode, TooManyAttempts)):
+                use(desk, "y" * 22, "00000000", OWNER, f"2001:db8:0:{n:x}::1")
+    for _ in range(4):
+        refused(InvalidCode, use, desk, login_id, wrong(code), OWNER, first_network)
+    desk.clock.advance(1000)  # the locks are over; still within the first network's hour
+    records = desk.codes._records
+    real_take_back = records.take_back_send
+
+    def another_send_first(*args, **kwargs):
+        desk.send(OWNER, other_network)
+        return real_take_back(*args, **kwargs)
+
+    monkeypatch.setattr(records, "take_back_send", another_send_first)
+    refused(RateLimited, desk.send, OWNER, first_network)
+    (box_item,) = [item for item in desk.items() if item["pk"] == address_key(desk.pepper, OWNER)]
+    old = code_box(box_item["pk"], box_item).codes.get(login_id)
+    assert old is None or old.attempts == 4
+
+
+def test_an_email_change_the_account_may_not_make_charges_the_new_address_nothing(desk):
+    desk.codes.make_email_change_code("user-1", "pirma@example.lt", HOME)
+    refused(RateLimited, desk.codes.make_email_change_code, "user-1", "antra@example.lt", HOME)  # the account's
+    desk.send("antra@example.lt", HOME)  # no cooldown of a mail that never went
 
 
 def test_ipv6_addresses_of_one_subscriber_count_together(desk):

@@ -26,11 +26,15 @@ from botocore.exceptions import ClientError
 from migris.clock import DAY_SECONDS
 from migris.dal.base import Table, as_int, conditionally, is_condition_failure, transact
 from migris.domain.records import CodeBox, LiveCode, Send, SourceCounters
+from migris.observability import log_event
 
 SENT, LAST, CODE, LOCK, TRIES = "sent_", "last_", "code_", "lock_", "tries_"
 # Days before the oldest kept one that every send removes by name (a no-op for days that are not there): a box
 # is deleted by its TTL a day after its last send, so older days are left only by a late TTL, for forget().
 DAYS_REMOVED_BY_SENDS = 7
+# Stale attributes one forget() removes at most: its expression (about 25 characters a name) stays far inside
+# DynamoDB's 4 KB limit on an expression.
+FORGET_BATCH = 40
 _DESERIALIZER = TypeDeserializer()
 
 
@@ -85,29 +89,37 @@ class CodeRepository:
         return True, code_box(box_key, result.get("Attributes") or {}, now=now, keep_seconds=keep_seconds)
 
     def take_back_send(self, box_key: str, send: Send, code: LiveCode | None, before: CodeBox) -> None:
-        """Undo add_send: the send out of its day and the source's last send and newest code as they were,
-        unless the source sent again since (then only the send comes out)."""
+        """Undo add_send: the send out of its day and the source's last send and newest code as they were. The
+        code before it comes back only while nothing happened to the box's state for this source since (its
+        last send and newest code still this send's, the old code's tries as read); otherwise this send's code
+        is only withdrawn, and the old one stays replaced: never a code back with tries it did not have."""
         entry = {_entry(send, code)}
         names = {"#sent": _day_name(send.at), "#last": LAST + send.source}
         values: dict[str, Any] = {":send": entry, ":at": send.at}
-        sets, removes = [], []
+        sets, removes, conditions = [], [], ["#last = :at"]
         previous_last = before.last_sent.get(send.source)
         if previous_last is None:
             removes.append("#last")
         else:
             sets.append("#last = :previous_last")
             values[":previous_last"] = previous_last
-        condition = "#last = :at"
         if code is not None:
             names["#code"] = CODE + send.source
             values[":id"] = send.id
-            condition += " AND #code = :id"
-            previous_code = before.newest_code.get(send.source)
-            if previous_code is None:
+            conditions.append("#code = :id")
+            previous_id = before.newest_code.get(send.source)
+            previous = before.codes.get(previous_id or "")
+            if previous_id is None or previous is None:
                 removes.append("#code")
             else:
-                sets.append("#code = :previous_code")
-                values[":previous_code"] = previous_code
+                sets.append("#code = :previous_id")
+                values[":previous_id"] = previous_id
+                names["#previous_tries"] = TRIES + previous_id
+                if previous.attempts:
+                    conditions.append("#previous_tries = :previous_tries")
+                    values[":previous_tries"] = previous.attempts
+                else:
+                    conditions.append("attribute_not_exists(#previous_tries)")
         expression = " ".join(
             part
             for part in (
@@ -121,28 +133,42 @@ class CodeRepository:
             lambda: self._table.update_item(
                 Key={"pk": box_key},
                 UpdateExpression=expression,
-                ConditionExpression=condition,
+                ConditionExpression=" AND ".join(conditions),
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
             )
         )
-        if restored is None:
-            self._table.update_item(
-                Key={"pk": box_key},
-                UpdateExpression="DELETE #sent :send",
-                ExpressionAttributeNames={"#sent": _day_name(send.at)},
-                ExpressionAttributeValues={":send": entry},
+        if restored is not None:
+            return
+        self._table.update_item(
+            Key={"pk": box_key},
+            UpdateExpression="DELETE #sent :send",
+            ExpressionAttributeNames={"#sent": _day_name(send.at)},
+            ExpressionAttributeValues={":send": entry},
+        )
+        if code is not None:
+            conditionally(
+                lambda: self._table.update_item(
+                    Key={"pk": box_key},
+                    UpdateExpression="REMOVE #code",
+                    ConditionExpression="#code = :id",
+                    ExpressionAttributeNames={"#code": CODE + send.source},
+                    ExpressionAttributeValues={":id": send.id},
+                )
             )
 
     def forget(self, box: CodeBox) -> None:
-        """Remove the box's stale attributes (as read into `box`), each per-source one only while it still
-        holds what was read; when one moved on, nothing is removed now (a later send tries again)."""
-        if not box.stale:
+        """Remove up to FORGET_BATCH of the box's stale attributes (as read into `box`), each per-source one only
+        while it still holds what was read; when one moved on, none of the batch is removed now (a later send
+        tries again). The batch is bounded so the expression stays far inside DynamoDB's 4 KB; what is left
+        waits for the next send. Never raises: the send it follows has landed and must be mailed."""
+        stale = box.stale[:FORGET_BATCH]
+        if not stale:
             return
-        names = {f"#s{index}": name for index, name in enumerate(box.stale)}
+        names = {f"#s{index}": name for index, name in enumerate(stale)}
         values: dict[str, Any] = {}
         conditions = []
-        for index, name in enumerate(box.stale):
+        for index, name in enumerate(stale):
             kind, _, source = name.partition("_")
             held = {
                 LAST: box.last_sent.get(source),
@@ -160,7 +186,10 @@ class CodeRepository:
         if conditions:
             request["ConditionExpression"] = " AND ".join(conditions)
             request["ExpressionAttributeValues"] = values
-        conditionally(lambda: self._table.update_item(**request))
+        try:
+            conditionally(lambda: self._table.update_item(**request))
+        except ClientError as error:
+            log_event("code_box_forget_failed", level="error", error_code=error.response.get("Error", {}).get("Code"))
 
     # --- tries ---
 
@@ -206,23 +235,30 @@ class CodeRepository:
         )
         return None if result is None else as_int(result["Attributes"][TRIES + login_id])
 
-    def use_item(self, box_key: str, login_id: str, source: str, max_attempts: int) -> dict[str, Any]:
+    def use_item(self, box_key: str, login_id: str, source: str, tries_read: int) -> dict[str, Any]:
         """The transaction item that uses up this code (its source has no live code after it), only while it is
-        its source's newest and has tries left: of concurrent right tries exactly one lands."""
+        its source's newest and no try has been counted at it since it was read with `tries_read`: of concurrent
+        right tries exactly one lands, and a right guess among concurrent wrong ones wins only if it lands before
+        any of them is counted, so each count of tries lets at most one guess through (never more than the
+        tries a code has, however many guesses are in flight)."""
+        tries_unchanged = "attribute_not_exists(#tries)" if tries_read == 0 else "#tries = :tries"
+        values: dict[str, Any] = {":id": login_id}
+        if tries_read:
+            values[":tries"] = tries_read
         return {
             "Update": {
                 "TableName": self._table_name,
                 "Key": {"pk": box_key},
                 "UpdateExpression": "REMOVE #code, #tries",
-                "ConditionExpression": "#code = :id AND (attribute_not_exists(#tries) OR #tries < :max)",
+                "ConditionExpression": f"#code = :id AND {tries_unchanged}",
                 "ExpressionAttributeNames": {"#code": CODE + source, "#tries": TRIES + login_id},
-                "ExpressionAttributeValues": {":id": login_id, ":max": max_attempts},
+                "ExpressionAttributeValues": values,
             }
         }
 
-    def use(self, box_key: str, login_id: str, source: str, max_attempts: int) -> bool:
+    def use(self, box_key: str, login_id: str, source: str, tries_read: int) -> bool:
         """Use up this code (see use_item) on its own; of concurrent callers at most one gets True."""
-        update = self.use_item(box_key, login_id, source, max_attempts)["Update"]
+        update = self.use_item(box_key, login_id, source, tries_read)["Update"]
         return conditionally(lambda: self._dynamodb.update_item(**update)) is not None
 
     def retire(self, box_key: str, login_id: str, source: str) -> None:

@@ -3,8 +3,9 @@
 A code lives in a *box*: an address's box for sign-in codes, an account's own box for e-mail-change codes.
 Codes are random digits from a CSPRNG, bound to the login id of the request that made it, stored only as an
 HMAC under a secret pepper, compared in constant time with the hash as read, a wrong try counted by a
-conditional write (burned at the last allowed one), and a right code used up by one write conditional on its
-tries left (for a sign-in, inside the transaction that opens the session: migris.domain.email_sign_in). A new
+conditional write (burned at the last allowed one), and a right code used up by one write conditional on no
+try having been counted at it since the read, so guesses in flight together get no more tries than a code has
+(for a sign-in, inside the transaction that opens the session: migris.domain.email_sign_in). A new
 code replaces the one asked from the same network address; codes asked from elsewhere stay valid (the newest
 MAX_LIVE_CODES).
 
@@ -220,7 +221,7 @@ class Codes:
         live = self._live_code(box, pair, ref, login_id, counters, now)
         if not hmac.compare_digest(code_hash(self._pepper, login_id, code).encode(), live.code_hash.encode()):
             self._wrong_try(pair, ref, login_id, live, now)
-        items = [self._records.use_item(key, login_id, live.source, self._policy.max_attempts)]
+        items = [self._records.use_item(key, login_id, live.source, live.attempts)]
         if counters.failures or counters.lock_count:
             items.append(self._records.reset_item(pair.key))  # a success ends the failures and the lock growth
 
@@ -233,10 +234,19 @@ class Codes:
 
     def make_email_change_code(self, user_id: str, destination: str, source_ip: str | None) -> NewCode:
         """A code for the account's e-mail change. The mail to `destination` (a code or, for a taken address, a
-        notice) counts against that address's limits first, as every code mail does."""
-        self.count_mail_to(destination, source_ip)
+        notice) counts against that address's limits first, as every code mail does, and is taken back when the
+        account's own limits then refuse the code: an address is never charged for a mail that did not go."""
         key = email_change_key(self._pepper, user_id)
-        return self._issue(key, ACCOUNT_SOURCE, key[:16])
+        issued: list[NewCode] = []
+        destination_key = address_key(self._pepper, destination)
+        self._issue(
+            destination_key,
+            network_of(source_ip),
+            destination_key[:16],
+            with_code=False,
+            then=lambda: issued.append(self._issue(key, ACCOUNT_SOURCE, key[:16])),
+        )
+        return issued[0]
 
     def use_email_change_code(self, user_id: str, login_id: str, code: str) -> None:
         key = email_change_key(self._pepper, user_id)
@@ -257,10 +267,12 @@ class Codes:
         policy = self._policy
         return max(DAY_SECONDS, policy.ttl_seconds, policy.resend_cooldown_seconds)
 
-    def _issue(self, box_key: str, network: str, ref: str, *, with_code: bool = True) -> NewCode:
+    def _issue(
+        self, box_key: str, network: str, ref: str, *, with_code: bool = True, then: Callable[[], None] | None = None
+    ) -> NewCode:
         """Record a send to the box within its limits and, `with_code`, store a new code in it (replacing the
         one asked from the same network address), in one write. The caller mails it; `ref` names the box in
-        logs."""
+        logs. `then` runs once the limits let the send through; if it is refused (RateLimited), so is this."""
         policy = self._policy
         source = self._source_ref(network)
         now = int(self._clock.now())
@@ -287,6 +299,8 @@ class Codes:
             raise RateLimited(max(1, before.last_sent.get(source, now) + policy.resend_cooldown_seconds - now))
         try:
             self._check_send_limits([sent for sent in before.sent if sent.at > now - DAY_SECONDS], source, now, ref)
+            if then is not None:
+                then()
         except RateLimited:
             self._records.take_back_send(box_key, send, live, before)
             raise
@@ -326,7 +340,7 @@ class Codes:
         live = self._live_code(box, pair, ref, login_id, counters, now)
         if not hmac.compare_digest(code_hash(self._pepper, login_id, code).encode(), live.code_hash.encode()):
             self._wrong_try(pair, ref, login_id, live, now)
-        if not self._records.use(box_key, login_id, live.source, self._policy.max_attempts):
+        if not self._records.use(box_key, login_id, live.source, live.attempts):
             self._fail(pair, ref, now, "used_concurrently")
         if counters.failures or counters.lock_count:
             self._records.reset(pair.key)  # a success ends the run of failures and the lock growth
@@ -352,8 +366,8 @@ class Codes:
 
     def _wrong_try(self, pair: Pair, ref: str, login_id: str, live: LiveCode, now: int) -> NoReturn:
         """Count the wrong try against the code (burned at the last allowed one) and the pair, and refuse. A
-        right code is compared on the read and used up by one write conditional on its tries left, so it needs
-        no count of its own."""
+        right code is compared on the read and used up by one write conditional on its tries being as read, so it
+        needs no count of its own."""
         attempts = self._records.count_attempt(pair.box_key, login_id, live.source, self._policy.max_attempts)
         if attempts is None:
             self._fail(pair, ref, now, "used_or_replaced")
