@@ -5,15 +5,16 @@ start makes one DynamoDB request). Every attribute a send touches is top-level, 
 set on an item that does not exist yet, and named after what it holds:
 
 - `sent_<day>`: a string set of the sends of that UTC day, each `at|source|id|code hash|expires at` (the
-  hash and expiry empty for a mail without a code). A send ADDs to its day; days older than any limit or code
-  can look back are removed by later sends.
+  hash and expiry empty for a mail without a code). A send ADDs to its day.
 - `last_<source>`: the source's last send, `code_<source>`: the login id of its newest code (a new one
   replaces it), `lock_<source>`: the end of its lock, copied from its counters when it locks. The send's
   condition reads the first and the last: a cooldown or a lock refuses it unwritten.
 - `tries_<login id>`: the wrong tries counted against that code.
 
 The write returns the box as it was (ALL_OLD): the domain checks the hourly, daily and per-address limits on
-it and takes the send back (take_back_send) when one is exceeded. Sources and login ids are keyed refs and
+it and takes the send back (take_back_send) when one is exceeded. What no rule looks at any more (days older
+than any limit or code looks back, tries of replaced codes, ended locks) is removed by a later send once
+enough of it has gathered (forget): a box is deleted by its TTL a day after its last send anyway. Sources and login ids are keyed refs and
 URL-safe tokens, so they never hold a `|`."""
 
 from __future__ import annotations
@@ -29,9 +30,6 @@ from migris.domain.records import CodeBox, LiveCode, Send, SourceCounters
 from migris.observability import log_event
 
 SENT, LAST, CODE, LOCK, TRIES = "sent_", "last_", "code_", "lock_", "tries_"
-# Days before the oldest kept one that every send removes by name (a no-op for days that are not there): a box
-# is deleted by its TTL a day after its last send, so older days are left only by a late TTL, for forget().
-DAYS_REMOVED_BY_SENDS = 7
 # Stale attributes one forget() removes at most: its expression (about 25 characters a name) stays far inside
 # DynamoDB's 4 KB limit on an expression.
 FORGET_BATCH = 40
@@ -63,12 +61,7 @@ class CodeRepository:
             names["#code"] = CODE + send.source
             values[":id"] = send.id
             assignments.append("#code = :id")
-        first_kept_day = (now - keep_seconds) // DAY_SECONDS
-        old_days = [f"{SENT}{first_kept_day - back}" for back in range(1, DAYS_REMOVED_BY_SENDS + 1)]
-        names.update({f"#old{index}": name for index, name in enumerate(old_days)})
-        expression = (
-            f"SET {', '.join(assignments)} ADD #sent :send REMOVE {', '.join(f'#old{i}' for i in range(len(old_days)))}"
-        )
+        expression = f"SET {', '.join(assignments)} ADD #sent :send"
         try:
             result = self._table.update_item(
                 Key={"pk": box_key},
