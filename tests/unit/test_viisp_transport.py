@@ -108,3 +108,40 @@ def test_a_refused_connection_is_retried_a_bounded_number_of_times_then_unavaila
         port = probe.getsockname()[1]
     with pytest.raises(ViispUnavailable, match="MaxRetryError"):
         client_for(f"http://127.0.0.1:{port}/auth").init_authentication("https://x/cb", "state")
+
+
+# --- the service key ---
+
+
+def _pem(key):
+    from cryptography.hazmat.primitives import serialization
+
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def test_a_sound_service_key_is_taken():
+    from migris.viisp.transport import _service_key
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    assert _service_key(_pem(key)).public_key().public_numbers() == key.public_key().public_numbers()
+
+
+def test_a_damaged_service_key_is_refused_when_read_not_when_viisp_answers():
+    """Damaged private numbers (here the private exponent and a CRT exponent): the key would sign what its public
+    half does not verify, and VIISP would refuse every request. It is refused as configuration instead."""
+    from migris.viisp.transport import _service_key
+
+    numbers = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_numbers()
+    damaged = rsa.RSAPrivateNumbers(
+        p=numbers.p,
+        q=numbers.q,
+        d=numbers.d + 2,
+        dmp1=numbers.dmp1 + 2,
+        dmq1=numbers.dmq1,
+        iqmp=numbers.iqmp,
+        public_numbers=numbers.public_numbers,
+    ).private_key(unsafe_skip_rsa_key_validation=True)
+    with pytest.raises(ValueError, match="damaged"):
+        _service_key(_pem(damaged))

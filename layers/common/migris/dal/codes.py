@@ -14,8 +14,8 @@ set on an item that does not exist yet, and named after what it holds:
 The write returns the box as it was (ALL_OLD): the domain checks the hourly, daily and per-address limits on
 it and takes the send back (take_back_send) when one is exceeded. What no rule looks at any more (days older
 than any limit or code looks back, tries of replaced codes, ended locks) is removed by a later send once
-enough of it has gathered (forget): a box is deleted by its TTL a day after its last send anyway. Sources and login ids are keyed refs and
-URL-safe tokens, so they never hold a `|`."""
+enough of it has gathered (forget): a box is deleted by its TTL a day after its last send anyway. Sources
+and login ids are keyed refs and URL-safe tokens, so they never hold a `|`."""
 
 from __future__ import annotations
 
