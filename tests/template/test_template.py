@@ -281,10 +281,11 @@ def test_the_audit_table_keeps_its_events(cfn):
 
 # Each function's DynamoDB actions, table by table, exactly as its code calls them (a TransactWriteItems item is
 # authorised as the action it names: Put, Update, Delete). No Scan anywhere; BatchGetItem only where one read
-# takes several items (a code box with its counters, and at verify the address's uniqueness item with them).
+# takes several items (a code box with its counters, and at verify the address's uniqueness item with them). A
+# code send reads nothing: one UpdateItem (migris.dal.codes).
 DYNAMODB_ACTIONS = {
     "StartLoginFunction": {
-        "CodesTable": {"BatchGetItem", "PutItem"},
+        "CodesTable": {"UpdateItem"},
         "ViispTicketsTable": {"PutItem"},
     },
     "VerifyCodeFunction": {
@@ -298,12 +299,12 @@ DYNAMODB_ACTIONS = {
         "ViispTicketsTable": {"GetItem", "UpdateItem"},
     },
     "SaveProfileFunction": {
-        "CodesTable": {"BatchGetItem", "PutItem", "UpdateItem", "DeleteItem"},
+        "CodesTable": {"BatchGetItem", "UpdateItem", "DeleteItem"},
         "AccountsTable": {"GetItem", "UpdateItem", "DeleteItem"},
         "SessionsTable": {"UpdateItem", "DeleteItem"},
     },
     "FirstFillFunction": {
-        "CodesTable": {"BatchGetItem", "PutItem"},
+        "CodesTable": {"UpdateItem"},
         "AccountsTable": {"GetItem", "UpdateItem"},
         "SessionsTable": {"UpdateItem", "DeleteItem"},
     },
