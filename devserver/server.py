@@ -3,6 +3,7 @@ the outbox, and the OpenAPI document with Swagger UI over it (devserver.docs).""
 
 from __future__ import annotations
 
+import contextvars
 import json
 import mimetypes
 import os
@@ -36,6 +37,9 @@ from devserver.template import ROOT, Route, Template
 from devserver.viisp_standin import InProcessTransport, ViispStandIn, local_rsa_key
 
 WEB_ROOT = ROOT / "web"
+# The template's logical id of the function serving the request under way (tests record which function made
+# each AWS call, to check it against that function's own role: tests/iam_calls.py).
+serving_function: contextvars.ContextVar[str | None] = contextvars.ContextVar("serving_function", default=None)
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 LISTEN_BACKLOG = 1024  # connections the kernel holds until accepted (socketserver's default, 5, resets a crowd)
 IDLE_SECONDS = 30  # a connection silent this long (between requests, or mid-request) is closed
@@ -131,9 +135,11 @@ class LocalStack:
             except Refusal as refusal:
                 return refusal.response()
             event = proxy_event(route, request, match.groupdict(), identity)
+            serving = serving_function.set(route.function)
             try:
                 result = load_handler(route)(event, LambdaContext(function_name=route.function))
             finally:
+                serving_function.reset(serving)
                 # With EMF output off (the local default) Powertools never flushes, so nothing would
                 # empty the metric set: drop it after each invocation.
                 metrics.clear_metrics()

@@ -20,6 +20,21 @@ from tests.helpers import (
     codes_table_alone,
     local_template,
 )
+from tests.iam_calls import CHECKER
+
+# Before any function's client is made: each AWS call a function makes is checked against its own role.
+CHECKER.install()
+
+
+@pytest.fixture(autouse=True)
+def every_aws_call_is_allowed_by_the_callers_role(request: pytest.FixtureRequest) -> Iterator[None]:
+    """moto does not enforce IAM: a call a function's role lacks fails here, in the test that made it."""
+    CHECKER.take()
+    yield
+    refused = CHECKER.take()
+    if request.node.get_closest_marker("breaks_a_call"):
+        return
+    assert not refused, "AWS calls their function's role does not allow:\n" + "\n".join(sorted(set(refused)))
 
 
 @pytest.fixture

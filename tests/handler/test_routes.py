@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from tests.helpers import ORIGIN, assert_error, table
+from tests.helpers import FIRST_FILL, ORIGIN, assert_error, table
 
 ADDRESS = "ona@example.lt"
 
@@ -162,6 +162,16 @@ def test_session_ends_after_thirty_idle_minutes(client, clock):
     assert client.get("/profile", headers=auth).status == 200
     clock.advance(1800)
     assert_error(client.get("/profile", headers=auth), 401, "unauthenticated")
+
+
+@pytest.mark.parametrize(("method", "path", "body"), [("GET", "/profile", None), ("PUT", "/profile", FIRST_FILL)])
+def test_an_idle_session_is_ended_by_every_function_that_meets_it(client, clock, stack, method, path, body):
+    """Each function that reads sessions deletes the one it finds ended (its role must allow it: tests/iam_calls)."""
+    token = client.sign_in(ADDRESS)["token"]
+    clock.advance(1800)
+    answer = client.request(method, path, json_body=body, headers={"Authorization": f"Bearer {token}"})
+    assert_error(answer, 401, "unauthenticated")
+    assert table(stack, "SessionsTable").scan()["Items"] == []
 
 
 def test_a_request_restarts_the_idle_clock_only_when_its_last_restart_is_a_minute_old(client, clock, stack):

@@ -287,6 +287,7 @@ def test_staff_may_correct_the_names_of_a_viisp_account(client):
     assert client.as_person(token, "GET", "/profile").json["family_name"] == "JONAITIS-PETRAITIS"
 
 
+@pytest.mark.breaks_a_call("the audit write goes to a table that does not exist")
 def test_a_staff_change_and_its_audit_event_land_together(client, monkeypatch):
     """If the audit write fails, the name does not change either (one transaction)."""
     _, user_id = person(client)

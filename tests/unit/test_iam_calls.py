@@ -1,0 +1,83 @@
+"""The IAM check of tests/iam_calls.py, on its own: it must refuse what IAM would refuse, or the recorded calls
+prove nothing. Each case is a call a function's code could make, against that function's role in the
+template."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.iam_calls import CHECKER, authorised_requests
+
+CODES = "migris-local-CodesTable"
+ACCOUNTS = "migris-local-AccountsTable"
+SESSIONS = "migris-local-SessionsTable"
+
+
+def refusals(function, service, operation, params):
+    roles = CHECKER.roles
+    return roles.refusals(function, authorised_requests(roles, service, operation, params))
+
+
+def test_an_action_the_role_has_on_its_table_is_allowed():
+    assert refusals("StartLoginFunction", "dynamodb", "UpdateItem", {"TableName": CODES, "Key": {"pk": "x"}}) == []
+
+
+def test_an_action_the_role_lacks_is_refused():
+    (problem,) = refusals("StartLoginFunction", "dynamodb", "GetItem", {"TableName": ACCOUNTS, "Key": {"pk": "x"}})
+    assert "StartLoginFunction may not: dynamodb:GetItem" in problem
+
+
+def test_an_update_outside_the_attribute_allow_list_is_refused():
+    names = {"#given": "given_name"}
+    allowed = {"TableName": ACCOUNTS, "Key": {"pk": "user#1"}, "UpdateExpression": "SET phone_number = :p"}
+    assert refusals("SaveProfileFunction", "dynamodb", "UpdateItem", allowed) == []
+    names_write = allowed | {"UpdateExpression": "SET #given = :g", "ExpressionAttributeNames": names}
+    assert refusals("SaveProfileFunction", "dynamodb", "UpdateItem", names_write)
+
+
+def test_an_update_that_returns_the_item_is_refused_where_the_attributes_are_limited():
+    update = {"TableName": ACCOUNTS, "Key": {"pk": "user#1"}, "UpdateExpression": "SET phone_number = :p"}
+    assert refusals("SaveProfileFunction", "dynamodb", "UpdateItem", update | {"ReturnValues": "ALL_NEW"})
+
+
+def test_a_delete_outside_its_leading_keys_is_refused():
+    email_item = {"TableName": ACCOUNTS, "Key": {"pk": "email#ona@example.lt"}}
+    assert refusals("SaveProfileFunction", "dynamodb", "DeleteItem", email_item) == []
+    assert refusals("SaveProfileFunction", "dynamodb", "DeleteItem", {"TableName": ACCOUNTS, "Key": {"pk": "user#1"}})
+
+
+def test_each_item_of_a_transaction_is_authorised_as_its_own_action():
+    transaction = {
+        "TransactItems": [
+            {"Update": {"TableName": CODES, "Key": {"pk": "box"}, "UpdateExpression": "REMOVE #c"}},
+            {"Put": {"TableName": SESSIONS, "Item": {"pk": "hash", "user_id": "1"}}},
+        ]
+    }
+    assert refusals("VerifyCodeFunction", "dynamodb", "TransactWriteItems", transaction) == []
+    assert refusals("StartLoginFunction", "dynamodb", "TransactWriteItems", transaction)
+
+
+@pytest.mark.parametrize(
+    ("function", "allowed"), [("StartLoginFunction", True), ("StaffFunction", False), ("VerifyCodeFunction", False)]
+)
+def test_mail_is_sent_only_through_the_roles_that_may(function, allowed):
+    send = {"Source": "noreply@example.lt", "ConfigurationSetName": "migris-local-SesConfigurationSet"}
+    assert (refusals(function, "ses", "SendEmail", send) == []) is allowed
+
+
+def test_a_secret_is_read_only_by_the_roles_given_it():
+    pepper = {"SecretId": "migris-local-CodePepperSecret"}
+    assert refusals("VerifyCodeFunction", "secretsmanager", "GetSecretValue", pepper) == []
+    assert refusals("StaffFunction", "secretsmanager", "GetSecretValue", pepper)
+
+
+def test_a_condition_operator_the_check_cannot_evaluate_is_a_failure_not_a_pass():
+    roles = CHECKER.roles
+    statement = {
+        "Effect": "Allow",
+        "Action": "dynamodb:GetItem",
+        "Resource": "*",
+        "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}},
+    }
+    (request,) = authorised_requests(roles, "dynamodb", "GetItem", {"TableName": CODES, "Key": {"pk": "x"}})
+    assert "unsupported condition operator" in str(roles._allows(statement, request))
