@@ -145,3 +145,20 @@ def test_a_damaged_service_key_is_refused_when_read_not_when_viisp_answers():
     ).private_key(unsafe_skip_rsa_key_validation=True)
     with pytest.raises(ValueError, match="damaged"):
         _service_key(_pem(damaged))
+
+
+# --- the wait fits in the function ---
+
+MARGIN_SECONDS = 2.0  # for the function's own work around the call: reading the configuration, the tables, a session
+
+
+def test_the_longest_wait_for_viisp_ends_inside_the_functions_timeout_with_room_to_answer():
+    from migris.viisp.transport import worst_wait_seconds
+
+    from devserver.template import load_template
+
+    template = load_template()
+    timeout = template["Globals"]["Function"]["Timeout"]
+    for name in ("StartLoginFunction", "ViispCallbackFunction"):
+        own = template["Resources"][name]["Properties"].get("Timeout", timeout)
+        assert worst_wait_seconds() + MARGIN_SECONDS <= own, name

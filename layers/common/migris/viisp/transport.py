@@ -35,8 +35,13 @@ from migris.viisp.protocol import (
     verified_element,
 )
 
-CONNECT_TIMEOUT_SECONDS = 3.05
-READ_TIMEOUT_SECONDS = 10.0
+# The whole wait for VIISP must end well inside the function's timeout (template.yaml: 10 s), so that a slow or
+# silent VIISP is answered 502 viisp_unavailable by us, not API Gateway's bare 502 by a killed function:
+# worst_wait_seconds() is at most 7.5 s, and a test holds it under the template's timeout with 2 s to spare.
+CONNECT_TIMEOUT_SECONDS = 1.0  # per attempt: a TCP and TLS handshake to VIISP takes a fraction of that
+CONNECT_RETRIES = 2  # only connection failures are retried: such a request never reached VIISP
+BACKOFF_FACTOR = 0.1
+READ_TIMEOUT_SECONDS = 4.0  # VIISP answers its SOAP calls in well under a second
 SOAP_HEADERS = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'}
 MAX_ANSWER_BYTES = 1024 * 1024
 
@@ -64,7 +69,14 @@ class Urllib3Transport:
     ) -> None:
         self._pool = urllib3.PoolManager(
             timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout),
-            retries=urllib3.Retry(total=2, connect=2, read=0, status=0, other=0, backoff_factor=0.2),
+            retries=urllib3.Retry(
+                total=CONNECT_RETRIES,
+                connect=CONNECT_RETRIES,
+                read=0,
+                status=0,
+                other=0,
+                backoff_factor=BACKOFF_FACTOR,
+            ),
         )
 
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
@@ -79,6 +91,15 @@ class Urllib3Transport:
         if len(data) > MAX_ANSWER_BYTES:
             raise ViispTransportError("answer_too_large")
         return response.status, data
+
+
+def worst_wait_seconds(
+    connect_timeout: float = CONNECT_TIMEOUT_SECONDS, read_timeout: float = READ_TIMEOUT_SECONDS
+) -> float:
+    """The longest one call to VIISP can wait: every connection attempt timing out but the last, the pauses
+    between them (urllib3 doubles them; counted from the first retry on, more than it sleeps), then the read."""
+    pauses = sum(BACKOFF_FACTOR * 2**attempt for attempt in range(CONNECT_RETRIES))
+    return (CONNECT_RETRIES + 1) * connect_timeout + pauses + read_timeout
 
 
 @dataclass(frozen=True)
