@@ -98,7 +98,7 @@ def worst_wait_seconds(
 ) -> float:
     """The longest one call to VIISP can wait: every connection attempt timing out but the last, the pauses
     between them (urllib3 doubles them; counted from the first retry on, more than it sleeps), then the read."""
-    pauses = sum(BACKOFF_FACTOR * 2**attempt for attempt in range(CONNECT_RETRIES))
+    pauses = sum(BACKOFF_FACTOR * 2.0**attempt for attempt in range(CONNECT_RETRIES))
     return (CONNECT_RETRIES + 1) * connect_timeout + pauses + read_timeout
 
 
