@@ -51,7 +51,7 @@ class LocalPrincipal:
 def staff_principal(template: Template, environ: dict[str, str] | None = None) -> LocalPrincipal:
     """The local staff key: a session of the template's staff role, as `sts assume-role` would give one."""
     env = os.environ if environ is None else environ
-    role_name = str(template.resolve(template.resources["StaffRole"]["Properties"]["RoleName"]))
+    role_name = template.physical_name("StaffRole")
     alphabet = string.ascii_uppercase + string.digits
     access_key = env.get("LOCAL_STAFF_ACCESS_KEY_ID") or "AKIALOCAL" + "".join(
         secrets.choice(alphabet) for _ in range(11)
@@ -60,7 +60,7 @@ def staff_principal(template: Template, environ: dict[str, str] | None = None) -
     return LocalPrincipal(
         access_key_id=access_key,
         secret_access_key=secret,
-        principal_arn=f"arn:aws:iam::{ACCOUNT_ID}:role/{role_name}",
+        principal_arn=template.role_arn("StaffRole"),
         user_arn=f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role_name}/{STAFF_SESSION_NAME}",
         caller=f"AROALOCALSTAFFROLE:{STAFF_SESSION_NAME}",
     )

@@ -132,11 +132,20 @@ class Template:
             if key == "Fn::Sub":
                 text = argument if isinstance(argument, str) else argument[0]
                 return re.sub(r"\$\{([^}]+)\}", lambda m: str(self._ref(m.group(1))), text)
+            if key == "Fn::GetAtt" and list(argument)[1:] == ["Arn"] and self._is_role(str(argument[0])):
+                return self.role_arn(str(argument[0]))
         if isinstance(value, dict):
             return {k: self.resolve(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.resolve(v) for v in value]
         return value
+
+    def _is_role(self, logical_id: str) -> bool:
+        return self.resources.get(logical_id, {}).get("Type") == "AWS::IAM::Role"
+
+    def role_arn(self, logical_id: str) -> str:
+        """The ARN an IAM role of the template has on the local stack (CloudFormation would generate its name)."""
+        return f"arn:aws:iam::123456789012:role/{self.physical_name(logical_id)}"
 
     def _ref(self, name: str) -> str:
         pseudo = {

@@ -217,7 +217,7 @@ def test_a_persons_life_and_a_staff_rename_over_http(server):
     assert json.loads(body)["given_name"] == "Ona Marija"
 
     (event,) = staff_cli(server, "audit", user_id)["events"]
-    assert event["actor"].startswith("arn:aws:sts::123456789012:assumed-role/migris-local-staff/")
+    assert event["actor"].startswith("arn:aws:sts::123456789012:assumed-role/migris-local-StaffRole/")
     assert event["changes"] == {"given_name": {"before": "Ona", "after": "Ona Marija"}}
     assert event["reason"] == "Passport checked"
 

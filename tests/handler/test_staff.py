@@ -225,7 +225,7 @@ def test_staff_rename_with_a_reason_the_person_sees_it_and_the_audit_says_who_wh
     assert audit.status == 200, audit.raw
     (event,) = audit.json["events"]
     assert event["actor"] == client.stack.staff.user_arn
-    assert event["actor"].startswith("arn:aws:sts::123456789012:assumed-role/migris-local-staff/")
+    assert event["actor"].startswith("arn:aws:sts::123456789012:assumed-role/migris-local-StaffRole/")
     assert event["reason"] == "Passport LT1234567 checked at the desk"
     assert event["changes"] == {
         "given_name": {"before": "Ona", "after": "Ona Marija"},

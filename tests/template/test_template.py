@@ -145,9 +145,7 @@ def test_the_resource_policy_denies_staff_routes_to_every_principal_but_the_staf
     assert deny["Resource"] == "execute-api:/*/*/staff/*"
     (condition,) = deny["Condition"].items()
     assert condition[0] == "ArnNotEquals"
-    staff_arn = condition[1]["aws:PrincipalArn"]["Fn::Sub"]
-    role_name = cfn["Resources"]["StaffRole"]["Properties"]["RoleName"]["Fn::Sub"]
-    assert staff_arn.endswith(f":role/{role_name}")
+    assert condition[1]["aws:PrincipalArn"] == {"Fn::GetAtt": ["StaffRole", "Arn"]}
 
 
 def test_the_resource_policy_lets_everyone_reach_the_public_and_session_routes(cfn):
@@ -160,12 +158,27 @@ def test_the_resource_policy_lets_everyone_reach_the_public_and_session_routes(c
 
 def test_the_staff_role_may_invoke_only_the_staff_routes_of_this_api(cfn):
     role = cfn["Resources"]["StaffRole"]["Properties"]
-    statements = [st for p in role["Policies"] for st in p["PolicyDocument"]["Statement"]]
+    assert "Policies" not in role and "ManagedPolicyArns" not in role
+    attached = [
+        resource["Properties"]
+        for resource in cfn["Resources"].values()
+        if resource["Type"] == "AWS::IAM::Policy" and {"Ref": "StaffRole"} in resource["Properties"]["Roles"]
+    ]
+    assert [policy["Roles"] for policy in attached] == [[{"Ref": "StaffRole"}]]
+    statements = [st for policy in attached for st in policy["PolicyDocument"]["Statement"]]
     assert [actions(st) for st in statements] == [["execute-api:Invoke"]]
     (resource,) = resources(statements[0])
     assert "${MigrisApi}/*/*/staff/*" in resource["Fn::Sub"]
     trusted = role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["AWS"]["Fn::Sub"]
     assert trusted.endswith(":iam::${AWS::AccountId}:root")
+
+
+def test_no_iam_resource_has_a_fixed_name(cfn):
+    """A fixed name needs CAPABILITY_NAMED_IAM (`sam deploy --guided` sends CAPABILITY_IAM) and is global to the
+    account: a second stack of the same name in another region would collide."""
+    for kind, name_property in [("AWS::IAM::Role", "RoleName"), ("AWS::IAM::ManagedPolicy", "ManagedPolicyName")]:
+        for logical_id, resource in resources_of(cfn, kind).items():
+            assert name_property not in resource["Properties"], logical_id
 
 
 def test_the_staff_access_policy_grants_only_assuming_the_staff_role_and_is_an_output(cfn, sam_template):

@@ -9,7 +9,7 @@ import pytest
 from devserver.iam import LocalPrincipal, Refusal, ResourcePolicy, staff_principal
 from devserver.template import Template
 
-STAFF_ROLE = "arn:aws:iam::123456789012:role/migris-local-staff"
+STAFF_ROLE = "arn:aws:iam::123456789012:role/migris-local-StaffRole"
 
 
 def principal(arn: str) -> LocalPrincipal:
@@ -26,7 +26,7 @@ def test_the_template_policy_lets_the_staff_role_reach_staff_routes(policy):
 
 
 @pytest.mark.parametrize(
-    "arn", ["arn:aws:iam::123456789012:user/clerk", "arn:aws:iam::123456789012:role/migris-local-staff-2", None]
+    "arn", ["arn:aws:iam::123456789012:user/clerk", "arn:aws:iam::123456789012:role/migris-local-StaffRole-2", None]
 )
 def test_the_template_policy_denies_staff_routes_to_anyone_else(policy, arn):
     with pytest.raises(Refusal) as refused:
