@@ -57,6 +57,9 @@ typecheck: install
 template-check: install install-sam
 	$(BIN)/cfn-lint template.yaml
 	$(SAM_VENV)/bin/sam validate --lint --template-file template.yaml --region $(AWS_REGION)
+	for environment in dev prod; do \
+		$(SAM_VENV)/bin/sam validate --lint --template-file template.yaml --config-file samconfig.toml --config-env $$environment || exit 1; \
+	done
 	PATH="$(dir $(PYTHON)):$$PATH" $(SAM_VENV)/bin/sam build --template-file template.yaml --build-dir .aws-sam/build --region $(AWS_REGION)
 
 # In worker processes, one per CPU (pytest-xdist; the options are pyproject.toml's addopts). PYTEST_ARGS adds

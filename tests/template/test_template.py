@@ -475,3 +475,44 @@ def test_ses_configuration_set_reports_bounces_and_complaints(cfn):
 def test_outputs_name_the_api_and_tables(sam_template):
     names = {"ApiUrl", "CodesTableName", "SessionsTableName", "AccountsTableName", "AuditTableName"}
     assert names <= set(sam_template["Outputs"])
+
+
+# --- deployable on the first try (issue 12) ---
+
+VIISP_PRODUCTION = {
+    "ViispPid": "VSID000000000999",
+    "ViispSoapEndpoint": "https://www.epaslaugos.lt/services/services/auth",
+    "ViispPortalUrl": "https://www.epaslaugos.lt/portal/external/services/authentication/v2",
+}
+
+
+def _samconfig() -> dict:
+    import tomllib
+    from pathlib import Path
+
+    return tomllib.loads((Path(__file__).resolve().parents[2] / "samconfig.toml").read_text(encoding="utf-8"))
+
+
+def _overrides(environment: str) -> dict[str, str]:
+    text = _samconfig()[environment]["deploy"]["parameters"]["parameter_overrides"]
+    return dict(pair.split("=", 1) for pair in text.split())
+
+
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_each_environment_deploys_with_capability_iam_alone_into_eu_north_1(environment):
+    config = _samconfig()[environment]
+    assert config["deploy"]["parameters"]["capabilities"] == "CAPABILITY_IAM"
+    assert config["global"]["parameters"]["region"] == "eu-north-1"
+    assert _overrides(environment)["Environment"] == environment
+
+
+def test_production_refuses_viisps_test_values_and_takes_real_ones(cfn):
+    from tests.template.test_one_origin import deploys
+
+    prod = _overrides("prod")
+    assert not any(name.startswith("Viisp") for name in prod), "prod must not carry VIISP values of its own"
+    assert not deploys(cfn, **prod)  # the template's defaults are VIISP's test system
+    for name in VIISP_PRODUCTION:
+        assert not deploys(cfn, **prod, **{n: v for n, v in VIISP_PRODUCTION.items() if n != name}), name
+    assert deploys(cfn, **prod, **VIISP_PRODUCTION)
+    assert deploys(cfn, **_overrides("dev"))  # dev may use VIISP's test system
