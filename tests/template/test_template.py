@@ -516,3 +516,21 @@ def test_production_refuses_viisps_test_values_and_takes_real_ones(cfn):
         assert not deploys(cfn, **prod, **{n: v for n, v in VIISP_PRODUCTION.items() if n != name}), name
     assert deploys(cfn, **prod, **VIISP_PRODUCTION)
     assert deploys(cfn, **_overrides("dev"))  # dev may use VIISP's test system
+
+
+@pytest.mark.parametrize("function", ALL_FUNCTIONS)
+def test_each_function_logs_into_its_own_group_with_a_retention(cfn, function):
+    group = cfn["Resources"][function]["Properties"]["LoggingConfig"]["LogGroup"]
+    (logical_id,) = group.values()
+    log_group = cfn["Resources"][logical_id]
+    assert log_group["Type"] == "AWS::Logs::LogGroup"
+    assert log_group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    others = [f for f in ALL_FUNCTIONS if f != function]
+    assert all(cfn["Resources"][f]["Properties"]["LoggingConfig"]["LogGroup"] != group for f in others)
+
+
+@pytest.mark.parametrize("table", ["AccountsTable", "AuditTable"])
+def test_the_tables_that_keep_people_and_their_history_cannot_be_deleted_by_accident(cfn, table):
+    resource = cfn["Resources"][table]
+    assert resource["Properties"]["DeletionProtectionEnabled"] is True
+    assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Retain"
