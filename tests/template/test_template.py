@@ -534,3 +534,62 @@ def test_the_tables_that_keep_people_and_their_history_cannot_be_deleted_by_acci
     resource = cfn["Resources"][table]
     assert resource["Properties"]["DeletionProtectionEnabled"] is True
     assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Retain"
+
+
+# --- alarms: one topic, the signals issue 12 names ---
+
+ALARMED = {
+    "ApiServerErrorsAlarm": ("AWS/ApiGateway", "5XXError"),
+    "SesBounceRateAlarm": ("AWS/SES", "Reputation.BounceRate"),
+    "SesComplaintRateAlarm": ("AWS/SES", "Reputation.ComplaintRate"),
+    "MailSendFailedAlarm": ("MIGRIS/SignIn", "MailSendFailed"),
+    "ViispUnavailableAlarm": ("MIGRIS/SignIn", "ViispUnavailable"),
+}
+EVERY_FUNCTION = {
+    "FunctionErrorsAlarm": "Errors",
+    "FunctionThrottlesAlarm": "Throttles",
+    "FunctionDurationAlarm": "Duration",
+}
+
+
+def _alarms(cfn):
+    return resources_of(cfn, "AWS::CloudWatch::Alarm")
+
+
+def test_every_alarm_goes_to_the_one_topic_and_back_when_it_clears(cfn):
+    alarms = _alarms(cfn)
+    assert set(ALARMED) | set(EVERY_FUNCTION) | {"TableReadThrottlesAlarm", "TableWriteThrottlesAlarm"} <= set(alarms)
+    for name, alarm in alarms.items():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
+        assert alarm["Properties"]["OKActions"] == [{"Ref": "AlarmTopic"}], name
+    subscription = cfn["Resources"]["AlarmEmailSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
+
+
+@pytest.mark.parametrize(("alarm", "metric"), ALARMED.items())
+def test_each_signal_has_its_alarm(cfn, alarm, metric):
+    properties = _alarms(cfn)[alarm]["Properties"]
+    assert (properties["Namespace"], properties["MetricName"]) == metric
+
+
+@pytest.mark.parametrize(("alarm", "metric"), EVERY_FUNCTION.items())
+def test_function_alarms_watch_every_function(cfn, alarm, metric):
+    watched = {
+        entry["MetricStat"]["Metric"]["Dimensions"][0]["Value"]["Ref"]
+        for entry in _alarms(cfn)[alarm]["Properties"]["Metrics"]
+        if "MetricStat" in entry and entry["MetricStat"]["Metric"]["MetricName"] == metric
+    }
+    assert watched == set(ALL_FUNCTIONS)
+
+
+def test_the_log_events_the_alarms_count_are_the_ones_the_code_logs():
+    """A metric filter on an event name the code never logs would keep its alarm silent for ever."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = "\n".join(path.read_text(encoding="utf-8") for path in (root / "layers/common/migris").rglob("*.py"))
+    template = (root / "template.yaml").read_text(encoding="utf-8")
+    for event in ("mail_send_failed", "viisp_unavailable"):
+        assert f'$.event = "{event}"' in template
+        assert f'"{event}"' in code
