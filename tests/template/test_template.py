@@ -3,6 +3,7 @@ IAM actions but neither resources nor conditions, so these assertions are the pr
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -593,3 +594,16 @@ def test_the_log_events_the_alarms_count_are_the_ones_the_code_logs():
     for event in ("mail_send_failed", "viisp_unavailable"):
         assert f'$.event = "{event}"' in template
         assert f'"{event}"' in code
+
+
+def test_every_checkov_check_the_template_skips_says_why(sam_template):
+    """`make checkov` fails on any check that is neither met nor skipped; a skip must carry its reason."""
+    skips = [
+        (logical_id, skip)
+        for logical_id, resource in sam_template["Resources"].items()
+        for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", [])
+    ]
+    assert skips
+    for logical_id, skip in skips:
+        assert re.fullmatch(r"CKV_AWS_\d+", skip["id"]), (logical_id, skip)
+        assert len(skip.get("comment", "")) >= 40, (logical_id, skip)
