@@ -607,3 +607,45 @@ def test_every_checkov_check_the_template_skips_says_why(sam_template):
     for logical_id, skip in skips:
         assert re.fullmatch(r"CKV_AWS_\d+", skip["id"]), (logical_id, skip)
         assert len(skip.get("comment", "")) >= 40, (logical_id, skip)
+
+
+# --- VIISP's fixed address: off by default; on, only the VIISP functions go through one Elastic IP ---
+
+VIISP_FUNCTIONS = ["StartLoginFunction", "ViispCallbackFunction"]
+
+
+def test_only_the_viisp_functions_run_in_the_vpc_and_only_when_asked(cfn, sam_template):
+    assert sam_template["Parameters"]["ViispFixedAddress"]["Default"] == "false"
+    for function in ALL_FUNCTIONS:
+        vpc = cfn["Resources"][function]["Properties"].get("VpcConfig")
+        if function in VIISP_FUNCTIONS:
+            condition, chosen, otherwise = vpc["Fn::If"]
+            assert condition == "ViispThroughFixedAddress" and otherwise == {"Ref": "AWS::NoValue"}
+            assert chosen["SubnetIds"] == [{"Ref": "ViispPrivateSubnetA"}, {"Ref": "ViispPrivateSubnetB"}]
+        else:
+            assert vpc is None, function
+    network = {
+        name: resource for name, resource in cfn["Resources"].items() if resource["Type"].startswith("AWS::EC2::")
+    }
+    assert network and all(resource.get("Condition") == "ViispThroughFixedAddress" for resource in network.values())
+
+
+def test_the_vpc_leaves_through_one_elastic_ip_which_is_an_output(cfn, sam_template):
+    resources = cfn["Resources"]
+    nat = resources["ViispNatGateway"]["Properties"]
+    assert nat["AllocationId"] == {"Fn::GetAtt": ["ViispOutboundAddressAllocation", "AllocationId"]}
+    assert resources["ViispOutboundAddressAllocation"]["DeletionPolicy"] == "Retain"
+    assert resources["ViispPrivateDefaultRoute"]["Properties"]["NatGatewayId"] == {"Ref": "ViispNatGateway"}
+    routed = {
+        r["Properties"]["SubnetId"]["Ref"]
+        for r in resources.values()
+        if r["Type"] == "AWS::EC2::SubnetRouteTableAssociation"
+        and r["Properties"]["RouteTableId"] == {"Ref": "ViispPrivateRoutes"}
+    }
+    assert routed == {"ViispPrivateSubnetA", "ViispPrivateSubnetB"}
+    output = sam_template["Outputs"]["ViispOutboundAddress"]
+    assert output["Condition"] == "ViispThroughFixedAddress"
+    assert output["Value"] == {"Ref": "ViispOutboundAddressAllocation"}
+    (egress,) = resources["ViispFunctionsSecurityGroup"]["Properties"]["SecurityGroupEgress"]
+    assert (egress["IpProtocol"], egress["FromPort"], egress["ToPort"]) == ("tcp", 443, 443)
+    assert "SecurityGroupIngress" not in resources["ViispFunctionsSecurityGroup"]["Properties"]
