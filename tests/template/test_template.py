@@ -649,3 +649,21 @@ def test_the_vpc_leaves_through_one_elastic_ip_which_is_an_output(cfn, sam_templ
     (egress,) = resources["ViispFunctionsSecurityGroup"]["Properties"]["SecurityGroupEgress"]
     assert (egress["IpProtocol"], egress["FromPort"], egress["ToPort"]) == ("tcp", 443, 443)
     assert "SecurityGroupIngress" not in resources["ViispFunctionsSecurityGroup"]["Properties"]
+
+
+def test_the_sender_domain_is_an_identity_with_dkim_and_the_only_one_mail_goes_out_as(cfn, sam_template):
+    identity = cfn["Resources"]["SenderIdentity"]["Properties"]
+    assert identity["EmailIdentity"] == {"Ref": "SenderDomain"}
+    assert identity["DkimAttributes"] == {"SigningEnabled": True}
+    assert identity["DkimSigningAttributes"] == {"NextSigningKeyLength": "RSA_2048_BIT"}
+    assert identity["ConfigurationSetAttributes"] == {"ConfigurationSetName": {"Ref": "SesConfigurationSet"}}
+    assert {f"DkimRecord{n}" for n in (1, 2, 3)} <= set(sam_template["Outputs"])
+    for function in ALL_FUNCTIONS:
+        for statement in role_statements(cfn, function):
+            if "ses:SendEmail" in actions(statement):
+                subs = sorted(resource["Fn::Sub"].rsplit(":", 1)[1] for resource in resources(statement))
+                assert subs == [
+                    "configuration-set/${SesConfigurationSet}",
+                    "identity/${SenderDomain}",
+                    "identity/${SenderEmail}",
+                ]

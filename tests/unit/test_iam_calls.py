@@ -61,8 +61,14 @@ def test_each_item_of_a_transaction_is_authorised_as_its_own_action():
     ("function", "allowed"), [("StartLoginFunction", True), ("StaffFunction", False), ("VerifyCodeFunction", False)]
 )
 def test_mail_is_sent_only_through_the_roles_that_may(function, allowed):
-    send = {"Source": "noreply@example.lt", "ConfigurationSetName": "migris-local-SesConfigurationSet"}
+    send = {"Source": "noreply@migracija.lt", "ConfigurationSetName": "migris-local-SesConfigurationSet"}
     assert (refusals(function, "ses", "SendEmail", send) == []) is allowed
+
+
+def test_mail_is_sent_only_as_the_sender_and_through_the_configuration_set():
+    send = {"Source": "noreply@migracija.lt", "ConfigurationSetName": "migris-local-SesConfigurationSet"}
+    assert refusals("StartLoginFunction", "ses", "SendEmail", send | {"Source": "boss@example.lt"})
+    assert refusals("StartLoginFunction", "ses", "SendEmail", send | {"ConfigurationSetName": "another"})
 
 
 def test_a_secret_is_read_only_by_the_roles_given_it():
