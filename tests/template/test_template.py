@@ -584,16 +584,29 @@ def test_function_alarms_watch_every_function(cfn, alarm, metric):
     assert watched == set(ALL_FUNCTIONS)
 
 
-def test_the_log_events_the_alarms_count_are_the_ones_the_code_logs():
-    """A metric filter on an event name the code never logs would keep its alarm silent for ever."""
+def test_the_metrics_the_alarms_and_the_dashboard_read_are_events_the_code_logs(cfn):
+    """Every domain event is a metric of the same name (migris.observability.log_event); an alarm or a graph on a
+    name the code never logs would stay silent for ever."""
+    import json
     from pathlib import Path
+
+    from migris.observability import metric_name
 
     root = Path(__file__).resolve().parents[2]
     code = "\n".join(path.read_text(encoding="utf-8") for path in (root / "layers/common/migris").rglob("*.py"))
-    template = (root / "template.yaml").read_text(encoding="utf-8")
-    for event in ("mail_send_failed", "viisp_unavailable"):
-        assert f'$.event = "{event}"' in template
-        assert f'"{event}"' in code
+    logged = {metric_name(event) for event in re.findall(r'log_event\(\s*f?"([a-z_{}]+)"', code) if "{" not in event}
+    logged |= {metric_name(f"{kind}_sent") for kind in ("code", "notice")}  # mailer: log_event(f"{kind}_sent")
+    read = {
+        alarm["Properties"]["MetricName"]
+        for alarm in _alarms(cfn).values()
+        if alarm["Properties"].get("Namespace") == "MIGRIS/SignIn"
+    }
+    body = json.loads(cfn["Resources"]["SignInDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"])
+    for widget in body["widgets"]:
+        metrics = widget["properties"]["metrics"]
+        assert metrics[0][0] == "MIGRIS/SignIn"
+        read |= {row[1] for row in metrics}
+    assert read and read <= logged, read - logged
 
 
 def test_every_checkov_check_the_template_skips_says_why(sam_template):
