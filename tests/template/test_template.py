@@ -680,3 +680,16 @@ def test_the_sender_domain_is_an_identity_with_dkim_and_the_only_one_mail_goes_o
                     "identity/${SenderDomain}",
                     "identity/${SenderEmail}",
                 ]
+
+
+def test_the_api_keeps_an_access_log_without_personal_data(cfn):
+    (stage,) = resources_of(cfn, "AWS::ApiGateway::Stage").values()
+    setting = stage["Properties"]["AccessLogSetting"]
+    assert setting["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]}
+    fields = set(re.findall(r"\$context\.([\w.]+)", setting["Format"]))
+    assert {"requestId", "status", "resourcePath"} <= fields
+    assert not {field for field in fields if field.startswith(("identity.", "path", "authorizer."))}, fields
+    assert cfn["Resources"]["ApiAccessLogs"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    account = cfn["Resources"]["ApiGatewayLogsAccount"]["Properties"]
+    assert account["CloudWatchRoleArn"] == {"Fn::GetAtt": ["ApiGatewayLogsRole", "Arn"]}
+    assert cfn["Resources"]["MigrisApi"]["DependsOn"] == "ApiGatewayLogsAccount"
