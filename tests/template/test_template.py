@@ -693,3 +693,15 @@ def test_the_api_keeps_an_access_log_without_personal_data(cfn):
     account = cfn["Resources"]["ApiGatewayLogsAccount"]["Properties"]
     assert account["CloudWatchRoleArn"] == {"Fn::GetAtt": ["ApiGatewayLogsRole", "Arn"]}
     assert cfn["Resources"]["MigrisApi"]["DependsOn"] == "ApiGatewayLogsAccount"
+
+
+def test_every_grant_on_accounts_names_the_kinds_of_item_it_may_touch(cfn):
+    """Accounts' keys say what an item is (user#, email#, personal_code#): each grant holds to the kinds its
+    function reaches (tests/iam_calls.py proves the calls stay inside). The other tables are keyed by hashes and
+    random ids, which no prefix narrows."""
+    for function in ALL_FUNCTIONS:
+        for statement in role_statements(cfn, function):
+            if targets_table(statement, "AccountsTable"):
+                leading = statement.get("Condition", {}).get("ForAllValues:StringLike", {}).get("dynamodb:LeadingKeys")
+                assert leading, (function, statement.get("Sid"))
+                assert set(leading) <= {"user#*", "email#*", "personal_code#*"}, (function, leading)
