@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from migris.clock import Clock
 from migris.observability import metrics
 from migris.viisp.transport import SoapTransport
-from migris.wiring import use_services
+from migris.wiring import Services, use_services
 
 from devserver.apigw import (
     HttpRequest,
@@ -80,19 +80,34 @@ class LocalStack:
         # in process (tests), they call it directly.
         self._viisp_transport: SoapTransport | None = None if viisp_over_http else InProcessTransport(self.viisp)
         self._lock = threading.RLock()  # re-entrant: a test may nest one request inside another
+        self._containers: dict[str, Services] = {}
 
     def start(self) -> None:
         self.template.apply_process_environment()
         self.aws.start()
         self._configure_viisp()
-        use_services(self.aws.services(self.clock, self._viisp_transport))
+        self.fresh_containers()
         for route in self.routes:
             load_handler(route)
 
     def use_viisp_transport(self, transport: SoapTransport | None) -> None:
         """Reach VIISP another way from now on (tests put a failing or tampering one in between)."""
         self._viisp_transport = transport
-        use_services(self.aws.services(self.clock, transport))
+        self.fresh_containers()
+
+    def fresh_containers(self) -> None:
+        """As if every function started a new container: its domain objects and caches (the pepper, VIISP's
+        configuration and key) are made again on its next request."""
+        self._containers = {}
+        use_services(self.aws.services(self.clock, self._viisp_transport))
+
+    def _container(self, function: str) -> Services:
+        """The function's own domain objects and caches, as each Lambda function has its own containers: a secret
+        one function read is never served to another from a shared cache, so each function's own reads (and its
+        role's grants for them, tests/iam_calls.py) are what the local stack exercises."""
+        if function not in self._containers:
+            self._containers[function] = self.aws.services(self.clock, self._viisp_transport)
+        return self._containers[function]
 
     def _configure_viisp(self) -> None:
         path = self.template.resolve({"Fn::Sub": "/${AWS::StackName}/viisp"})
@@ -136,6 +151,7 @@ class LocalStack:
                 return refusal.response()
             event = proxy_event(route, request, match.groupdict(), identity)
             serving = serving_function.set(route.function)
+            use_services(self._container(route.function))
             try:
                 result = load_handler(route)(event, LambdaContext(function_name=route.function))
             finally:

@@ -55,6 +55,9 @@ def sam_translated(template: dict[str, Any]) -> dict[str, Any]:
     return dict(translator.translate(packaged, parameter_values={}, get_managed_policy_map=dict))
 
 
+Grant = tuple[str, int, str]  # function, index of the statement in its role, an action the statement names
+
+
 @dataclass(frozen=True)
 class AuthorisedRequest:
     """One request as IAM authorises it."""
@@ -126,10 +129,15 @@ class Roles:
     # --- the check ---
 
     def refusals(self, function: str, requests: list[AuthorisedRequest]) -> list[str]:
+        return self.evaluate(function, requests)[0]
+
+    def evaluate(self, function: str, requests: list[AuthorisedRequest]) -> tuple[list[str], set[Grant]]:
+        """The refusals, and the grants (function, statement index, action as granted) that allowed a request."""
         statements = self.statements.get(function)
         if statements is None:
-            return [f"{function} is no function of the template"]
-        problems = []
+            return [f"{function} is no function of the template"], set()
+        problems: list[str] = []
+        used: set[Grant] = set()
         for request in requests:
             verdicts = [self._allows(statement, request) for statement in statements]
             unsupported = [verdict for verdict in verdicts if isinstance(verdict, str)]
@@ -137,7 +145,20 @@ class Roles:
                 problems.extend(unsupported)
             elif not any(verdicts):
                 problems.append(f"{function} may not: {request}")
-        return problems
+            for index, verdict in enumerate(verdicts):
+                if verdict is True:
+                    actions = _listed(statements[index]["Action"])
+                    used.update((function, index, a) for a in actions if _matches(a, request.action, case=False))
+        return problems, used
+
+    def grants(self) -> set[Grant]:
+        """Every (function, statement index, action) the functions' roles hold in the template's own policies."""
+        return {
+            (function, index, action)
+            for function, statements in self.statements.items()
+            for index, statement in enumerate(statements)
+            for action in _listed(statement["Action"])
+        }
 
     def _allows(self, statement: dict[str, Any], request: AuthorisedRequest) -> bool | str:
         if statement.get("Effect") != "Allow":
@@ -288,6 +309,7 @@ class CallChecker:
 
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self.used: set[Grant] = set()  # the grants that allowed a call, since this process started
         self._lock = threading.Lock()
 
     @functools.cached_property
@@ -301,14 +323,15 @@ class CallChecker:
         if function is None:
             return  # the local stack's own set-up, or a test's look into a table
         service, operation = model.service_model.service_name, model.name
+        used: set[Grant] = set()
         try:
             requests = authorised_requests(self.roles, service, operation, copy.deepcopy(params))
-            problems = self.roles.refusals(function, requests)
+            problems, used = self.roles.evaluate(function, requests)
         except (KeyError, ValueError) as error:
             problems = [f"{function}: cannot evaluate {service}:{operation}: {error!r}"]
-        if problems:
-            with self._lock:
-                self.problems.extend(problems)
+        with self._lock:
+            self.problems.extend(problems)
+            self.used |= used
 
     def install(self) -> None:
         """On the functions' session, before any of its clients is made (a client copies its session's hooks)."""

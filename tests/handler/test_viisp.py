@@ -282,9 +282,7 @@ def test_a_callback_before_the_person_signed_in_at_viisp_is_a_fault_and_502(brow
 
 def test_a_broken_service_key_is_502_not_500(stack):
     stack.aws.put_secret("ViispServiceKeySecret", "not a key")
-    from migris.wiring import services
-
-    services()._secrets.clear_cache()
+    stack.fresh_containers()
     assert_error(Client(stack).get("/login/viisp"), 502, "viisp_unavailable")
 
 

@@ -1,0 +1,81 @@
+"""No grant a function never uses (issue 12): one pass through every route and its less travelled paths (a wrong
+try before the right one, an ended session, a request through the distribution with its proof, a VIISP account's
+first fill with an address, the staff desk) must use every action of every statement in every function's role,
+as tests/iam_calls.py sees the calls. A grant nothing here uses is either dead or a path no test walks: both are
+worth knowing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.handler.test_client_address import origin_proof, through_cdn
+from tests.helpers import FIRST_FILL, Client, ViispBrowser, wrong
+from tests.iam_calls import CHECKER
+
+pytestmark = pytest.mark.xdist_group("every-grant")
+
+PERSON_ADDRESS = "ona@example.lt"
+NEW_ADDRESS = "ona.nauja@example.lt"
+VIISP_PERSON_ADDRESS = "jonas@example.lt"
+
+
+def _sign_in_with_a_wrong_try_first(client: Client, address: str) -> str:
+    login_id = client.start(address).json["login_id"]
+    code = client.last_code(address)
+    refused = client.post("/login/email/verify", {"email": address, "login_id": login_id, "code": wrong(code)})
+    assert refused.status == 401, refused.raw
+    answer = client.post("/login/email/verify", {"email": address, "login_id": login_id, "code": code})
+    assert answer.status == 200, answer.raw
+    return str(answer.json["token"])
+
+
+def test_every_grant_of_every_function_is_used(stack, clock):
+    earlier, CHECKER.used = CHECKER.used, set()  # only this test's calls count
+    try:
+        walk_every_path(stack, clock)
+        used = set(CHECKER.used)
+    finally:
+        CHECKER.used |= earlier
+    unused = sorted(CHECKER.roles.grants() - used)
+    statements = CHECKER.roles.statements
+    described = [f"{function} {statements[function][index].get('Sid')} {action}" for function, index, action in unused]
+    assert not unused, "grants no call used:\n" + "\n".join(described)
+
+
+def walk_every_path(stack, clock) -> None:
+    cdn = through_cdn(stack, "198.51.100.20", origin_proof(stack))  # the origin proof read on each route
+
+    # E-mail: a first sign-in (with a wrong try, so the success forgets the failures), the first fill.
+    token = _sign_in_with_a_wrong_try_first(cdn, PERSON_ADDRESS)
+    assert cdn.as_person(token, "PUT", "/profile", FIRST_FILL).status == 200
+    # Changes: the phone, then the address, confirmed after a wrong code.
+    assert cdn.as_person(token, "PATCH", "/profile", {"phone_number": "+370 612 00000"}).status == 200
+    assert cdn.as_person(token, "PATCH", "/profile", {"email": NEW_ADDRESS}).status == 200
+    code = cdn.last_code(NEW_ADDRESS)
+    assert cdn.as_person(token, "POST", "/profile/email/verify", {"code": wrong(code)}).status == 401
+    assert cdn.as_person(token, "POST", "/profile/email/verify", {"code": code}).status == 200
+    # A returning person, and sessions that ended by idling, met by the reads and by the first fill.
+    clock.advance(61)
+    token = cdn.signed_in(NEW_ADDRESS)
+    clock.advance(1800)
+    assert cdn.as_person(token, "GET", "/profile").status == 401
+    clock.advance(61)
+    fresh = cdn.signed_in("kitas@example.lt")
+    clock.advance(1800)
+    assert cdn.as_person(fresh, "PUT", "/profile", FIRST_FILL).status == 401
+
+    # VIISP: a sign-in, and the new account's first fill with an address (a change code is mailed).
+    client = Client(stack)
+    viisp_token = ViispBrowser(client).sign_in()
+    filled = cdn.as_person(
+        viisp_token, "PUT", "/profile", {"phone_number": "+370 612 11111", "email": VIISP_PERSON_ADDRESS}
+    )
+    assert filled.status == 200, filled.raw
+
+    # Staff: find by address and by personal code, change a name, read the audit.
+    found = client.as_staff("POST", "/staff/users/search", {"email": NEW_ADDRESS}).json["users"]
+    user_id = found[0]["user_id"]
+    assert client.as_staff("POST", "/staff/users/search", {"personal_code": "33309240064"}).status == 200
+    change = {"given_name": "Rūta", "reason": "passport"}
+    assert client.as_staff("PATCH", f"/staff/users/{user_id}", change).status == 200
+    assert client.as_staff("GET", f"/staff/users/{user_id}/audit").status == 200
