@@ -10,8 +10,9 @@ Where moto falls short (checked with moto 5.2.5), this is the one place that fil
 The boto3 sessions and clients here are made once per process and region, and every session shares one
 botocore data loader, so the service models (large JSON files) are read and parsed once per process. The
 functions' clients too are made once and kept, as a Lambda container keeps its clients across invocations;
-each `services()` is new (its caches start empty), and the local stack keeps one per function (devserver.server). moto's state is the process's anyway: one LocalAws is live
-at a time (the last started), and the mail hooks act for it. The tests start a stack per test, and each start
+each `services()` is new (its caches start empty), and the local stack keeps one per function
+(devserver.server). moto's state is the process's anyway: one LocalAws is live at a time (the last started),
+and the mail hooks act for it. The tests start a stack per test, and each start
 begins from nothing: fresh moto backends, tables, secrets and parameters made again from the template.
 """
 
