@@ -18,6 +18,7 @@ begins from nothing: fresh moto backends, tables, secrets and parameters made ag
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from datetime import UTC, datetime
@@ -140,7 +141,6 @@ class LocalAws:
         _live = self
         self._create_tables()
         self._create_secrets()
-        self._create_parameters()
         self._create_mail_identity()
 
     def stop(self) -> None:
@@ -175,18 +175,19 @@ class LocalAws:
         client = self.client("secretsmanager")
         for logical_id, resource in self.template.resources.items():
             if resource.get("Type") == "AWS::SecretsManager::Secret":
-                # Made fresh at every start, as CloudFormation's GenerateSecretString does at deploy.
-                client.create_secret(Name=self.template.physical_name(logical_id), SecretString=secrets.token_hex(32))
+                # A value the template gives (VIISP's settings) as it gives it; any other made fresh at every
+                # start, as CloudFormation's GenerateSecretString does at deploy.
+                given = resource.get("Properties", {}).get("SecretString")
+                value = str(self.template.resolve(given)) if given is not None else secrets.token_hex(32)
+                client.create_secret(Name=self.template.physical_name(logical_id), SecretString=value)
 
-    def _create_parameters(self) -> None:
-        client = self.client("ssm")
-        for resource in self.template.resources.values():
-            if resource.get("Type") == "AWS::SSM::Parameter":
-                properties = self.template.resolve(resource["Properties"])
-                client.put_parameter(Name=properties["Name"], Value=properties["Value"], Type=properties["Type"])
-
-    def put_parameter(self, name: str, value: str) -> None:
-        self.client("ssm").put_parameter(Name=name, Value=value, Type="String", Overwrite=True)
+    def change_viisp_settings(self, **changes: str) -> None:
+        """Change fields of ViispSettingsSecret (names with - as in the secret: portal_url is portal-url)."""
+        name = self.template.physical_name("ViispSettingsSecret")
+        client = self.client("secretsmanager")
+        settings = json.loads(client.get_secret_value(SecretId=name)["SecretString"])
+        settings.update({field.replace("_", "-"): value for field, value in changes.items()})
+        client.put_secret_value(SecretId=name, SecretString=json.dumps(settings))
 
     def put_secret(self, logical_id: str, value: str) -> None:
         name = self.template.physical_name(logical_id)

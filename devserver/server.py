@@ -110,10 +110,11 @@ class LocalStack:
         return self._containers[function]
 
     def _configure_viisp(self) -> None:
-        path = self.template.resolve({"Fn::Sub": "/${AWS::StackName}/viisp"})
-        self.aws.put_parameter(f"{path}/soap-endpoint", f"{self.origin}/_local/viisp/auth")
-        self.aws.put_parameter(f"{path}/portal-url", f"{self.origin}/_local/viisp/portal")
-        self.aws.put_parameter(f"{path}/certificate", self.viisp.certificate_pem.decode())
+        self.aws.change_viisp_settings(
+            soap_endpoint=f"{self.origin}/_local/viisp/auth",
+            portal_url=f"{self.origin}/_local/viisp/portal",
+            certificate=self.viisp.certificate_pem.decode(),
+        )
         key_pem = self.viisp_service_key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )

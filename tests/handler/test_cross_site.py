@@ -221,9 +221,8 @@ def viisp_fields_at_portal(client: Client, portal: str) -> tuple[dict[str, str],
 def test_the_allowed_viisp_origin_is_the_configured_portals(make_stack):
     portal = "https://portal.viisp.example:8443/auth/v2?lang=lt"
     stack = make_stack()
-    path = stack.template.resolve({"Fn::Sub": "/${AWS::StackName}/viisp"})
-    stack.aws.put_parameter(f"{path}/portal-url", portal)
-    stack.use_viisp_transport(stack._viisp_transport)  # fresh services: the new portal URL is read
+    stack.aws.change_viisp_settings(portal_url=portal)
+    stack.fresh_containers()  # the new portal URL is read
     client = Client(stack)
     for origin in ("https://portal.viisp.example:8443", ORIGIN, None):
         fields, nonce = viisp_fields_at_portal(client, portal)

@@ -46,8 +46,7 @@ def test_sample_event_runs_through_its_handler(stack, name):
     if name == "viisp_callback":
         # VIISP's test portal posts the sample (its Origin), as `sam local invoke` with the template's defaults
         # has it; the local stack's own portal is the stand-in's page.
-        path = stack.template.resolve({"Fn::Sub": "/${AWS::StackName}/viisp"})
-        stack.aws.put_parameter(f"{path}/portal-url", stack.template.parameters["ViispPortalUrl"])
+        stack.aws.change_viisp_settings(portal_url=stack.template.parameters["ViispPortalUrl"])
     result = load_handler(route)(event, LambdaContext(function_name=route.function))
     status, code = EXPECTED[name]
     assert result["statusCode"] == status, result["body"]

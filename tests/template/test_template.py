@@ -368,10 +368,18 @@ def test_viisp_tickets_are_stored_by_start_and_used_by_the_callback_only(cfn):
     assert all(not actions for f, actions in grants.items() if f not in {"StartLoginFunction", "ViispCallbackFunction"})
 
 
-def test_viisp_configuration_is_read_from_the_stacks_own_ssm_path(cfn):
-    for f in ("StartLoginFunction", "ViispCallbackFunction"):
-        (statement,) = [s for s in role_statements(cfn, f) if "ssm:GetParametersByPath" in actions(s)]
-        assert all("parameter/${AWS::StackName}/viisp" in r["Fn::Sub"] for r in resources(statement))
+def test_viisp_settings_are_one_secret_made_from_the_parameters_and_read_only_by_the_viisp_functions(cfn):
+    readers = {
+        f for f in ALL_FUNCTIONS for s in role_statements(cfn, f) if {"Ref": "ViispSettingsSecret"} in resources(s)
+    }
+    assert readers == {"StartLoginFunction", "ViispCallbackFunction"}
+    text = cfn["Resources"]["ViispSettingsSecret"]["Properties"]["SecretString"]["Fn::Sub"]
+    for parameter in ("ViispPid", "ViispSoapEndpoint", "ViispPortalUrl", "ViispSignatureAlgorithm"):
+        assert "${" + parameter + "}" in text
+    assert not resources_of(cfn, "AWS::SSM::Parameter")
+    assert not [
+        f for f in ALL_FUNCTIONS for s in role_statements(cfn, f) if any(a.startswith("ssm:") for a in actions(s))
+    ]
 
 
 def test_the_viisp_callback_creates_accounts_without_put_and_cannot_touch_codes(cfn):
@@ -392,9 +400,10 @@ def test_pepper_is_readable_only_by_the_functions_that_hash_codes(cfn):
     for f in ALL_FUNCTIONS:
         for s in role_statements(cfn, f):
             if "secretsmanager:GetSecretValue" in actions(s):
-                # One secret a statement: the pepper, the VIISP service key, or the CDN's origin proof.
+                # One secret a statement: the pepper, VIISP's settings or key, or the CDN's origin proof.
                 assert resources(s) in (
                     [{"Ref": "CodePepperSecret"}],
+                    [{"Ref": "ViispSettingsSecret"}],
                     [{"Ref": "ViispServiceKeySecret"}],
                     [{"Ref": "OriginVerifySecret"}],
                 )

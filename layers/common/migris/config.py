@@ -89,9 +89,9 @@ class Settings(BaseModel):
     accounts_table: str
     audit_table: str
     viisp_tickets_table: str
-    # VIISP's pid, endpoints, pinned certificate and signing algorithm live under this SSM path; the service's
-    # private key in this Secrets Manager secret.
-    viisp_parameter_path: str
+    # VIISP's pid, endpoints, pinned certificate and signing algorithm are one JSON secret; the service's private
+    # key is another (both in Secrets Manager: one client for the two).
+    viisp_settings_secret: str
     viisp_key_secret: str
     viisp_ticket_seconds: PositiveSeconds
     code_pepper_secret: str

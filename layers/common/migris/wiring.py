@@ -20,7 +20,7 @@ from migris.observability import log_event
 # The domain and its tables are imported by the property that builds them: a function imports only what its
 # routes use (a profile read never loads the code rules, the staff desk or VIISP), which a cold start pays for.
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.parameters import SecretsProvider, SSMProvider
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
     from migris.dal.accounts import AccountRepository
     from migris.dal.mailer import Mailer
@@ -80,25 +80,21 @@ class Services:
         expected = value if isinstance(value, bytes) else str(value or "").encode()
         return bool(expected) and hmac.compare_digest(proof.encode(), expected)
 
-    @cached_property
-    def _ssm(self) -> SSMProvider:
-        from aws_lambda_powertools.utilities.parameters import SSMProvider
-
-        return SSMProvider(boto3_client=self._boto.client("ssm"))
-
     def viisp_config(self) -> ViispConfig:
-        """VIISP's settings from SSM and the service key from Secrets Manager, cached for a few minutes. A
-        missing or broken value is ViispUnavailable: the sign-in cannot start, and the log says why."""
-        from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+        """VIISP's settings and the service key, both from Secrets Manager, cached for a few minutes. A missing or
+        broken value is ViispUnavailable: the sign-in cannot start, and the log says why."""
+        from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError, TransformParameterError
 
         from migris.viisp.transport import config_from  # signxml, lxml and cryptography load for VIISP only
 
         s = self.settings
         try:
-            values = self._ssm.get_multiple(s.viisp_parameter_path, max_age=VIISP_CONFIG_MAX_AGE_SECONDS)
+            values = self._secrets.get(s.viisp_settings_secret, max_age=VIISP_CONFIG_MAX_AGE_SECONDS, transform="json")
+            if not isinstance(values, dict):
+                raise ValueError("the VIISP settings are not a JSON object")
             key_pem = self._secrets.get(s.viisp_key_secret, max_age=VIISP_CONFIG_MAX_AGE_SECONDS)
             return config_from(values, key_pem if isinstance(key_pem, bytes) else str(key_pem).encode())
-        except (KeyError, ValueError, TypeError, GetParameterError) as error:
+        except (KeyError, ValueError, TypeError, GetParameterError, TransformParameterError) as error:
             log_event("viisp_misconfigured", level="error", problem=type(error).__name__)
             raise ViispUnavailable("configuration") from None
 
