@@ -674,6 +674,9 @@ def test_the_vpc_leaves_through_one_elastic_ip_which_is_an_output(cfn, sam_templ
 
 
 def test_the_sender_domain_is_an_identity_with_dkim_and_the_only_one_mail_goes_out_as(cfn, sam_template):
+    # An identity exists once per account and region: a second stack there (dev beside prod) does not make it.
+    assert cfn["Resources"]["SenderIdentity"]["Condition"] == "MakesSenderIdentity"
+    assert all(sam_template["Outputs"][f"DkimRecord{n}"]["Condition"] == "MakesSenderIdentity" for n in (1, 2, 3))
     identity = cfn["Resources"]["SenderIdentity"]["Properties"]
     assert identity["EmailIdentity"] == {"Ref": "SenderDomain"}
     assert identity["DkimAttributes"] == {"SigningEnabled": True}
