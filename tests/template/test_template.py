@@ -494,6 +494,12 @@ VIISP_PRODUCTION = {
     "ViispSoapEndpoint": "https://www.epaslaugos.lt/services/services/auth",
     "ViispPortalUrl": "https://www.epaslaugos.lt/portal/external/services/authentication/v2",
 }
+PRODUCTION_SITE = {
+    "DomainName": "www.migracija.lt",
+    "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+    "WebOrigin": "https://www.migracija.lt",
+    "AlarmEmail": "budintis@migracija.lt",
+}
 
 
 def _samconfig() -> dict:
@@ -521,11 +527,22 @@ def test_production_refuses_viisps_test_values_and_takes_real_ones(cfn):
 
     prod = _overrides("prod")
     assert not any(name.startswith("Viisp") for name in prod), "prod must not carry VIISP values of its own"
-    assert not deploys(cfn, **prod)  # the template's defaults are VIISP's test system
+    assert not deploys(cfn, **prod, **PRODUCTION_SITE)  # the template's defaults are VIISP's test system
     for name in VIISP_PRODUCTION:
-        assert not deploys(cfn, **prod, **{n: v for n, v in VIISP_PRODUCTION.items() if n != name}), name
-    assert deploys(cfn, **prod, **VIISP_PRODUCTION)
-    assert deploys(cfn, **_overrides("dev"))  # dev may use VIISP's test system
+        assert not deploys(cfn, **prod, **PRODUCTION_SITE, **{n: v for n, v in VIISP_PRODUCTION.items() if n != name})
+    assert deploys(cfn, **prod, **PRODUCTION_SITE, **VIISP_PRODUCTION)
+    assert deploys(cfn, **_overrides("dev"))  # dev may use VIISP's test system, its own name and no alarm mail
+
+
+@pytest.mark.parametrize("missing", ["DomainName", "AlarmEmail"])
+def test_production_needs_its_own_domain_and_someone_the_alarms_reach(cfn, missing):
+    from tests.template.test_one_origin import deploys
+
+    given = {**_overrides("prod"), **PRODUCTION_SITE, **VIISP_PRODUCTION}
+    given.pop(missing)
+    if missing == "DomainName":
+        given.pop("CertificateArn")  # (a certificate without its domain is refused by a rule of its own)
+    assert not deploys(cfn, **given)
 
 
 @pytest.mark.parametrize("function", ALL_FUNCTIONS)
