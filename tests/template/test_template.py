@@ -633,6 +633,15 @@ def test_the_metrics_the_alarms_and_the_dashboard_read_are_events_the_code_logs(
         assert metrics[0][0] == "MIGRIS/SignIn"
         read |= {row[1] for row in metrics}
     assert read and read <= logged, read - logged
+    # Each stack's metrics apart from another's in the same account: the service dimension is the stack's name.
+    globals_env = cfn["Resources"]["StartLoginFunction"]["Properties"]["Environment"]["Variables"]
+    assert globals_env["POWERTOOLS_SERVICE_NAME"] == {"Ref": "AWS::StackName"}
+    for alarm in _alarms(cfn).values():
+        if alarm["Properties"].get("Namespace") == "MIGRIS/SignIn":
+            assert alarm["Properties"]["Dimensions"] == [{"Name": "service", "Value": {"Ref": "AWS::StackName"}}]
+    assert all(
+        row[3] == "${AWS::StackName}" for widget in body["widgets"] for row in widget["properties"]["metrics"][:1]
+    )
 
 
 def test_every_checkov_check_the_template_skips_says_why(sam_template):
