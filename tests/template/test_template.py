@@ -675,14 +675,23 @@ def test_only_the_viisp_functions_run_in_the_vpc_and_only_when_asked(cfn, sam_te
     network = {
         name: resource for name, resource in cfn["Resources"].items() if resource["Type"].startswith("AWS::EC2::")
     }
-    assert network and all(resource.get("Condition") == "ViispThroughFixedAddress" for resource in network.values())
+    conditions = {"ViispThroughFixedAddress", "AllocatesViispAddress"}
+    assert network and all(resource.get("Condition") in conditions for resource in network.values())
 
 
 def test_the_vpc_leaves_through_one_elastic_ip_which_is_an_output(cfn, sam_template):
     resources = cfn["Resources"]
-    nat = resources["ViispNatGateway"]["Properties"]
-    assert nat["AllocationId"] == {"Fn::GetAtt": ["ViispOutboundAddressAllocation", "AllocationId"]}
+    nat = resources["ViispNatGateway"]
+    assert nat["DependsOn"] == "ViispInternetGatewayAttachment"
+    assert nat["Properties"]["AllocationId"] == {
+        "Fn::If": [
+            "AllocatesViispAddress",
+            {"Fn::GetAtt": ["ViispOutboundAddressAllocation", "AllocationId"]},
+            {"Ref": "ViispAddressAllocationId"},
+        ]
+    }
     assert resources["ViispOutboundAddressAllocation"]["DeletionPolicy"] == "Retain"
+    assert resources["ViispOutboundAddressAllocation"]["Condition"] == "AllocatesViispAddress"
     assert resources["ViispPrivateDefaultRoute"]["Properties"]["NatGatewayId"] == {"Ref": "ViispNatGateway"}
     routed = {
         r["Properties"]["SubnetId"]["Ref"]
@@ -692,8 +701,8 @@ def test_the_vpc_leaves_through_one_elastic_ip_which_is_an_output(cfn, sam_templ
     }
     assert routed == {"ViispPrivateSubnetA", "ViispPrivateSubnetB"}
     output = sam_template["Outputs"]["ViispOutboundAddress"]
-    assert output["Condition"] == "ViispThroughFixedAddress"
-    assert output["Value"] == {"Ref": "ViispOutboundAddressAllocation"}
+    assert output["Condition"] == "AllocatesViispAddress"
+    assert "${ViispOutboundAddressAllocation}" in output["Value"]["Fn::Sub"]
     (egress,) = resources["ViispFunctionsSecurityGroup"]["Properties"]["SecurityGroupEgress"]
     assert (egress["IpProtocol"], egress["FromPort"], egress["ToPort"]) == ("tcp", 443, 443)
     assert "SecurityGroupIngress" not in resources["ViispFunctionsSecurityGroup"]["Properties"]
