@@ -87,10 +87,13 @@ class Roles:
             ]
         tables = template.tables()
         self.tables = {
-            template.physical_name(logical_id): next(
-                key["AttributeName"] for key in table["Properties"]["KeySchema"] if key["KeyType"] == "HASH"
-            )
+            template.physical_name(logical_id): _hash_key(table["Properties"]["KeySchema"])
             for logical_id, table in tables.items()
+        }
+        self.indexes = {
+            (template.physical_name(logical_id), index["IndexName"]): _hash_key(index["KeySchema"])
+            for logical_id, table in tables.items()
+            for index in table["Properties"].get("GlobalSecondaryIndexes", [])
         }
 
     # --- the template's side ---
@@ -176,6 +179,10 @@ class Roles:
         return True
 
 
+def _hash_key(key_schema: list[dict[str, str]]) -> str:
+    return next(key["AttributeName"] for key in key_schema if key["KeyType"] == "HASH")
+
+
 def table_arn(name: str) -> str:
     return f"arn:{PARTITION}:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
 
@@ -257,7 +264,7 @@ def _dynamodb_requests(roles: Roles, operation: str, params: dict[str, Any]) -> 
         ]
     table = str(params["TableName"])
     resource = table_arn(table) + (f"/index/{params['IndexName']}" if params.get("IndexName") else "")
-    hash_key = roles.tables[table]
+    hash_key = roles.indexes[(table, params["IndexName"])] if params.get("IndexName") else roles.tables[table]
     context: dict[str, list[str]] = {}
     if "Key" in params:
         context["dynamodb:LeadingKeys"] = [_plain(params["Key"][hash_key])]

@@ -1,6 +1,7 @@
-"""The signed-in person's profile: GET /profile, PATCH /profile (phone, e-mail), POST /profile/email/verify and
-POST /logout. Each checks the session before it reads the body. PUT /profile (the first fill, which may write
-names) runs in its own function (first_fill.py) with its own role; the staff routes in staff.py."""
+"""The signed-in person's profile: GET /profile, PATCH /profile (phone, e-mail), POST /profile/email/verify,
+POST /logout, and their sessions: GET /sessions, DELETE /sessions/{id}. Each checks the session before it reads
+the body. PUT /profile (the first fill, which may write names) runs in its own function (first_fill.py) with its
+own role; the staff routes in staff.py."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from migris.clock import iso_utc
 from migris.domain.profiles import EmailChangeCode, ProfileChanges
 from migris.domain.views import Profile
 from migris.http.app import new_app, respond
@@ -17,8 +19,21 @@ from migris.http.responses import body_doc, error_docs, no_body_doc
 from migris.http.session import cleared_session_cookie, require_session
 from migris.observability import logger, metrics
 from migris.wiring import services
+from pydantic import BaseModel, Field
 
 app = new_app()
+
+
+class SessionItem(BaseModel):
+    id: str = Field(description="The session's own id: neither its token nor the token's hash")
+    created_at: str
+    last_seen_at: str
+    current: bool = Field(description="The session this request came with")
+    method: str = Field(description="How it was opened: email or viisp")
+
+
+class SessionList(BaseModel):
+    sessions: list[SessionItem]  # the most recently used first, this one at the top
 
 
 @app.get(
@@ -68,6 +83,41 @@ def logout() -> Response[str]:
     session = require_session(app)
     services().sessions.revoke(session)
     return Response(status_code=204, body="", cookies=[cleared_session_cookie()])
+
+
+@app.get(
+    "/sessions",
+    summary="The signed-in person's live sessions",
+    responses={200: {"description": "The live sessions"}, **error_docs(401)},
+)
+def list_sessions() -> SessionList:
+    session = require_session(app)
+    entries = services().sessions.live_of(session)
+    return SessionList(
+        sessions=[
+            SessionItem(
+                id=entry.id,
+                created_at=iso_utc(entry.created_at),
+                last_seen_at=iso_utc(entry.last_seen_at),
+                current=entry.current,
+                method=entry.method,
+            )
+            for entry in entries
+        ]
+    )
+
+
+@app.delete(
+    "/sessions/<session_id>",
+    summary="End one of the person's sessions at once",
+    description="404 not_found for an id that is not one of the person's live sessions. Ending this very session "
+    "clears its cookie, as a logout does.",
+    responses={204: no_body_doc("Ended"), **error_docs(401, 403, 404)},
+)
+def end_session(session_id: str) -> Response[str]:
+    session = require_session(app)
+    was_this_one = services().sessions.end_one(session, session_id)
+    return Response(status_code=204, body="", cookies=[cleared_session_cookie()] if was_this_one else None)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

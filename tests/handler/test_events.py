@@ -17,6 +17,8 @@ EXPECTED = {
     "verify_code": (401, "invalid_code"),
     "get_profile": (401, "unauthenticated"),
     "logout": (401, "unauthenticated"),
+    "list_sessions": (401, "unauthenticated"),
+    "end_session": (401, "unauthenticated"),
     "fill_in_profile": (401, "unauthenticated"),
     "change_profile": (401, "unauthenticated"),
     "confirm_email": (401, "unauthenticated"),

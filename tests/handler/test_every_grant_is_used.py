@@ -54,9 +54,13 @@ def walk_every_path(stack, clock) -> None:
     code = cdn.last_code(NEW_ADDRESS)
     assert cdn.as_person(token, "POST", "/profile/email/verify", {"code": wrong(code)}).status == 401
     assert cdn.as_person(token, "POST", "/profile/email/verify", {"code": code}).status == 200
-    # A returning person, and sessions that ended by idling, met by the reads and by the first fill.
+    # A returning person lists their sessions and ends the older one; sessions that ended by idling, met by the
+    # reads and by the first fill.
     clock.advance(61)
     token = cdn.signed_in(NEW_ADDRESS)
+    listed = cdn.as_person(token, "GET", "/sessions").json["sessions"]
+    (older,) = [entry for entry in listed if not entry["current"]]
+    assert cdn.as_person(token, "DELETE", f"/sessions/{older['id']}").status == 204
     clock.advance(1800)
     assert cdn.as_person(token, "GET", "/profile").status == 401
     clock.advance(61)

@@ -315,7 +315,7 @@ DYNAMODB_ACTIONS = {
     "SaveProfileFunction": {
         "CodesTable": {"BatchGetItem", "UpdateItem", "DeleteItem"},
         "AccountsTable": {"GetItem", "UpdateItem", "DeleteItem"},
-        "SessionsTable": {"UpdateItem", "DeleteItem"},
+        "SessionsTable": {"UpdateItem", "DeleteItem", "Query", "BatchGetItem"},
     },
     "FirstFillFunction": {
         "CodesTable": {"UpdateItem"},

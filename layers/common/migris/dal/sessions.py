@@ -63,14 +63,49 @@ class SessionRepository:
             item = result.get("Attributes") or {}
         if "user_id" not in item:
             return None
-        return SessionRecord(
-            token_hash=token_hash,
-            user_id=str(item["user_id"]),
-            created_at=as_int(item.get("created_at")),
-            last_seen_at=as_int(item.get("last_seen_at")),
-            expires_at=as_int(item.get("expires_at")),
-            epoch=as_int(item.get("epoch")),
-        )
+        return _record(token_hash, item)
+
+    def of_user(self, user_id: str) -> list[SessionRecord]:
+        """Every session item of the user (live or not: the caller decides), through the by_user index and one
+        consistent batch read of the items it names."""
+        hashes: list[str] = []
+        query: dict[str, Any] = {
+            "IndexName": "by_user",
+            "KeyConditionExpression": "user_id = :user_id",
+            "ExpressionAttributeValues": {":user_id": user_id},
+        }
+        while True:
+            page = self._table.query(**query)
+            hashes += [str(item["pk"]) for item in page.get("Items", [])]
+            if "LastEvaluatedKey" not in page:
+                break
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        records: list[SessionRecord] = []
+        for start in range(0, len(hashes), 100):  # BatchGetItem takes at most 100 keys
+            request: dict[str, Any] = {
+                self._table_name: {"Keys": [{"pk": h} for h in hashes[start : start + 100]], "ConsistentRead": True}
+            }
+            while request:
+                answer = self._table.client.batch_get_item(RequestItems=request)
+                for item in answer.get("Responses", {}).get(self._table_name, []):
+                    if item.get("user_id") == user_id:
+                        records.append(_record(str(item["pk"]), item))
+                request = answer.get("UnprocessedKeys") or {}
+        return records
+
+    def delete_of(self, token_hash: str, user_id: str) -> bool:
+        """Delete the session only if it is this user's; whether it was."""
+        try:
+            self._table.delete_item(
+                Key={"pk": token_hash},
+                ConditionExpression="user_id = :user_id",
+                ExpressionAttributeValues={":user_id": user_id},
+            )
+        except ClientError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
 
     def delete(self, token_hash: str) -> None:
         self._table.delete_item(Key={"pk": token_hash})
@@ -90,7 +125,7 @@ class SessionRepository:
 
 
 def _session_item(session: SessionRecord) -> dict[str, Any]:
-    return {
+    item: dict[str, Any] = {
         "pk": session.token_hash,
         "user_id": session.user_id,
         "created_at": session.created_at,
@@ -98,3 +133,21 @@ def _session_item(session: SessionRecord) -> dict[str, Any]:
         "expires_at": session.expires_at,
         "epoch": session.epoch,
     }
+    if session.public_id:
+        item["sid"] = session.public_id
+    if session.method:
+        item["method"] = session.method
+    return item
+
+
+def _record(token_hash: str, item: dict[str, Any]) -> SessionRecord:
+    return SessionRecord(
+        token_hash=token_hash,
+        user_id=str(item["user_id"]),
+        created_at=as_int(item.get("created_at")),
+        last_seen_at=as_int(item.get("last_seen_at")),
+        expires_at=as_int(item.get("expires_at")),
+        epoch=as_int(item.get("epoch")),
+        public_id=str(item.get("sid", "")),
+        method=str(item.get("method", "")),
+    )

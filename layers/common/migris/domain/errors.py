@@ -53,6 +53,10 @@ class EmailTaken(DomainError):
     """The address already signs in to another account."""
 
 
+class SessionNotFound(DomainError):
+    """No live session of this person has that id (or it is someone else's: the same answer)."""
+
+
 class UserNotFound(DomainError):
     """No account with that id (staff routes)."""
 

@@ -85,6 +85,8 @@ class SessionRecord(Record):
     # The account's session epoch when the session was opened (or carried over): a session whose epoch is
     # not the account's any more has ended.
     epoch: int = 0
+    public_id: str = ""  # what the person's list of sessions calls it: neither the token nor its hash
+    method: str = ""  # how it was opened: "email" or "viisp"
 
 
 # --- codes table ---

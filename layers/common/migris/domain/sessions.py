@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from migris.clock import Clock
-from migris.domain.errors import Unauthenticated
+from migris.domain.errors import SessionNotFound, Unauthenticated
 from migris.domain.events import log_event
 from migris.domain.records import Account, SessionRecord
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from migris.dal.sessions import SessionRepository
 
 TOKEN_BYTES = 32
+PUBLIC_ID_BYTES = 16
 # A request restarts the idle clock only when the last restart is at least this old: most requests then write
 # nothing, and a session idles out up to this much early, never late (half the idle time when that is shorter).
 TOUCH_INTERVAL_SECONDS = 60
@@ -33,6 +34,17 @@ class OpenedSession:
     token: str
     user_id: str
     expires_in: int
+
+
+@dataclass(frozen=True)
+class SessionEntry:
+    """One of the person's live sessions as their list shows it."""
+
+    id: str
+    created_at: int
+    last_seen_at: int
+    current: bool
+    method: str
 
 
 @dataclass(frozen=True)
@@ -64,25 +76,25 @@ class Sessions:
         self._idle_seconds = idle_seconds
         self._max_seconds = max_seconds
 
-    def open(self, account: Account | Mapping[str, Any]) -> OpenedSession:
-        """A new session for the account, in its current session epoch. (An account item's plain attributes
-        do too: tests open sessions on accounts they wrote.)"""
+    def open(self, account: Account | Mapping[str, Any], method: str = "viisp") -> OpenedSession:
+        """A new session for the account, in its current session epoch, opened by `method`. (An account item's
+        plain attributes do too: tests open sessions on accounts they wrote.)"""
         account = Account.model_validate(account)
-        opened, record = self._new(account)
+        opened, record = self._new(account, method)
         self._repository.create(record)
         log_event("session_opened", user_id=account.user_id)
         return opened
 
-    def prepare(self, account: Account) -> tuple[OpenedSession, dict[str, Any]]:
+    def prepare(self, account: Account, method: str = "email") -> tuple[OpenedSession, dict[str, Any]]:
         """A new session for the account, and the transaction item that creates it in the caller's write
         (call `opened` once that has landed)."""
-        opened, record = self._new(account)
+        opened, record = self._new(account, method)
         return opened, self._repository.create_item(record)
 
     def opened(self, session: OpenedSession) -> None:
         log_event("session_opened", user_id=session.user_id)
 
-    def _new(self, account: Account) -> tuple[OpenedSession, SessionRecord]:
+    def _new(self, account: Account, method: str) -> tuple[OpenedSession, SessionRecord]:
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = int(self._clock.now())
         record = SessionRecord(
@@ -92,6 +104,9 @@ class Sessions:
             last_seen_at=now,
             expires_at=now + self._max_seconds,
             epoch=account.session_epoch,
+            # Random on its own: neither the token nor its hash, so the list gives nothing to sign in with.
+            public_id=secrets.token_urlsafe(PUBLIC_ID_BYTES),
+            method=method,
         )
         opened = OpenedSession(
             token=token, user_id=account.user_id, expires_in=min(self._idle_seconds, self._max_seconds)
@@ -128,6 +143,41 @@ class Sessions:
         self._repository.delete(session.token_hash)
         log_event(event, user_id=session.user_id)
         raise Unauthenticated
+
+    def live_of(self, current: CurrentSession) -> list[SessionEntry]:
+        """The person's live sessions, the most recently used first; `current` marks the one asking."""
+        now = int(self._clock.now())
+        entries = [
+            SessionEntry(
+                id=record.public_id,
+                created_at=record.created_at,
+                last_seen_at=record.last_seen_at,
+                current=record.token_hash == current.token_hash,
+                method=record.method,
+            )
+            for record in self._repository.of_user(current.user_id)
+            if self._is_live(record, current.account, now) and record.public_id
+        ]
+        return sorted(entries, key=lambda entry: (not entry.current, -entry.last_seen_at))
+
+    def end_one(self, current: CurrentSession, public_id: str) -> bool:
+        """End the person's live session with this id, at once; whether it was the one asking. SessionNotFound
+        when the person has no such live session (someone else's id gets the same answer)."""
+        now = int(self._clock.now())
+        for record in self._repository.of_user(current.user_id):
+            if record.public_id and record.public_id == public_id and self._is_live(record, current.account, now):
+                if not self._repository.delete_of(record.token_hash, current.user_id):
+                    break
+                log_event("session_ended_by_person", user_id=current.user_id)
+                return record.token_hash == current.token_hash
+        raise SessionNotFound
+
+    def _is_live(self, record: SessionRecord, account: Account, now: int) -> bool:
+        return (
+            record.epoch == account.session_epoch
+            and now < record.last_seen_at + self._idle_seconds
+            and now < record.created_at + self._max_seconds
+        )
 
     def revoke(self, session: CurrentSession) -> None:
         self._repository.delete(session.token_hash)
