@@ -434,6 +434,27 @@ def test_an_email_change_the_account_may_not_make_charges_the_new_address_nothin
     desk.send("antra@example.lt", HOME)  # no cooldown of a mail that never went
 
 
+def test_an_email_change_that_fails_on_the_way_charges_the_new_address_nothing(desk, monkeypatch):
+    """The account's own write fails (DynamoDB refuses): the error goes on; the new address's count is taken
+    back."""
+    from botocore.exceptions import ClientError
+
+    real_add_send = CodeRepository.add_send
+    calls = []
+
+    def the_accounts_write_fails(self, box_key, *args, **kwargs):
+        calls.append(box_key)
+        if len(calls) == 2:  # the first counts the mail to the new address, the second is the account's code
+            raise ClientError({"Error": {"Code": "InternalServerError", "Message": "down"}}, "UpdateItem")
+        return real_add_send(self, box_key, *args, **kwargs)
+
+    monkeypatch.setattr(CodeRepository, "add_send", the_accounts_write_fails)
+    with pytest.raises(ClientError):
+        desk.codes.make_email_change_code("user-1", "antra@example.lt", HOME)
+    monkeypatch.setattr(CodeRepository, "add_send", real_add_send)
+    desk.send("antra@example.lt", HOME)  # no cooldown of a mail that never went
+
+
 def test_ipv6_addresses_of_one_subscriber_count_together(desk):
     desk.send(OWNER, "2001:db8:1:2::1")
     refused(RateLimited, desk.send, OWNER, "2001:db8:1:2:ffff::9")  # the 60-second cooldown is shared

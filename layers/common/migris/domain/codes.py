@@ -272,7 +272,8 @@ class Codes:
     ) -> NewCode:
         """Record a send to the box within its limits and, `with_code`, store a new code in it (replacing the
         one asked from the same network address), in one write. The caller mails it; `ref` names the box in
-        logs. `then` runs once the limits let the send through; if it is refused (RateLimited), so is this."""
+        logs. `then` runs once the limits let the send through; if it raises (refused or failed), this send is taken
+        back and the error goes on."""
         policy = self._policy
         source = self._source_ref(network)
         now = int(self._clock.now())
@@ -301,7 +302,8 @@ class Codes:
             self._check_send_limits([sent for sent in before.sent if sent.at > now - DAY_SECONDS], source, now, ref)
             if then is not None:
                 then()
-        except RateLimited:
+        except Exception:
+            # Over a limit, or `then` refused or failed: nothing goes out, so nothing stays counted.
             self._records.take_back_send(box_key, send, live, before)
             raise
         if len(before.stale) >= FORGET_AT:
