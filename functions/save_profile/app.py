@@ -19,12 +19,14 @@ from migris.http.responses import body_doc, error_docs, no_body_doc
 from migris.http.session import cleared_session_cookie, require_session
 from migris.observability import logger, metrics
 from migris.wiring import services
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 app = new_app()
 
 
 class SessionItem(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built by the first request that lists sessions, not at import
+
     id: str = Field(description="The session's own id: neither its token nor the token's hash")
     created_at: str
     last_seen_at: str
@@ -33,6 +35,8 @@ class SessionItem(BaseModel):
 
 
 class SessionList(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     sessions: list[SessionItem]  # the most recently used first, this one at the top
 
 
