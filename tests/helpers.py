@@ -193,6 +193,35 @@ def handler_client_hooks(service: str) -> Any:
     return client.meta.events
 
 
+# --- through the distribution ---
+
+CLOUDFRONT_SERVER = "130.176.0.15"
+
+
+def origin_proof(stack: LocalStack) -> str:
+    """The x-origin-verify value only our distribution adds (OriginVerifySecret), as the stack made it."""
+    secrets = stack.aws.session.client("secretsmanager")
+    return str(secrets.get_secret_value(SecretId=stack.template.physical_name("OriginVerifySecret"))["SecretString"])
+
+
+def through_cdn(stack: LocalStack, client_address: str, proof: str | None) -> Client:
+    """A client whose requests come as the distribution forwards them: from a CloudFront server, with the
+    client's address in True-Client-IP and, unless `proof` is None, the origin proof."""
+    client = Client(stack)
+    client.source_ip = CLOUDFRONT_SERVER
+    headers = {"True-Client-IP": client_address}
+    if proof is not None:
+        headers["x-origin-verify"] = proof
+    original = client.request
+
+    def request(method: str, path: str, *, headers_in: dict[str, str] = headers, **kwargs: Any) -> Answer:
+        kwargs["headers"] = {**headers_in, **(kwargs.get("headers") or {})}
+        return original(method, path, **kwargs)
+
+    client.request = request  # type: ignore[method-assign]
+    return client
+
+
 # --- checks ---
 
 

@@ -4,31 +4,9 @@ that carry the distribution's x-origin-verify proof: a header a client writes is
 
 from __future__ import annotations
 
-from tests.helpers import Client, assert_error
+from tests.helpers import Client, assert_error, origin_proof, through_cdn
 
 OWNER = "ona@example.lt"
-CLOUDFRONT_SERVER = "130.176.0.15"
-
-
-def origin_proof(stack) -> str:
-    secrets = stack.aws.session.client("secretsmanager")
-    return str(secrets.get_secret_value(SecretId=stack.template.physical_name("OriginVerifySecret"))["SecretString"])
-
-
-def through_cdn(stack, client_address: str, proof: str | None) -> Client:
-    client = Client(stack)
-    client.source_ip = CLOUDFRONT_SERVER
-    headers = {"True-Client-IP": client_address}
-    if proof is not None:
-        headers["x-origin-verify"] = proof
-    original = client.request
-
-    def request(method, path, *, headers_in=headers, **kwargs):
-        kwargs["headers"] = {**headers_in, **(kwargs.get("headers") or {})}
-        return original(method, path, **kwargs)
-
-    client.request = request  # type: ignore[method-assign]
-    return client
 
 
 def lock_out(stranger: Client) -> None:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.handler.test_client_address import origin_proof, through_cdn
-from tests.helpers import FIRST_FILL, Client, ViispBrowser, wrong
+from tests.helpers import FIRST_FILL, Client, ViispBrowser, origin_proof, through_cdn, wrong
 from tests.iam_calls import CHECKER
 
 pytestmark = pytest.mark.xdist_group("every-grant")
