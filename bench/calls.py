@@ -41,9 +41,14 @@ PATCH_EMAIL = "PATCH /profile (email)"
 CONFIRM_EMAIL = "POST /profile/email/verify"
 VIISP_START = "GET /login/viisp"
 VIISP_CALLBACK = "POST /login/viisp/callback"
+LIST_SESSIONS = "GET /sessions"
+END_SESSION = "DELETE /sessions/{id}"
+LINK_START = "GET /login/viisp?intent=link"
+LINK_CALLBACK = "POST /login/viisp/callback (link)"
 STAFF_SEARCH = "POST /staff/users/search"
 STAFF_CHANGE = "PATCH /staff/users/{id}"
 STAFF_AUDIT = "GET /staff/users/{id}/audit"
+STAFF_REVOKE = "POST /staff/users/{id}/sessions/revoke"
 FLOWS = (
     START,
     VERIFY_FIRST,
@@ -53,11 +58,16 @@ FLOWS = (
     PATCH_PHONE,
     PATCH_EMAIL,
     CONFIRM_EMAIL,
+    LIST_SESSIONS,
+    END_SESSION,
     VIISP_START,
     VIISP_CALLBACK,
+    LINK_START,
+    LINK_CALLBACK,
     STAFF_SEARCH,
     STAFF_CHANGE,
     STAFF_AUDIT,
+    STAFF_REVOKE,
 )
 
 # Issue 11's budgets: AWS requests per flow (all services: DynamoDB, SES, Secrets Manager, SSM), and no Scan.
@@ -210,6 +220,18 @@ def aws_calls_per_flow(stack: LocalStack) -> dict[str, list[str]]:
         with recorder.flow(calls, CONFIRM_EMAIL):
             _expect(client.as_person(token, "POST", "/profile/email/verify", {"code": code}), 200, CONFIRM_EMAIL)
 
+        # The person's sessions: a second one opened elsewhere, listed, and ended from this one.
+        client.source_ip = "198.51.100.9"
+        other = _sign_in(client, new_address)
+        advance(STEP_SECONDS)
+        with recorder.flow(calls, LIST_SESSIONS):
+            listed = _expect(client.as_person(token, "GET", "/sessions"), 200, LIST_SESSIONS).json["sessions"]
+        other_id = next(entry["id"] for entry in listed if not entry["current"])
+        advance(STEP_SECONDS)
+        with recorder.flow(calls, END_SESSION):
+            _expect(client.as_person(token, "DELETE", f"/sessions/{other_id}"), 204, END_SESSION)
+        _expect(client.as_person(other, "GET", "/profile"), 401, "the ended session")
+
         advance(STEP_SECONDS)
         with recorder.flow(calls, VIISP_START):
             _, ticket, nonce, _ = browser.start()  # 302 to the portal with the ticket and the browser's cookie
@@ -217,6 +239,15 @@ def aws_calls_per_flow(stack: LocalStack) -> dict[str, list[str]]:
         advance(STEP_SECONDS)
         with recorder.flow(calls, VIISP_CALLBACK):
             _expect(_viisp_post_back(client, fields, nonce), 303, VIISP_CALLBACK)
+
+        # The e-mail person links VIISP (another person than the sign-in above: that identity has its account).
+        advance(STEP_SECONDS)
+        with recorder.flow(calls, LINK_START):
+            _, ticket, nonce, _ = browser.start("/login/viisp?intent=link", {"Authorization": f"Bearer {token}"})
+        _, fields = browser.authenticate(ticket, ("48504140959", "Ona", "Žemaitytė"))
+        advance(STEP_SECONDS)
+        with recorder.flow(calls, LINK_CALLBACK):
+            _expect(_viisp_post_back(client, fields, nonce), 303, LINK_CALLBACK)
 
         advance(STEP_SECONDS)
         with recorder.flow(calls, STAFF_SEARCH):
@@ -228,6 +259,10 @@ def aws_calls_per_flow(stack: LocalStack) -> dict[str, list[str]]:
         advance(STEP_SECONDS)
         with recorder.flow(calls, STAFF_AUDIT):
             _expect(client.as_staff("GET", f"/staff/users/{user_id}/audit"), 200, STAFF_AUDIT)
+        advance(STEP_SECONDS)
+        revoke = {"reason": "Phone reported stolen"}
+        with recorder.flow(calls, STAFF_REVOKE):
+            _expect(client.as_staff("POST", f"/staff/users/{user_id}/sessions/revoke", revoke), 200, STAFF_REVOKE)
     finally:
         recorder.detach()
     return {flow: calls[flow] for flow in FLOWS}

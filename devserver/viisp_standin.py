@@ -7,11 +7,13 @@
   `authenticationDataRequest` gets the identity once per authenticated ticket, and a fault before
   authentication, on reuse and after expiry.
 - `GET /_local/viisp/portal?ticket=…`: the sign-in page: pick a test person or type one.
-- `POST /_local/viisp/authenticate` (`ticket`, `personal_code`, `given_name`, `family_name`): answers with the
-  form that posts `ticket` and `customData` to the request's `postbackUrl`, and submits itself.
+- `POST /_local/viisp/authenticate` (`ticket`, `personal_code`, `given_name`, `family_name`; or, for an EU
+  citizen through eIDAS, `eidas_eid` and `nationality` instead of `personal_code`): answers with the form that
+  posts `ticket` and `customData` to the request's `postbackUrl`, and submits itself.
 
 Typed personal codes need 11 digits but not a valid control digit, so a tester can watch the service refuse
-one. Non-ASCII letters in names go out as numeric character references, as VIISP sends them."""
+one; a typed eIDAS identifier is passed on as typed. Non-ASCII letters in names go out as numeric character
+references, as VIISP sends them."""
 
 from __future__ import annotations
 
@@ -52,7 +54,26 @@ TEST_PEOPLE = (
     ("36805280109", "ŽYDRŪNAS", "ČEPONIS"),
     ("61205010081", "AUŠRA", "PETRAITIENĖ"),
 )
+# EU citizens whose national eID reaches VIISP through eIDAS: identifier (issuing/receiving country/own id),
+# names as their eID gives them, nationality.
+TEST_EIDAS_PEOPLE = (
+    ("DE/LT/7d3f9a2c41b84e0f", "ERIKA", "MUSTERMANN", "DE"),
+    ("PL/LT/PNOPL-90010112345", "ŁUKASZ", "WIŚNIEWSKI", "PL"),
+    ("SK/LT/8501015555", "ZUZANA", "KOVÁČOVÁ", "SK"),
+    ("RO/LT/1850101123456", "ANDREEA", "POPESCU", "RO"),
+)
 FAKE_SOURCE_CODE = "38001010000"  # in sourceData only: the service must never read the code from there
+
+
+@dataclass(frozen=True)
+class StandInPerson:
+    """Who signed in on the stand-in's page: a personal code, or an eIDAS identifier with a nationality."""
+
+    given_name: str
+    family_name: str
+    personal_code: str | None = None
+    eidas_eid: str | None = None
+    nationality: str | None = None
 
 
 @dataclass
@@ -61,7 +82,7 @@ class StandInTicket:
     custom_data: str
     pid: str
     issued_at: float
-    person: tuple[str, str, str] | None = None
+    person: StandInPerson | None = None
     consumed: bool = False
 
 
@@ -202,13 +223,21 @@ class ViispStandIn:
             if ticket.consumed:
                 raise _Fault("soap:Server", "Authentication data already fetched", None)
             ticket.consumed = True
-            personal_code, given_name, family_name = ticket.person
+            person = ticket.person
         response = self._response("authenticationDataResponse")
-        etree.SubElement(response, auth("authenticationProvider")).text = "auth.lt.identity.card"
+        provider = "auth.eidas" if person.eidas_eid else "auth.lt.identity.card"
+        etree.SubElement(response, auth("authenticationProvider")).text = provider
         attribute = etree.SubElement(response, auth("authenticationAttribute"))
-        etree.SubElement(attribute, auth("attribute")).text = "lt-personal-code"
-        etree.SubElement(attribute, auth("value")).text = personal_code
-        for information, value in (("firstName", given_name), ("lastName", family_name), ("email", "")):
+        if person.eidas_eid:
+            etree.SubElement(attribute, auth("attribute")).text = "eidas-eid"
+            etree.SubElement(attribute, auth("value")).text = person.eidas_eid
+        else:
+            etree.SubElement(attribute, auth("attribute")).text = "lt-personal-code"
+            etree.SubElement(attribute, auth("value")).text = person.personal_code
+        informations = [("firstName", person.given_name), ("lastName", person.family_name), ("email", "")]
+        if person.nationality:
+            informations.append(("nationality", person.nationality))
+        for information, value in informations:
             pair = etree.SubElement(response, auth("userInformation"))
             etree.SubElement(pair, auth("information")).text = information
             holder = etree.SubElement(pair, auth("value"))
@@ -275,6 +304,17 @@ class ViispStandIn:
             f'<button type="submit">{html.escape(given)} {html.escape(family)} ({code})</button></form>'
             for code, given, family in TEST_PEOPLE
         )
+        eidas_people = "".join(
+            '<form method="post" action="/_local/viisp/authenticate">'
+            f'<input type="hidden" name="ticket" value="{safe_ticket}">'
+            f'<input type="hidden" name="eidas_eid" value="{html.escape(eid)}">'
+            f'<input type="hidden" name="nationality" value="{nationality}">'
+            f'<input type="hidden" name="given_name" value="{html.escape(given)}">'
+            f'<input type="hidden" name="family_name" value="{html.escape(family)}">'
+            f'<button type="submit">eIDAS: {html.escape(given)} {html.escape(family)} ({html.escape(eid)})</button>'
+            "</form>"
+            for eid, given, family, nationality in TEST_EIDAS_PEOPLE
+        )
         typed = (
             '<form method="post" action="/_local/viisp/authenticate">'
             f'<input type="hidden" name="ticket" value="{safe_ticket}">'
@@ -286,25 +326,34 @@ class ViispStandIn:
         content = (
             "<h1>VIISP (vietinis pakaitalas / local stand-in)</h1>"
             "<p>Pasirinkite asmenį / Pick a test person:</p>"
-            f"{people}<h2>Kitas asmuo / Someone else</h2>{typed}"
+            f"{people}<h2>ES piliečiai per eIDAS / EU citizens through eIDAS</h2>{eidas_people}"
+            f"<h2>Kitas asmuo / Someone else</h2>{typed}"
         )
         return 200, content
 
     def authenticate(self, fields: dict[str, Any]) -> tuple[int, str]:
         ticket_id = str(fields.get("ticket", ""))
         code = str(fields.get("personal_code", "")).strip()
+        eidas_eid = str(fields.get("eidas_eid", "")).strip()
+        nationality = str(fields.get("nationality", "")).strip().upper()
         given = " ".join(str(fields.get("given_name", "")).split()).upper()
         family = " ".join(str(fields.get("family_name", "")).split()).upper()
-        if not (len(code) == 11 and code.isascii() and code.isdigit()) or not given or not family:
+        if eidas_eid:
+            if not eidas_eid.isprintable() or len(eidas_eid) > 1000 or not given or not family:
+                return 422, "<p>Įveskite eIDAS identifikatorių, vardą ir pavardę. / Enter an eIDAS id and names.</p>"
+            person = StandInPerson(given, family, eidas_eid=eidas_eid, nationality=nationality or None)
+        elif not (len(code) == 11 and code.isascii() and code.isdigit()) or not given or not family:
             return (
                 422,
                 "<p>Įveskite 11 skaitmenų asmens kodą, vardą ir pavardę. / Enter an 11-digit code and names.</p>",
             )
+        else:
+            person = StandInPerson(given, family, personal_code=code)
         with self._lock:
             ticket = self._live(ticket_id)
             if ticket is None:
                 return 400, "<p>Šis bilietas negalioja. / This ticket is not valid (unknown, used or expired).</p>"
-            ticket.person = (code, given, family)
+            ticket.person = person
             postback, custom_data = ticket.postback_url, ticket.custom_data
         if not _is_web_url(postback):
             # Never a javascript: or data: form action, whatever the service asked for (defence in depth).

@@ -1,4 +1,4 @@
-"""`python -m staff`: find a person, change names or level with a reason, print the audit.
+"""`python -m staff`: find a person, change names or level or end their sessions with a reason, print the audit.
 
 Requests are signed with your own AWS credentials (the usual chain: environment, AWS_PROFILE or --profile, SSO);
 a profile whose role_arn is the stack's StaffRoleArn output signs as the staff role. For the local stack, use
@@ -26,10 +26,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", help="AWS profile whose credentials sign the requests")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    find = commands.add_parser("find", help="find a person by e-mail address or personal code")
+    find = commands.add_parser("find", help="find a person by e-mail address, personal code or eIDAS identifier")
     key = find.add_mutually_exclusive_group(required=True)
     key.add_argument("--email")
     key.add_argument("--personal-code")
+    key.add_argument("--eidas-id", help="CC/CC/identifier")
 
     change = commands.add_parser("change", help="change names or level; the reason is recorded")
     change.add_argument("user_id")
@@ -37,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     change.add_argument("--family-name")
     change.add_argument("--level", type=int, choices=[1, 2, 3])
     change.add_argument("--reason", required=True)
+
+    revoke = commands.add_parser("revoke-sessions", help="end every session of a person now; the reason is recorded")
+    revoke.add_argument("user_id")
+    revoke.add_argument("--reason", required=True)
 
     audit = commands.add_parser("audit", help="print the staff changes of an account, oldest first")
     audit.add_argument("user_id")
@@ -52,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     client = StaffClient(args.api, credentials, args.region)
     reply: Reply
     if args.command == "find":
-        reply = client.find(email=args.email, personal_code=args.personal_code)
+        reply = client.find(email=args.email, personal_code=args.personal_code, eidas_id=args.eidas_id)
     elif args.command == "change":
         changes: dict[str, Any] = {
             name: value
@@ -66,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         if not changes:
             parser.error("change needs --given-name, --family-name or --level")
         reply = client.change(args.user_id, changes, args.reason)
+    elif args.command == "revoke-sessions":
+        reply = client.revoke_sessions(args.user_id, args.reason)
     else:
         reply = client.audit(args.user_id)
     output = json.dumps(reply.body, ensure_ascii=False, indent=2)

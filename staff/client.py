@@ -39,12 +39,17 @@ class StaffClient:
         self._credentials = credentials
         self._region = region
 
-    def find(self, *, email: str | None = None, personal_code: str | None = None) -> Reply:
-        key = {"email": email} if email is not None else {"personal_code": personal_code}
-        return self._call("POST", "/staff/users/search", key)
+    def find(self, *, email: str | None = None, personal_code: str | None = None, eidas_id: str | None = None) -> Reply:
+        """One key: the first of e-mail, personal code and eIDAS identifier given."""
+        given = {"email": email, "personal_code": personal_code, "eidas_id": eidas_id}
+        name = next((name for name, value in given.items() if value is not None), "email")
+        return self._call("POST", "/staff/users/search", {name: given[name]})
 
     def change(self, user_id: str, changes: dict[str, Any], reason: str) -> Reply:
         return self._call("PATCH", f"/staff/users/{user_id}", {**changes, "reason": reason})
+
+    def revoke_sessions(self, user_id: str, reason: str) -> Reply:
+        return self._call("POST", f"/staff/users/{user_id}/sessions/revoke", {"reason": reason})
 
     def audit(self, user_id: str) -> Reply:
         return self._call("GET", f"/staff/users/{user_id}/audit")

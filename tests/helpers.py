@@ -311,14 +311,24 @@ def cookie_value(answer: Answer, name: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+EIDAS_PERSON = {
+    "eidas_eid": "DE/LT/7d3f9a2c41b84e0f",
+    "given_name": "Erika",
+    "family_name": "Mustermann",
+    "nationality": "DE",
+}
+# Who signs in on the stand-in's page: (personal code, given name, family name), or an eIDAS person's fields.
+StandInPerson = tuple[str, str, str] | dict[str, str]
+
+
 class ViispBrowser:
     """What a browser does: follows our redirect to the portal, signs in there, posts VIISP's form back."""
 
     def __init__(self, client: Client) -> None:
         self.client = client
 
-    def start(self) -> tuple[str, str, str, str]:
-        answer = self.client.get("/login/viisp")
+    def start(self, path: str = "/login/viisp", headers: dict[str, str] | None = None) -> tuple[str, str, str, str]:
+        answer = self.client.get(path, headers=headers or {})
         assert answer.status == 302, answer.raw
         location = answer.header("Location")
         nonce, header = cookie_value(answer, "__Host-viisp")
@@ -326,10 +336,13 @@ class ViispBrowser:
         ticket = parse_qs(urlsplit(location).query)["ticket"][0]
         return location, ticket, nonce, header
 
-    def authenticate(self, ticket: str, person: tuple[str, str, str] = PERSON) -> tuple[str, dict[str, str]]:
-        code, given, family = person
-        body = urlencode({"ticket": ticket, "personal_code": code, "given_name": given, "family_name": family})
-        answer = self.client.request("POST", "/_local/viisp/authenticate", body=body, headers=FORM)
+    def authenticate(self, ticket: str, person: StandInPerson = PERSON) -> tuple[str, dict[str, str]]:
+        if isinstance(person, dict):
+            fields = {"ticket": ticket, **person}
+        else:
+            code, given, family = person
+            fields = {"ticket": ticket, "personal_code": code, "given_name": given, "family_name": family}
+        answer = self.client.request("POST", "/_local/viisp/authenticate", body=urlencode(fields), headers=FORM)
         assert answer.status == 200, answer.raw
         page = answer.raw.decode()
         form = re.search(r'<form method="post" action="([^"]+)"', page)
@@ -337,14 +350,14 @@ class ViispBrowser:
         fields = {name: html.unescape(value) for name, value in re.findall(r'name="(\w+)" value="([^"]*)"', page)}
         return html.unescape(form.group(1)), fields
 
-    def post_back(self, fields: dict[str, str], nonce: str | None) -> Answer:
+    def post_back(self, fields: dict[str, str], nonce: str | None, headers: dict[str, str] | None = None) -> Answer:
         # VIISP's page posts the form, so the Origin is the portal's: the stand-in's, on the local stack.
-        headers = {**FORM, "Origin": ORIGIN}
+        all_headers = {**FORM, "Origin": ORIGIN, **(headers or {})}
         if nonce is not None:
-            headers["Cookie"] = f"__Host-viisp={nonce}"
-        return self.client.request("POST", "/login/viisp/callback", body=urlencode(fields), headers=headers)
+            all_headers["Cookie"] = "; ".join(filter(None, [all_headers.get("Cookie"), f"__Host-viisp={nonce}"]))
+        return self.client.request("POST", "/login/viisp/callback", body=urlencode(fields), headers=all_headers)
 
-    def sign_in(self, person: tuple[str, str, str] = PERSON) -> str:
+    def sign_in(self, person: StandInPerson = PERSON) -> str:
         _, ticket, nonce, _ = self.start()
         _, fields = self.authenticate(ticket, person)
         answer = self.post_back(fields, nonce)
@@ -352,6 +365,13 @@ class ViispBrowser:
         token, _ = cookie_value(answer, "__Host-session")
         assert token
         return token
+
+    def link(self, token: str, person: StandInPerson = PERSON, **post_back: Any) -> Answer:
+        """A person signed in by e-mail (session `token`) links VIISP: start with intent=link, sign in on the
+        portal, and VIISP's page posts back (cross-site: the session cookie does not come along)."""
+        _, ticket, nonce, _ = self.start("/login/viisp?intent=link", {"Authorization": f"Bearer {token}"})
+        _, fields = self.authenticate(ticket, person)
+        return self.post_back(fields, nonce, **post_back)
 
 
 # --- the local stack as a server ---

@@ -1,6 +1,6 @@
 """The staff routes (API Gateway AWS_IAM, the resource policy lets only the staff role in): find a person,
-change names or the level with a reason, read the audit. Its own function with its own role: the only role
-that may write names after the first fill, or the audit table."""
+change names or the level with a reason, end a person's sessions with a reason, read the audit. Its own
+function with its own role: the only role that may write names after the first fill, or the audit table."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from migris.domain.staff import StaffChange, UserSearch
+from migris.domain.staff import SessionsRevoke, StaffChange, UserSearch
 from migris.domain.views import AuditEntry, StaffProfile
 from migris.http.app import new_app, respond
 from migris.http.responses import staff_error_docs
 from migris.http.session import staff_actor
 from migris.observability import logger, metrics
 from migris.wiring import services
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 app = new_app()
 
@@ -28,9 +28,13 @@ class AuditTrail(BaseModel):
     events: list[AuditEntry]  # oldest first
 
 
+class SessionsEnded(BaseModel):
+    ended: int = Field(ge=0, description="How many of the person's sessions were live and have ended")
+
+
 @app.post(
     "/staff/users/search",
-    summary="Find a person by e-mail address or personal code",
+    summary="Find a person by e-mail address, personal code or eIDAS identifier",
     description="The key travels in the body, so no personal data lands in URLs or access logs.",
     responses={200: {"description": "The person found, or none"}, **staff_error_docs(403, 415, 422)},
 )
@@ -46,6 +50,17 @@ def search_users(body: UserSearch) -> FoundUsers:
 )
 def change_user(user_id: str, body: StaffChange) -> StaffProfile:
     return services().staff_desk.change(user_id, body, staff_actor(app))
+
+
+@app.post(
+    "/staff/users/<user_id>/sessions/revoke",
+    summary="End every session of a person at once, with a reason",
+    description="Recorded in the audit with the caller's IAM ARN, how many sessions ended and the reason; none "
+    "live is still recorded (ended 0). 404; 422.",
+    responses={200: {"description": "How many sessions ended"}, **staff_error_docs(403, 404, 409, 415, 422)},
+)
+def revoke_sessions(user_id: str, body: SessionsRevoke) -> SessionsEnded:
+    return SessionsEnded(ended=services().staff_desk.revoke_sessions(user_id, body, staff_actor(app)))
 
 
 @app.get(

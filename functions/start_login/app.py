@@ -1,10 +1,12 @@
-"""Begin a sign-in: POST /login/email mails a one-time code; GET /login/viisp sends the browser to VIISP."""
+"""Begin a sign-in: POST /login/email mails a one-time code; GET /login/viisp sends the browser to VIISP, to sign
+in or (intent=link, signed in by e-mail) to link the identity to the person's account."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.domain.validation import EmailAddress, Language
@@ -12,7 +14,7 @@ from migris.http.app import api_url, new_app, respond
 from migris.http.body import accept_language, source_ip
 from migris.http.errors import answer_browsers_with_the_viisp_error_screen
 from migris.http.responses import error_docs, model_response, no_body_doc
-from migris.http.session import viisp_cookie
+from migris.http.session import require_session, viisp_cookie
 from migris.observability import logger, metrics
 from migris.wiring import services
 from pydantic import BaseModel, ConfigDict
@@ -51,16 +53,22 @@ def start_email_login(body: EmailLoginRequest) -> Response[EmailLoginStarted]:
     "/login/viisp",
     summary="Start a sign-in through VIISP",
     description="302 to the VIISP sign-in page with a fresh ticket, and a short-lived SameSite=None cookie that "
-    "binds the ticket to this browser. 502 viisp_unavailable; a browser (Accept names text/html) is sent instead "
-    "with a 303 to the web app's /#/viisp-error?reason=viisp_unavailable.",
+    "binds the ticket to this browser. With intent=link (signed in by e-mail, session cookie or Bearer token) "
+    "the ticket is bound to the account as well, and the callback links the identity to it: 401 unauthenticated "
+    "without a session, 409 already_linked for an account with an identity, 409 profile_incomplete before the "
+    "contact data is filled in. 502 viisp_unavailable; a browser (Accept names text/html) is sent instead with "
+    "a 303 to the web app's /#/viisp-error?reason=<code>.",
     responses={
         302: no_body_doc("To the VIISP portal"),
         303: no_body_doc("A browser, refused: to the web app's error screen"),
-        **error_docs(502),
+        **error_docs(401, 409, 422, 502),
     },
 )
-def start_viisp_login() -> Response[str]:
-    start = services().viisp_sign_in.begin(api_url("/login/viisp/callback"))
+def start_viisp_login(
+    intent: Annotated[Literal["link"] | None, Query(description="link: link VIISP to the signed-in account")] = None,
+) -> Response[str]:
+    linking = require_session(app) if intent == "link" else None
+    start = services().viisp_sign_in.begin(api_url("/login/viisp/callback"), linking)
     return Response(
         status_code=302,
         body="",

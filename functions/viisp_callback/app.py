@@ -1,5 +1,5 @@
 """Finish a VIISP sign-in: POST /login/viisp/callback takes the ticket VIISP's page posts, fetches and verifies
-the identity, and opens a session."""
+the identity, and opens a session; for a link, gives the identity to the account that asked."""
 
 from __future__ import annotations
 
@@ -12,13 +12,21 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.http.app import new_app, respond
 from migris.http.errors import answer_browsers_with_the_viisp_error_screen
 from migris.http.responses import error_docs, no_body_doc
-from migris.http.session import VIISP_COOKIE, cleared_viisp_cookie, cookie, require_our_origin, session_cookie
+from migris.http.session import (
+    SESSION_COOKIE,
+    VIISP_COOKIE,
+    cleared_viisp_cookie,
+    cookie,
+    require_our_origin,
+    session_cookie,
+)
 from migris.observability import logger, metrics
 from migris.wiring import services
 
 app = new_app()
 answer_browsers_with_the_viisp_error_screen(app)
 FORM = "application/x-www-form-urlencoded"
+LINKED_SCREEN = "/#/account?linked=1"  # the web app's account page, saying the link is made
 
 
 def _form_field(form: dict[str, list[str]], name: str) -> str | None:
@@ -29,13 +37,15 @@ def _form_field(form: dict[str, list[str]], name: str) -> str | None:
 @app.post(
     "/login/viisp/callback",
     summary="VIISP's page posts the ticket back here",
-    description="Form fields ticket and customData. 303 to the web app with the session cookie; 400 "
-    "invalid_ticket (unknown, used, expired, not ours, another browser's, or not signed by VIISP); 502 "
-    "viisp_unavailable; 403 origin_mismatch when posted from a page that is neither VIISP's nor ours. A browser "
-    "(Accept names text/html) is sent instead with a 303 to the web app's /#/viisp-error?reason=<code>.",
+    description="Form fields ticket and customData. 303 to the web app with the session cookie (a link: to its "
+    "account page, the identity now the account's); 400 invalid_ticket (unknown, used, expired, not ours, another "
+    "browser's or another session's, or not signed by VIISP); 409 identity_in_use (a link whose identity has its "
+    "own account: nothing is merged) or already_linked; 502 viisp_unavailable; 403 origin_mismatch when posted "
+    "from a page that is neither VIISP's nor ours. A browser (Accept names text/html) is sent instead with a 303 "
+    "to the web app's /#/viisp-error?reason=<code>.",
     responses={
         303: no_body_doc("Signed in: to the web app (or, for a refused browser, to its error screen)"),
-        **error_docs(400, 403, 422, 502),
+        **error_docs(400, 403, 409, 422, 502),
     },
 )
 def finish_viisp_login() -> Response[str]:
@@ -50,13 +60,17 @@ def finish_viisp_login() -> Response[str]:
         form = parse_qs(event.decoded_body or "", max_num_fields=10) if content_type == FORM else {}
     except ValueError:  # more fields than any VIISP post has
         form = {}
-    user = viisp.finish(_form_field(form, "ticket"), _form_field(form, "customData"), cookie(app, VIISP_COOKIE))
-    session = domain.sessions.open(user)
+    finished = viisp.finish(
+        _form_field(form, "ticket"),
+        _form_field(form, "customData"),
+        cookie(app, VIISP_COOKIE),
+        cookie(app, SESSION_COOKIE),
+    )
     return Response(
         status_code=303,
         body="",
-        headers={"Location": f"{domain.settings.web_origin}/"},
-        cookies=[session_cookie(session.token), cleared_viisp_cookie()],
+        headers={"Location": f"{domain.settings.web_origin}{LINKED_SCREEN if finished.linked else '/'}"},
+        cookies=[session_cookie(finished.session.token), cleared_viisp_cookie()],
     )
 
 

@@ -154,3 +154,24 @@ class ScreenRecord:
         AXE_RESULTS.mkdir(parents=True, exist_ok=True)
         (AXE_RESULTS / f"{name}.json").write_text(json.dumps(verdict, ensure_ascii=False, indent=2) + "\n")
         assert not violations, axe.generate_report()
+
+
+def post_form(page: Page, action: str, fields: list[tuple[str, str]]) -> None:
+    """Post a form from the page as a browser does when a page submits one (a navigation, cookies and all)."""
+    page.evaluate(
+        """([action, fields]) => {
+            const form = document.createElement("form");
+            form.method = "post";
+            form.action = action;
+            for (const [name, value] of fields) {
+                const input = document.createElement("input");
+                input.type = "hidden";
+                input.name = name;
+                input.value = value;
+                form.append(input);
+            }
+            document.body.append(form);
+            form.submit();
+        }""",
+        [action, fields],
+    )

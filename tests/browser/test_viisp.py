@@ -1,13 +1,27 @@
-"""Signing in through VIISP (the local stand-in plays the portal), and the error screen it can end on."""
+"""Signing in through VIISP (the local stand-in plays the portal), and the error screen it can end on (also when
+linking an e-mail account with VIISP is refused)."""
+
+# The Cyrillic in this file (the Ukrainian and Russian pages) is on purpose: no confusable here.
+# ruff: noqa: RUF001
 
 from __future__ import annotations
 
 import re
+import secrets
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import VIISP_WAY, heading, personal_code
+from tests.browser.support import (
+    VIISP_WAY,
+    heading,
+    make_account,
+    new_address,
+    personal_code,
+    post_form,
+    sign_in_by_email,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -15,6 +29,11 @@ pytestmark = pytest.mark.browser
 def through_viisp(page: Page, code: str, given: str, family: str) -> None:
     page.goto("/")
     page.get_by_role("region", name=VIISP_WAY).get_by_role("link", name="Prisijungti").click()
+    at_the_portal(page, code, given, family)
+
+
+def at_the_portal(page: Page, code: str, given: str, family: str) -> None:
+    """On the stand-in's portal page, sign in as the person typed."""
     expect(page.get_by_role("heading", level=1)).to_contain_text("VIISP")  # the stand-in portal
     page.get_by_label("Asmens kodas").fill(code)
     page.get_by_label("Vardas").fill(given)
@@ -46,10 +65,12 @@ def test_first_viisp_sign_in_asks_only_for_the_phone_then_shows_the_account(page
     expect(person).to_contain_text("Per VIISP")
     expect(person).to_contain_text("JONAITIS")
     expect(person).not_to_contain_text(code)  # the personal code is never shown back
+    expect(main.locator("#identity")).to_contain_text("Patvirtinta per VIISP")
+    expect(main.get_by_role("link", name="Susieti su VIISP")).to_have_count(0)  # already has an identity
     screens.seen(page, "16-viisp-account")
 
     # Signed out and in again through VIISP: straight to the account.
-    page.get_by_role("button", name="Atsijungti").click()
+    page.get_by_role("banner").get_by_role("button", name="Atsijungti").click()
     expect(heading(page)).to_have_text("Prisijungimas")
     through_viisp(page, code, "Jonas", "Jonaitis")
     expect(heading(page)).to_have_text("Mano paskyra")
@@ -81,21 +102,180 @@ def test_the_viisp_error_screen_says_why_and_what_next(page: Page, screens, reas
 def test_a_refused_viisp_callback_lands_on_the_error_screen(page: Page):
     """The callback answers a browser's refused ticket with a 303 to #/viisp-error?reason=invalid_ticket."""
     page.goto("/")
-    page.evaluate(
-        """() => {
-            const form = document.createElement("form");
-            form.method = "post";
-            form.action = "/login/viisp/callback";
-            for (const [name, value] of [["ticket", "00000000-0000-0000-0000-000000000000"], ["customData", "x"]]) {
-                const input = document.createElement("input");
-                input.type = "hidden";
-                input.name = name;
-                input.value = value;
-                form.append(input);
-            }
-            document.body.append(form);
-            form.submit();
-        }"""
-    )
+    post_form(page, "/login/viisp/callback", [("ticket", "00000000-0000-0000-0000-000000000000"), ("customData", "x")])
     expect(page).to_have_url(re.compile(r"/#/viisp-error\?reason=invalid_ticket$"))
     expect(heading(page)).to_have_text("Nepavyko prisijungti per VIISP")
+
+
+LINK_REFUSALS = {
+    # language: (title, identity_in_use words, already_linked words, back to the account, sign in through VIISP)
+    "lt": (
+        "Nepavyko susieti su VIISP",
+        "Per VIISP patvirtinta tapatybė jau turi savo MIGRIS paskyrą",
+        "Šiai paskyrai jau priskirta patvirtinta tapatybė",
+        "Grįžti į paskyrą",
+        "Prisijungti per VIISP",
+    ),
+    "en": (
+        "Linking with VIISP failed",
+        "The identity confirmed through VIISP already has its own MIGRIS account",
+        "This account already has a confirmed identity",
+        "Back to my account",
+        "Sign in through VIISP",
+    ),
+    "uk": (
+        "Не вдалося пов'язати з VIISP",
+        "Особа, підтверджена через VIISP, уже має власний обліковий запис MIGRIS",
+        "Цей обліковий запис уже має підтверджену особу",
+        "Повернутися до облікового запису",
+        "Увійти через VIISP",
+    ),
+    "ru": (
+        "Не удалось связать с VIISP",
+        "У личности, подтверждённой через VIISP, уже есть своя учётная запись MIGRIS",
+        "У этой учётной записи уже есть подтверждённая личность",
+        "Вернуться к учётной записи",
+        "Войти через VIISP",
+    ),
+}
+MERGED = {
+    "lt": "Niekas nesujungta",
+    "en": "Nothing has been merged",
+    "uk": "Нічого не об'єднано",
+    "ru": "Ничего не объединено",
+}
+STAFF = {
+    "lt": "kreipkitės į migracijos tarnybos darbuotojus",
+    "en": "contact migration staff",
+    "uk": "зверніться до працівників міграційної служби",
+    "ru": "обратитесь к сотрудникам миграционной службы",
+}
+
+
+@pytest.mark.parametrize("reason", ["identity_in_use", "already_linked"])
+@pytest.mark.parametrize("language", list(LINK_REFUSALS))
+def test_a_refused_link_says_why_in_each_language(page: Page, screens, language: str, reason: str):
+    """The API sends a browser whose link it refused to #/viisp-error?reason=identity_in_use|already_linked."""
+    title, in_use, linked, back, sign_in = LINK_REFUSALS[language]
+    page.add_init_script(f"localStorage.setItem('migris.language', JSON.stringify('{language}'))")
+    page.goto(f"/#/viisp-error?reason={reason}")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(heading(page)).to_have_text(title)
+    expect(heading(page)).to_be_focused()
+    expect(page).to_have_title(re.compile(re.escape(title)))
+    said = page.locator("#viisp-reason")
+    expect(said).to_have_class(re.compile(r"\bnotice--error\b"))
+    main = page.get_by_role("main")
+    expect(main.get_by_role("link", name=back)).to_have_attribute("href", "#/account")
+    if reason == "identity_in_use":
+        expect(said).to_contain_text(in_use)
+        expect(said).to_contain_text(MERGED[language])
+        expect(page.locator("#viisp-next")).to_contain_text(STAFF[language])  # what to do, in plain text
+        expect(main.get_by_role("link", name=sign_in)).to_have_attribute("href", "/login/viisp")
+    else:
+        expect(said).to_contain_text(linked)
+        expect(main.get_by_role("link")).to_have_count(1)  # only the way back to the account
+    screens.seen(page, f"40-{language}-viisp-{reason.replace('_', '-')}")
+
+
+@pytest.mark.parametrize(
+    ("reason", "words", "way_on", "href"),
+    [
+        ("unauthenticated", "Jūsų sesija buvo pasibaigusi", "Grįžti į prisijungimo puslapį", "#/"),
+        ("profile_incomplete", "Pirmiausia nurodykite savo kontaktinius duomenis.", "Grįžti į paskyrą", "#/account"),
+    ],
+)
+def test_a_link_refused_before_it_reached_viisp_says_what_to_do(
+    page: Page, reason: str, words: str, way_on: str, href: str
+):
+    page.goto(f"/#/viisp-error?reason={reason}")
+    expect(heading(page)).to_have_text("Nepavyko susieti su VIISP")
+    expect(page.locator("#viisp-reason")).to_contain_text(words)
+    expect(page.get_by_role("main").get_by_role("link")).to_have_count(1)
+    expect(page.get_by_role("link", name=way_on)).to_have_attribute("href", href)
+
+
+# --- linking an e-mail account with VIISP, through the stand-in ---
+
+
+def link_from_the_account(page: Page) -> None:
+    main = page.get_by_role("main")
+    expect(main.locator("#identity")).to_have_text("Nepatvirtinta (prisijungiate el. paštu)")
+    main.get_by_role("link", name="Susieti su VIISP").click()
+
+
+def test_an_e_mail_account_links_with_viisp_and_then_signs_in_either_way(page: Page, site: str, screens):
+    address = new_address("susiejimas")
+    make_account(site, address)
+    sign_in_by_email(page, site, address)
+    link_from_the_account(page)
+    code = personal_code()
+    at_the_portal(page, code, "Rūta", "Jonaitė")
+
+    expect(page).to_have_url(re.compile(r"/#/account$"))
+    expect(heading(page)).to_have_text("Mano paskyra")
+    expect(page.locator("#notice-page")).to_contain_text("Paskyra susieta su VIISP.")
+    main = page.get_by_role("main")
+    expect(main.locator("#identity")).to_have_text("Patvirtinta per VIISP (Lietuvos asmens kodas)")
+    person = main.get_by_role("region", name="Asmens duomenys")
+    expect(person).to_contain_text("3 lygio naudotojas: tapatybė patvirtinta per VIISP")
+    expect(person).to_contain_text("JONAITĖ")  # the names as VIISP gives them
+    expect(main).not_to_contain_text(code)
+    expect(main.get_by_role("link", name="Susieti su VIISP")).to_have_count(0)
+    expect(main.get_by_role("region", name="El. pašto adresas")).to_contain_text(address)
+    sessions = main.get_by_role("region", name="Kur esate prisijungę").get_by_role("listitem")
+    expect(sessions.first).to_contain_text("Šis įrenginys")
+    expect(sessions.first).to_contain_text("Per VIISP")
+    screens.seen(page, "34-account-linked")
+
+    # One account, either way in: through VIISP, and by e-mail.
+    page.get_by_role("banner").get_by_role("button", name="Atsijungti").click()
+    through_viisp(page, code, "Rūta", "Jonaitė")
+    expect(heading(page)).to_have_text("Mano paskyra")
+    expect(main.get_by_role("region", name="El. pašto adresas")).to_contain_text(address)
+    page.get_by_role("banner").get_by_role("button", name="Atsijungti").click()
+    sign_in_by_email(page, site, address)
+    expect(heading(page)).to_have_text("Mano paskyra")
+    expect(main.locator("#identity")).to_have_text("Patvirtinta per VIISP (Lietuvos asmens kodas)")
+
+
+def test_an_eidas_identity_links_and_reads_as_its_country(page: Page, site: str):
+    address = new_address("eidas")
+    make_account(site, address)
+    sign_in_by_email(page, site, address)
+    link_from_the_account(page)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("VIISP")  # the stand-in portal
+    # An eIDAS person of our own (the portal's listed ones may have accounts from other tests already).
+    ticket = parse_qs(urlsplit(page.url).query)["ticket"][0]
+    eidas_person = [("eidas_eid", f"DE/LT/{secrets.token_hex(8)}"), ("nationality", "DE")]
+    names = [("given_name", "Erika"), ("family_name", "Musterfrau")]
+    post_form(page, "/_local/viisp/authenticate", [("ticket", ticket), *eidas_person, *names])
+    expect(page.locator("#notice-page")).to_contain_text("Paskyra susieta su VIISP.")
+    main = page.get_by_role("main")
+    expect(main.locator("#identity")).to_have_text("Patvirtinta per eIDAS (Vokietija)")
+    page.get_by_label("Kalba").select_option("en")
+    expect(main.locator("#identity")).to_have_text("Confirmed through eIDAS (Germany)")
+
+
+def test_linking_an_identity_that_has_its_own_account_is_refused_and_nothing_merges(page: Page, site: str, screens):
+    code = personal_code()
+    through_viisp(page, code, "Jonas", "Jonaitis")  # that identity's own account
+    expect(heading(page)).to_have_text("Kontaktiniai duomenys")
+    page.context.clear_cookies()
+
+    address = new_address("jau.turi")
+    make_account(site, address)
+    sign_in_by_email(page, site, address)
+    link_from_the_account(page)
+    at_the_portal(page, code, "Jonas", "Jonaitis")
+    expect(page).to_have_url(re.compile(r"/#/viisp-error\?reason=identity_in_use$"))
+    expect(heading(page)).to_have_text("Nepavyko susieti su VIISP")
+    expect(page.locator("#viisp-reason")).to_contain_text("Niekas nesujungta")
+    screens.seen(page, "35-viisp-identity-in-use")
+
+    # Still signed in to the e-mail account, as it was.
+    page.get_by_role("link", name="Grįžti į paskyrą").click()
+    expect(heading(page)).to_have_text("Mano paskyra")
+    main = page.get_by_role("main")
+    expect(main.locator("#identity")).to_have_text("Nepatvirtinta (prisijungiate el. paštu)")
+    expect(main.get_by_role("region", name="El. pašto adresas")).to_contain_text(address)

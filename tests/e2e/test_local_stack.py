@@ -232,6 +232,36 @@ def test_a_persons_life_and_a_staff_rename_over_http(server):
     assert json.loads(body)["given_name"] == "Ona Marija"
 
 
+def test_staff_end_a_persons_sessions_over_http(server):
+    address = "walk.revoke@example.lt"
+    tokens = [sign_in(server, address)["token"] for _ in range(2)]
+    status, _, body = server.call("GET", "/profile", headers={"Authorization": f"Bearer {tokens[0]}"})
+    assert status == 200, body
+    user_id = json.loads(body)["user_id"]
+
+    # Unsigned, or with the person's own session: API Gateway's 403, and every session stays.
+    for headers in ({}, {"Authorization": f"Bearer {tokens[0]}"}):
+        status, _, body = server.call(
+            "POST", f"/staff/users/{user_id}/sessions/revoke", {"reason": "x"}, headers=headers
+        )
+        assert status == 403, body
+    assert staff_cli(server, "revoke-sessions", user_id, "--reason", "Phone reported stolen") == {"ended": 2}
+    for token in tokens:
+        status, _, body = server.call("GET", "/profile", headers={"Authorization": f"Bearer {token}"})
+        assert status == 401, body
+        assert json.loads(body)["error"]["code"] == "unauthenticated"
+
+    (event,) = staff_cli(server, "audit", user_id)["events"]
+    assert event["actor"].startswith("arn:aws:sts::123456789012:assumed-role/migris-local-StaffRole/")
+    assert event["changes"] == {"sessions": {"before": 2, "after": 0}}
+    assert event["reason"] == "Phone reported stolen"
+
+    fresh = sign_in(server, address)["token"]  # the person signs in again as usual
+    status, _, body = server.call("GET", "/profile", headers={"Authorization": f"Bearer {fresh}"})
+    assert status == 200, body
+    assert json.loads(body)["user_id"] == user_id
+
+
 def test_the_server_prints_the_staff_key_it_takes(server):
     text = server.log_path.read_text()
     assert f"AWS_ACCESS_KEY_ID={STAFF_KEY['LOCAL_STAFF_ACCESS_KEY_ID']}" in text
@@ -359,3 +389,106 @@ def test_a_stranger_elsewhere_cannot_lock_the_owner_out_over_http(server):
         {"email": owner_address, "login_id": started["login_id"], "code": code},
     )
     assert status == 200 and signed_in["profile"]["email"] == owner_address
+
+
+# --- one person, one account: linking, eIDAS and the person's own sessions, over HTTP ---
+
+
+def viisp_round_trip(server, person, start="/login/viisp", start_headers=None, callback_headers=None):
+    """A browser's VIISP round trip over HTTP: start, sign in on the stand-in as `person` (its form fields),
+    and VIISP's page posting back cross-site (no session cookie goes along). The callback's answer."""
+    status, headers, body = raw_call(server, "GET", start, headers=start_headers or {})
+    assert status == 302, body
+    ticket = urllib.parse.parse_qs(urllib.parse.urlsplit(headers["Location"]).query)["ticket"][0]
+    nonce = set_cookie(headers, "__Host-viisp")
+    form_headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    form = urllib.parse.urlencode({"ticket": ticket, **person}).encode()
+    status, _, page = raw_call(server, "POST", "/_local/viisp/authenticate", form, form_headers)
+    assert status == 200, page
+    fields = {k: html.unescape(v) for k, v in re.findall(r'name="(\w+)" value="([^"]*)"', page.decode())}
+    body = urllib.parse.urlencode(fields).encode()
+    headers = {**form_headers, "Cookie": f"__Host-viisp={nonce}", "Origin": server.base, **(callback_headers or {})}
+    return raw_call(server, "POST", "/login/viisp/callback", body, headers)
+
+
+def profile_over_http(server, token):
+    status, _, body = server.call("GET", "/profile", headers={"Authorization": f"Bearer {token}"})
+    assert status == 200, body
+    return json.loads(body)
+
+
+def filled_email_person(server, address):
+    token = sign_in(server, address)["token"]
+    contact = {"given_name": "Ona", "family_name": "Petraitienė", "phone_number": "+370 612 34567"}
+    status, _, body = server.call("PUT", "/profile", contact, headers={"Authorization": f"Bearer {token}"})
+    assert status == 200, body
+    return token
+
+
+LINK = "/login/viisp?intent=link"
+ONA = {"personal_code": "61205010081", "given_name": "Aušra", "family_name": "Petraitienė"}
+ERIKA = {"eidas_eid": "DE/LT/e2e0000erika", "given_name": "Erika", "family_name": "Mustermann", "nationality": "DE"}
+
+
+def test_an_email_person_links_viisp_and_both_sign_ins_open_one_account_over_http(server):
+    address = "link.ausra@example.lt"
+    token = filled_email_person(server, address)
+    user_id = profile_over_http(server, token)["user_id"]
+
+    status, headers, body = viisp_round_trip(server, ONA, LINK, {"Authorization": f"Bearer {token}"})
+    assert status == 303, body
+    assert headers["Location"] == f"{server.base}/#/account?linked=1"
+    linked = profile_over_http(server, set_cookie(headers, "__Host-session"))
+    assert (linked["user_id"], linked["level"], linked["identity"]) == (user_id, 3, {"kind": "lt-personal-code"})
+    assert (linked["given_name"], linked["family_name"]) == ("AUŠRA", "PETRAITIENĖ")
+
+    status, headers, body = viisp_round_trip(server, ONA)  # VIISP alone, later
+    assert status == 303, body
+    assert profile_over_http(server, set_cookie(headers, "__Host-session"))["user_id"] == user_id
+    assert profile_over_http(server, sign_in(server, address)["token"])["user_id"] == user_id  # and the e-mail code
+    (event,) = staff_cli(server, "audit", user_id)["events"]
+    assert event["actor"] == "self:viisp" and event["changes"]["level"] == {"before": 1, "after": 3}
+
+
+def test_an_identity_with_its_own_account_is_refused_and_nothing_changes_over_http(server):
+    person = {"personal_code": "36805280109", "given_name": "Žydrūnas", "family_name": "Čeponis"}
+    status, _, body = viisp_round_trip(server, person)  # the identity's own account
+    assert status == 303, body
+    token = filled_email_person(server, "link.refused@example.lt")
+    before = profile_over_http(server, token)
+
+    status, headers, body = viisp_round_trip(server, person, LINK, {"Authorization": f"Bearer {token}"})
+    assert status == 409 and json.loads(body)["error"]["code"] == "identity_in_use", body
+    assert set_cookie(headers, "__Host-session") is None
+    assert profile_over_http(server, token) == before
+    # A browser is sent to the page that says what to do.
+    browser = {"Accept": "text/html"}
+    status, headers, _ = viisp_round_trip(server, person, LINK, {"Authorization": f"Bearer {token}"}, browser)
+    assert (status, headers["Location"]) == (303, f"{server.base}/#/viisp-error?reason=identity_in_use")
+    assert profile_over_http(server, token) == before
+
+
+def test_an_eidas_person_signs_in_to_a_level_3_account_keyed_by_the_identifier_over_http(server):
+    status, headers, body = viisp_round_trip(server, ERIKA)
+    assert status == 303, body
+    profile = profile_over_http(server, set_cookie(headers, "__Host-session"))
+    assert (profile["level"], profile["identity"]) == (3, {"kind": "eidas", "country": "DE"})
+    assert ERIKA["eidas_eid"] not in json.dumps(profile)
+    (found,) = staff_cli(server, "find", "--eidas-id", ERIKA["eidas_eid"])["users"]
+    assert (found["user_id"], found["eidas_id"]) == (profile["user_id"], ERIKA["eidas_eid"])
+
+
+def test_a_person_lists_their_sessions_and_ends_another_one_over_http(server):
+    address = "sessions.ona@example.lt"
+    phone, laptop = (sign_in(server, address)["token"] for _ in range(2))
+    status, _, body = server.call("GET", "/sessions", headers={"Authorization": f"Bearer {laptop}"})
+    assert status == 200, body
+    sessions = json.loads(body)["sessions"]
+    assert len(sessions) == 2 and sum(entry["current"] for entry in sessions) == 1
+    assert all(phone not in json.dumps(entry) and laptop not in json.dumps(entry) for entry in sessions)
+    (other,) = [entry for entry in sessions if not entry["current"]]
+    status, _, body = server.call("DELETE", f"/sessions/{other['id']}", headers={"Authorization": f"Bearer {laptop}"})
+    assert status == 204, body
+    status, _, body = server.call("GET", "/profile", headers={"Authorization": f"Bearer {phone}"})
+    assert status == 401 and json.loads(body)["error"]["code"] == "unauthenticated"
+    assert profile_over_http(server, laptop)["email"] == address

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.helpers import Client, ViispBrowser
@@ -11,3 +13,19 @@ from tests.helpers import Client, ViispBrowser
 def browser(client: Client) -> ViispBrowser:
     """A browser on the local stack that signs in through VIISP (its stand-in)."""
     return ViispBrowser(client)
+
+
+@pytest.fixture
+def audit_writes_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every audit event's write goes to a table that does not exist, so the transaction it is in fails (mark the
+    test `breaks_a_call`)."""
+    from migris.dal.audit import AuditRepository
+
+    original = AuditRepository.append_item
+
+    def broken(self: AuditRepository, event: Any, sort_key: str) -> dict[str, Any]:
+        item = original(self, event, sort_key)
+        item["Put"]["TableName"] = "no-such-table"
+        return item
+
+    monkeypatch.setattr(AuditRepository, "append_item", broken)

@@ -25,6 +25,7 @@ EXPECTED = {
     # Staff samples carry the identity API Gateway puts after checking the signature; the user id is a placeholder.
     "staff_search": (200, None),
     "staff_change_user": (404, "not_found"),
+    "staff_revoke_sessions": (404, "not_found"),
     "staff_audit": (404, "not_found"),
     # Against the local VIISP stand-in: a fresh ticket; a callback with a ticket we never issued.
     "start_viisp_login": (302, None),

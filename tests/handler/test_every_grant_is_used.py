@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import FIRST_FILL, Client, ViispBrowser, origin_proof, through_cdn, wrong
+from tests.helpers import EIDAS_PERSON, FIRST_FILL, Client, ViispBrowser, origin_proof, through_cdn, wrong
 from tests.iam_calls import CHECKER
 
 pytestmark = pytest.mark.xdist_group("every-grant")
@@ -16,6 +16,7 @@ pytestmark = pytest.mark.xdist_group("every-grant")
 PERSON_ADDRESS = "ona@example.lt"
 NEW_ADDRESS = "ona.nauja@example.lt"
 VIISP_PERSON_ADDRESS = "jonas@example.lt"
+LINKING_ADDRESS = "erika@example.de"
 
 
 def _sign_in_with_a_wrong_try_first(client: Client, address: str) -> str:
@@ -75,10 +76,26 @@ def walk_every_path(stack, clock) -> None:
     )
     assert filled.status == 200, filled.raw
 
-    # Staff: find by address and by personal code, change a name, read the audit.
+    # A link: an e-mail person links an eIDAS identity; a link started by a session that has idled out.
+    linker = cdn.signed_in(LINKING_ADDRESS, filled=True)
+    browser = ViispBrowser(client)
+    assert browser.link(linker, EIDAS_PERSON).status == 303
+    clock.advance(61)
+    idle = cdn.signed_in(LINKING_ADDRESS)
+    clock.advance(1800)
+    assert client.get("/login/viisp?intent=link", headers={"Authorization": f"Bearer {idle}"}).status == 401
+
+    # Staff: find by address, personal code and eIDAS identifier, change a name, end the person's sessions, read
+    # the audit.
     found = client.as_staff("POST", "/staff/users/search", {"email": NEW_ADDRESS}).json["users"]
     user_id = found[0]["user_id"]
     assert client.as_staff("POST", "/staff/users/search", {"personal_code": "33309240064"}).status == 200
+    by_eidas = {"eidas_id": EIDAS_PERSON["eidas_eid"]}
+    assert client.as_staff("POST", "/staff/users/search", by_eidas).json["users"][0]["level"] == 3
     change = {"given_name": "Rūta", "reason": "passport"}
     assert client.as_staff("PATCH", f"/staff/users/{user_id}", change).status == 200
+    signed_in_again = cdn.signed_in(NEW_ADDRESS)  # a session for the revoke to count (and end)
+    revoke = {"reason": "phone stolen"}
+    assert client.as_staff("POST", f"/staff/users/{user_id}/sessions/revoke", revoke).json == {"ended": 1}
+    assert cdn.as_person(signed_in_again, "GET", "/profile").status == 401
     assert client.as_staff("GET", f"/staff/users/{user_id}/audit").status == 200

@@ -10,6 +10,8 @@ import re
 import pytest
 from migris.observability import logger
 
+from tests.helpers import EIDAS_PERSON, cookie_value
+
 ADDRESS = "Ieva.Secret@Example.LT"
 NORMALISED = "ieva.secret@example.lt"
 
@@ -71,6 +73,8 @@ def test_logs_of_profile_and_staff_work_hold_no_personal_data(client, stack, log
     assert search.status == 200
     change = {"family_name": "Atviraitė", "reason": "Santuokos liudijimas Nr. 123"}
     assert client.as_staff("PATCH", f"/staff/users/{user_id}", change).status == 200
+    revoke = {"reason": "Santuokos liudijimas: telefonas pavogtas"}
+    assert client.as_staff("POST", f"/staff/users/{user_id}/sessions/revoke", revoke).json == {"ended": 1}
 
     records = [json.loads(line) for line in log_lines()]
     events = [r.get("event") for r in records]
@@ -81,6 +85,7 @@ def test_logs_of_profile_and_staff_work_hold_no_personal_data(client, stack, log
         "email_changed",
         "staff_search",
         "staff_changed_user",
+        "staff_revoked_sessions",
     ):
         assert expected in events, f"no {expected} event in the logs"
     text = "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
@@ -97,3 +102,20 @@ def test_logs_of_profile_and_staff_work_hold_no_personal_data(client, stack, log
         token,
     ):
         assert personal not in text
+
+
+def test_logs_of_links_and_eidas_sign_ins_hold_no_identity_or_token(client, browser, log_lines):
+    token = client.signed_in(NORMALISED, filled=True)
+    linked = browser.link(token)
+    assert linked.status == 303, linked.raw
+    new_token = cookie_value(linked, "__Host-session")[0]
+    eidas_token = browser.sign_in(EIDAS_PERSON)
+    assert client.as_staff("POST", "/staff/users/search", {"eidas_id": EIDAS_PERSON["eidas_eid"]}).status == 200
+
+    records = [json.loads(line) for line in log_lines()]
+    events = [r.get("event") for r in records]
+    for expected in ("viisp_linked", "identity_linked", "viisp_signed_in", "staff_search"):
+        assert expected in events, f"no {expected} event in the logs"
+    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
+    for secret in ("33309240064", EIDAS_PERSON["eidas_eid"], "7d3f9a2c41b84e0f", token, new_token, eidas_token):
+        assert secret not in text

@@ -85,7 +85,11 @@ def test_any_profile_write_by_a_signed_in_person_never_500(client, method, path,
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("POST", "/staff/users/search"), ("PATCH", "/staff/users/00000000-0000-4000-8000-000000000000")],
+    [
+        ("POST", "/staff/users/search"),
+        ("PATCH", "/staff/users/00000000-0000-4000-8000-000000000000"),
+        ("POST", "/staff/users/00000000-0000-4000-8000-000000000000/sessions/revoke"),
+    ],
 )
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=profile_bodies, content_type=content_types)

@@ -288,19 +288,9 @@ def test_staff_may_correct_the_names_of_a_viisp_account(client):
 
 
 @pytest.mark.breaks_a_call("the audit write goes to a table that does not exist")
-def test_a_staff_change_and_its_audit_event_land_together(client, monkeypatch):
+def test_a_staff_change_and_its_audit_event_land_together(client, audit_writes_fail):
     """If the audit write fails, the name does not change either (one transaction)."""
     _, user_id = person(client)
-    from migris.dal.audit import AuditRepository
-
-    original = AuditRepository.append_item
-
-    def broken(self, event, sort_key):
-        item = original(self, event, sort_key)
-        item["Put"]["TableName"] = "no-such-table"
-        return item
-
-    monkeypatch.setattr(AuditRepository, "append_item", broken)
     answer = client.as_staff("PATCH", f"/staff/users/{user_id}", {"given_name": "Rūta", "reason": "x"})
     assert answer.status == 500
     assert accounts_item(client.stack, f"user#{user_id}")["given_name"] == "Ona"
@@ -338,3 +328,171 @@ def test_names_given_at_first_fill_are_the_audits_before(client):
     client.as_staff("PATCH", f"/staff/users/{user_id}", {"family_name": "Petraitė", "reason": "marriage record"})
     (event,) = client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"]
     assert event["changes"]["family_name"] == {"before": FIRST_FILL["family_name"], "after": "Petraitė"}
+
+
+# --- ending a person's sessions ---
+
+
+def revoke(client, user_id, body):
+    return client.as_staff("POST", f"/staff/users/{user_id}/sessions/revoke", body)
+
+
+def two_sessions(client, clock, address=ADDRESS):
+    first, user_id = person(client, address)
+    clock.advance(61)  # the resend cooldown
+    second = client.signed_in(address)
+    return user_id, (first, second)
+
+
+def test_staff_end_every_session_of_a_person_and_the_audit_says_who_how_many_why(client, clock):
+    user_id, tokens = two_sessions(client, clock)
+    clock.advance(10)
+    answer = revoke(client, user_id, {"reason": "  Phone   reported\nstolen at the desk "})
+    assert (answer.status, answer.json) == (200, {"ended": 2}), answer.raw
+    assert answer.header("Cache-Control") == "no-store"
+    for token in tokens:
+        assert_error(client.as_person(token, "GET", "/profile"), 401, "unauthenticated")
+
+    (event,) = client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"]
+    assert event["actor"] == client.stack.staff.user_arn
+    assert event["reason"] == "Phone reported stolen at the desk"
+    assert event["changes"] == {"sessions": {"before": 2, "after": 0}}
+    assert event["at"] == "2027-01-15T08:01:11Z"
+
+    # The person signs in again as usual, into a session of the new epoch, and sees only it.
+    clock.advance(61)
+    fresh = client.signed_in(ADDRESS)
+    mine = client.as_person(fresh, "GET", "/profile")
+    assert (mine.status, mine.json["user_id"], mine.json["given_name"]) == (200, user_id, "Ona")
+    listed = client.as_person(fresh, "GET", "/sessions").json["sessions"]
+    assert [entry["current"] for entry in listed] == [True]
+
+
+def test_only_live_sessions_count_and_none_live_is_still_recorded(client, clock):
+    """Counted as the person's own list counts them: a session that idled out is not one that staff ended."""
+    idle, user_id = person(client)
+    clock.advance(1801)  # the idle expiry
+    live = client.signed_in(ADDRESS)
+    assert revoke(client, user_id, {"reason": "first"}).json == {"ended": 1}
+    assert_error(client.as_person(live, "GET", "/profile"), 401, "unauthenticated")
+    assert_error(client.as_person(idle, "GET", "/profile"), 401, "unauthenticated")
+
+    clock.advance(1)  # events of one millisecond have no order among them
+    answer = revoke(client, user_id, {"reason": "again, nothing left"})
+    assert (answer.status, answer.json) == (200, {"ended": 0}), answer.raw
+    events = client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"]
+    assert [(e["reason"], e["changes"]) for e in events] == [
+        ("first", {"sessions": {"before": 1, "after": 0}}),
+        ("again, nothing left", {"sessions": {"before": 0, "after": 0}}),
+    ]
+
+
+def test_a_revoke_ends_only_that_persons_sessions_and_changes_nothing_else_they_see(client, clock):
+    user_id, (token, _) = two_sessions(client, clock)
+    other = client.signed_in("kitas@example.lt")
+    before = accounts_item(client.stack, f"user#{user_id}")
+    assert revoke(client, user_id, {"reason": "x"}).json == {"ended": 2}
+    assert_error(client.as_person(token, "GET", "/profile"), 401, "unauthenticated")
+    assert client.as_person(other, "GET", "/profile").status == 200
+    after = accounts_item(client.stack, f"user#{user_id}")
+    assert after["session_epoch"] == before.get("session_epoch", 0) + 1
+    assert after["version"] == before["version"] + 1
+    assert {k: v for k, v in after.items() if k not in {"session_epoch", "version"}} == {
+        k: v for k, v in before.items() if k not in {"session_epoch", "version"}
+    }
+
+
+def test_a_viisp_persons_sessions_end_too(client):
+    user_id, token = viisp_account(client.stack)
+    assert revoke(client, user_id, {"reason": "x"}).json == {"ended": 1}
+    assert_error(client.as_person(token, "GET", "/profile"), 401, "unauthenticated")
+
+
+@pytest.mark.parametrize("user_id", [MISSING_USER, "not-a-uuid", "x" * 3000])
+def test_revoking_the_sessions_of_an_unknown_user_is_404(client, user_id):
+    assert_error(revoke(client, user_id, {"reason": "x"}), 404, "not_found")
+    assert table(client.stack, "AuditTable").scan()["Items"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "reason"),
+        ({"reason": ""}, "reason"),
+        ({"reason": " \t\n "}, "reason"),
+        ({"reason": "x" * 501}, "reason"),
+        ({"reason": 5}, "reason"),
+        ({"reason": "x", "user_id": MISSING_USER}, "user_id"),
+        ({"reason": "x", "sessions": "all"}, "sessions"),
+    ],
+)
+def test_a_bad_revoke_is_422_and_ends_nothing(client, clock, body, field):
+    token, user_id = person(client)
+    error = assert_error(revoke(client, user_id, body), 422, "validation_error")
+    assert field in error["fields"]
+    assert client.as_person(token, "GET", "/profile").status == 200
+    assert client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"] == []
+
+
+def test_a_revoke_with_no_body_is_422(client):
+    token, user_id = person(client)
+    answer = client.as_staff("POST", f"/staff/users/{user_id}/sessions/revoke")
+    assert answer.status == 422, answer.raw
+    assert client.as_person(token, "GET", "/profile").status == 200
+
+
+def test_a_reason_of_500_characters_is_taken(client):
+    _, user_id = person(client)
+    assert revoke(client, user_id, {"reason": "x" * 500}).json == {"ended": 1}
+
+
+def test_only_staff_may_end_a_persons_sessions(client):
+    token, user_id = person(client)
+    path = f"/staff/users/{user_id}/sessions/revoke"
+    body = {"reason": "x"}
+    refusal(client.post(path, body), "MissingAuthenticationTokenException")
+    refusal(client.as_person(token, "POST", path, body), "IncompleteSignatureException")
+    clerk = LocalPrincipal(
+        access_key_id="AKIACLERK00000000000",
+        secret_access_key="clerk-secret",
+        principal_arn="arn:aws:iam::123456789012:user/clerk",
+        user_arn="arn:aws:iam::123456789012:user/clerk",
+        caller="AIDACLERK",
+    )
+    client.stack.iam.add(clerk)
+    refusal(client.as_staff("POST", path, body, principal=clerk), "AccessDeniedException")
+    assert client.as_person(token, "GET", "/profile").status == 200
+    assert table(client.stack, "AuditTable").scan()["Items"] == []
+
+
+@pytest.mark.breaks_a_call("the audit write goes to a table that does not exist")
+def test_a_revoke_and_its_audit_event_land_together(client, audit_writes_fail):
+    """If the audit write fails, no session ends either (one transaction)."""
+    token, user_id = person(client)
+    assert revoke(client, user_id, {"reason": "x"}).status == 500
+    assert client.as_person(token, "GET", "/profile").status == 200
+
+
+def test_a_revoke_raced_by_the_persons_own_change_is_tried_again_and_lands(client, clock):
+    """The epoch's write is conditional on the account's version: when the person changes their phone between
+    staff's read and write, the revoke reads again, counts again and lands, and the phone change stays."""
+    user_id, (token, other) = two_sessions(client, clock)
+    raced = []
+
+    def the_person_changes_their_phone_first(**_):
+        if not raced:
+            raced.append(client.as_person(token, "PATCH", "/profile", {"phone_number": "+37061111119"}).status)
+
+    events = handler_client_hooks("dynamodb")
+    events.register("before-call.dynamodb.TransactWriteItems", the_person_changes_their_phone_first)
+    try:
+        answer = revoke(client, user_id, {"reason": "x"})
+    finally:
+        events.unregister("before-call.dynamodb.TransactWriteItems", the_person_changes_their_phone_first)
+    assert raced == [200]
+    assert (answer.status, answer.json) == (200, {"ended": 2}), answer.raw
+    for ended in (token, other):
+        assert_error(client.as_person(ended, "GET", "/profile"), 401, "unauthenticated")
+    assert accounts_item(client.stack, f"user#{user_id}")["phone_number"] == "+37061111119"
+    (event,) = client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"]
+    assert event["changes"] == {"sessions": {"before": 2, "after": 0}}

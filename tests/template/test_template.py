@@ -21,7 +21,12 @@ ALL_FUNCTIONS = [*PERSON_FACING_FUNCTIONS, "StaffFunction"]
 TABLES = ["CodesTable", "SessionsTable", "AccountsTable", "ViispTicketsTable"]
 EXPIRING_TABLES = ["CodesTable", "SessionsTable", "ViispTicketsTable"]
 NAME_ATTRIBUTES = {"given_name", "family_name"}
-STAFF_PATHS = {"/staff/users/search", "/staff/users/{user_id}", "/staff/users/{user_id}/audit"}
+STAFF_PATHS = {
+    "/staff/users/search",
+    "/staff/users/{user_id}",
+    "/staff/users/{user_id}/sessions/revoke",
+    "/staff/users/{user_id}/audit",
+}
 DYNAMODB_WRITES = {
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
@@ -210,16 +215,17 @@ def test_only_the_staff_first_fill_and_viisp_account_creation_roles_may_write_na
         f for f in ALL_FUNCTIONS for s in account_update_statements(cfn, f) if NAME_ATTRIBUTES & attribute_allow_list(s)
     }
     # The first fill writes the names a person gives once; the VIISP callback the names VIISP gives when it
-    # creates the account; staff change them afterwards.
+    # creates the account or links an identity to an e-mail account; staff change them afterwards.
     assert writers == {"StaffFunction", "FirstFillFunction", "ViispCallbackFunction"}
 
 
-def test_only_staff_change_the_level_after_an_account_is_made(cfn):
+def test_only_staff_and_a_viisp_link_change_the_level_after_an_account_is_made(cfn):
     writers = {
         f for f in ALL_FUNCTIONS for s in account_update_statements(cfn, f) if "level" in attribute_allow_list(s)
     }
     # VerifyCode (level 1) and the VIISP callback (level 3) set it when they create an account
-    # (attribute_not_exists in code); staff change it later.
+    # (attribute_not_exists in code); later, staff change it, and the VIISP callback raises an e-mail account to
+    # 3 when the person links the identity VIISP vouched for (README, "IAM: who may write what").
     assert writers == {"StaffFunction", "VerifyCodeFunction", "ViispCallbackFunction"}
 
 
@@ -231,9 +237,11 @@ def test_only_the_profile_role_writes_the_language_of_mails(cfn):
     assert writers == {"SaveProfileFunction"}
 
 
-def test_the_staff_role_writes_only_names_and_level_on_accounts(cfn):
+def test_the_staff_role_writes_only_names_level_and_session_epoch_on_accounts(cfn):
     (statement,) = account_update_statements(cfn, "StaffFunction")
-    assert attribute_allow_list(statement) == {"pk", "given_name", "family_name", "level", "updated_at", "version"}
+    # The session epoch: a revoke ends every session of the person by moving it (migris.domain.sessions).
+    allowed = {"pk", "given_name", "family_name", "level", "session_epoch", "updated_at", "version"}
+    assert attribute_allow_list(statement) == allowed
 
 
 # --- IAM rule 6: person-facing roles update accounts only through an attribute allow-list, never PutItem ---
@@ -277,11 +285,16 @@ def test_no_role_may_update_or_delete_audit_events(cfn):
             ), role
 
 
-def test_only_the_staff_role_writes_or_reads_the_audit_table(cfn):
+def test_only_the_staff_role_reads_the_audit_table_and_only_it_and_the_viisp_callback_append(cfn):
     touching = {role for role, statement in all_statements(cfn) if targets_table(statement, "AuditTable")}
-    assert touching == {role_of(cfn, "StaffFunction")}
+    assert touching == {role_of(cfn, "StaffFunction"), role_of(cfn, "ViispCallbackFunction")}
     granted = {a for s in role_statements(cfn, "StaffFunction") if targets_table(s, "AuditTable") for a in actions(s)}
     assert granted == {"dynamodb:PutItem", "dynamodb:Query"}
+    # A link's event (actor self:viisp) lands with the link; the callback can neither read nor rewrite events.
+    linked = {
+        a for s in role_statements(cfn, "ViispCallbackFunction") if targets_table(s, "AuditTable") for a in actions(s)
+    }
+    assert linked == {"dynamodb:PutItem"}
 
 
 def test_the_audit_table_keeps_its_events(cfn):
@@ -301,6 +314,8 @@ DYNAMODB_ACTIONS = {
     "StartLoginFunction": {
         "CodesTable": {"UpdateItem"},
         "ViispTicketsTable": {"PutItem"},
+        "SessionsTable": {"UpdateItem", "DeleteItem"},  # a link starts only for a live session
+        "AccountsTable": {"GetItem"},
     },
     "VerifyCodeFunction": {
         "CodesTable": {"BatchGetItem", "UpdateItem", "DeleteItem"},
@@ -309,8 +324,9 @@ DYNAMODB_ACTIONS = {
     },
     "ViispCallbackFunction": {
         "AccountsTable": {"GetItem", "UpdateItem"},
-        "SessionsTable": {"PutItem"},
+        "SessionsTable": {"PutItem", "DeleteItem"},
         "ViispTicketsTable": {"GetItem", "UpdateItem"},
+        "AuditTable": {"PutItem"},
     },
     "SaveProfileFunction": {
         "CodesTable": {"BatchGetItem", "UpdateItem", "DeleteItem"},
@@ -324,6 +340,7 @@ DYNAMODB_ACTIONS = {
     },
     "StaffFunction": {
         "AccountsTable": {"GetItem", "UpdateItem"},
+        "SessionsTable": {"Query", "BatchGetItem"},
         "AuditTable": {"PutItem", "Query"},
     },
 }
@@ -345,17 +362,33 @@ def test_each_function_holds_exactly_the_dynamodb_actions_its_code_calls(cfn):
         assert all("dynamodb:Scan" not in actions(statement) for statement in role_statements(cfn, function))
 
 
-def test_the_staff_function_has_no_session_or_code_access(cfn):
+def test_the_staff_function_only_reads_sessions_and_has_no_code_access(cfn):
+    """A revoke counts the person's live sessions (the by_user index, then their items) and ends them by the
+    account's session epoch: the staff role never writes a session, nor touches codes, mail or secrets."""
+    session_reads = []
     for statement in role_statements(cfn, "StaffFunction"):
-        assert not targets_table(statement, "SessionsTable")
         assert not targets_table(statement, "CodesTable")
         assert not any(a.startswith(("ses:", "secretsmanager:")) for a in actions(statement))
+        if targets_table(statement, "SessionsTable"):
+            session_reads += [(action, resource) for action in actions(statement) for resource in resources(statement)]
+    assert sorted(session_reads, key=repr) == sorted(
+        [
+            ("dynamodb:Query", {"Fn::Sub": "${SessionsTable.Arn}/index/by_user"}),
+            ("dynamodb:BatchGetItem", {"Fn::GetAtt": ["SessionsTable", "Arn"]}),
+        ],
+        key=repr,
+    )
 
 
-def test_start_login_never_touches_accounts(cfn):
+def test_start_login_reads_no_address_or_identity_and_writes_no_account(cfn):
+    # An e-mail sign-in's start reads no account (its answer is the same for a new and a known address); a
+    # link's start reads the session's account item only.
     for statement in role_statements(cfn, "StartLoginFunction"):
-        assert not targets_table(statement, "AccountsTable")
-        assert not targets_table(statement, "SessionsTable")
+        if targets_table(statement, "AccountsTable"):
+            assert actions(statement) == ["dynamodb:GetItem"]
+            assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["user#*"]}}
+        if targets_table(statement, "SessionsTable"):
+            assert set(actions(statement)) <= {"dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 
 
 def test_viisp_tickets_are_stored_by_start_and_used_by_the_callback_only(cfn):
@@ -382,10 +415,18 @@ def test_viisp_settings_are_one_secret_made_from_the_parameters_and_read_only_by
     ]
 
 
+def test_the_viisp_callback_writes_identity_names_and_level_but_no_contact_data_or_session_epoch(cfn):
+    (statement,) = account_update_statements(cfn, "ViispCallbackFunction")
+    allowed = attribute_allow_list(statement)
+    assert {"personal_code", "eidas_id", "identity_country", "given_name", "family_name", "level"} <= allowed
+    assert not allowed & {"phone_number", "session_epoch", "language", "pending_email", "email_change_notice"}
+
+
 def test_the_viisp_callback_creates_accounts_without_put_and_cannot_touch_codes(cfn):
     for statement in role_statements(cfn, "ViispCallbackFunction"):
         assert not targets_table(statement, "CodesTable")
-        assert not targets_table(statement, "AuditTable")
+        if targets_table(statement, "AccountsTable"):
+            assert "dynamodb:PutItem" not in actions(statement)
 
 
 def test_pepper_is_readable_only_by_the_functions_that_hash_codes(cfn):
@@ -743,7 +784,7 @@ def test_the_api_keeps_an_access_log_without_personal_data(cfn):
 
 
 def test_every_grant_on_accounts_names_the_kinds_of_item_it_may_touch(cfn):
-    """Accounts' keys say what an item is (user#, email#, personal_code#): each grant holds to the kinds its
+    """Accounts' keys say what an item is (user#, email#, personal_code#, eidas#): each grant holds to the kinds its
     function reaches (tests/iam_calls.py proves the calls stay inside). The other tables are keyed by hashes and
     random ids, which no prefix narrows."""
     for function in ALL_FUNCTIONS:
@@ -751,4 +792,4 @@ def test_every_grant_on_accounts_names_the_kinds_of_item_it_may_touch(cfn):
             if targets_table(statement, "AccountsTable"):
                 leading = statement.get("Condition", {}).get("ForAllValues:StringLike", {}).get("dynamodb:LeadingKeys")
                 assert leading, (function, statement.get("Sid"))
-                assert set(leading) <= {"user#*", "email#*", "personal_code#*"}, (function, leading)
+                assert set(leading) <= {"user#*", "email#*", "personal_code#*", "eidas#*"}, (function, leading)

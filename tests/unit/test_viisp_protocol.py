@@ -177,6 +177,40 @@ def test_the_personal_code_never_comes_from_source_data():
     assert read_identity(body_of(parse(without_attribute))).personal_code is None
 
 
+def eidas_response(attribute: bytes, source_data: bytes = b"") -> bytes:
+    """The fixture as an eIDAS sign-in answers: the eidas-eid attribute instead of the personal code, the
+    nationality among the user information, and whatever sourceData says."""
+    data = (FIXTURES / "identity-response.unsigned.xml").read_bytes()
+    data = re.sub(
+        rb"<authentication:authenticationAttribute>.*?</authentication:authenticationAttribute>",
+        attribute,
+        data,
+        flags=re.S,
+    )
+    nationality = (
+        b"<authentication:userInformation><authentication:information>nationality</authentication:information>"
+        b"<authentication:value><authentication:stringValue>DE</authentication:stringValue></authentication:value>"
+        b"</authentication:userInformation><authentication:customData>"
+    )
+    data = data.replace(b"<authentication:customData>", nationality)
+    return data.replace(b"</authentication:sourceData>", source_data + b"</authentication:sourceData>")
+
+
+def test_an_eidas_identity_is_read_from_the_signed_eidas_eid_attribute():
+    attribute = (
+        b"<authentication:authenticationAttribute><authentication:attribute>eidas-eid</authentication:attribute>"
+        b"<authentication:value>DE/LT/7d3f9a2c41b84e0f</authentication:value></authentication:authenticationAttribute>"
+    )
+    identity = read_identity(body_of(parse(eidas_response(attribute))))
+    assert (identity.eidas_eid, identity.nationality, identity.personal_code) == ("DE/LT/7d3f9a2c41b84e0f", "DE", None)
+
+
+def test_an_eidas_identifier_never_comes_from_source_data():
+    source = b'<authentication:parameter name="eidas-eid">FR/LT/forged</authentication:parameter>'
+    identity = read_identity(body_of(parse(eidas_response(b"", source))))
+    assert identity.eidas_eid is None and identity.personal_code is None
+
+
 def test_the_unsigned_identity_fixture_is_refused_as_unsigned(viisp_key):
     data = (FIXTURES / "identity-response.unsigned.xml").read_bytes()
     with pytest.raises(ViispProtocolError):
@@ -216,7 +250,10 @@ def test_the_authentication_request_has_its_children_in_schema_order_and_the_sig
     assert [n for i, n in enumerate(names) if i == 0 or names[i - 1] != n] == order
     assert signed.get("id") == "uniqueNodeId"
     assert signed.findtext(auth("serviceTarget")) == "citizen"
-    assert "lt-personal-code" in [e.text for e in signed.findall(auth("authenticationAttribute"))]
+    assert [e.text for e in signed.findall(auth("authenticationAttribute"))] == ["lt-personal-code", "eidas-eid"]
+    # EU citizens come through eIDAS: its provider, and their nationality among the user information.
+    assert "auth.eidas" in [e.text for e in signed.findall(auth("authenticationProvider"))]
+    assert "nationality" in [e.text for e in signed.findall(auth("userInformation"))]
     signature = signed[-1]
     assert signature.tag == f"{{{DS_NS}}}Signature"
     assert signature.find(f".//{{{DS_NS}}}RSAKeyValue") is not None

@@ -80,6 +80,14 @@ export default {
   "account.method": "Sign-in method",
   "account.method.email": "E-mail and temporary code",
   "account.method.viisp": "Through VIISP",
+  "account.method.both": "E-mail and temporary code, or VIISP",
+  "account.identity": "Identity",
+  "account.identity.none": "Not confirmed (signed in by e-mail)",
+  "account.identity.staff": "Confirmed by migration staff",
+  "account.identity.viisp": "Confirmed through VIISP",
+  "account.identity.personalCode": "Confirmed through VIISP (Lithuanian personal code)",
+  "account.identity.eidas": "Confirmed through eIDAS",
+  "account.identity.eidasCountry": "Confirmed through eIDAS ({country})",
   "account.notGiven": "Not given",
   "account.phone.heading": "Phone number",
   "account.phone.current": "Current phone number",
@@ -98,6 +106,32 @@ export default {
   "account.email.confirm": "Confirm",
   "account.email.resend": "Send the code again",
   "account.email.changed": "Your e-mail address has been changed. All your other sign-ins have been ended.",
+  "account.linked": "Your account is now linked with VIISP. You can sign in to it either by e-mail or through VIISP.",
+  "account.link.heading": "Confirm your identity through VIISP",
+  "account.link.text":
+    "If you have a personal code issued in Lithuania, or an electronic identity from another EU country (eIDAS), " +
+    "link this account with VIISP. Your identity will be confirmed (level 3 user) and you will still have one " +
+    "account: you can sign in to it either by e-mail or through VIISP.",
+  "account.link.names": "Your given and family names will be replaced with those received from VIISP.",
+  "account.link.submit": "Link with VIISP",
+  "account.sessions.heading": "Where you are signed in",
+  "account.sessions.intro":
+    "These are the sessions (sign-ins) to this account that are still active. If you do not recognise one, end it.",
+  "account.sessions.loading": "Loading the list of sessions…",
+  "account.sessions.failed": "The list of sessions could not be loaded.",
+  "account.sessions.retry": "Try again",
+  "account.sessions.current": "This device",
+  "account.sessions.other": "Another device or browser",
+  "account.sessions.opened": "Signed in",
+  "account.sessions.lastSeen": "Last active",
+  "account.sessions.method": "Sign-in method",
+  "account.sessions.method.email": "E-mail and temporary code",
+  "account.sessions.method.viisp": "Through VIISP",
+  "account.sessions.method.other": "Another way",
+  "account.sessions.end": "End this session",
+  "account.sessions.signOut": "Sign out on this device",
+  "account.sessions.ended": "The session has been ended. Whoever used it will have to sign in again.",
+  "account.sessions.gone": "That session had already ended. The list has been updated.",
 
   "viispError.title": "Sign-in through VIISP failed",
   "viispError.invalid_ticket":
@@ -111,6 +145,23 @@ export default {
   "viispError.unknown": "The sign-in through VIISP could not be completed. Please start the sign-in again.",
   "viispError.retry": "Try signing in through VIISP again",
   "viispError.back": "Back to the sign-in page",
+  "viispError.linkTitle": "Linking with VIISP failed",
+  "viispError.identity_in_use":
+    "The identity confirmed through VIISP already has its own MIGRIS account, so it has not been linked to this one. " +
+    "Nothing has been merged: both accounts are as they were.",
+  "viispError.identity_in_use.next":
+    "To use that account, sign in through VIISP. If both accounts are yours and you want them " +
+    "combined, contact migration staff.",
+  "viispError.already_linked":
+    "This account already has a confirmed identity, so it cannot be linked with VIISP " +
+    "again. Nothing has been changed.",
+  "viispError.unauthenticated":
+    "Your session had ended, so the account was not linked with VIISP. Sign in again and " +
+    "link it from your account page.",
+  "viispError.profile_incomplete":
+    "Fill in your contact details first. Then you can link the account with VIISP from your account page.",
+  "viispError.account": "Back to my account",
+  "viispError.signInViisp": "Sign in through VIISP",
 
   "error.network": "Could not reach the server. Check your internet connection and try again.",
   "error.server": "Something went wrong. Please try again later.",

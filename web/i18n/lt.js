@@ -83,6 +83,14 @@ export default {
   "account.method": "Prisijungimo būdas",
   "account.method.email": "El. paštu ir laikinu kodu",
   "account.method.viisp": "Per VIISP",
+  "account.method.both": "El. paštu ir laikinu kodu arba per VIISP",
+  "account.identity": "Tapatybė",
+  "account.identity.none": "Nepatvirtinta (prisijungiate el. paštu)",
+  "account.identity.staff": "Patvirtinta migracijos tarnybos darbuotojų",
+  "account.identity.viisp": "Patvirtinta per VIISP",
+  "account.identity.personalCode": "Patvirtinta per VIISP (Lietuvos asmens kodas)",
+  "account.identity.eidas": "Patvirtinta per eIDAS",
+  "account.identity.eidasCountry": "Patvirtinta per eIDAS ({country})",
   "account.notGiven": "Nenurodyta",
   "account.phone.heading": "Telefono numeris",
   "account.phone.current": "Dabartinis telefono Nr.",
@@ -100,6 +108,33 @@ export default {
   "account.email.confirm": "Patvirtinti",
   "account.email.resend": "Siųsti kodą dar kartą",
   "account.email.changed": "El. pašto adresas pakeistas. Visi kiti jūsų prisijungimai baigti.",
+  "account.linked": "Paskyra susieta su VIISP. Prie jos galite prisijungti ir el. paštu, ir per VIISP.",
+  "account.link.heading": "Patvirtinkite tapatybę per VIISP",
+  "account.link.text":
+    "Jei turite Lietuvoje suteiktą asmens kodą arba kitos ES valstybės elektroninės atpažinties priemonę (eIDAS), " +
+    "susiekite šią paskyrą su VIISP. Jūsų tapatybė bus patvirtinta (3 lygio naudotojas), o paskyra liks viena: prie " +
+    "jos galėsite prisijungti ir el. paštu, ir per VIISP.",
+  "account.link.names": "Vardą (-us) ir pavardę (-es) pakeis iš VIISP gauti duomenys.",
+  "account.link.submit": "Susieti su VIISP",
+  "account.sessions.heading": "Kur esate prisijungę",
+  "account.sessions.intro":
+    "Čia matote visas dar aktyvias prisijungimo prie šios paskyros sesijas. Jei kurios " +
+    "nors neatpažįstate, ją baikite.",
+  "account.sessions.loading": "Įkeliamas sesijų sąrašas…",
+  "account.sessions.failed": "Nepavyko įkelti sesijų sąrašo.",
+  "account.sessions.retry": "Bandyti dar kartą",
+  "account.sessions.current": "Šis įrenginys",
+  "account.sessions.other": "Kitas įrenginys ar naršyklė",
+  "account.sessions.opened": "Prisijungta",
+  "account.sessions.lastSeen": "Paskutinį kartą aktyvi",
+  "account.sessions.method": "Prisijungimo būdas",
+  "account.sessions.method.email": "El. paštu ir laikinu kodu",
+  "account.sessions.method.viisp": "Per VIISP",
+  "account.sessions.method.other": "Kitu būdu",
+  "account.sessions.end": "Baigti šią sesiją",
+  "account.sessions.signOut": "Atsijungti šiame įrenginyje",
+  "account.sessions.ended": "Sesija baigta. Ja naudojęsis asmuo turės prisijungti iš naujo.",
+  "account.sessions.gone": "Ši sesija jau buvo pasibaigusi. Sąrašas atnaujintas.",
 
   "viispError.title": "Nepavyko prisijungti per VIISP",
   "viispError.invalid_ticket":
@@ -112,6 +147,24 @@ export default {
   "viispError.unknown": "Prisijungimo per VIISP nepavyko užbaigti. Pradėkite prisijungimą iš naujo.",
   "viispError.retry": "Bandyti prisijungti per VIISP dar kartą",
   "viispError.back": "Grįžti į prisijungimo puslapį",
+  "viispError.linkTitle": "Nepavyko susieti su VIISP",
+  "viispError.identity_in_use":
+    "Per VIISP patvirtinta tapatybė jau turi savo MIGRIS paskyrą, todėl su šia paskyra ji nesusieta. Niekas " +
+    "nesujungta: abi paskyros liko tokios, kokios buvo.",
+  "viispError.identity_in_use.next":
+    "Norėdami naudotis ta paskyra, prisijunkite per VIISP. Jei abi paskyros jūsų ir norite jas sujungti, kreipkitės " +
+    "į migracijos tarnybos darbuotojus.",
+  "viispError.already_linked":
+    "Šiai paskyrai jau priskirta patvirtinta tapatybė, todėl paskyros dar kartą susieti su " +
+    "VIISP negalima. Niekas nepakeista.",
+  "viispError.unauthenticated":
+    "Jūsų sesija buvo pasibaigusi, todėl paskyra su VIISP nesusieta. Prisijunkite iš naujo ir " +
+    "susiekite ją savo paskyros puslapyje.",
+  "viispError.profile_incomplete":
+    "Pirmiausia nurodykite savo kontaktinius duomenis. Tada paskyrą su VIISP galėsite " +
+    "susieti savo paskyros puslapyje.",
+  "viispError.account": "Grįžti į paskyrą",
+  "viispError.signInViisp": "Prisijungti per VIISP",
 
   "error.network": "Nepavyko susisiekti su serveriu. Patikrinkite interneto ryšį ir bandykite dar kartą.",
   "error.server": "Įvyko klaida. Bandykite dar kartą vėliau.",

@@ -84,6 +84,14 @@ export default {
   "account.method": "Способ входа",
   "account.method.email": "Электронная почта и временный код",
   "account.method.viisp": "Через VIISP",
+  "account.method.both": "Электронная почта и временный код или VIISP",
+  "account.identity": "Личность",
+  "account.identity.none": "Не подтверждена (вход по электронной почте)",
+  "account.identity.staff": "Подтверждена сотрудниками миграционной службы",
+  "account.identity.viisp": "Подтверждена через VIISP",
+  "account.identity.personalCode": "Подтверждена через VIISP (литовский личный код)",
+  "account.identity.eidas": "Подтверждена через eIDAS",
+  "account.identity.eidasCountry": "Подтверждена через eIDAS ({country})",
   "account.notGiven": "Не указано",
   "account.phone.heading": "Номер телефона",
   "account.phone.current": "Текущий номер телефона",
@@ -102,6 +110,34 @@ export default {
   "account.email.confirm": "Подтвердить",
   "account.email.resend": "Отправить код ещё раз",
   "account.email.changed": "Адрес электронной почты изменён. Все остальные Ваши сеансы завершены.",
+  "account.linked":
+    "Учётная запись связана с VIISP. Теперь Вы можете входить в неё как по электронной почте, так и через VIISP.",
+  "account.link.heading": "Подтвердите свою личность через VIISP",
+  "account.link.text":
+    "Если у Вас есть личный код, выданный в Литве, или средство электронной идентификации другой страны ЕС (eIDAS), " +
+    "свяжите эту учётную запись с VIISP. Ваша личность будет подтверждена (пользователь 3 уровня), а учётная запись " +
+    "останется одна: входить в неё можно будет как по электронной почте, так и через VIISP.",
+  "account.link.names": "Имя и фамилия будут заменены данными, полученными из VIISP.",
+  "account.link.submit": "Связать с VIISP",
+  "account.sessions.heading": "Где выполнен вход",
+  "account.sessions.intro":
+    "Здесь показаны все ещё активные сеансы входа в эту учётную запись. Если Вы не узнаёте " +
+    "какой-либо сеанс, завершите его.",
+  "account.sessions.loading": "Загрузка списка сеансов…",
+  "account.sessions.failed": "Не удалось загрузить список сеансов.",
+  "account.sessions.retry": "Попробовать ещё раз",
+  "account.sessions.current": "Это устройство",
+  "account.sessions.other": "Другое устройство или браузер",
+  "account.sessions.opened": "Вход выполнен",
+  "account.sessions.lastSeen": "Последняя активность",
+  "account.sessions.method": "Способ входа",
+  "account.sessions.method.email": "Электронная почта и временный код",
+  "account.sessions.method.viisp": "Через VIISP",
+  "account.sessions.method.other": "Другой способ",
+  "account.sessions.end": "Завершить этот сеанс",
+  "account.sessions.signOut": "Выйти на этом устройстве",
+  "account.sessions.ended": "Сеанс завершён. Тому, кто им пользовался, придётся войти снова.",
+  "account.sessions.gone": "Этот сеанс уже был завершён. Список обновлён.",
 
   "viispError.title": "Не удалось войти через VIISP",
   "viispError.invalid_ticket":
@@ -114,6 +150,24 @@ export default {
   "viispError.unknown": "Не удалось завершить вход через VIISP. Начните вход заново.",
   "viispError.retry": "Попробовать войти через VIISP ещё раз",
   "viispError.back": "Вернуться на страницу входа",
+  "viispError.linkTitle": "Не удалось связать с VIISP",
+  "viispError.identity_in_use":
+    "У личности, подтверждённой через VIISP, уже есть своя учётная запись MIGRIS, поэтому она не связана с этой " +
+    "учётной записью. Ничего не объединено: обе учётные записи остались без изменений.",
+  "viispError.identity_in_use.next":
+    "Чтобы пользоваться той учётной записью, войдите через VIISP. Если обе учётные записи принадлежат Вам и Вы " +
+    "хотите их объединить, обратитесь к сотрудникам миграционной службы.",
+  "viispError.already_linked":
+    "У этой учётной записи уже есть подтверждённая личность, поэтому её нельзя ещё раз " +
+    "связать с VIISP. Ничего не изменено.",
+  "viispError.unauthenticated":
+    "Ваш сеанс завершился, поэтому учётная запись не связана с VIISP. Войдите снова и свяжите её на " +
+    "странице своей учётной записи.",
+  "viispError.profile_incomplete":
+    "Сначала укажите свои контактные данные. После этого Вы сможете связать учётную запись с VIISP на " +
+    "странице своей учётной записи.",
+  "viispError.account": "Вернуться к учётной записи",
+  "viispError.signInViisp": "Войти через VIISP",
 
   "error.network": "Не удалось связаться с сервером. Проверьте подключение к интернету и попробуйте ещё раз.",
   "error.server": "Произошла ошибка. Попробуйте ещё раз позже.",

@@ -84,6 +84,14 @@ export default {
   "account.method": "Спосіб входу",
   "account.method.email": "Електронна пошта й тимчасовий код",
   "account.method.viisp": "Через VIISP",
+  "account.method.both": "Електронна пошта й тимчасовий код або VIISP",
+  "account.identity": "Особа",
+  "account.identity.none": "Не підтверджена (вхід через електронну пошту)",
+  "account.identity.staff": "Підтверджена працівниками міграційної служби",
+  "account.identity.viisp": "Підтверджена через VIISP",
+  "account.identity.personalCode": "Підтверджена через VIISP (литовський особовий код)",
+  "account.identity.eidas": "Підтверджена через eIDAS",
+  "account.identity.eidasCountry": "Підтверджена через eIDAS ({country})",
   "account.notGiven": "Не вказано",
   "account.phone.heading": "Номер телефону",
   "account.phone.current": "Поточний номер телефону",
@@ -102,6 +110,35 @@ export default {
   "account.email.confirm": "Підтвердити",
   "account.email.resend": "Надіслати код ще раз",
   "account.email.changed": "Адресу електронної пошти змінено. Усі інші Ваші сеанси завершено.",
+  "account.linked":
+    "Обліковий запис пов'язано з VIISP. Тепер Ви можете входити до нього як через " +
+    "електронну пошту, так і через VIISP.",
+  "account.link.heading": "Підтвердьте свою особу через VIISP",
+  "account.link.text":
+    "Якщо у Вас є особовий код, наданий в Литві, або засіб електронної ідентифікації іншої держави ЄС (eIDAS), " +
+    "пов'яжіть цей обліковий запис із VIISP. Вашу особу буде підтверджено (користувач 3 рівня), а обліковий запис " +
+    "залишиться один: Ви зможете входити до нього як через електронну пошту, так і через VIISP.",
+  "account.link.names": "Ім'я та прізвище буде замінено даними, отриманими з VIISP.",
+  "account.link.submit": "Пов'язати з VIISP",
+  "account.sessions.heading": "Де виконано вхід",
+  "account.sessions.intro":
+    "Тут показано всі ще активні сеанси входу до цього облікового запису. Якщо Ви не " +
+    "впізнаєте якийсь сеанс, завершіть його.",
+  "account.sessions.loading": "Завантаження списку сеансів…",
+  "account.sessions.failed": "Не вдалося завантажити список сеансів.",
+  "account.sessions.retry": "Спробувати ще раз",
+  "account.sessions.current": "Цей пристрій",
+  "account.sessions.other": "Інший пристрій або браузер",
+  "account.sessions.opened": "Вхід виконано",
+  "account.sessions.lastSeen": "Остання активність",
+  "account.sessions.method": "Спосіб входу",
+  "account.sessions.method.email": "Електронна пошта й тимчасовий код",
+  "account.sessions.method.viisp": "Через VIISP",
+  "account.sessions.method.other": "Інший спосіб",
+  "account.sessions.end": "Завершити цей сеанс",
+  "account.sessions.signOut": "Вийти на цьому пристрої",
+  "account.sessions.ended": "Сеанс завершено. Тому, хто ним користувався, доведеться увійти знову.",
+  "account.sessions.gone": "Цей сеанс уже було завершено. Список оновлено.",
 
   "viispError.title": "Не вдалося увійти через VIISP",
   "viispError.invalid_ticket":
@@ -114,6 +151,23 @@ export default {
   "viispError.unknown": "Не вдалося завершити вхід через VIISP. Почніть вхід спочатку.",
   "viispError.retry": "Спробувати увійти через VIISP ще раз",
   "viispError.back": "Повернутися на сторінку входу",
+  "viispError.linkTitle": "Не вдалося пов'язати з VIISP",
+  "viispError.identity_in_use":
+    "Особа, підтверджена через VIISP, уже має власний обліковий запис MIGRIS, тому її не пов'язано з цим обліковим " +
+    "записом. Нічого не об'єднано: обидва облікові записи залишилися без змін.",
+  "viispError.identity_in_use.next":
+    "Щоб користуватися тим обліковим записом, увійдіть через VIISP. Якщо обидва облікові записи належать Вам і Ви " +
+    "хочете їх об'єднати, зверніться до працівників міграційної служби.",
+  "viispError.already_linked":
+    "Цей обліковий запис уже має підтверджену особу, тому його не можна ще раз пов'язати з VIISP. Нічого не змінено.",
+  "viispError.unauthenticated":
+    "Ваш сеанс завершився, тому обліковий запис не пов'язано з VIISP. Увійдіть знову та пов'яжіть його на " +
+    "сторінці свого облікового запису.",
+  "viispError.profile_incomplete":
+    "Спершу вкажіть свої контактні дані. Після цього Ви зможете пов'язати обліковий запис із VIISP на " +
+    "сторінці свого облікового запису.",
+  "viispError.account": "Повернутися до облікового запису",
+  "viispError.signInViisp": "Увійти через VIISP",
 
   "error.network": "Не вдалося з'єднатися із сервером. Перевірте підключення до інтернету та спробуйте ще раз.",
   "error.server": "Сталася помилка. Спробуйте ще раз пізніше.",

@@ -1,9 +1,11 @@
 // The MIGRIS sign-in pages: which screen to show, the page's chrome (header, language, footer), focus and titles.
-// Screens live at #/ (sign in), #/code, #/contact, #/account and #/viisp-error?reason=…; the signed-in state
-// comes from GET /profile, the e-mail sign-in under way from sessionStorage.
+// Screens live at #/ (sign in), #/code, #/contact, #/account (#/account?linked=1 just after linking with VIISP)
+// and #/viisp-error?reason=…; the signed-in state comes from GET /profile, the e-mail sign-in under way from
+// sessionStorage.
 import { call } from "./api.js";
 import { LANGUAGES, language, languageChosen, setLanguage, t } from "./i18n.js";
-import { message } from "./problems.js";
+import { announce } from "./dom.js";
+import { message, text } from "./problems.js";
 import { AccountView } from "./screens/account.js";
 import { CodeView } from "./screens/code.js";
 import { ContactView } from "./screens/contact.js";
@@ -46,7 +48,9 @@ class App {
     }
     const answer = await this.call("GET", "/profile");
     if (answer.status === 200) {
-      this.signedIn(answer.data);
+      // After linking with VIISP the API sends the browser to #/account?linked=1 (the address then loses "?linked").
+      const linked = path === "/account" && new URLSearchParams(query).get("linked") === "1";
+      this.signedIn(answer.data, linked ? message("account.linked") : null);
     } else if (pendingLogin.load()) {
       this.profile = null;
       this.show("code");
@@ -84,6 +88,7 @@ class App {
     this.syncLanguage();
     const props = notice ? { notice: { kind: "success", msg: notice } } : {};
     this.show(profile.profile_complete ? "account" : "contact", props);
+    if (notice) announce(text(notice)); // the heading takes focus; the news is said too
   }
 
   sessionEnded() {

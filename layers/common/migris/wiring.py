@@ -106,14 +106,18 @@ class Services:
 
     @property
     def viisp_sign_in(self) -> ViispSignIn:
+        from migris.dal.audit import AuditRepository
         from migris.dal.tickets import ViispTicketRepository
+        from migris.domain.linking import IdentityLinks
         from migris.domain.viisp_login import ViispSignIn
         from migris.viisp.transport import ViispClient
 
         s = self.settings
         client = ViispClient(self.viisp_config(), self._default_viisp_transport)
         tickets = ViispTicketRepository(self._dynamodb, s.viisp_tickets_table)
-        return ViispSignIn(client, tickets, self.accounts, self.clock, s.viisp_ticket_seconds)
+        audit = AuditRepository(self._dynamodb, s.audit_table)
+        links = IdentityLinks(self._account_repository, self.sessions, audit, self.clock)
+        return ViispSignIn(client, tickets, self.accounts, self.sessions, links, self.clock, s.viisp_ticket_seconds)
 
     @cached_property
     def mailer(self) -> Mailer:
@@ -181,7 +185,7 @@ class Services:
         from migris.domain.staff import StaffDesk
 
         audit = AuditRepository(self._dynamodb, self.settings.audit_table)
-        return StaffDesk(self._account_repository, audit, self.clock)
+        return StaffDesk(self._account_repository, audit, lambda: self.sessions, self.clock)
 
 
 _current: Services | None = None

@@ -1,31 +1,101 @@
-// The account in words: names (changed only by staff), the level as a person reads it, the sign-in method,
-// and the two things the person may change: the phone number, and the e-mail address with a code sent to it.
-import { fact, h, notice } from "../dom.js";
-import { t, tNodes } from "../i18n.js";
-import { describe, message } from "../problems.js";
+// The account in words: names (changed only by staff), the level and the confirmed identity as a person reads
+// them (never a personal code), the sign-in method, a way to link an e-mail account with VIISP, the two things
+// the person may change (the phone number, and the e-mail address with a code sent to it), and the places the
+// person is signed in (GET /sessions), each of which can be ended (DELETE /sessions/{id}).
+import { apiUrl } from "../api.js";
+import { announce, fact, h, notice } from "../dom.js";
+import { language, t, tNodes } from "../i18n.js";
+import { describe, message, text } from "../problems.js";
 import { View } from "../view.js";
 
+// eIDAS writes Greece and the United Kingdom as EL and UK; Intl.DisplayNames knows them as GR and GB.
+const EIDAS_REGIONS = { EL: "GR", UK: "GB" };
+const SESSION_METHODS = { email: "account.sessions.method.email", viisp: "account.sessions.method.viisp" };
+
+/** A country's name in the page's language ("Vokietija", "Germany"), or its code where the browser cannot. */
+function countryName(code) {
+  const region = String(code ?? "").toUpperCase();
+  if (!/^[A-Z]{2}$/.test(region)) return null;
+  try {
+    return new Intl.DisplayNames([language()], { type: "region" }).of(EIDAS_REGIONS[region] ?? region) ?? region;
+  } catch {
+    return region;
+  }
+}
+
+/** A time from the API (ISO 8601 UTC) as a <time>, in the page's language and the browser's time zone. */
+function when(iso) {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return String(iso ?? "");
+  const words = new Intl.DateTimeFormat(language(), { dateStyle: "medium", timeStyle: "short" }).format(at);
+  return h("time", { datetime: at.toISOString() }, words);
+}
+
 export class AccountView extends View {
+  constructor(app, props) {
+    super(app, props);
+    this.sessions = null; // the list from GET /sessions; null until it comes
+    this.sessionsFailed = false;
+    this.sessionsNode = null;
+    this.gone = false;
+    this.loadSessions();
+  }
+
+  destroy() {
+    this.gone = true;
+  }
+
   title() {
     return t("account.title");
   }
 
   render() {
+    this.sessionsNode = this.sessionsSection();
     return h(
       "div",
       { class: "screen screen--account" },
       this.heading(),
       this.notice("page"),
       this.personSection(),
+      this.linkSection(),
       this.phoneSection(),
       this.emailSection(),
+      this.sessionsNode,
     );
+  }
+
+  /** The account's confirmed identity, if any: {kind, country?} from the profile; none for an older API. */
+  identity() {
+    const identity = this.app.profile.identity;
+    return identity && typeof identity === "object" ? identity : null;
+  }
+
+  level() {
+    const level = this.app.profile.level;
+    return [1, 2, 3].includes(level) ? level : 1;
+  }
+
+  /** Who confirmed the identity, and with what, in words. */
+  identityWords() {
+    const identity = this.identity();
+    if (identity?.kind === "eidas") {
+      const country = countryName(identity.country);
+      return country ? t("account.identity.eidasCountry", { country }) : t("account.identity.eidas");
+    }
+    if (identity?.kind === "lt-personal-code") return t("account.identity.personalCode");
+    if (identity || this.level() === 3) return t("account.identity.viisp");
+    return t(this.level() === 2 ? "account.identity.staff" : "account.identity.none");
+  }
+
+  methodWords() {
+    const profile = this.app.profile;
+    if (profile.login_method === "viisp") return t("account.method.viisp");
+    return t(this.identity() ? "account.method.both" : "account.method.email");
   }
 
   personSection() {
     const profile = this.app.profile;
-    const level = [1, 2, 3].includes(profile.level) ? profile.level : 1;
-    const method = profile.login_method === "viisp" ? "account.method.viisp" : "account.method.email";
+    const level = this.level();
     return h(
       "section",
       { class: "card", "aria-labelledby": "person-heading" },
@@ -40,9 +110,27 @@ export class AccountView extends View {
           h("span", { class: "level" }, t(`account.level.${level}`)),
           level === 1 ? h("span", { class: "fact-note" }, t("account.level.1.note")) : null,
         ),
-        fact(t("account.method"), t(method)),
+        fact(t("account.identity"), h("span", { id: "identity" }, this.identityWords())),
+        fact(t("account.method"), this.methodWords()),
       ),
       notice("info", t("account.namesNote")),
+    );
+  }
+
+  /** An e-mail account without a confirmed identity may take one from VIISP: a top-level GET, with the cookie. */
+  linkSection() {
+    if (this.identity() || this.level() === 3) return null;
+    return h(
+      "section",
+      { class: "card", "aria-labelledby": "link-heading" },
+      h("h2", { id: "link-heading" }, t("account.link.heading")),
+      h("p", { id: "link-text" }, t("account.link.text")),
+      h("p", { class: "hint" }, t("account.link.names")),
+      h(
+        "a",
+        { class: "button", href: apiUrl("/login/viisp?intent=link"), "aria-describedby": "link-text" },
+        t("account.link.submit"),
+      ),
     );
   }
 
@@ -184,6 +272,7 @@ export class AccountView extends View {
       this.app.profile = answer.data;
       this.values["email-code"] = "";
       this.succeed("email", message("account.email.changed"));
+      this.loadSessions(); // the other sessions have ended
       return;
     }
     if (answer.error?.code === "email_taken") await this.reloadProfile();
@@ -191,6 +280,121 @@ export class AccountView extends View {
       "email",
       describe(answer, { fieldIds: { code: "email-code" }, codeField: "email-code", limitField: null, change: true }),
     );
+  }
+
+  /** Where the person is signed in: this browser first, then the others, each with a way to end it. */
+  sessionsSection() {
+    let content;
+    if (this.sessions) {
+      content = h("ul", { class: "sessions" }, this.sessions.map((session, index) => this.sessionItem(session, index)));
+    } else if (this.sessionsFailed) {
+      content = h(
+        "div",
+        {},
+        notice("error", t("account.sessions.failed")),
+        h(
+          "button",
+          { type: "button", class: "button button--secondary", onclick: () => this.loadSessions({ announceIt: true }) },
+          t("account.sessions.retry"),
+        ),
+      );
+    } else {
+      content = h("p", { class: "loading" }, t("account.sessions.loading"));
+    }
+    return h(
+      "section",
+      { class: "card", id: "sessions", "aria-labelledby": "sessions-heading" },
+      h("h2", { id: "sessions-heading", tabindex: "-1" }, t("account.sessions.heading")),
+      h("p", {}, t("account.sessions.intro")),
+      this.notice("sessions"),
+      content,
+    );
+  }
+
+  sessionItem(session, index) {
+    const id = `session-${index}`;
+    const method = SESSION_METHODS[session.method] ?? "account.sessions.method.other";
+    const button = session.current
+      ? h(
+          "button",
+          {
+            type: "button",
+            class: "button button--secondary",
+            "aria-describedby": `${id}-name`,
+            onclick: () => this.app.signOut(),
+          },
+          t("account.sessions.signOut"),
+        )
+      : h(
+          "button",
+          {
+            type: "button",
+            id: `${id}-end`,
+            class: "button button--secondary",
+            "aria-describedby": `${id}-name ${id}-facts`,
+            onclick: () => this.endSession(session.id),
+          },
+          t("account.sessions.end"),
+        );
+    return h(
+      "li",
+      { class: session.current ? "session session--current" : "session" },
+      h(
+        "h3",
+        { class: "session__name", id: `${id}-name` },
+        t(session.current ? "account.sessions.current" : "account.sessions.other"),
+      ),
+      h(
+        "dl",
+        { class: "facts facts--session", id: `${id}-facts` },
+        fact(t("account.sessions.opened"), when(session.created_at)),
+        fact(t("account.sessions.lastSeen"), when(session.last_seen_at)),
+        fact(t("account.sessions.method"), t(method)),
+      ),
+      button,
+    );
+  }
+
+  /** Fetch the list (not one of the screen's one-at-a-time calls, so it never holds up a change). */
+  async loadSessions({ announceIt = false } = {}) {
+    const answer = await this.app.call("GET", "/sessions");
+    if (this.gone) return false;
+    if (answer.status === 401 && this.app.profile) {
+      this.app.sessionEnded();
+      return false;
+    }
+    const loaded = answer.status === 200 && Array.isArray(answer.data?.sessions);
+    this.sessions = loaded ? answer.data.sessions : this.sessions;
+    this.sessionsFailed = !loaded;
+    // Only the list is drawn again, so whatever the person is reading or typing elsewhere stays as it is; focus
+    // that was in the list (on "Try again", say) goes to its heading rather than being lost.
+    if (this.sessionsNode?.isConnected) {
+      const hadFocus = this.sessionsNode.contains(document.activeElement);
+      const fresh = this.sessionsSection();
+      this.sessionsNode.replaceWith(fresh);
+      this.sessionsNode = fresh;
+      if (hadFocus) fresh.querySelector("h2").focus();
+    }
+    if (announceIt && !loaded) announce(t("account.sessions.failed"), { urgent: true });
+    return loaded;
+  }
+
+  async endSession(id) {
+    this.clear("sessions");
+    const answer = await this.call("DELETE", `/sessions/${encodeURIComponent(id)}`);
+    if (!answer) return;
+    if (answer.status === 204 || answer.status === 404) {
+      // 404: it had ended already (elsewhere, or it expired): the list is out of date either way.
+      const loaded = await this.loadSessions();
+      if (this.gone) return;
+      if (!loaded && this.sessions) this.sessions = this.sessions.filter((session) => session.id !== id);
+      if (answer.status === 204) return this.succeed("sessions", message("account.sessions.ended"));
+      this.notices.sessions = { kind: "info", msg: message("account.sessions.gone") };
+      this.app.repaint({ focus: "notice-sessions" });
+      announce(text(this.notices.sessions.msg));
+      return;
+    }
+    this.refuse("sessions", describe(answer));
   }
 
   async reloadProfile() {

@@ -1,14 +1,23 @@
-// Where the VIISP callback sends a browser whose sign-in it refused: #/viisp-error?reason=<code>.
+// Where the VIISP callback sends a browser whose sign-in, or whose linking of an account with VIISP, it refused:
+// #/viisp-error?reason=<code>.
 import { apiUrl } from "../api.js";
 import { h, notice } from "../dom.js";
 import { t } from "../i18n.js";
 import { View } from "../view.js";
 
-const REASONS = new Set(["invalid_ticket", "viisp_unavailable", "origin_mismatch"]);
+const SIGN_IN_REASONS = new Set(["invalid_ticket", "viisp_unavailable", "origin_mismatch"]);
+// A link refused (GET /login/viisp?intent=link or its callback): the way on is back to the account, which is
+// still as it was (or, once the session has ended, to sign in again).
+const LINK_REASONS = new Set(["identity_in_use", "already_linked", "profile_incomplete", "unauthenticated"]);
 
 export class ViispErrorView extends View {
+  reason() {
+    const reason = this.props.reason;
+    return SIGN_IN_REASONS.has(reason) || LINK_REASONS.has(reason) ? reason : "unknown";
+  }
+
   title() {
-    return t("viispError.title");
+    return t(LINK_REASONS.has(this.reason()) ? "viispError.linkTitle" : "viispError.title");
   }
 
   hasErrors() {
@@ -16,18 +25,32 @@ export class ViispErrorView extends View {
   }
 
   render() {
-    const reason = REASONS.has(this.props.reason) ? this.props.reason : "unknown";
+    const reason = this.reason();
     return h(
       "div",
       { class: "screen screen--viisp-error" },
       this.heading(),
       notice("error", t(`viispError.${reason}`), { id: "viisp-reason" }),
-      h(
-        "div",
-        { class: "actions" },
-        h("a", { class: "button", href: apiUrl("/login/viisp") }, t("viispError.retry")),
-        h("a", { class: "button button--secondary", href: "#/" }, t("viispError.back")),
-      ),
+      reason === "identity_in_use" ? h("p", { id: "viisp-next" }, t("viispError.identity_in_use.next")) : null,
+      h("div", { class: "actions" }, LINK_REASONS.has(reason) ? this.linkActions(reason) : this.signInActions()),
     );
+  }
+
+  signInActions() {
+    return [
+      h("a", { class: "button", href: apiUrl("/login/viisp") }, t("viispError.retry")),
+      h("a", { class: "button button--secondary", href: "#/" }, t("viispError.back")),
+    ];
+  }
+
+  linkActions(reason) {
+    if (reason === "unauthenticated") return [h("a", { class: "button", href: "#/" }, t("viispError.back"))];
+    return [
+      h("a", { class: "button", href: "#/account" }, t("viispError.account")),
+      // That identity's own account is reached by signing in through VIISP (this browser then leaves this one).
+      reason === "identity_in_use"
+        ? h("a", { class: "button button--secondary", href: apiUrl("/login/viisp") }, t("viispError.signInViisp"))
+        : null,
+    ];
   }
 }

@@ -1,4 +1,5 @@
-"""The accounts table: user items and the uniqueness items (`email#`, `personal_code#`) that point at them."""
+"""The accounts table: user items and the uniqueness items (`email#`, `personal_code#`, `eidas#`) that point at
+them."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
 from migris.dal.base import Table, failed_conditions, is_condition_failure, plain, transact
-from migris.domain.records import Account, AccountChanges, AccountExists, AddressTaken, StaleVersion
+from migris.domain.records import (
+    Account,
+    AccountChanges,
+    AccountExists,
+    AddressTaken,
+    Identity,
+    IdentityTaken,
+    LinkRefused,
+    StaleVersion,
+)
 
 
 def user_key(user_id: str) -> str:
@@ -22,6 +32,21 @@ def email_key(email: str) -> str:
 
 def personal_code_key(personal_code: str) -> str:
     return f"personal_code#{personal_code}"
+
+
+def identity_key(identity: Identity) -> str:
+    """The uniqueness item of an identity VIISP vouched for: its personal code's, or its eIDAS identifier's."""
+    return personal_code_key(identity.key) if identity.kind == "lt-personal-code" else f"eidas#{identity.key}"
+
+
+def identity_attributes(identity: Identity) -> AccountChanges:
+    """The identity as the account item keeps it."""
+    if identity.kind == "lt-personal-code":
+        return {"personal_code": identity.key}
+    changes: AccountChanges = {"eidas_id": identity.key}
+    if identity.country:
+        changes["identity_country"] = identity.country
+    return changes
 
 
 def _attributes(changes: AccountChanges) -> dict[str, Any]:
@@ -47,8 +72,8 @@ class AccountRepository:
         item = self._table.get_item(Key={"pk": email_key(email)}, ConsistentRead=True).get("Item")
         return None if item is None else str(item["user_id"])
 
-    def user_id_for_personal_code(self, personal_code: str) -> str | None:
-        item = self._table.get_item(Key={"pk": personal_code_key(personal_code)}, ConsistentRead=True).get("Item")
+    def user_id_for_identity(self, identity: Identity) -> str | None:
+        item = self._table.get_item(Key={"pk": identity_key(identity)}, ConsistentRead=True).get("Item")
         return None if item is None else str(item["user_id"])
 
     def get_user(self, user_id: str) -> Account | None:
@@ -83,15 +108,15 @@ class AccountRepository:
             ),
         ]
 
-    def create_viisp_account(
-        self, user_id: str, personal_code: str, fields: Mapping[str, str | None], now: int
+    def create_identified_account(
+        self, user_id: str, identity: Identity, fields: Mapping[str, str | None], now: int
     ) -> None:
-        """Create a VIISP account (level 3) and its personal code uniqueness item together, with Update actions
+        """Create a VIISP account (level 3) and its identity's uniqueness item together, with Update actions
         only; fails (AccountExists) if either exists already."""
         user_fields: dict[str, Any] = {
             **{name: value for name, value in fields.items() if value is not None},
+            **identity_attributes(identity),
             "user_id": user_id,
-            "personal_code": personal_code,
             "level": 3,
             "login_method": "viisp",
             "profile_complete": False,
@@ -105,11 +130,7 @@ class AccountRepository:
         try:
             self._client.transact_write_items(
                 TransactItems=[
-                    self._create_update(
-                        personal_code_key(personal_code),
-                        "SET user_id = :user_id, created_at = :now",
-                        {":user_id": user_id, ":now": now},
-                    ),
+                    self._identity_claim(identity, user_id, now),
                     self._create_update(user_key(user_id), f"SET {assignments}", values, names=names),
                 ]
             )
@@ -117,6 +138,38 @@ class AccountRepository:
             if is_condition_failure(error):
                 raise AccountExists from None
             raise
+
+    def link_identity(
+        self,
+        user: Account,
+        identity: Identity,
+        changes: AccountChanges,
+        *,
+        with_items: tuple[dict[str, Any], ...] = (),
+    ) -> None:
+        """Give an existing account the identity in one transaction: the account item (if still at the version
+        read), the identity's uniqueness item (only if nobody holds it) and `with_items`, all or nothing.
+        IdentityTaken when another account holds the identity, StaleVersion when the account moved on,
+        LinkRefused when one of `with_items` failed its condition."""
+        attributes = _attributes(changes) | dict(identity_attributes(identity))
+        update = self._versioned_update(user.user_id, user.version, attributes, ())
+        claim = self._identity_claim(identity, user.user_id, int(changes.get("updated_at") or 0))
+        try:
+            self._client.transact_write_items(TransactItems=[{"Update": update}, claim, *with_items])
+        except ClientError as error:
+            if not is_condition_failure(error):
+                raise
+            failed = failed_conditions(error)
+            if 1 in failed:
+                raise IdentityTaken from None
+            if 0 in failed or not failed:
+                raise StaleVersion(user.user_id) from None
+            raise LinkRefused from None
+
+    def _identity_claim(self, identity: Identity, user_id: str, now: int) -> dict[str, Any]:
+        return self._create_update(
+            identity_key(identity), "SET user_id = :user_id, created_at = :now", {":user_id": user_id, ":now": now}
+        )
 
     def _create_update(
         self, key: str, expression: str, values: dict[str, Any], names: dict[str, str] | None = None

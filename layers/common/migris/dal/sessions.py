@@ -110,6 +110,28 @@ class SessionRepository:
     def delete(self, token_hash: str) -> None:
         self._table.delete_item(Key={"pk": token_hash})
 
+    def end_live_item(
+        self, token_hash: str, user_id: str, epoch: int, *, live_after: tuple[int, int]
+    ) -> dict[str, Any]:
+        """The transaction item that deletes the session, on the condition that it is still this user's and
+        live (in `epoch`, last seen after `live_after[0]`, created after `live_after[1]`)."""
+        idle_cut, absolute_cut = live_after
+        return {
+            "Delete": {
+                "TableName": self._table_name,
+                "Key": {"pk": token_hash},
+                "ConditionExpression": "user_id = :user_id AND #epoch = :epoch AND last_seen_at > :idle "
+                "AND created_at > :absolute",
+                "ExpressionAttributeNames": {"#epoch": "epoch"},
+                "ExpressionAttributeValues": {
+                    ":user_id": user_id,
+                    ":epoch": epoch,
+                    ":idle": idle_cut,
+                    ":absolute": absolute_cut,
+                },
+            }
+        }
+
     def carry_into_epoch(self, token_hash: str, epoch: int) -> dict[str, Any]:
         """The transaction item that keeps this session alive across the account's new session epoch."""
         return {

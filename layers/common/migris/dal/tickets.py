@@ -13,16 +13,16 @@ class ViispTicketRepository:
         self._table = Table(dynamodb, table_name)
 
     def create(self, record: ViispTicketRecord, created_at: int) -> None:
-        self._table.put_item(
-            Item={
-                "pk": record.ticket_hash,
-                "nonce_hash": record.nonce_hash,
-                "state_hash": record.state_hash,
-                "created_at": created_at,
-                "expires_at": record.expires_at,
-            },
-            ConditionExpression="attribute_not_exists(pk)",
-        )
+        item: dict[str, Any] = {
+            "pk": record.ticket_hash,
+            "nonce_hash": record.nonce_hash,
+            "state_hash": record.state_hash,
+            "created_at": created_at,
+            "expires_at": record.expires_at,
+        }
+        if record.link_user_id and record.link_session_hash:
+            item |= {"link_user_id": record.link_user_id, "link_session_hash": record.link_session_hash}
+        self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
 
     def get(self, ticket_hash: str) -> ViispTicketRecord | None:
         item = self._table.get_item(Key={"pk": ticket_hash}, ConsistentRead=True).get("Item")
@@ -34,6 +34,8 @@ class ViispTicketRepository:
             state_hash=str(item.get("state_hash", "")),
             expires_at=as_int(item.get("expires_at")),
             used_at=as_int(item["used_at"]) if "used_at" in item else None,
+            link_user_id=str(item["link_user_id"]) if "link_user_id" in item else None,
+            link_session_hash=str(item["link_session_hash"]) if "link_session_hash" in item else None,
         )
 
     def use(self, ticket_hash: str, now: int) -> bool:

@@ -1,4 +1,4 @@
-"""Accounts: found or created at sign-in, by a verified address or a personal code VIISP vouched for."""
+"""Accounts: found or created at sign-in, by a verified address or an identity VIISP vouched for."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from migris.clock import Clock
 from migris.domain.events import log_event
-from migris.domain.records import Account, AccountExists
+from migris.domain.records import Account, AccountExists, Identity
 
 if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
@@ -37,14 +37,15 @@ class Accounts:
         self._repository = repository
         self._clock = clock
 
-    def sign_in_by_viisp(self, personal_code: str, fields: Mapping[str, str | None]) -> Account:
-        """The account of a personal code VIISP vouched for; the first sign-in creates it (level 3, names from
-        VIISP). Never merged with an e-mail account: the two are keyed apart."""
+    def sign_in_by_viisp(self, identity: Identity, fields: Mapping[str, str | None]) -> Account:
+        """The account of an identity VIISP vouched for (a personal code, or an eIDAS identifier): the one it was
+        linked to, or its own, which the first sign-in creates (level 3, names from VIISP). Never merged with an
+        e-mail account on its own: only the person links them (migris.domain.linking)."""
         repository = self._repository
         return self._find_or_create(
             "viisp",
-            lambda: repository.user_id_for_personal_code(personal_code),
-            lambda new_id, now: repository.create_viisp_account(new_id, personal_code, fields, now),
+            lambda: repository.user_id_for_identity(identity),
+            lambda new_id, now: repository.create_identified_account(new_id, identity, fields, now),
         )
 
     def _find_or_create(

@@ -65,6 +65,14 @@ class ProfileIncomplete(DomainError):
     """Staff tried to set names the person has not filled in yet."""
 
 
+class IdentityInUse(DomainError):
+    """A link: the identity VIISP vouched for has its own account already; nothing is merged automatically."""
+
+
+class AlreadyLinked(DomainError):
+    """A link asked by (or finished for) an account that has an identity from VIISP already."""
+
+
 class EditConflict(DomainError):
     """The account kept changing under a write, beyond the retries."""
 

@@ -6,6 +6,7 @@ same attribute names, which template.yaml's IAM allow-lists name. Nothing here i
 
 from __future__ import annotations
 
+import uuid
 from typing import Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +24,16 @@ class Record(BaseModel):
 # --- accounts table: the user item ---
 
 LoginMethod = Literal["email", "viisp"]
+IdentityKind = Literal["lt-personal-code", "eidas"]
+
+
+class Identity(Record):
+    """Who VIISP vouched for: a Lithuanian personal code, or an eIDAS identifier (an EU citizen's national eID)
+    with the country that issued it. Each keys at most one account."""
+
+    kind: IdentityKind
+    key: str  # the personal code, or the eIDAS identifier
+    country: str | None = None  # eIDAS: the issuing country
 
 
 class NoticeDue(Record):
@@ -46,7 +57,9 @@ class Account(Record):
     given_name: str | None = None
     family_name: str | None = None
     phone_number: str | None = None
-    personal_code: str | None = None  # VIISP accounts only
+    personal_code: str | None = None  # identified through VIISP by a Lithuanian personal code
+    eidas_id: str | None = None  # identified through VIISP's eIDAS route
+    identity_country: str | None = None  # the eIDAS identifier's issuing country
     created_at: int | None = None
     updated_at: int | None = None
     # Sessions opened under an older epoch have ended (migris.domain.sessions).
@@ -54,6 +67,16 @@ class Account(Record):
     email_change_notice: NoticeDue | None = None
     # The language the person chose for mails (PATCH /profile); None until they choose one.
     language: Language | None = None
+
+    @property
+    def identity(self) -> Identity | None:
+        """The identity VIISP vouched for (at the account's creation or by a link), None for an e-mail account
+        that has none."""
+        if self.personal_code:
+            return Identity(kind="lt-personal-code", key=self.personal_code)
+        if self.eidas_id:
+            return Identity(kind="eidas", key=self.eidas_id, country=self.identity_country)
+        return None
 
 
 class AccountChanges(TypedDict, total=False):
@@ -66,6 +89,9 @@ class AccountChanges(TypedDict, total=False):
     family_name: str
     phone_number: str
     level: int
+    personal_code: str
+    eidas_id: str
+    identity_country: str
     profile_complete: bool
     updated_at: int
     session_epoch: int
@@ -137,6 +163,10 @@ class ViispTicketRecord(Record):
     state_hash: str
     expires_at: int
     used_at: int | None = None
+    # A link's ticket (GET /login/viisp?intent=link): the account and the session (its token's SHA-256) that
+    # asked; the identity joins that account, and only while that session lives.
+    link_user_id: str | None = None
+    link_session_hash: str | None = None
 
 
 # --- audit table ---
@@ -157,6 +187,12 @@ class AuditEvent(Record):
     reason: str
 
 
+def audit_sort_key(at_seconds: float) -> str:
+    """An audit event's sort key: its time in milliseconds (so events read oldest first), made unique by a
+    random suffix."""
+    return f"{int(at_seconds * 1000):015d}#{uuid.uuid4()}"
+
+
 # --- what a conditional write answers besides success ---
 
 
@@ -170,3 +206,11 @@ class AccountExists(Exception):
 
 class AddressTaken(Exception):
     """The new address of an e-mail change signs in to another account already."""
+
+
+class IdentityTaken(Exception):
+    """The identity VIISP vouched for keys another account already."""
+
+
+class LinkRefused(Exception):
+    """A link's transaction found one of its other items (the session that asked for it) no longer as read."""

@@ -2,8 +2,9 @@
 absolute expiry are checked here (TTL only cleans up).
 
 Ending an account's sessions is one write on the account: its `session_epoch` moves on, and a session
-opened under an older epoch is over. The write that decides it (an e-mail change) carries the one session
-that stays into the new epoch in the same transaction, so no later failure can leave another alive."""
+opened under an older epoch is over. The write that decides it (an e-mail change, a staff revoke) is that
+write, and an e-mail change carries the one session that stays into the new epoch in the same transaction, so
+no later failure can leave another alive."""
 
 from __future__ import annotations
 
@@ -146,7 +147,6 @@ class Sessions:
 
     def live_of(self, current: CurrentSession) -> list[SessionEntry]:
         """The person's live sessions, the most recently used first; `current` marks the one asking."""
-        now = int(self._clock.now())
         entries = [
             SessionEntry(
                 id=record.public_id,
@@ -155,10 +155,19 @@ class Sessions:
                 current=record.token_hash == current.token_hash,
                 method=record.method,
             )
-            for record in self._repository.of_user(current.user_id)
-            if self._is_live(record, current.account, now) and record.public_id
+            for record in self._live_records(current.account)
+            if record.public_id
         ]
         return sorted(entries, key=lambda entry: (not entry.current, -entry.last_seen_at))
+
+    def live_count(self, account: Account) -> int:
+        """How many of the account's sessions are live now, by the rules the person's own list follows (a
+        session from before sessions had ids counts too: it is as alive, only not listable)."""
+        return len(self._live_records(account))
+
+    def _live_records(self, account: Account) -> list[SessionRecord]:
+        now = int(self._clock.now())
+        return [record for record in self._repository.of_user(account.user_id) if self._is_live(record, account, now)]
 
     def end_one(self, current: CurrentSession, public_id: str) -> bool:
         """End the person's live session with this id, at once; whether it was the one asking. SessionNotFound
@@ -182,6 +191,17 @@ class Sessions:
     def revoke(self, session: CurrentSession) -> None:
         self._repository.delete(session.token_hash)
         log_event("logout", user_id=session.user_id)
+
+    def ending(self, session_hash: str, account: Account) -> dict[str, Any]:
+        """The transaction item that ends this session of the account, whose condition fails unless the session
+        is still live: the write it lands with is refused for a session that ended meanwhile."""
+        now = int(self._clock.now())
+        return self._repository.end_live_item(
+            session_hash,
+            account.user_id,
+            account.session_epoch,
+            live_after=(now - self._idle_seconds, now - self._max_seconds),
+        )
 
     def keep_only(self, session_hash: str, next_epoch: int) -> dict[str, Any]:
         """The transaction item that, with the account's epoch set to `next_epoch` in the same write, ends

@@ -1,28 +1,41 @@
 """What migration staff do: find a person by e-mail or personal code (key lookups, never a scan), change names
-or the level with a reason, and read the audit of those changes. Every change and its audit event land in one
-transaction, so there is no change without its record."""
+or the level with a reason, end all of a person's sessions with a reason, and read the audit of those changes.
+Every change and its audit event land in one transaction, so there is no change without its record."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Self, cast
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from migris.clock import Clock, iso_utc
 from migris.domain.errors import EditConflict, ProfileIncomplete, UserNotFound
 from migris.domain.events import log_event
-from migris.domain.records import Account, AccountChanges, AuditEvent, FieldChange
-from migris.domain.validation import EmailAddress, PersonalCode, PersonName
+from migris.domain.records import Account, AccountChanges, AuditEvent, FieldChange, Identity, audit_sort_key
+from migris.domain.validation import EidasId, EmailAddress, PersonalCode, PersonName
 from migris.domain.versioned import write_versioned
 from migris.domain.views import AuditEntry, StaffProfile
 
 if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
     from migris.dal.audit import AuditRepository
+    from migris.domain.sessions import Sessions
 
 MAX_REASON_LENGTH = 500
 STAFF_FIELDS = ("given_name", "family_name", "level")
+
+
+def _reason_in_words(reason: str) -> str:
+    collapsed = " ".join(reason.split())
+    if not collapsed:
+        raise ValueError("give the reason for the change")
+    return collapsed
+
+
+# Why staff did it, as the audit keeps it: 1 to 500 characters as sent, whitespace runs collapsed to one space.
+StaffReason = Annotated[str, Field(min_length=1, max_length=MAX_REASON_LENGTH), AfterValidator(_reason_in_words)]
 
 
 class UserSearch(BaseModel):
@@ -32,12 +45,17 @@ class UserSearch(BaseModel):
 
     email: EmailAddress | None = None
     personal_code: PersonalCode | None = None
+    eidas_id: EidasId | None = None  # an EU citizen identified through eIDAS: CC/CC/identifier
 
     @model_validator(mode="after")
     def _exactly_one_key(self) -> Self:
-        if (self.email is None) == (self.personal_code is None):
-            raise ValueError("send either email or personal_code")
+        if [self.email, self.personal_code, self.eidas_id].count(None) != 2:
+            raise ValueError("send one of email, personal_code or eidas_id")
         return self
+
+    @property
+    def key_kind(self) -> str:
+        return "email" if self.email else "personal_code" if self.personal_code else "eidas_id"
 
 
 class StaffChange(BaseModel):
@@ -48,15 +66,7 @@ class StaffChange(BaseModel):
     given_name: PersonName | None = None
     family_name: PersonName | None = None
     level: Annotated[int, Field(strict=True, ge=1, le=3)] | None = None
-    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON_LENGTH)]
-
-    @field_validator("reason")
-    @classmethod
-    def _reason_in_words(cls, reason: str) -> str:
-        collapsed = " ".join(reason.split())
-        if not collapsed:
-            raise ValueError("give the reason for the change")
-        return collapsed
+    reason: StaffReason
 
     @model_validator(mode="after")
     def _something_to_change(self) -> Self:
@@ -65,19 +75,33 @@ class StaffChange(BaseModel):
         return self
 
 
+class SessionsRevoke(BaseModel):
+    """POST /staff/users/{user_id}/sessions/revoke."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid")
+
+    reason: StaffReason
+
+
 class StaffDesk:
-    def __init__(self, accounts: AccountRepository, audit: AuditRepository, clock: Clock) -> None:
+    def __init__(
+        self, accounts: AccountRepository, audit: AuditRepository, sessions: Callable[[], Sessions], clock: Clock
+    ) -> None:
+        """`sessions` gives the session rules when a revoke first needs them: no other staff route loads them."""
         self._accounts = accounts
         self._audit = audit
+        self._sessions = sessions
         self._clock = clock
 
     def search(self, query: UserSearch, actor: str) -> list[StaffProfile]:
         if query.email is not None:
             user_id = self._accounts.user_id_for_email(query.email)
+        elif query.personal_code is not None:
+            user_id = self._accounts.user_id_for_identity(Identity(kind="lt-personal-code", key=query.personal_code))
         else:
-            user_id = self._accounts.user_id_for_personal_code(str(query.personal_code))
+            user_id = self._accounts.user_id_for_identity(Identity(kind="eidas", key=str(query.eidas_id)))
         user = self._accounts.get_user(user_id) if user_id else None
-        log_event("staff_search", actor=actor, by="email" if query.email else "personal_code", found=bool(user))
+        log_event("staff_search", actor=actor, by=query.key_kind, found=bool(user))
         return [StaffProfile.of(user)] if user else []
 
     def change(self, user_id: str, change: StaffChange, actor: str) -> StaffProfile:
@@ -99,7 +123,7 @@ class StaffDesk:
                 changes={name: FieldChange(before=before[name], after=value) for name, value in changed.items()},
                 reason=change.reason,
             )
-            sort_key = f"{int(now * 1000):015d}#{uuid.uuid4()}"
+            sort_key = audit_sort_key(now)
             self._accounts.update_user(
                 user_id,
                 user.version,
@@ -110,6 +134,33 @@ class StaffDesk:
             return self._user(user_id)
 
         return StaffProfile.of(write_versioned(lambda: self._user(user_id), change_with_audit, exhausted=EditConflict))
+
+    def revoke_sessions(self, user_id: str, revoke: SessionsRevoke, actor: str) -> int:
+        """End every session of the person, with its audit event, in one write: the account's session epoch
+        moves on, and a session opened under an older one is over (migris.domain.sessions). How many were live
+        just before (counted as the person's own list counts them); none is still an event."""
+
+        def end_all_with_audit(user: Account) -> int:
+            ended = self._sessions().live_count(user)
+            now = self._clock.now()
+            event = AuditEvent(
+                user_id=user_id,
+                at=iso_utc(now),
+                actor=actor,
+                changes={"sessions": FieldChange(before=ended, after=0)},
+                reason=revoke.reason,
+            )
+            sort_key = audit_sort_key(now)
+            self._accounts.update_user(
+                user_id,
+                user.version,
+                {"session_epoch": user.session_epoch + 1},
+                with_items=(self._audit.append_item(event, sort_key),),
+            )
+            log_event("staff_revoked_sessions", user_id=user_id, actor=actor, ended=ended)
+            return ended
+
+        return write_versioned(lambda: self._user(user_id), end_all_with_audit, exhausted=EditConflict)
 
     def audit(self, user_id: str) -> list[AuditEntry]:
         self._user(user_id)

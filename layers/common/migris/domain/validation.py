@@ -187,9 +187,38 @@ def normalize_personal_code(raw: str) -> str:
     return text
 
 
+MAX_EIDAS_ID_LENGTH = 256
+
+
+def normalize_eidas_id(raw: str) -> str:
+    """An eIDAS person identifier as the eIDAS network gives it: `CC/CC/identifier` (the issuing country, the
+    receiving one, then the country's own identifier), at most 256 characters, visible ASCII without spaces.
+    It keys an account, so it is kept exactly as given (no case folding): another spelling is another key."""
+    text = raw.strip()
+    if not text or len(text) > MAX_EIDAS_ID_LENGTH:
+        raise ValueError(f"an eIDAS identifier has 1 to {MAX_EIDAS_ID_LENGTH} characters")
+    issuing, _, rest = text.partition("/")
+    receiving, _, own = rest.partition("/")
+    if not (_is_country(issuing) and _is_country(receiving)) or not own:
+        raise ValueError("an eIDAS identifier reads CC/CC/identifier")
+    if not all("!" <= character <= "~" for character in own):
+        raise ValueError("an eIDAS identifier holds visible ASCII characters only")
+    return text
+
+
+def eidas_country(eidas_id: str) -> str:
+    """The country that issued the eID (the identifier's first part)."""
+    return eidas_id[:2]
+
+
+def _is_country(text: str) -> bool:
+    return len(text) == 2 and text.isascii() and text.isalpha() and text.isupper()
+
+
 PersonName = Annotated[str, BeforeValidator(_strict_str), AfterValidator(normalize_name)]
 PhoneNumber = Annotated[str, BeforeValidator(_strict_str), AfterValidator(normalize_phone)]
 PersonalCode = Annotated[str, BeforeValidator(_strict_str), AfterValidator(normalize_personal_code)]
+EidasId = Annotated[str, BeforeValidator(_strict_str), AfterValidator(normalize_eidas_id)]
 
 
 # --- pydantic errors as DESIGN.md's fields ---

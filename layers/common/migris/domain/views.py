@@ -8,7 +8,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field
 
 from migris.clock import iso_utc
-from migris.domain.records import Account, AuditEvent, FieldChange
+from migris.domain.records import Account, AuditEvent, FieldChange, IdentityKind
 from migris.domain.validation import Language
 
 
@@ -16,8 +16,18 @@ def _iso(epoch_seconds: int | None) -> str | None:
     return None if epoch_seconds is None else iso_utc(epoch_seconds)
 
 
+class IdentityView(BaseModel):
+    """How the account's holder is identified, without the code itself: a Lithuanian personal code, or an eIDAS
+    identifier with the country that issued it."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    kind: IdentityKind
+    country: str | None = Field(default=None, exclude_if=lambda country: country is None)
+
+
 class Profile(BaseModel):
-    """The person's view of their account: no personal code (staff see it)."""
+    """The person's view of their account: no personal code or eIDAS identifier (staff see them)."""
 
     model_config = ConfigDict(defer_build=True)  # built on first use, not at import
 
@@ -29,6 +39,7 @@ class Profile(BaseModel):
     phone_number: str | None
     level: int
     login_method: str | None
+    identity: IdentityView | None  # null for an account identified by no one but its e-mail address
     profile_complete: bool
     language: Language | None  # as kept for the person's mails; null until chosen
     created_at: str | None  # ISO 8601 UTC, as every time in the API
@@ -45,6 +56,7 @@ class Profile(BaseModel):
             phone_number=account.phone_number,
             level=account.level,
             login_method=account.login_method,
+            identity=None if account.identity is None else IdentityView(**account.identity.model_dump(exclude={"key"})),
             profile_complete=account.profile_complete,
             language=account.language,
             created_at=_iso(account.created_at),
@@ -53,13 +65,19 @@ class Profile(BaseModel):
 
 
 class StaffProfile(Profile):
-    """The profile as staff see it: with the personal code of a VIISP account, and no such key for others."""
+    """The profile as staff see it: with the personal code or the eIDAS identifier of an identified account,
+    and no such key for others."""
 
     personal_code: str | None = Field(default=None, exclude_if=lambda code: code is None)
+    eidas_id: str | None = Field(default=None, exclude_if=lambda code: code is None)
 
     @classmethod
     def of(cls, account: Account) -> Self:
-        return cls(**Profile.of(account).model_dump(), personal_code=account.personal_code or None)
+        return cls(
+            **Profile.of(account).model_dump(),
+            personal_code=account.personal_code or None,
+            eidas_id=account.eidas_id or None,
+        )
 
 
 class AuditEntry(BaseModel):

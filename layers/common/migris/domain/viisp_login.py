@@ -1,5 +1,7 @@
 """Sign-in through VIISP: start (a fresh ticket, stored and bound to this browser) and finish (the ticket is
 ours, unused, unexpired, from this browser and with our state; VIISP's signed identity; the account; a session).
+A link (migris.domain.linking) is the same round trip, started by a signed-in person, whose ticket is bound to
+their account and session as well; its finish gives that account the identity.
 
 A ticket is stored as its SHA-256 with the SHA-256 of a random nonce (the browser keeps the nonce in a
 short-lived cookie) and of `customData`, an opaque random state VIISP hands back. Every refusal is one answer
@@ -18,9 +20,17 @@ from migris.clock import Clock
 from migris.domain.accounts import Accounts
 from migris.domain.errors import InvalidTicket, ViispUnavailable
 from migris.domain.events import log_event
-from migris.domain.records import Account, ViispTicketRecord
-from migris.domain.validation import normalize_email, normalize_personal_code, normalize_viisp_name
-from migris.viisp.protocol import ViispProtocolError
+from migris.domain.linking import IdentityLinks, check_can_link
+from migris.domain.records import Identity, ViispTicketRecord
+from migris.domain.sessions import CurrentSession, OpenedSession, Sessions, token_hash
+from migris.domain.validation import (
+    eidas_country,
+    normalize_eidas_id,
+    normalize_email,
+    normalize_personal_code,
+    normalize_viisp_name,
+)
+from migris.viisp.protocol import ViispIdentity, ViispProtocolError
 from migris.viisp.transport import ViispTransportError
 
 if TYPE_CHECKING:
@@ -42,18 +52,28 @@ class ViispStart:
     max_age: int
 
 
+@dataclass(frozen=True)
+class ViispFinish:
+    session: OpenedSession  # the new session on the account
+    linked: bool  # the identity joined the signed-in person's account (a link), rather than signing in
+
+
 class ViispSignIn:
     def __init__(
         self,
         client: ViispClient,
         tickets: ViispTicketRepository,
         accounts: Accounts,
+        sessions: Sessions,
+        links: IdentityLinks,
         clock: Clock,
         ticket_seconds: int,
     ) -> None:
         self._client = client
         self._tickets = tickets
         self._accounts = accounts
+        self._sessions = sessions
+        self._links = links
         self._clock = clock
         self._ticket_seconds = ticket_seconds
 
@@ -62,7 +82,11 @@ class ViispSignIn:
         """The origin VIISP's page posts the callback from (the configured portal URL's)."""
         return self._client.config.portal_origin
 
-    def begin(self, postback_url: str) -> ViispStart:
+    def begin(self, postback_url: str, linking: CurrentSession | None = None) -> ViispStart:
+        """A fresh ticket for this browser; with `linking`, for a link to that session's account (refused
+        before VIISP is asked when the account cannot link: migris.domain.linking.check_can_link)."""
+        if linking is not None:
+            check_can_link(linking.account)
         nonce = secrets.token_urlsafe(32)
         state = secrets.token_urlsafe(32)
         try:
@@ -79,15 +103,21 @@ class ViispSignIn:
             state_hash=_sha256(state),
             expires_at=now + self._ticket_seconds,
             used_at=None,
+            link_user_id=linking.user_id if linking else None,
+            link_session_hash=linking.token_hash if linking else None,
         )
         self._tickets.create(record, now)
-        log_event("viisp_started", ticket_ref=record.ticket_hash[:16])
+        log_event("viisp_started", ticket_ref=record.ticket_hash[:16], link=linking is not None)
         separator = "&" if "?" in self._client.config.portal_url else "?"
         portal = f"{self._client.config.portal_url}{separator}{urlencode({'ticket': ticket})}"
         return ViispStart(portal_url=portal, nonce=nonce, max_age=self._ticket_seconds)
 
-    def finish(self, ticket: str | None, state: str | None, nonce: str | None) -> Account:
-        """The account VIISP vouched for, after every check on the ticket; InvalidTicket otherwise."""
+    def finish(
+        self, ticket: str | None, state: str | None, nonce: str | None, session_token: str | None = None
+    ) -> ViispFinish:
+        """A new session on the account VIISP vouched for (a link: on the account that asked, now holding the
+        identity), after every check on the ticket; InvalidTicket otherwise. `session_token` is the session
+        cookie, when the browser sent it along: a link's callback must not come with another session's."""
         if not ticket or len(ticket) > MAX_TICKET_LENGTH or not state or len(state) > MAX_STATE_LENGTH:
             self._refuse("malformed", None)
         ticket_hash = _sha256(ticket)
@@ -104,29 +134,50 @@ class ViispSignIn:
             self._refuse("other_browser", ref)
         elif not hmac.compare_digest(_sha256(state), record.state_hash):
             self._refuse("state_mismatch", ref)
+        elif record.link_session_hash and session_token and token_hash(session_token) != record.link_session_hash:
+            self._refuse("other_session", ref)
         if not self._tickets.use(ticket_hash, now):
             self._refuse("used", ref)
         try:
-            identity = self._client.authentication_data(ticket)
+            found = self._client.authentication_data(ticket)
         except ViispTransportError as error:
             raise ViispUnavailable(error.reason) from None
         except ViispProtocolError as error:
             log_event("viisp_bad_signature", level="warning", security=True, step="finish", detail=str(error)[:200])
             self._refuse("bad_signature", ref)
-        if identity.custom_data is not None and not hmac.compare_digest(identity.custom_data.encode(), state.encode()):
+        if found.custom_data is not None and not hmac.compare_digest(found.custom_data.encode(), state.encode()):
             self._refuse("state_mismatch_in_identity", ref)
+        identity = self._identity(found, ref)
         try:
-            personal_code = normalize_personal_code(identity.personal_code or "")
-        except ValueError:
-            self._refuse("bad_personal_code", ref)
-        try:
-            given_name, family_name = _name(identity.given_name), _name(identity.family_name)
+            names = {"given_name": _name(found.given_name), "family_name": _name(found.family_name)}
         except ValueError:
             self._refuse("control_character_in_name", ref)
-        fields = {"given_name": given_name, "family_name": family_name, "email": _email(identity.email)}
-        user = self._accounts.sign_in_by_viisp(personal_code, fields)
-        log_event("viisp_signed_in", ticket_ref=ref, user_id=user.user_id, provider=identity.provider)
-        return user
+        if record.link_user_id and record.link_session_hash:
+            try:
+                session = self._links.link(record.link_user_id, record.link_session_hash, identity, names)
+            except InvalidTicket as refused:
+                self._refuse(refused.reason, ref)
+            log_event("viisp_linked", ticket_ref=ref, user_id=record.link_user_id, provider=found.provider)
+            return ViispFinish(session=session, linked=True)
+        user = self._accounts.sign_in_by_viisp(identity, {**names, "email": _email(found.email)})
+        log_event("viisp_signed_in", ticket_ref=ref, user_id=user.user_id, provider=found.provider, kind=identity.kind)
+        return ViispFinish(session=self._sessions.open(user, "viisp"), linked=False)
+
+    def _identity(self, found: ViispIdentity, ticket_ref: str) -> Identity:
+        """Who VIISP vouched for, from the signed attributes only: a Lithuanian personal code (with a valid
+        control digit) when VIISP gives one, else an eIDAS identifier; a sign-in with neither is refused."""
+        if found.personal_code:
+            try:
+                return Identity(kind="lt-personal-code", key=normalize_personal_code(found.personal_code))
+            except ValueError:
+                self._refuse("bad_personal_code", ticket_ref)
+        if found.eidas_eid:
+            try:
+                eidas_id = normalize_eidas_id(found.eidas_eid)
+            except ValueError:
+                self._refuse("bad_eidas_id", ticket_ref)
+            return Identity(kind="eidas", key=eidas_id, country=eidas_country(eidas_id))
+        self._refuse("no_identity", ticket_ref)
 
     def _refuse(self, reason: str, ticket_ref: str | None) -> NoReturn:
         log_event("viisp_refused", level="warning", security=True, reason=reason, ticket_ref=ticket_ref)

@@ -13,8 +13,10 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 
 from migris.domain.errors import (
+    AlreadyLinked,
     EditConflict,
     EmailTaken,
+    IdentityInUse,
     InvalidCode,
     InvalidInput,
     InvalidTicket,
@@ -53,6 +55,13 @@ ERROR_ANSWERS: dict[type[Exception], tuple[int, str, str]] = {
     StaffIdentityMissing: (403, "forbidden", "This route needs a signed staff request."),
     InvalidTicket: (400, "invalid_ticket", "This VIISP sign-in cannot be finished here. Start the sign-in again."),
     ViispUnavailable: (502, "viisp_unavailable", "VIISP, the e-government gateway, is not answering. Try again later."),
+    IdentityInUse: (
+        409,
+        "identity_in_use",
+        "This VIISP identity has its own MIGRIS account already; nothing was merged. Sign in through VIISP to use "
+        "it, or ask migration staff to help.",
+    ),
+    AlreadyLinked: (409, "already_linked", "This account has an identity confirmed through VIISP already."),
 }
 
 
@@ -95,7 +104,17 @@ def _domain_error(error: Exception) -> Response[str]:
 
 # --- the VIISP routes a browser navigates to: their refusals as the web app's error screen ---
 
-VIISP_PAGE_ERRORS: tuple[type[Exception], ...] = (InvalidTicket, ViispUnavailable, OriginMismatch)
+VIISP_PAGE_ERRORS: tuple[type[Exception], ...] = (
+    InvalidTicket,
+    ViispUnavailable,
+    OriginMismatch,
+    # A link (GET /login/viisp?intent=link and its callback): not signed in, contact data not filled in yet,
+    # linked already, or the identity has its own account.
+    Unauthenticated,
+    ProfileIncomplete,
+    AlreadyLinked,
+    IdentityInUse,
+)
 # The web app's screen for a VIISP sign-in that failed (web/ builds it); `reason` is the error's code.
 VIISP_ERROR_SCREEN = "/#/viisp-error?reason="
 

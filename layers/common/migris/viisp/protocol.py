@@ -31,16 +31,18 @@ DS_NS = "http://www.w3.org/2000/09/xmldsig#"
 AUTH_PREFIX = "authentication"
 REQUEST_ID = "uniqueNodeId"
 
-# Whoever signs in to MIGRIS with a personal code: the providers that give one, and what we ask of them.
+# Whoever signs in to MIGRIS: the providers that give a Lithuanian personal code, and eIDAS (an EU citizen's
+# national eID, identified by an eIDAS identifier instead); what we ask of them.
 PROVIDERS = (
     "auth.lt.identity.card",
     "auth.lt.bank",
     "auth.signatureProvider",
     "auth.login.pass",
     "auth.lt.government.employee.card",
+    "auth.eidas",
 )
-ATTRIBUTES = ("lt-personal-code",)
-USER_INFORMATION = ("firstName", "lastName", "email")
+ATTRIBUTES = ("lt-personal-code", "eidas-eid")
+USER_INFORMATION = ("firstName", "lastName", "email", "nationality")
 
 SigningAlgorithm = Literal["rsa-sha256", "rsa-sha1"]
 _ALGORITHMS: dict[str, tuple[SignatureMethod, DigestAlgorithm]] = {
@@ -246,11 +248,14 @@ class ViispIdentity:
     email: str | None
     custom_data: str | None
     provider: str | None
+    eidas_eid: str | None = None
+    nationality: str | None = None
 
 
 def read_identity(response: etree._Element) -> ViispIdentity:
     """Who signed in, from an authenticationDataResponse: the personal code only from the
-    `lt-personal-code` authentication attribute (never sourceData), names and e-mail from userInformation."""
+    `lt-personal-code` authentication attribute and the eIDAS identifier only from `eidas-eid` (never
+    sourceData), names, e-mail and nationality from userInformation."""
     attributes: dict[str, str] = {}
     for pair in response.findall(auth("authenticationAttribute")):
         name = (pair.findtext(auth("attribute")) or "").strip()
@@ -270,4 +275,6 @@ def read_identity(response: etree._Element) -> ViispIdentity:
         email=information.get("email"),
         custom_data=(response.findtext(auth("customData")) or None),
         provider=(response.findtext(auth("authenticationProvider")) or None),
+        eidas_eid=attributes.get("eidas-eid"),
+        nationality=information.get("nationality"),
     )

@@ -1,0 +1,241 @@
+"""One person, one account: a person signed in by e-mail links VIISP (a Lithuanian personal code or an eIDAS
+identity) to their account; afterwards either way of signing in opens it. Every refusal leaves everything as it
+was. Driven through the local stack and its VIISP stand-in's signed messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import (
+    EIDAS_PERSON,
+    FIRST_FILL,
+    ORIGIN,
+    PERSON,
+    accounts_item,
+    assert_error,
+    cookie_value,
+)
+
+ADDRESS = "ona@example.lt"
+LINKED = f"{ORIGIN}/#/account?linked=1"
+HTML = {"Accept": "text/html,application/xhtml+xml"}
+
+
+def profile_of(client, token):
+    answer = client.as_person(token, "GET", "/profile")
+    assert answer.status == 200, answer.raw
+    return answer.json
+
+
+def linked_token(answer):
+    assert answer.status == 303, answer.raw
+    assert answer.header("Location") == LINKED
+    token, header = cookie_value(answer, "__Host-session")
+    assert token and "HttpOnly" in header
+    return token
+
+
+def test_an_email_person_links_viisp_and_both_sign_ins_open_the_same_account(client, browser, clock):
+    token = client.signed_in(ADDRESS, filled=True)
+    before = profile_of(client, token)
+    assert (before["level"], before["identity"]) == (1, None)
+
+    new_token = linked_token(browser.link(token))
+    linked = profile_of(client, new_token)
+    assert linked["user_id"] == before["user_id"]
+    assert linked["level"] == 3
+    assert linked["identity"] == {"kind": "lt-personal-code"}  # never the code itself
+    assert "personal_code" not in linked
+    assert (linked["given_name"], linked["family_name"]) == ("JONAS", "JONAITIS")  # as VIISP gives them
+    assert (linked["email"], linked["phone_number"]) == (ADDRESS, before["phone_number"])
+    assert_error(client.as_person(token, "GET", "/profile"), 401, "unauthenticated")  # the asking session ended
+
+    assert profile_of(client, browser.sign_in())["user_id"] == before["user_id"]
+    clock.advance(61)  # the resend cooldown
+    assert client.sign_in(ADDRESS)["profile"]["user_id"] == before["user_id"]
+    assert accounts_item(client.stack, "personal_code#33309240064")["user_id"] == before["user_id"]
+
+    (found,) = client.as_staff("POST", "/staff/users/search", {"personal_code": "33309240064"}).json["users"]
+    assert found["user_id"] == before["user_id"] and found["email"] == ADDRESS
+    (event,) = client.as_staff("GET", f"/staff/users/{before['user_id']}/audit").json["events"]
+    assert event["actor"] == "self:viisp"
+    assert event["changes"] == {
+        "level": {"before": 1, "after": 3},
+        "given_name": {"before": FIRST_FILL["given_name"], "after": "JONAS"},
+        "family_name": {"before": FIRST_FILL["family_name"], "after": "JONAITIS"},
+        "identity": {"before": None, "after": "lt-personal-code"},
+    }
+    assert event["reason"]
+
+
+def test_after_a_link_the_names_are_locked_for_the_person(client, browser):
+    token = linked_token(browser.link(client.signed_in(ADDRESS, filled=True)))
+    assert_error(client.as_person(token, "PATCH", "/profile", {"given_name": "Ona"}), 403, "names_locked")
+    answer = client.as_person(token, "PATCH", "/profile", {"phone_number": "+37061111111"})
+    assert answer.status == 200 and answer.json["phone_number"] == "+37061111111"
+
+
+def test_an_identity_with_its_own_account_is_refused_and_nothing_changes(client, browser):
+    viisp_user = profile_of(client, browser.sign_in())["user_id"]
+    token = client.signed_in(ADDRESS, filled=True)
+    before = accounts_item(client.stack, f"user#{profile_of(client, token)['user_id']}")
+
+    assert_error(browser.link(token), 409, "identity_in_use")
+    after = accounts_item(client.stack, f"user#{before['user_id']}")
+    assert after == before
+    assert profile_of(client, token)["level"] == 1  # the asking session still works
+    assert accounts_item(client.stack, "personal_code#33309240064")["user_id"] == viisp_user
+    assert client.as_staff("GET", f"/staff/users/{before['user_id']}/audit").json["events"] == []
+
+    # A browser is sent to the page that says what to do.
+    answer = browser.link(token, headers=HTML)
+    assert answer.status == 303
+    assert answer.header("Location") == f"{ORIGIN}/#/viisp-error?reason=identity_in_use"
+    assert cookie_value(answer, "__Host-session") == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("session", "status", "code"),
+    [
+        (None, 401, "unauthenticated"),
+        ("unfilled", 409, "profile_incomplete"),
+        ("viisp", 409, "already_linked"),
+        ("linked", 409, "already_linked"),
+    ],
+)
+def test_a_link_starts_only_for_an_email_account_with_its_contact_data(client, browser, session, status, code):
+    if session == "unfilled":
+        token = client.signed_in(ADDRESS)
+    elif session == "viisp":
+        token = browser.sign_in()
+    elif session == "linked":
+        token = linked_token(browser.link(client.signed_in(ADDRESS, filled=True)))
+    headers = {} if session is None else {"Authorization": f"Bearer {token}"}
+    tickets_before = len(client.stack.viisp.tickets)
+    assert_error(client.get("/login/viisp?intent=link", headers=headers), status, code)
+    assert len(client.stack.viisp.tickets) == tickets_before  # VIISP was not asked
+    answer = client.get("/login/viisp?intent=link", headers={**headers, **HTML})
+    assert (answer.status, answer.header("Location")) == (303, f"{ORIGIN}/#/viisp-error?reason={code}")
+
+
+def test_an_unknown_intent_is_a_validation_error(client):
+    assert_error(client.get("/login/viisp?intent=merge"), 422, "validation_error")
+
+
+def test_two_links_started_at_once_link_once(client, browser):
+    token = client.signed_in(ADDRESS, filled=True)
+    starts = [browser.start("/login/viisp?intent=link", {"Authorization": f"Bearer {token}"}) for _ in range(2)]
+    answers = []
+    for _, ticket, nonce, _ in starts:
+        _, fields = browser.authenticate(ticket, PERSON if not answers else ("48504140959", "Ona", "Žemaitytė"))
+        answers.append(browser.post_back(fields, nonce))
+    linked_token(answers[0])
+    assert_error(answers[1], 409, "already_linked")
+    assert accounts_item(client.stack, "personal_code#48504140959") is None
+
+
+def test_a_link_callback_in_another_browser_or_another_session_is_refused(client, browser):
+    token = client.signed_in(ADDRESS, filled=True)
+    other = client.signed_in("kitas@example.lt", filled=True)
+    user_item = accounts_item(client.stack, f"user#{profile_of(client, token)['user_id']}")
+    for nonce, cookie in [(None, None), ("not-this-browsers", None), ("mine", f"__Host-session={other}")]:
+        _, ticket, real_nonce, _ = browser.start("/login/viisp?intent=link", {"Authorization": f"Bearer {token}"})
+        _, fields = browser.authenticate(ticket)
+        headers = {"Cookie": cookie} if cookie else {}
+        answer = browser.post_back(fields, real_nonce if nonce == "mine" else nonce, headers=headers)
+        assert_error(answer, 400, "invalid_ticket")
+    assert accounts_item(client.stack, f"user#{user_item['user_id']}") == user_item
+    assert accounts_item(client.stack, "personal_code#33309240064") is None
+    # The same browser with its own session's cookie along (same-site) links.
+    linked_token(browser.link(token, headers={"Cookie": f"__Host-session={token}"}))
+
+
+def test_a_session_that_ended_before_the_callback_links_nothing(client, browser):
+    token = client.signed_in(ADDRESS, filled=True)
+    user_id = profile_of(client, token)["user_id"]
+    _, ticket, nonce, _ = browser.start("/login/viisp?intent=link", {"Authorization": f"Bearer {token}"})
+    assert client.as_person(token, "POST", "/logout").status == 204
+    _, fields = browser.authenticate(ticket)
+    assert_error(browser.post_back(fields, nonce), 400, "invalid_ticket")
+    assert accounts_item(client.stack, f"user#{user_id}")["level"] == 1
+    assert accounts_item(client.stack, "personal_code#33309240064") is None  # the transaction landed nothing
+    assert client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"] == []
+
+
+# --- foreigners through eIDAS ---
+
+
+def test_an_eidas_person_gets_a_level_3_account_keyed_by_the_eidas_identifier(client, browser):
+    token = browser.sign_in(EIDAS_PERSON)
+    profile = profile_of(client, token)
+    assert profile["level"] == 3
+    assert profile["login_method"] == "viisp"
+    assert profile["identity"] == {"kind": "eidas", "country": "DE"}
+    assert (profile["given_name"], profile["family_name"]) == ("ERIKA", "MUSTERMANN")
+    assert "DE/LT/7d3f9a2c41b84e0f" not in str(profile)
+    item = accounts_item(client.stack, "eidas#DE/LT/7d3f9a2c41b84e0f")
+    assert item["user_id"] == profile["user_id"]
+    assert accounts_item(client.stack, f"user#{profile['user_id']}")["eidas_id"] == "DE/LT/7d3f9a2c41b84e0f"
+    assert profile_of(client, browser.sign_in(EIDAS_PERSON))["user_id"] == profile["user_id"]
+
+    (found,) = client.as_staff("POST", "/staff/users/search", {"eidas_id": "DE/LT/7d3f9a2c41b84e0f"}).json["users"]
+    assert (found["user_id"], found["eidas_id"], found["identity"]) == (
+        profile["user_id"],
+        "DE/LT/7d3f9a2c41b84e0f",
+        {"kind": "eidas", "country": "DE"},
+    )
+    assert "personal_code" not in found
+
+
+def test_an_eidas_person_fills_in_a_phone_but_not_names(client, browser):
+    token = browser.sign_in(EIDAS_PERSON)
+    assert_error(
+        client.as_person(token, "PUT", "/profile", {"given_name": "Erika", "phone_number": "+4915112345678"}),
+        403,
+        "names_locked",
+    )
+    answer = client.as_person(token, "PUT", "/profile", {"phone_number": "+4915112345678"})
+    assert answer.status == 200 and answer.json["profile_complete"] is True
+
+
+def test_an_email_person_links_an_eidas_identity(client, browser):
+    token = client.signed_in(ADDRESS, filled=True)
+    user_id = profile_of(client, token)["user_id"]
+    linked = profile_of(client, linked_token(browser.link(token, EIDAS_PERSON)))
+    assert (linked["user_id"], linked["level"], linked["identity"]) == (user_id, 3, {"kind": "eidas", "country": "DE"})
+    assert profile_of(client, browser.sign_in(EIDAS_PERSON))["user_id"] == user_id
+    (event,) = client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"]
+    assert event["changes"]["identity"] == {"before": None, "after": "eidas DE"}
+
+
+@pytest.mark.parametrize(
+    "eidas_eid",
+    ["DE-LT-123", "de/LT/123", "DE/LT/", "DE/LT/with space", "DE/LT/ąčę", "DE/LT/" + "x" * 251],
+)
+def test_a_malformed_eidas_identifier_signs_nobody_in(client, browser, eidas_eid):
+    _, ticket, nonce, _ = browser.start()
+    _, fields = browser.authenticate(ticket, {**EIDAS_PERSON, "eidas_eid": eidas_eid})
+    assert_error(browser.post_back(fields, nonce), 400, "invalid_ticket")
+
+
+def test_the_longest_eidas_identifier_signs_in(client, browser):
+    eidas_eid = "PL/LT/" + "9" * 250
+    assert len(eidas_eid) == 256
+    token = browser.sign_in({**EIDAS_PERSON, "eidas_eid": eidas_eid})
+    assert profile_of(client, token)["identity"] == {"kind": "eidas", "country": "PL"}
+
+
+def test_an_eidas_identity_and_a_personal_code_key_different_accounts(client, browser):
+    one = profile_of(client, browser.sign_in(EIDAS_PERSON))["user_id"]
+    two = profile_of(client, browser.sign_in())["user_id"]
+    assert one != two
+
+
+@pytest.mark.breaks_a_call("the audit write goes to a table that does not exist")
+def test_a_link_and_its_audit_event_land_together(client, browser, audit_writes_fail):
+    token = client.signed_in(ADDRESS, filled=True)
+    user_id = profile_of(client, token)["user_id"]
+    assert browser.link(token).status == 500
+    assert accounts_item(client.stack, f"user#{user_id}")["level"] == 1
+    assert accounts_item(client.stack, "personal_code#33309240064") is None
+    assert profile_of(client, token)["identity"] is None  # the asking session still lives
