@@ -49,6 +49,7 @@ STAFF_SEARCH = "POST /staff/users/search"
 STAFF_CHANGE = "PATCH /staff/users/{id}"
 STAFF_AUDIT = "GET /staff/users/{id}/audit"
 STAFF_REVOKE = "POST /staff/users/{id}/sessions/revoke"
+STAFF_UNLINK = "POST /staff/users/{id}/identity/unlink"
 FLOWS = (
     START,
     VERIFY_FIRST,
@@ -68,6 +69,7 @@ FLOWS = (
     STAFF_CHANGE,
     STAFF_AUDIT,
     STAFF_REVOKE,
+    STAFF_UNLINK,
 )
 
 # Issue 11's budgets: AWS requests per flow (all services: DynamoDB, SES, Secrets Manager, SSM), and no Scan.
@@ -263,6 +265,10 @@ def aws_calls_per_flow(stack: LocalStack) -> dict[str, list[str]]:
         revoke = {"reason": "Phone reported stolen"}
         with recorder.flow(calls, STAFF_REVOKE):
             _expect(client.as_staff("POST", f"/staff/users/{user_id}/sessions/revoke", revoke), 200, STAFF_REVOKE)
+        advance(STEP_SECONDS)
+        unlink = {"reason": "The person did not make this link"}
+        with recorder.flow(calls, STAFF_UNLINK):
+            _expect(client.as_staff("POST", f"/staff/users/{user_id}/identity/unlink", unlink), 200, STAFF_UNLINK)
     finally:
         recorder.detach()
     return {flow: calls[flow] for flow in FLOWS}

@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("user_id")
     revoke.add_argument("--reason", required=True)
 
+    unlink = commands.add_parser("unlink", help="take a linked VIISP identity off an e-mail account; reason recorded")
+    unlink.add_argument("user_id")
+    unlink.add_argument("--reason", required=True)
+
     audit = commands.add_parser("audit", help="print the staff changes of an account, oldest first")
     audit.add_argument("user_id")
     return parser
@@ -73,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         reply = client.change(args.user_id, changes, args.reason)
     elif args.command == "revoke-sessions":
         reply = client.revoke_sessions(args.user_id, args.reason)
+    elif args.command == "unlink":
+        reply = client.unlink_identity(args.user_id, args.reason)
     else:
         reply = client.audit(args.user_id)
     output = json.dumps(reply.body, ensure_ascii=False, indent=2)

@@ -51,6 +51,9 @@ class StaffClient:
     def revoke_sessions(self, user_id: str, reason: str) -> Reply:
         return self._call("POST", f"/staff/users/{user_id}/sessions/revoke", {"reason": reason})
 
+    def unlink_identity(self, user_id: str, reason: str) -> Reply:
+        return self._call("POST", f"/staff/users/{user_id}/identity/unlink", {"reason": reason})
+
     def audit(self, user_id: str) -> Reply:
         return self._call("GET", f"/staff/users/{user_id}/audit")
 

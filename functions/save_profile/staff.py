@@ -8,7 +8,7 @@ from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from migris.domain.staff import SessionsRevoke, StaffChange, UserSearch
+from migris.domain.staff import IdentityUnlink, SessionsRevoke, StaffChange, UserSearch
 from migris.domain.views import AuditEntry, StaffProfile
 from migris.http.app import new_app, respond
 from migris.http.responses import staff_error_docs
@@ -61,6 +61,18 @@ def change_user(user_id: str, body: StaffChange) -> StaffProfile:
 )
 def revoke_sessions(user_id: str, body: SessionsRevoke) -> SessionsEnded:
     return SessionsEnded(ended=services().staff_desk.revoke_sessions(user_id, body, staff_actor(app)))
+
+
+@app.post(
+    "/staff/users/<user_id>/identity/unlink",
+    summary="Take a linked VIISP identity off an e-mail account, with a reason",
+    description="The identity no longer opens the account, the level is 1 again and every session of the person "
+    "ends; recorded in the audit with the caller's IAM ARN. 404; 409 not_linked (no link: a VIISP account's "
+    "identity is how it signs in); 422.",
+    responses={200: {"description": "The profile without the identity"}, **staff_error_docs(403, 404, 409, 415, 422)},
+)
+def unlink_identity(user_id: str, body: IdentityUnlink) -> StaffProfile:
+    return services().staff_desk.unlink_identity(user_id, body, staff_actor(app))
 
 
 @app.get(

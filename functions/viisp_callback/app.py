@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.http.app import new_app, respond
+from migris.http.body import accept_language
 from migris.http.errors import answer_browsers_with_the_viisp_error_screen
 from migris.http.responses import error_docs, no_body_doc
 from migris.http.session import (
@@ -65,6 +66,7 @@ def finish_viisp_login() -> Response[str]:
         _form_field(form, "customData"),
         cookie(app, VIISP_COOKIE),
         cookie(app, SESSION_COOKIE),
+        accept_language(app),
     )
     return Response(
         status_code=303,

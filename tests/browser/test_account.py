@@ -186,6 +186,13 @@ ACCOUNT_WORDS = {
     "uk": ("Не підтверджена (вхід через електронну пошту)", "Підтвердьте свою особу через VIISP", "Пов'язати з VIISP"),
     "ru": ("Не подтверждена (вход по электронной почте)", "Подтвердите свою личность через VIISP", "Связать с VIISP"),
 }
+# A link ends the account's other sessions: the card says so.
+SIGNED_OUT_ELSEWHERE = {
+    "lt": "Susiejus paskyrą, kituose įrenginiuose būsite atjungti.",
+    "en": "After linking, you will be signed out on your other devices.",
+    "uk": "Після пов'язання на інших Ваших пристроях буде виконано вихід із системи.",
+    "ru": "После связывания на других Ваших устройствах будет выполнен выход из системы.",
+}
 
 
 def test_an_e_mail_account_says_its_identity_is_not_confirmed_and_offers_to_link_with_viisp(
@@ -205,6 +212,7 @@ def test_an_e_mail_account_says_its_identity_is_not_confirmed_and_offers_to_link
         link = link_section.get_by_role("link", name=link_name)
         expect(link).to_have_attribute("href", "/login/viisp?intent=link")
         expect(link).to_have_accessible_description(re.compile(r"VIISP"))
+        expect(link_section.locator("#link-sessions")).to_have_text(SIGNED_OUT_ELSEWHERE[code])
         screens.seen(page, f"32-{code}-account-identity-sessions")
     page.get_by_role("combobox").select_option("lt")
 
@@ -220,6 +228,7 @@ def test_after_linking_the_account_says_so_once(page: Page, site: str):
     make_account(site, address)
     sign_in_by_email(page, site, address)
     expect(heading(page)).to_have_text("Mano paskyra")
+    with_profile(page, identity={"kind": "lt-personal-code"}, level=3)  # as the account is after a link
     page.goto("/#/account?linked=1")  # where the API sends the browser after a link
     linked = page.locator("#notice-page")
     expect(linked).to_have_class(re.compile(r"\bnotice--success\b"))
@@ -230,6 +239,32 @@ def test_after_linking_the_account_says_so_once(page: Page, site: str):
     page.reload()
     expect(heading(page)).to_have_text("Mano paskyra")
     expect(page.locator("#notice-page")).to_have_count(0)
+
+
+def test_a_linked_address_is_believed_only_for_an_account_with_an_identity(page: Page, site: str):
+    """Anyone can send a person to #/account?linked=1: with no identity on the account, nothing is said."""
+    address = new_address("netikra.zinia")
+    make_account(site, address)
+    sign_in_by_email(page, site, address)
+    expect(heading(page)).to_have_text("Mano paskyra")
+    page.goto("about:blank")
+    page.goto("/#/account?linked=1")  # a fresh load, as after the API's 303
+    expect(page).to_have_url(re.compile(r"/#/account$"))  # "?linked=1" dropped all the same
+    expect(heading(page)).to_have_text("Mano paskyra")
+    expect(heading(page)).to_be_focused()
+    main = page.get_by_role("main")
+    expect(main.locator("#identity")).to_have_text("Nepatvirtinta (prisijungiate el. paštu)")
+    expect(main.get_by_role("link", name="Susieti su VIISP")).to_be_visible()
+    expect(page.locator("#notice-page")).to_have_count(0)
+    expect(page.locator(".notice--success")).to_have_count(0)
+    expect(page.locator("#live-status")).to_have_text("")
+    expect(main).not_to_contain_text("Paskyra susieta su VIISP")
+
+    # Nor when the address changes on a page already open (a link in some message, say).
+    page.evaluate("location.hash = '#/account?linked=1'")
+    expect(page).to_have_url(re.compile(r"/#/account$"))
+    expect(page.locator("#notice-page")).to_have_count(0)
+    expect(page.locator("#live-status")).to_have_text("")
 
 
 def with_profile(page: Page, **changes: Any) -> None:

@@ -11,10 +11,11 @@ import secrets
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.support import (
     VIISP_WAY,
+    api,
     heading,
     make_account,
     new_address,
@@ -152,6 +153,17 @@ STAFF = {
 }
 
 
+def refusal_screen(page: Page, language: str, title: str) -> Locator:
+    """The error screen in `language` with its title, focused heading and page title; its red notice."""
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(heading(page)).to_have_text(title)
+    expect(heading(page)).to_be_focused()
+    expect(page).to_have_title(re.compile(re.escape(title)))
+    said = page.locator("#viisp-reason")
+    expect(said).to_have_class(re.compile(r"\bnotice--error\b"))
+    return said
+
+
 @pytest.mark.parametrize("reason", ["identity_in_use", "already_linked"])
 @pytest.mark.parametrize("language", list(LINK_REFUSALS))
 def test_a_refused_link_says_why_in_each_language(page: Page, screens, language: str, reason: str):
@@ -159,12 +171,7 @@ def test_a_refused_link_says_why_in_each_language(page: Page, screens, language:
     title, in_use, linked, back, sign_in = LINK_REFUSALS[language]
     page.add_init_script(f"localStorage.setItem('migris.language', JSON.stringify('{language}'))")
     page.goto(f"/#/viisp-error?reason={reason}")
-    expect(page.locator("html")).to_have_attribute("lang", language)
-    expect(heading(page)).to_have_text(title)
-    expect(heading(page)).to_be_focused()
-    expect(page).to_have_title(re.compile(re.escape(title)))
-    said = page.locator("#viisp-reason")
-    expect(said).to_have_class(re.compile(r"\bnotice--error\b"))
+    said = refusal_screen(page, language, title)
     main = page.get_by_role("main")
     expect(main.get_by_role("link", name=back)).to_have_attribute("href", "#/account")
     if reason == "identity_in_use":
@@ -195,6 +202,105 @@ def test_a_link_refused_before_it_reached_viisp_says_what_to_do(
     expect(page.get_by_role("link", name=way_on)).to_have_attribute("href", href)
 
 
+FRESH_SIGN_IN = {
+    # language: (title, why, what next, sign in again, back to the account, the sign-in screen's title, signed out)
+    "lt": (
+        "Nepavyko susieti su VIISP",
+        "tik per 10 minučių nuo prisijungimo",
+        "Prisijunkite iš naujo ir paskyros puslapyje susiekite ją su VIISP.",
+        "Prisijungti iš naujo",
+        "Grįžti į paskyrą",
+        "Prisijungimas",
+        "Jūs atsijungėte.",
+    ),
+    "en": (
+        "Linking with VIISP failed",
+        "only within 10 minutes of signing in",
+        "Sign in again, then link the account from your account page.",
+        "Sign in again",
+        "Back to my account",
+        "Sign in",
+        "You have signed out.",
+    ),
+    "uk": (
+        "Не вдалося пов'язати з VIISP",
+        "лише протягом 10 хвилин після входу",
+        "Увійдіть знову, а потім пов'яжіть обліковий запис із VIISP на сторінці облікового запису.",
+        "Увійти знову",
+        "Повернутися до облікового запису",
+        "Вхід",
+        "Ви вийшли з системи.",
+    ),
+    "ru": (
+        "Не удалось связать с VIISP",
+        "только в течение 10 минут после входа",
+        "Войдите снова, а затем свяжите учётную запись с VIISP на странице учётной записи.",
+        "Войти снова",
+        "Вернуться к учётной записи",
+        "Вход",
+        "Вы вышли из системы.",
+    ),
+}
+
+
+def session_token(page: Page) -> str:
+    """The browser's session (the HttpOnly cookie the pages never see), to ask the API about it directly."""
+    (token,) = [cookie["value"] for cookie in page.context.cookies() if cookie["name"] == "__Host-session"]
+    return token
+
+
+def signed_in_and_refused_as_stale(page: Page, site: str, language: str) -> str:
+    """Signed in by e-mail, then sent by the API to the screen of a link refused for a session opened more than
+    10 minutes ago (a fresh load, as the API's 303 is); the session's token."""
+    address = new_address("sena.sesija")
+    make_account(site, address)
+    sign_in_by_email(page, site, address)
+    expect(heading(page)).to_have_text("Mano paskyra")
+    token = session_token(page)
+    page.evaluate(f"localStorage.setItem('migris.language', JSON.stringify('{language}'))")
+    page.goto("about:blank")
+    page.goto("/#/viisp-error?reason=fresh_sign_in_required")
+    return token
+
+
+@pytest.mark.parametrize("language", list(FRESH_SIGN_IN))
+def test_a_link_from_a_stale_session_asks_to_sign_in_again_and_that_signs_out(
+    page: Page, site: str, screens, language: str
+):
+    title, why, what_next, again, back, sign_in_title, signed_out = FRESH_SIGN_IN[language]
+    token = signed_in_and_refused_as_stale(page, site, language)
+    said = refusal_screen(page, language, title)
+    expect(said).to_contain_text(why)
+    expect(page.locator("#viisp-next")).to_have_text(what_next)  # what to do, in plain text
+    main = page.get_by_role("main")
+    expect(main.get_by_role("button")).to_have_count(1)
+    expect(main.get_by_role("link")).to_have_count(1)
+    expect(main.get_by_role("link", name=back)).to_have_attribute("href", "#/account")
+    sign_in_again = main.get_by_role("button", name=again)
+    expect(sign_in_again).to_have_class("button")  # the primary way on; "back" is the secondary one
+    screens.seen(page, f"41-{language}-viisp-fresh-sign-in-required")
+    assert api(site, "GET", "/profile", token=token)[0] == 200  # still signed in, only too long ago
+
+    with page.expect_request(lambda request: request.method == "POST" and request.url.endswith("/logout")):
+        sign_in_again.click()
+    expect(heading(page)).to_have_text(sign_in_title)
+    expect(heading(page)).to_be_focused()
+    expect(page).to_have_url(re.compile(r"/#/$"))
+    expect(page.locator("#notice-page")).to_contain_text(signed_out)
+    expect(page.locator("#notice-page")).to_have_class(re.compile(r"\bnotice--success\b"))
+    assert not [cookie for cookie in page.context.cookies() if cookie["name"] == "__Host-session"]
+    assert api(site, "GET", "/profile", token=token)[0] == 401  # ended on the server, not only in this browser
+
+
+def test_a_link_from_a_stale_session_may_go_back_to_the_account_still_signed_in(page: Page, site: str):
+    token = signed_in_and_refused_as_stale(page, site, "lt")
+    expect(heading(page)).to_have_text("Nepavyko susieti su VIISP")
+    page.get_by_role("link", name="Grįžti į paskyrą").click()
+    expect(heading(page)).to_have_text("Mano paskyra")
+    expect(page.get_by_role("link", name="Susieti su VIISP")).to_be_visible()
+    assert api(site, "GET", "/profile", token=token)[0] == 200
+
+
 # --- linking an e-mail account with VIISP, through the stand-in ---
 
 
@@ -206,8 +312,8 @@ def link_from_the_account(page: Page) -> None:
 
 def test_an_e_mail_account_links_with_viisp_and_then_signs_in_either_way(page: Page, site: str, screens):
     address = new_address("susiejimas")
-    make_account(site, address)
-    sign_in_by_email(page, site, address)
+    elsewhere = make_account(site, address)  # signed in on another device too
+    sign_in_by_email(page, site, address)  # a link right after signing in: fresh enough
     link_from_the_account(page)
     code = personal_code()
     at_the_portal(page, code, "Rūta", "Jonaitė")
@@ -224,8 +330,10 @@ def test_an_e_mail_account_links_with_viisp_and_then_signs_in_either_way(page: P
     expect(main.get_by_role("link", name="Susieti su VIISP")).to_have_count(0)
     expect(main.get_by_role("region", name="El. pašto adresas")).to_contain_text(address)
     sessions = main.get_by_role("region", name="Kur esate prisijungę").get_by_role("listitem")
+    expect(sessions).to_have_count(1)  # the other device was signed out, as the link card said it would be
     expect(sessions.first).to_contain_text("Šis įrenginys")
     expect(sessions.first).to_contain_text("Per VIISP")
+    assert api(site, "GET", "/profile", token=elsewhere)[0] == 401
     screens.seen(page, "34-account-linked")
 
     # One account, either way in: through VIISP, and by e-mail.

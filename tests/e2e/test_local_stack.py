@@ -449,6 +449,13 @@ def test_an_email_person_links_viisp_and_both_sign_ins_open_one_account_over_htt
     (event,) = staff_cli(server, "audit", user_id)["events"]
     assert event["actor"] == "self:viisp" and event["changes"]["level"] == {"before": 1, "after": 3}
 
+    # Staff take the link off: VIISP then opens the identity's own new account.
+    unlinked = staff_cli(server, "unlink", user_id, "--reason", "The person did not make this link")
+    assert (unlinked["identity"], unlinked["level"]) == (None, 1)
+    status, headers, body = viisp_round_trip(server, ONA)
+    assert status == 303, body
+    assert profile_over_http(server, set_cookie(headers, "__Host-session"))["user_id"] != user_id
+
 
 def test_an_identity_with_its_own_account_is_refused_and_nothing_changes_over_http(server):
     person = {"personal_code": "36805280109", "given_name": "Žydrūnas", "family_name": "Čeponis"}

@@ -150,6 +150,7 @@ def valid_requests(fuzzed: Fuzzed, method: str, path: str) -> list[dict[str, Any
         ("POST", "/staff/users/search"): [{"body": {"email": fuzzed.known_email}}],
         ("PATCH", "/staff/users/{user_id}"): [{"path_parameters": user, "body": {"level": 2, "reason": "fuzz"}}],
         ("POST", "/staff/users/{user_id}/sessions/revoke"): [{"path_parameters": user, "body": {"reason": "fuzz"}}],
+        ("POST", "/staff/users/{user_id}/identity/unlink"): [{"path_parameters": user, "body": {"reason": "fuzz"}}],
         ("GET", "/staff/users/{user_id}/audit"): [{"path_parameters": user}],
     }.get((method, path), [])
 

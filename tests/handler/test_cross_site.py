@@ -102,6 +102,7 @@ def test_signed_in_writes_take_only_json(client, content_type, method, path, fie
         ("POST", "/staff/users/search", {"email": ADDRESS}),
         ("PATCH", f"/staff/users/{USER_ID}", {"given_name": "Ona", "reason": "passport"}),
         ("POST", f"/staff/users/{USER_ID}/sessions/revoke", {"reason": "phone stolen"}),
+        ("POST", f"/staff/users/{USER_ID}/identity/unlink", {"reason": "not their link"}),
     ],
 )
 def test_staff_routes_take_only_json(client, content_type, method, path, fields):

@@ -26,6 +26,7 @@ EXPECTED = {
     "staff_search": (200, None),
     "staff_change_user": (404, "not_found"),
     "staff_revoke_sessions": (404, "not_found"),
+    "staff_unlink_identity": (404, "not_found"),
     "staff_audit": (404, "not_found"),
     # Against the local VIISP stand-in: a fresh ticket; a callback with a ticket we never issued.
     "start_viisp_login": (302, None),

@@ -80,6 +80,7 @@ def walk_every_path(stack, clock) -> None:
     linker = cdn.signed_in(LINKING_ADDRESS, filled=True)
     browser = ViispBrowser(client)
     assert browser.link(linker, EIDAS_PERSON).status == 303
+    linker_id = client.as_staff("POST", "/staff/users/search", {"email": LINKING_ADDRESS}).json["users"][0]["user_id"]
     clock.advance(61)
     idle = cdn.signed_in(LINKING_ADDRESS)
     clock.advance(1800)
@@ -99,3 +100,6 @@ def walk_every_path(stack, clock) -> None:
     assert client.as_staff("POST", f"/staff/users/{user_id}/sessions/revoke", revoke).json == {"ended": 1}
     assert cdn.as_person(signed_in_again, "GET", "/profile").status == 401
     assert client.as_staff("GET", f"/staff/users/{user_id}/audit").status == 200
+    # And take the link off again.
+    unlinked = client.as_staff("POST", f"/staff/users/{linker_id}/identity/unlink", {"reason": "not their link"})
+    assert unlinked.status == 200, unlinked.raw

@@ -98,13 +98,21 @@ def test_an_identity_with_its_own_account_is_refused_and_nothing_changes(client,
     ("session", "status", "code"),
     [
         (None, 401, "unauthenticated"),
+        ("opened 11 minutes ago", 403, "fresh_sign_in_required"),
         ("unfilled", 409, "profile_incomplete"),
         ("viisp", 409, "already_linked"),
         ("linked", 409, "already_linked"),
     ],
 )
-def test_a_link_starts_only_for_an_email_account_with_its_contact_data(client, browser, session, status, code):
-    if session == "unfilled":
+def test_a_link_starts_only_for_a_fresh_session_of_an_email_account_with_its_contact_data(
+    client, browser, clock, session, status, code
+):
+    if session == "opened 11 minutes ago":
+        token = client.signed_in(ADDRESS, filled=True)
+        for _ in range(2):  # used meanwhile, so it is live: only its age refuses it
+            clock.advance(330)
+            assert client.as_person(token, "GET", "/profile").status == 200
+    elif session == "unfilled":
         token = client.signed_in(ADDRESS)
     elif session == "viisp":
         token = browser.sign_in()
@@ -239,3 +247,121 @@ def test_a_link_and_its_audit_event_land_together(client, browser, audit_writes_
     assert accounts_item(client.stack, f"user#{user_id}")["level"] == 1
     assert accounts_item(client.stack, "personal_code#33309240064") is None
     assert profile_of(client, token)["identity"] is None  # the asking session still lives
+
+
+def test_an_eidas_persons_names_are_kept_in_the_script_they_come_in(client, browser):
+    greek = {**EIDAS_PERSON, "eidas_eid": "EL/LT/GR123456", "given_name": "Γεώργιος", "family_name": "Παπαδόπουλος"}
+    profile = profile_of(client, browser.sign_in(greek))
+    assert (profile["given_name"], profile["family_name"]) == ("ΓΕΏΡΓΙΟΣ", "ΠΑΠΑΔΌΠΟΥΛΟΣ")  # the stand-in upper-cases
+    assert profile["identity"] == {"kind": "eidas", "country": "EL"}  # eIDAS writes Greece as EL
+
+
+def test_a_session_opened_ten_minutes_ago_still_links(client, browser, clock):
+    token = client.signed_in(ADDRESS, filled=True)
+    clock.advance(600)
+    linked_token(browser.link(token))
+
+
+def test_a_link_ends_every_other_session_and_tells_the_address(client, browser, clock):
+    token = client.signed_in(ADDRESS, filled=True)
+    assert client.as_person(token, "PATCH", "/profile", {"language": "uk"}).status == 200
+    clock.advance(61)
+    other_device = client.signed_in(ADDRESS)
+    mails_before = len(client.stack.aws.mails_to(ADDRESS))
+    new_token = linked_token(browser.link(other_device))
+    assert_error(client.as_person(token, "GET", "/profile"), 401, "unauthenticated")
+    assert_error(client.as_person(other_device, "GET", "/profile"), 401, "unauthenticated")
+    (listed,) = client.as_person(new_token, "GET", "/sessions").json["sessions"]
+    assert (listed["current"], listed["method"]) == (True, "viisp")
+    (notice,) = client.stack.aws.mails_to(ADDRESS)[mails_before:]
+    assert notice["subject"].startswith("MIGRIS: обліковий запис")  # the language the account keeps (Ukrainian)
+    assert "33309240064" not in notice["text"] and "VIISP" in notice["text"]
+
+
+def test_a_link_callback_with_another_sessions_cookie_uses_the_ticket_up(client, browser):
+    token = client.signed_in(ADDRESS, filled=True)
+    other = client.signed_in("kitas@example.lt", filled=True)
+    _, ticket, nonce, _ = browser.start("/login/viisp?intent=link", {"Authorization": f"Bearer {token}"})
+    _, fields = browser.authenticate(ticket)
+    refused = browser.post_back(fields, nonce, headers={"Cookie": f"__Host-session={other}"})
+    assert_error(refused, 400, "invalid_ticket")
+    assert_error(browser.post_back(fields, nonce), 400, "invalid_ticket")  # no second try without the cookie
+    assert profile_of(client, token)["identity"] is None
+
+
+def test_a_refused_link_is_a_security_log_line_naming_both_accounts(client, browser, caplog):
+    holder = profile_of(client, browser.sign_in())["user_id"]
+    token = client.signed_in(ADDRESS, filled=True)
+    asker = profile_of(client, token)["user_id"]
+    with caplog.at_level("WARNING"):
+        assert_error(browser.link(token), 409, "identity_in_use")
+    (line,) = [r for r in caplog.records if getattr(r, "event", None) == "viisp_link_refused"]
+    assert (line.reason, line.user_id, line.holder_user_id, line.security) == ("identity_in_use", asker, holder, True)
+    assert "33309240064" not in caplog.text
+
+
+# --- staff take a link off (one the person did not make, say) ---
+
+
+def unlink(client, user_id, body=None):
+    return client.as_staff("POST", f"/staff/users/{user_id}/identity/unlink", body or {"reason": "Not their link"})
+
+
+def test_staff_unlink_an_identity_and_viisp_opens_the_account_no_more(client, browser, clock):
+    token = client.signed_in(ADDRESS, filled=True)
+    user_id = profile_of(client, token)["user_id"]
+    viisp_session = linked_token(browser.link(token))
+
+    answer = unlink(client, user_id, {"reason": "  The person   did not make this link "})
+    assert answer.status == 200, answer.raw
+    assert (answer.json["identity"], answer.json["level"]) == (None, 1)
+    assert "personal_code" not in answer.json
+    assert (answer.json["given_name"], answer.json["family_name"]) == ("JONAS", "JONAITIS")  # staff change apart
+    assert_error(client.as_person(viisp_session, "GET", "/profile"), 401, "unauthenticated")  # every session
+    assert accounts_item(client.stack, "personal_code#33309240064") is None
+    assert "personal_code" not in accounts_item(client.stack, f"user#{user_id}")
+
+    # VIISP now opens that identity's own new account; the e-mail code the old one.
+    assert profile_of(client, browser.sign_in())["user_id"] != user_id
+    clock.advance(61)
+    assert client.sign_in(ADDRESS)["profile"]["user_id"] == user_id
+    events = client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"]
+    assert events[0]["actor"] == "self:viisp"
+    assert events[-1]["changes"] == {
+        "identity": {"before": "lt-personal-code", "after": None},
+        "level": {"before": 3, "after": 1},
+    }
+    assert events[-1]["reason"] == "The person did not make this link"
+    assert events[-1]["actor"].startswith("arn:aws:sts::")
+
+
+def test_an_unlinked_account_may_link_again(client, browser, clock):
+    token = client.signed_in(ADDRESS, filled=True)
+    user_id = profile_of(client, token)["user_id"]
+    linked_token(browser.link(token, EIDAS_PERSON))
+    assert unlink(client, user_id).status == 200
+    clock.advance(61)
+    again = client.signed_in(ADDRESS)
+    linked = profile_of(client, linked_token(browser.link(again, EIDAS_PERSON)))
+    assert (linked["user_id"], linked["identity"]) == (user_id, {"kind": "eidas", "country": "DE"})
+
+
+def test_staff_cannot_unlink_what_is_no_link(client, browser):
+    viisp_user = profile_of(client, browser.sign_in())["user_id"]
+    assert_error(unlink(client, viisp_user), 409, "not_linked")  # a VIISP account's identity is its sign-in
+    email_user = profile_of(client, client.signed_in(ADDRESS))["user_id"]
+    assert_error(unlink(client, email_user), 409, "not_linked")
+    assert_error(unlink(client, "00000000-0000-4000-8000-000000000000"), 404, "not_found")
+    assert_error(unlink(client, email_user, {"reason": " "}), 422, "validation_error")
+    assert_error(unlink(client, email_user, {"reason": "x", "level": 2}), 422, "validation_error")
+    assert client.as_staff("GET", f"/staff/users/{email_user}/audit").json["events"] == []
+
+
+def test_only_staff_may_unlink(client, browser):
+    token = client.signed_in(ADDRESS, filled=True)
+    user_id = profile_of(client, token)["user_id"]
+    new_token = linked_token(browser.link(token))
+    path = f"/staff/users/{user_id}/identity/unlink"
+    assert client.as_person(new_token, "POST", path, {"reason": "mine"}).status == 403
+    assert client.post(path, {"reason": "x"}).status == 403
+    assert profile_of(client, new_token)["identity"] == {"kind": "lt-personal-code"}

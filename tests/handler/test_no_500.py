@@ -89,6 +89,7 @@ def test_any_profile_write_by_a_signed_in_person_never_500(client, method, path,
         ("POST", "/staff/users/search"),
         ("PATCH", "/staff/users/00000000-0000-4000-8000-000000000000"),
         ("POST", "/staff/users/00000000-0000-4000-8000-000000000000/sessions/revoke"),
+        ("POST", "/staff/users/00000000-0000-4000-8000-000000000000/identity/unlink"),
     ],
 )
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

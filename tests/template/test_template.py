@@ -25,6 +25,7 @@ STAFF_PATHS = {
     "/staff/users/search",
     "/staff/users/{user_id}",
     "/staff/users/{user_id}/sessions/revoke",
+    "/staff/users/{user_id}/identity/unlink",
     "/staff/users/{user_id}/audit",
 }
 DYNAMODB_WRITES = {
@@ -237,10 +238,12 @@ def test_only_the_profile_role_writes_the_language_of_mails(cfn):
     assert writers == {"SaveProfileFunction"}
 
 
-def test_the_staff_role_writes_only_names_level_and_session_epoch_on_accounts(cfn):
+def test_the_staff_role_writes_only_names_level_session_epoch_and_linked_identity_on_accounts(cfn):
     (statement,) = account_update_statements(cfn, "StaffFunction")
-    # The session epoch: a revoke ends every session of the person by moving it (migris.domain.sessions).
+    # The session epoch: a revoke ends every session of the person by moving it (migris.domain.sessions). The
+    # identity's attributes: an unlink removes them.
     allowed = {"pk", "given_name", "family_name", "level", "session_epoch", "updated_at", "version"}
+    allowed |= {"personal_code", "eidas_id", "identity_country"}
     assert attribute_allow_list(statement) == allowed
 
 
@@ -262,16 +265,18 @@ def test_every_account_update_is_limited_to_an_attribute_allow_list(cfn, functio
         assert statement["Condition"]["StringEqualsIfExists"]["dynamodb:ReturnValues"] == ["NONE"]
 
 
-def test_only_the_profile_role_deletes_from_accounts_and_only_email_uniqueness_items(cfn):
+def test_only_the_profile_and_staff_roles_delete_from_accounts_and_only_uniqueness_items(cfn):
     deleters = {}
     for function in ALL_FUNCTIONS:
         for statement in role_statements(cfn, function):
             if targets_table(statement, "AccountsTable") and "dynamodb:DeleteItem" in actions(statement):
                 deleters[function] = statement
-    assert set(deleters) == {"SaveProfileFunction"}
-    statement = deleters["SaveProfileFunction"]
-    assert actions(statement) == ["dynamodb:DeleteItem"]
-    assert statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["email#*"]
+    assert set(deleters) == {"SaveProfileFunction", "StaffFunction"}
+    for function, kinds in (("SaveProfileFunction", ["email#*"]), ("StaffFunction", ["personal_code#*", "eidas#*"])):
+        # An e-mail change releases the old address; a staff unlink the identity it takes off an account.
+        statement = deleters[function]
+        assert actions(statement) == ["dynamodb:DeleteItem"]
+        assert statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == kinds
 
 
 # --- IAM rule 7: the audit table is append-only and only the staff role touches it ---
@@ -339,7 +344,7 @@ DYNAMODB_ACTIONS = {
         "SessionsTable": {"UpdateItem", "DeleteItem"},
     },
     "StaffFunction": {
-        "AccountsTable": {"GetItem", "UpdateItem"},
+        "AccountsTable": {"GetItem", "UpdateItem", "DeleteItem"},
         "SessionsTable": {"Query", "BatchGetItem"},
         "AuditTable": {"PutItem", "Query"},
     },
@@ -415,11 +420,13 @@ def test_viisp_settings_are_one_secret_made_from_the_parameters_and_read_only_by
     ]
 
 
-def test_the_viisp_callback_writes_identity_names_and_level_but_no_contact_data_or_session_epoch(cfn):
+def test_the_viisp_callback_writes_identity_names_level_and_session_epoch_but_no_contact_data(cfn):
     (statement,) = account_update_statements(cfn, "ViispCallbackFunction")
     allowed = attribute_allow_list(statement)
+    # A link ends the account's other sessions (the epoch moves) as it raises the level.
     assert {"personal_code", "eidas_id", "identity_country", "given_name", "family_name", "level"} <= allowed
-    assert not allowed & {"phone_number", "session_epoch", "language", "pending_email", "email_change_notice"}
+    assert "session_epoch" in allowed
+    assert not allowed & {"phone_number", "language", "pending_email", "pending_email_id", "email_change_notice"}
 
 
 def test_the_viisp_callback_creates_accounts_without_put_and_cannot_touch_codes(cfn):
@@ -465,9 +472,9 @@ def test_the_viisp_service_key_is_read_only_by_the_two_viisp_functions(cfn):
     assert readers == {"StartLoginFunction", "ViispCallbackFunction"}
 
 
-def test_mail_is_sent_only_by_the_functions_that_send_codes(cfn):
+def test_mail_is_sent_only_by_the_functions_that_send_codes_and_the_link_notice(cfn):
     senders = {f for f in ALL_FUNCTIONS if any("ses:SendEmail" in actions(s) for s in role_statements(cfn, f))}
-    assert senders == {"StartLoginFunction", "SaveProfileFunction", "FirstFillFunction"}
+    assert senders == {"StartLoginFunction", "SaveProfileFunction", "FirstFillFunction", "ViispCallbackFunction"}
 
 
 @pytest.mark.parametrize("table", TABLES)

@@ -113,6 +113,7 @@ export default {
     "link this account with VIISP. Your identity will be confirmed (level 3 user) and you will still have one " +
     "account: you can sign in to it either by e-mail or through VIISP.",
   "account.link.names": "Your given and family names will be replaced with those received from VIISP.",
+  "account.link.sessions": "After linking, you will be signed out on your other devices.",
   "account.link.submit": "Link with VIISP",
   "account.sessions.heading": "Where you are signed in",
   "account.sessions.intro":
@@ -160,8 +161,13 @@ export default {
     "link it from your account page.",
   "viispError.profile_incomplete":
     "Fill in your contact details first. Then you can link the account with VIISP from your account page.",
+  "viispError.fresh_sign_in_required":
+    "For your safety, linking with VIISP can be started only within 10\u00a0minutes of signing in, so the " +
+    "account has not been linked.",
+  "viispError.fresh_sign_in_required.next": "Sign in again, then link the account from your account page.",
   "viispError.account": "Back to my account",
   "viispError.signInViisp": "Sign in through VIISP",
+  "viispError.signInAgain": "Sign in again",
 
   "error.network": "Could not reach the server. Check your internet connection and try again.",
   "error.server": "Something went wrong. Please try again later.",

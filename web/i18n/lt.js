@@ -115,6 +115,7 @@ export default {
     "susiekite šią paskyrą su VIISP. Jūsų tapatybė bus patvirtinta (3 lygio naudotojas), o paskyra liks viena: prie " +
     "jos galėsite prisijungti ir el. paštu, ir per VIISP.",
   "account.link.names": "Vardą (-us) ir pavardę (-es) pakeis iš VIISP gauti duomenys.",
+  "account.link.sessions": "Susiejus paskyrą, kituose įrenginiuose būsite atjungti.",
   "account.link.submit": "Susieti su VIISP",
   "account.sessions.heading": "Kur esate prisijungę",
   "account.sessions.intro":
@@ -163,8 +164,12 @@ export default {
   "viispError.profile_incomplete":
     "Pirmiausia nurodykite savo kontaktinius duomenis. Tada paskyrą su VIISP galėsite " +
     "susieti savo paskyros puslapyje.",
+  "viispError.fresh_sign_in_required":
+    "Jūsų saugumui susieti su VIISP galima tik per 10\u00a0minučių nuo prisijungimo, todėl paskyra nesusieta.",
+  "viispError.fresh_sign_in_required.next": "Prisijunkite iš naujo ir paskyros puslapyje susiekite ją su VIISP.",
   "viispError.account": "Grįžti į paskyrą",
   "viispError.signInViisp": "Prisijungti per VIISP",
+  "viispError.signInAgain": "Prisijungti iš naujo",
 
   "error.network": "Nepavyko susisiekti su serveriu. Patikrinkite interneto ryšį ir bandykite dar kartą.",
   "error.server": "Įvyko klaida. Bandykite dar kartą vėliau.",

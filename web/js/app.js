@@ -21,6 +21,11 @@ const SCREENS = {
   viispError: { View: ViispErrorView, hash: null }, // keeps the address the API sent the browser to
 };
 
+/** Whether a profile from GET /profile holds a confirmed identity (from VIISP or eIDAS). */
+function hasIdentity(profile) {
+  return profile?.identity !== null && typeof profile?.identity === "object";
+}
+
 class App {
   constructor() {
     this.main = document.getElementById("main");
@@ -49,7 +54,9 @@ class App {
     const answer = await this.call("GET", "/profile");
     if (answer.status === 200) {
       // After linking with VIISP the API sends the browser to #/account?linked=1 (the address then loses "?linked").
-      const linked = path === "/account" && new URLSearchParams(query).get("linked") === "1";
+      // Anyone can write that address, so the news is told only when the account has an identity now.
+      const linked =
+        path === "/account" && new URLSearchParams(query).get("linked") === "1" && hasIdentity(answer.data);
       this.signedIn(answer.data, linked ? message("account.linked") : null);
     } else if (pendingLogin.load()) {
       this.profile = null;

@@ -126,6 +126,7 @@ export class AccountView extends View {
       h("h2", { id: "link-heading" }, t("account.link.heading")),
       h("p", { id: "link-text" }, t("account.link.text")),
       h("p", { class: "hint" }, t("account.link.names")),
+      h("p", { class: "hint", id: "link-sessions" }, t("account.link.sessions")), // a link ends the other sessions
       h(
         "a",
         { class: "button", href: apiUrl("/login/viisp?intent=link"), "aria-describedby": "link-text" },

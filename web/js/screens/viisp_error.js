@@ -7,8 +7,17 @@ import { View } from "../view.js";
 
 const SIGN_IN_REASONS = new Set(["invalid_ticket", "viisp_unavailable", "origin_mismatch"]);
 // A link refused (GET /login/viisp?intent=link or its callback): the way on is back to the account, which is
-// still as it was (or, once the session has ended, to sign in again).
-const LINK_REASONS = new Set(["identity_in_use", "already_linked", "profile_incomplete", "unauthenticated"]);
+// still as it was (or, once the session has ended, to sign in again). fresh_sign_in_required: the session was
+// opened more than 10 minutes before the link was asked, so the way on is to sign out and in again.
+const LINK_REASONS = new Set([
+  "identity_in_use",
+  "already_linked",
+  "profile_incomplete",
+  "unauthenticated",
+  "fresh_sign_in_required",
+]);
+// Reasons whose way on needs more words than its buttons: said apart, in plain text, after the error.
+const NEXT_STEPS = new Set(["identity_in_use", "fresh_sign_in_required"]);
 
 export class ViispErrorView extends View {
   reason() {
@@ -31,7 +40,7 @@ export class ViispErrorView extends View {
       { class: "screen screen--viisp-error" },
       this.heading(),
       notice("error", t(`viispError.${reason}`), { id: "viisp-reason" }),
-      reason === "identity_in_use" ? h("p", { id: "viisp-next" }, t("viispError.identity_in_use.next")) : null,
+      NEXT_STEPS.has(reason) ? h("p", { id: "viisp-next" }, t(`viispError.${reason}.next`)) : null,
       h("div", { class: "actions" }, LINK_REASONS.has(reason) ? this.linkActions(reason) : this.signInActions()),
     );
   }
@@ -45,6 +54,17 @@ export class ViispErrorView extends View {
 
   linkActions(reason) {
     if (reason === "unauthenticated") return [h("a", { class: "button", href: "#/" }, t("viispError.back"))];
+    if (reason === "fresh_sign_in_required") {
+      return [
+        // The sign-out the header offers (POST /logout), then the sign-in screen: a new sign-in may link.
+        h(
+          "button",
+          { type: "button", class: "button", onclick: () => this.app.signOut() },
+          t("viispError.signInAgain"),
+        ),
+        h("a", { class: "button button--secondary", href: "#/account" }, t("viispError.account")),
+      ];
+    }
     return [
       h("a", { class: "button", href: "#/account" }, t("viispError.account")),
       // That identity's own account is reached by signing in through VIISP (this browser then leaves this one).

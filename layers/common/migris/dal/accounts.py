@@ -157,14 +157,42 @@ class AccountRepository:
         try:
             self._client.transact_write_items(TransactItems=[{"Update": update}, claim, *with_items])
         except ClientError as error:
-            if not is_condition_failure(error):
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                 raise
             failed = failed_conditions(error)
             if 1 in failed:
                 raise IdentityTaken from None
-            if 0 in failed or not failed:
+            if 0 in failed or not failed:  # the account moved on, or a concurrent transaction: read, try again
                 raise StaleVersion(user.user_id) from None
             raise LinkRefused from None
+
+    def unlink_identity(
+        self,
+        user: Account,
+        identity: Identity,
+        changes: AccountChanges,
+        *,
+        with_items: tuple[dict[str, Any], ...] = (),
+    ) -> None:
+        """Take the identity off the account in one transaction: the account item without it (with `changes`,
+        if still at the version read), the identity's uniqueness item deleted (only if it is still this
+        account's) and `with_items`. StaleVersion when any of them moved on: read again."""
+        removed = ("personal_code",) if identity.kind == "lt-personal-code" else ("eidas_id", "identity_country")
+        update = self._versioned_update(user.user_id, user.version, _attributes(changes), removed)
+        release = {
+            "Delete": {
+                "TableName": self._table_name,
+                "Key": {"pk": identity_key(identity)},
+                "ConditionExpression": "user_id = :user_id",
+                "ExpressionAttributeValues": {":user_id": user.user_id},
+            }
+        }
+        try:
+            self._client.transact_write_items(TransactItems=[{"Update": update}, release, *with_items])
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            raise StaleVersion(user.user_id) from None
 
     def _identity_claim(self, identity: Identity, user_id: str, now: int) -> dict[str, Any]:
         return self._create_update(

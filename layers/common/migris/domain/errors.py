@@ -69,8 +69,17 @@ class IdentityInUse(DomainError):
     """A link: the identity VIISP vouched for has its own account already; nothing is merged automatically."""
 
 
+class FreshSignInRequired(DomainError):
+    """A link asked from a session opened too long ago: sign in again first."""
+
+
 class AlreadyLinked(DomainError):
     """A link asked by (or finished for) an account that has an identity from VIISP already."""
+
+
+class NotLinked(DomainError):
+    """Staff asked to unlink an identity from an account that has none linked (a VIISP account's identity is how
+    it signs in, not a link)."""
 
 
 class EditConflict(DomainError):

@@ -1,20 +1,31 @@
 """Linking: a person signed in by e-mail proves who they are through VIISP, and the identity joins their
 account, so either way of signing in opens the same account.
 
-The start (GET /login/viisp?intent=link) binds the ticket to the account and the session asking; the callback
-gives the account its identity (level 3, names as VIISP gives them) in one transaction with everything that
-must land with it: the identity's uniqueness item (only if nobody holds it), the end of the session that asked
-(only if it is still live: a signed-out or ended session links nothing), a new session for the stronger sign-in,
-and the audit event (actor `self:viisp`, before and after). An identity that has its own account is refused:
-nothing is merged automatically."""
+The start (GET /login/viisp?intent=link) is for a session opened in the last LINK_SESSION_MAX_AGE_SECONDS
+only (a link is permanent: an old session left open on a shared computer must not make one), and binds the
+ticket to the account and the session asking. The callback gives the account its identity (level 3, names as
+VIISP gives them) in one transaction with everything that must land with it: the identity's uniqueness item
+(only if nobody holds it), the end of the session that asked (only if it is still live: a signed-out or ended
+session links nothing) and of every other one (the session epoch moves), a new session for the stronger
+sign-in, and the audit event (actor `self:viisp`, before and after). Then the account's address is told. An
+identity that has its own account is refused, and the refusal logged for staff: nothing is merged
+automatically."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
 from migris.clock import Clock, iso_utc
-from migris.domain.errors import AlreadyLinked, EditConflict, IdentityInUse, InvalidTicket, ProfileIncomplete
+from migris.domain.errors import (
+    AlreadyLinked,
+    EditConflict,
+    FreshSignInRequired,
+    IdentityInUse,
+    InvalidTicket,
+    ProfileIncomplete,
+)
 from migris.domain.events import log_event
+from migris.domain.mail import MailSender, identity_linked_notice
 from migris.domain.records import (
     Account,
     AccountChanges,
@@ -26,6 +37,7 @@ from migris.domain.records import (
     LinkRefused,
     audit_sort_key,
 )
+from migris.domain.validation import Language
 from migris.domain.versioned import write_versioned
 
 if TYPE_CHECKING:
@@ -36,6 +48,9 @@ if TYPE_CHECKING:
 LINK_ACTOR = "self:viisp"
 LINK_REASON = "The person confirmed their identity through VIISP."
 LINKED_LEVEL = 3
+# A link starts only from a session opened this recently: a fresh proof of the address, as a sensitive change
+# asks (ASVS 5.0 V6/V7: re-authentication before it), rather than any session up to its 12 hours.
+LINK_SESSION_MAX_AGE_SECONDS = 600
 
 
 def check_can_link(account: Account) -> None:
@@ -47,11 +62,10 @@ def check_can_link(account: Account) -> None:
         raise ProfileIncomplete
 
 
-def _identity_words(identity: Identity | None) -> AuditValue:
-    """The identity as the audit records it: its kind (and country), never the code itself."""
-    if identity is None:
-        return None
-    return f"{identity.kind} {identity.country}" if identity.country else identity.kind
+def check_fresh(session_created_at: int, now: float) -> None:
+    """The session asking for a link was opened in the last LINK_SESSION_MAX_AGE_SECONDS."""
+    if now - session_created_at > LINK_SESSION_MAX_AGE_SECONDS:
+        raise FreshSignInRequired
 
 
 class IdentityLinks:
@@ -60,16 +74,26 @@ class IdentityLinks:
         repository: AccountRepository,
         sessions: Sessions,
         audit: AuditRepository,
+        mailer: MailSender,
         clock: Clock,
     ) -> None:
         self._repository = repository
         self._sessions = sessions
         self._audit = audit
+        self._mailer = mailer
         self._clock = clock
 
-    def link(self, user_id: str, session_hash: str, identity: Identity, names: dict[str, str | None]) -> OpenedSession:
+    def link(
+        self,
+        user_id: str,
+        session_hash: str,
+        identity: Identity,
+        names: dict[str, str | None],
+        language: Language,
+    ) -> OpenedSession:
         """Give the account the identity and open a new session on it, ending `session_hash` (the session that
-        asked) in the same write. IdentityInUse when another account holds the identity; AlreadyLinked when
+        asked) and every other session in the same write; then tell the account's address (in its kept
+        language, else `language`). IdentityInUse when another account holds the identity; AlreadyLinked when
         this one has one already; InvalidTicket when the account or the session that asked is gone."""
 
         def read() -> Account:
@@ -78,16 +102,22 @@ class IdentityLinks:
                 raise InvalidTicket("account_gone")
             return account
 
-        def write(account: Account) -> OpenedSession:
-            check_can_link(account)
-            if self._repository.user_id_for_identity(identity) is not None:
+        def write(account: Account) -> tuple[Account, OpenedSession]:
+            try:
+                check_can_link(account)
+            except AlreadyLinked:
+                self._refused(user_id, "already_linked", identity)
+                raise
+            holder = self._repository.user_id_for_identity(identity)
+            if holder is not None:
+                self._refused(user_id, "identity_in_use", identity, holder)
                 raise IdentityInUse
             now = self._clock.now()
             given = {name: value for name, value in names.items() if value}  # none given keeps the typed one
             audited: dict[str, tuple[AuditValue, AuditValue]] = {
                 "level": (account.level, LINKED_LEVEL),
                 **{name: (getattr(account, name), value) for name, value in given.items()},
-                "identity": (_identity_words(None), _identity_words(identity)),
+                "identity": (None, identity.in_words),
             }
             event = AuditEvent(
                 user_id=user_id,
@@ -100,8 +130,15 @@ class IdentityLinks:
                 },
                 reason=LINK_REASON,
             )
-            changes = cast(AccountChanges, given | {"level": LINKED_LEVEL, "updated_at": int(now)})
-            opened, new_session = self._sessions.prepare(account, "viisp")
+            # Every session of the account ends with the link (the epoch moves); the new one lives in the new epoch.
+            next_epoch = account.session_epoch + 1
+            changes = cast(
+                AccountChanges,
+                given | {"level": LINKED_LEVEL, "session_epoch": next_epoch, "updated_at": int(now)},
+            )
+            opened, new_session = self._sessions.prepare(
+                account.model_copy(update={"session_epoch": next_epoch}), "viisp"
+            )
             try:
                 self._repository.link_identity(
                     account,
@@ -114,12 +151,29 @@ class IdentityLinks:
                     ),
                 )
             except IdentityTaken:
-                raise IdentityInUse from None  # taken a moment ago by a first sign-in
+                self._refused(user_id, "identity_in_use", identity)  # taken a moment ago by a first sign-in
+                raise IdentityInUse from None
             except LinkRefused:
                 raise InvalidTicket("session_ended") from None
-            return opened
+            return account, opened
 
-        opened = write_versioned(read, write, exhausted=EditConflict)
+        account, opened = write_versioned(read, write, exhausted=EditConflict)
         self._sessions.opened(opened)
         log_event("identity_linked", user_id=user_id, kind=identity.kind)
+        if account.email:
+            notice = identity_linked_notice(account.language or language)
+            self._mailer.deliver(account.email, notice, email_ref=f"user#{user_id}", kind="notice")
         return opened
+
+    @staticmethod
+    def _refused(user_id: str, reason: str, identity: Identity, holder: str | None = None) -> None:
+        """A link VIISP vouched for but we refused: staff want to know of two accounts one person holds."""
+        log_event(
+            "viisp_link_refused",
+            level="warning",
+            security=True,
+            reason=reason,
+            user_id=user_id,
+            identity_kind=identity.kind,
+            holder_user_id=holder,
+        )

@@ -63,6 +63,10 @@ def _validity_minutes(ttl_seconds: int) -> int:
 
 _TEXTS: dict[Language, dict[str, str]] = {
     "lt": {
+        "linked_subject": "MIGRIS: paskyra susieta su VIISP",
+        "linked_text": "Jūsų MIGRIS paskyra susieta su tapatybe, patvirtinta per VIISP. Nuo šiol prie jos galite "
+        "prisijungti el. paštu arba per VIISP, o vardas ir pavardė paskyroje yra tokie, kokius pateikė VIISP. Kiti "
+        "prisijungimai prie paskyros baigti.",
         "subject": "MIGRIS prisijungimo kodas",
         "intro": "Jūsų MIGRIS prisijungimo kodas:",
         "valid": "Kodas galioja {duration}. Kiekvieną kartą jungiantis siunčiamas naujas kodas, "
@@ -85,6 +89,10 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "nepakeista, ir šiuo adresu toliau jungiatės prie savo paskyros.",
     },
     "en": {
+        "linked_subject": "MIGRIS: your account was linked to VIISP",
+        "linked_text": "Your MIGRIS account was linked to an identity confirmed through VIISP. From now on you can "
+        "sign in to it by e-mail or through VIISP, and its names are those VIISP gave. Your other sessions on the "
+        "account were ended.",
         "subject": "Your MIGRIS sign-in code",
         "intro": "Your MIGRIS sign-in code:",
         "valid": "The code is valid for {duration}. Every new sign-in sends a new code, "
@@ -106,6 +114,10 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "changed, and this address still signs in to it.",
     },
     "uk": {
+        "linked_subject": "MIGRIS: обліковий запис пов’язано з VIISP",
+        "linked_text": "Ваш обліковий запис MIGRIS пов’язано з особою, підтвердженою через VIISP. Відтепер Ви "
+        "можете входити до нього електронною поштою або через VIISP, а ім’я та прізвище в обліковому записі — ті, "
+        "що надав VIISP. Інші сеанси входу до облікового запису завершено.",
         "subject": "Код для входу в MIGRIS",
         "intro": "Ваш код для входу в MIGRIS:",
         "valid": "Термін дії коду — {duration}. Щоразу під час входу надсилається новий код, "
@@ -128,6 +140,10 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "Ваш обліковий запис не змінено, і Ви, як і раніше, входите до нього, використовуючи цю адресу.",
     },
     "ru": {
+        "linked_subject": "MIGRIS: учётная запись связана с VIISP",
+        "linked_text": "Ваша учётная запись MIGRIS связана с личностью, подтверждённой через VIISP. Теперь Вы "
+        "можете входить в неё по электронной почте или через VIISP, а имя и фамилия в учётной записи — те, что "
+        "предоставил VIISP. Другие сеансы входа в учётную запись завершены.",
         "subject": "Код для входа в MIGRIS",
         "intro": "Ваш код для входа в MIGRIS:",
         "valid": "Срок действия кода — {duration}. При каждом входе отправляется новый код, "
@@ -210,3 +226,9 @@ def email_change_notice(language: Language, new_address: str) -> MailMessage:
 def email_changed_notice(language: Language, new_address: str) -> MailMessage:
     """To the old address when the change has landed."""
     return _notice(language, "changed_subject", "changed_text", new_address)
+
+
+def identity_linked_notice(language: Language) -> MailMessage:
+    """To the account's address when an identity confirmed through VIISP has been linked to it: the owner
+    learns of a link they did not make (one made from a stolen session, say) and whom to tell."""
+    return _notice(language, "linked_subject", "linked_text")

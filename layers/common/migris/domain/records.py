@@ -35,6 +35,11 @@ class Identity(Record):
     key: str  # the personal code, or the eIDAS identifier
     country: str | None = None  # eIDAS: the issuing country
 
+    @property
+    def in_words(self) -> str:
+        """The identity as the audit records it: its kind (and country), never the code itself."""
+        return f"{self.kind} {self.country}" if self.country else self.kind
+
 
 class NoticeDue(Record):
     """The notice the old address is owed once an e-mail change has landed; removed when it has gone out."""

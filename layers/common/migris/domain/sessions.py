@@ -56,6 +56,7 @@ class CurrentSession:
     user_id: str
     token_hash: str
     account: Account
+    created_at: int = 0  # when the session was opened (a link asks for a recent one)
 
 
 def token_hash(token: str) -> str:
@@ -138,7 +139,9 @@ class Sessions:
         account = self._accounts.get_user(session.user_id)
         if account is None or account.session_epoch != session.epoch:
             self._end(session, "session_ended")
-        return CurrentSession(user_id=session.user_id, token_hash=session.token_hash, account=account)
+        return CurrentSession(
+            user_id=session.user_id, token_hash=session.token_hash, account=account, created_at=session.created_at
+        )
 
     def _end(self, session: SessionRecord, event: str) -> NoReturn:
         self._repository.delete(session.token_hash)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Self, cast
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from migris.clock import Clock, iso_utc
-from migris.domain.errors import EditConflict, ProfileIncomplete, UserNotFound
+from migris.domain.errors import EditConflict, NotLinked, ProfileIncomplete, UserNotFound
 from migris.domain.events import log_event
 from migris.domain.records import Account, AccountChanges, AuditEvent, FieldChange, Identity, audit_sort_key
 from migris.domain.validation import EidasId, EmailAddress, PersonalCode, PersonName
@@ -81,6 +81,17 @@ class SessionsRevoke(BaseModel):
     model_config = ConfigDict(defer_build=True, extra="forbid")
 
     reason: StaffReason
+
+
+class IdentityUnlink(BaseModel):
+    """POST /staff/users/{user_id}/identity/unlink."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid")
+
+    reason: StaffReason
+
+
+UNLINKED_LEVEL = 1  # unidentified again; staff who identified the person at the desk set 2 with its own reason
 
 
 class StaffDesk:
@@ -161,6 +172,32 @@ class StaffDesk:
             return ended
 
         return write_versioned(lambda: self._user(user_id), end_all_with_audit, exhausted=EditConflict)
+
+    def unlink_identity(self, user_id: str, unlink: IdentityUnlink, actor: str) -> StaffProfile:
+        """Take a linked identity off an e-mail account (a link the person did not make, say), with its audit
+        event, in one write: the identity's item is released, the level is 1 again and every session ends (the
+        epoch moves), so VIISP opens the account no more. The names stay as they are; staff change them apart.
+        NotLinked for an account with no link (a VIISP account's identity is its sign-in)."""
+
+        def unlink_with_audit(user: Account) -> Account:
+            identity = user.identity
+            if identity is None or user.login_method != "email":
+                raise NotLinked
+            now = self._clock.now()
+            changes: dict[str, FieldChange] = {"identity": FieldChange(before=identity.in_words, after=None)}
+            if user.level != UNLINKED_LEVEL:
+                changes["level"] = FieldChange(before=user.level, after=UNLINKED_LEVEL)
+            event = AuditEvent(user_id=user_id, at=iso_utc(now), actor=actor, changes=changes, reason=unlink.reason)
+            self._accounts.unlink_identity(
+                user,
+                identity,
+                {"level": UNLINKED_LEVEL, "session_epoch": user.session_epoch + 1, "updated_at": int(now)},
+                with_items=(self._audit.append_item(event, audit_sort_key(now)),),
+            )
+            log_event("staff_unlinked_identity", user_id=user_id, actor=actor, kind=identity.kind)
+            return self._user(user_id)
+
+        return StaffProfile.of(write_versioned(lambda: self._user(user_id), unlink_with_audit, exhausted=EditConflict))
 
     def audit(self, user_id: str) -> list[AuditEntry]:
         self._user(user_id)

@@ -20,10 +20,11 @@ from migris.clock import Clock
 from migris.domain.accounts import Accounts
 from migris.domain.errors import InvalidTicket, ViispUnavailable
 from migris.domain.events import log_event
-from migris.domain.linking import IdentityLinks, check_can_link
+from migris.domain.linking import IdentityLinks, check_can_link, check_fresh
 from migris.domain.records import Identity, ViispTicketRecord
 from migris.domain.sessions import CurrentSession, OpenedSession, Sessions, token_hash
 from migris.domain.validation import (
+    Language,
     eidas_country,
     normalize_eidas_id,
     normalize_email,
@@ -86,6 +87,7 @@ class ViispSignIn:
         """A fresh ticket for this browser; with `linking`, for a link to that session's account (refused
         before VIISP is asked when the account cannot link: migris.domain.linking.check_can_link)."""
         if linking is not None:
+            check_fresh(linking.created_at, self._clock.now())
             check_can_link(linking.account)
         nonce = secrets.token_urlsafe(32)
         state = secrets.token_urlsafe(32)
@@ -113,11 +115,18 @@ class ViispSignIn:
         return ViispStart(portal_url=portal, nonce=nonce, max_age=self._ticket_seconds)
 
     def finish(
-        self, ticket: str | None, state: str | None, nonce: str | None, session_token: str | None = None
+        self,
+        ticket: str | None,
+        state: str | None,
+        nonce: str | None,
+        session_token: str | None = None,
+        language: Language = "lt",
     ) -> ViispFinish:
         """A new session on the account VIISP vouched for (a link: on the account that asked, now holding the
         identity), after every check on the ticket; InvalidTicket otherwise. `session_token` is the session
-        cookie, when the browser sent it along: a link's callback must not come with another session's."""
+        cookie, when the browser sent it along (only where VIISP's post is same-site, as on the local stack): a
+        link's callback must not come with another session's. `language` is the request's, for a link's notice
+        to an account that keeps none."""
         if not ticket or len(ticket) > MAX_TICKET_LENGTH or not state or len(state) > MAX_STATE_LENGTH:
             self._refuse("malformed", None)
         ticket_hash = _sha256(ticket)
@@ -134,10 +143,10 @@ class ViispSignIn:
             self._refuse("other_browser", ref)
         elif not hmac.compare_digest(_sha256(state), record.state_hash):
             self._refuse("state_mismatch", ref)
-        elif record.link_session_hash and session_token and token_hash(session_token) != record.link_session_hash:
-            self._refuse("other_session", ref)
         if not self._tickets.use(ticket_hash, now):
             self._refuse("used", ref)
+        if record.link_session_hash and session_token and token_hash(session_token) != record.link_session_hash:
+            self._refuse("other_session", ref)  # after the ticket is used up: no second try without the cookie
         try:
             found = self._client.authentication_data(ticket)
         except ViispTransportError as error:
@@ -154,7 +163,7 @@ class ViispSignIn:
             self._refuse("control_character_in_name", ref)
         if record.link_user_id and record.link_session_hash:
             try:
-                session = self._links.link(record.link_user_id, record.link_session_hash, identity, names)
+                session = self._links.link(record.link_user_id, record.link_session_hash, identity, names, language)
             except InvalidTicket as refused:
                 self._refuse(refused.reason, ref)
             log_event("viisp_linked", ticket_ref=ref, user_id=record.link_user_id, provider=found.provider)

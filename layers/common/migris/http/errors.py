@@ -16,11 +16,13 @@ from migris.domain.errors import (
     AlreadyLinked,
     EditConflict,
     EmailTaken,
+    FreshSignInRequired,
     IdentityInUse,
     InvalidCode,
     InvalidInput,
     InvalidTicket,
     NamesLocked,
+    NotLinked,
     OriginMismatch,
     ProfileExists,
     ProfileIncomplete,
@@ -62,6 +64,16 @@ ERROR_ANSWERS: dict[type[Exception], tuple[int, str, str]] = {
         "it, or ask migration staff to help.",
     ),
     AlreadyLinked: (409, "already_linked", "This account has an identity confirmed through VIISP already."),
+    NotLinked: (
+        409,
+        "not_linked",
+        "This account has no identity linked to it (a VIISP account's identity is how it signs in).",
+    ),
+    FreshSignInRequired: (
+        403,
+        "fresh_sign_in_required",
+        "To link VIISP, sign in again first: a link starts only within 10 minutes of signing in.",
+    ),
 }
 
 
@@ -108,12 +120,14 @@ VIISP_PAGE_ERRORS: tuple[type[Exception], ...] = (
     InvalidTicket,
     ViispUnavailable,
     OriginMismatch,
-    # A link (GET /login/viisp?intent=link and its callback): not signed in, contact data not filled in yet,
-    # linked already, or the identity has its own account.
+    # A link (GET /login/viisp?intent=link and its callback): not signed in, or not lately; contact data not
+    # filled in yet; linked already; the identity has its own account; the account kept changing under it.
     Unauthenticated,
+    FreshSignInRequired,
     ProfileIncomplete,
     AlreadyLinked,
     IdentityInUse,
+    EditConflict,
 )
 # The web app's screen for a VIISP sign-in that failed (web/ builds it); `reason` is the error's code.
 VIISP_ERROR_SCREEN = "/#/viisp-error?reason="
