@@ -83,6 +83,7 @@ def test_first_viisp_sign_in_asks_only_for_the_phone_then_shows_the_account(page
         ("invalid_ticket", "jau panaudotas arba pradėtas kitoje naršyklėje"),
         ("viisp_unavailable", "šiuo metu neatsako"),
         ("origin_mismatch", "ne iš MIGRIS ar VIISP puslapio"),
+        ("edit_conflict", "tuo pat metu buvo keičiama, todėl nieko nepadaryta"),
         ("something_else", "Prisijungimo per VIISP nepavyko užbaigti."),
     ],
 )

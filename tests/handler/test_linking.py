@@ -14,6 +14,7 @@ from tests.helpers import (
     accounts_item,
     assert_error,
     cookie_value,
+    table,
 )
 
 ADDRESS = "ona@example.lt"
@@ -311,6 +312,7 @@ def test_staff_unlink_an_identity_and_viisp_opens_the_account_no_more(client, br
     token = client.signed_in(ADDRESS, filled=True)
     user_id = profile_of(client, token)["user_id"]
     viisp_session = linked_token(browser.link(token))
+    clock.advance(1)  # audit events of one millisecond have no fixed order
 
     answer = unlink(client, user_id, {"reason": "  The person   did not make this link "})
     assert answer.status == 200, answer.raw
@@ -365,3 +367,57 @@ def test_only_staff_may_unlink(client, browser):
     assert client.as_person(new_token, "POST", path, {"reason": "mine"}).status == 403
     assert client.post(path, {"reason": "x"}).status == 403
     assert profile_of(client, new_token)["identity"] == {"kind": "lt-personal-code"}
+
+
+def test_a_viisp_sign_in_overlapping_an_unlink_gets_no_session_on_the_unlinked_account(client, browser, monkeypatch):
+    token = client.signed_in(ADDRESS, filled=True)
+    user_id = profile_of(client, token)["user_id"]
+    linked_token(browser.link(token))
+    from migris.dal.accounts import AccountRepository
+
+    lookup = AccountRepository.user_id_for_identity
+    unlinked: list[int] = []
+
+    def unlinked_right_after_the_lookup(self, identity):
+        found = lookup(self, identity)
+        if not unlinked:  # staff's unlink lands between the sign-in's lookup and its read of the account
+            unlinked.append(unlink(client, user_id).status)
+        return found
+
+    monkeypatch.setattr(AccountRepository, "user_id_for_identity", unlinked_right_after_the_lookup)
+    session = browser.sign_in()
+    monkeypatch.undo()
+    assert unlinked == [200]
+    signed_in = profile_of(client, session)
+    assert signed_in["user_id"] != user_id  # the identity's own new account
+    assert signed_in["identity"] == {"kind": "lt-personal-code"}
+
+
+@pytest.mark.parametrize("item", ["missing", "another account's"])
+def test_an_unlink_with_a_wrong_identity_item_still_takes_the_identity_off(client, browser, item):
+    token = client.signed_in(ADDRESS, filled=True)
+    user_id = profile_of(client, token)["user_id"]
+    linked_token(browser.link(token))
+    accounts = table(client.stack, "AccountsTable")
+    if item == "missing":
+        accounts.delete_item(Key={"pk": "personal_code#33309240064"})
+    else:
+        accounts.put_item(Item={"pk": "personal_code#33309240064", "user_id": "00000000-0000-4000-8000-0000000000ff"})
+    answer = unlink(client, user_id)
+    assert answer.status == 200, answer.raw
+    assert answer.json["identity"] is None
+    left = accounts_item(client.stack, "personal_code#33309240064")
+    assert left is None if item == "missing" else left["user_id"] == "00000000-0000-4000-8000-0000000000ff"
+
+
+@pytest.mark.breaks_a_call("SES cannot be reached")
+def test_a_link_notice_that_cannot_go_leaves_the_link_and_its_session(client, browser, monkeypatch):
+    import botocore.exceptions
+    from migris.dal.mailer import Mailer
+
+    def unreachable(*_, **__):
+        raise botocore.exceptions.EndpointConnectionError(endpoint_url="https://email.eu-north-1.amazonaws.com")
+
+    token = client.signed_in(ADDRESS, filled=True)
+    monkeypatch.setattr(Mailer, "deliver", unreachable)
+    assert profile_of(client, linked_token(browser.link(token)))["level"] == 3

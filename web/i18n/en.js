@@ -143,6 +143,7 @@ export default {
     "Please try again in a few minutes.",
   "viispError.origin_mismatch":
     "The sign-in request did not come from the MIGRIS or VIISP pages. Please start the sign-in again.",
+  "viispError.edit_conflict": "The account was being changed at the same moment, so nothing was done. Please try again.",
   "viispError.unknown": "The sign-in through VIISP could not be completed. Please start the sign-in again.",
   "viispError.retry": "Try signing in through VIISP again",
   "viispError.back": "Back to the sign-in page",

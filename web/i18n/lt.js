@@ -145,6 +145,7 @@ export default {
     "Valstybės informacinių išteklių sąveikumo platforma (VIISP) šiuo metu neatsako. Bandykite dar kartą po kelių minučių.",
   "viispError.origin_mismatch":
     "Prisijungimo užklausa atėjo ne iš MIGRIS ar VIISP puslapio. Pradėkite prisijungimą iš naujo.",
+  "viispError.edit_conflict": "Paskyra tuo pat metu buvo keičiama, todėl nieko nepadaryta. Bandykite dar kartą.",
   "viispError.unknown": "Prisijungimo per VIISP nepavyko užbaigti. Pradėkite prisijungimą iš naujo.",
   "viispError.retry": "Bandyti prisijungti per VIISP dar kartą",
   "viispError.back": "Grįžti į prisijungimo puslapį",

@@ -5,7 +5,8 @@ import { h, notice } from "../dom.js";
 import { t } from "../i18n.js";
 import { View } from "../view.js";
 
-const SIGN_IN_REASONS = new Set(["invalid_ticket", "viisp_unavailable", "origin_mismatch"]);
+// edit_conflict: the account changed under the sign-in or link at that moment (nothing was done): try again.
+const SIGN_IN_REASONS = new Set(["invalid_ticket", "viisp_unavailable", "origin_mismatch", "edit_conflict"]);
 // A link refused (GET /login/viisp?intent=link or its callback): the way on is back to the account, which is
 // still as it was (or, once the session has ended, to sign in again). fresh_sign_in_required: the session was
 // opened more than 10 minutes before the link was asked, so the way on is to sign out and in again.

@@ -173,25 +173,30 @@ class AccountRepository:
         changes: AccountChanges,
         *,
         with_items: tuple[dict[str, Any], ...] = (),
+        release: bool = True,
     ) -> None:
         """Take the identity off the account in one transaction: the account item without it (with `changes`,
-        if still at the version read), the identity's uniqueness item deleted (only if it is still this
-        account's) and `with_items`. StaleVersion when any of them moved on: read again."""
+        if still at the version read), the identity's uniqueness item deleted (with `release`: only if it is
+        this account's or already gone) and `with_items`. IdentityTaken when the item is another account's;
+        StaleVersion when anything else moved on: read again."""
         removed = ("personal_code",) if identity.kind == "lt-personal-code" else ("eidas_id", "identity_country")
         update = self._versioned_update(user.user_id, user.version, _attributes(changes), removed)
-        release = {
+        released = {
             "Delete": {
                 "TableName": self._table_name,
                 "Key": {"pk": identity_key(identity)},
-                "ConditionExpression": "user_id = :user_id",
+                "ConditionExpression": "attribute_not_exists(pk) OR user_id = :user_id",
                 "ExpressionAttributeValues": {":user_id": user.user_id},
             }
         }
+        items = [{"Update": update}, *([released] if release else []), *with_items]
         try:
-            self._client.transact_write_items(TransactItems=[{"Update": update}, release, *with_items])
+            self._client.transact_write_items(TransactItems=items)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                 raise
+            if release and 1 in failed_conditions(error):
+                raise IdentityTaken from None
             raise StaleVersion(user.user_id) from None
 
     def _identity_claim(self, identity: Identity, user_id: str, now: int) -> dict[str, Any]:

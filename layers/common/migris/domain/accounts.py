@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from migris.clock import Clock
+from migris.domain.errors import EditConflict
 from migris.domain.events import log_event
 from migris.domain.records import Account, AccountExists, Identity
 
@@ -28,6 +29,9 @@ def new_email_account(user_id: str, email: str, now: int) -> Account:
     )
 
 
+IDENTITY_LOOKUPS = 3  # an identity found on an account that no longer holds it is looked up again, this often
+
+
 class AccountMissing(Exception):
     """A session points at an account that is gone: a server-side fault, not the client's."""
 
@@ -40,13 +44,23 @@ class Accounts:
     def sign_in_by_viisp(self, identity: Identity, fields: Mapping[str, str | None]) -> Account:
         """The account of an identity VIISP vouched for (a personal code, or an eIDAS identifier): the one it was
         linked to, or its own, which the first sign-in creates (level 3, names from VIISP). Never merged with an
-        e-mail account on its own: only the person links them (migris.domain.linking)."""
+        e-mail account on its own: only the person links them (migris.domain.linking).
+
+        The account must still hold the identity when it is read: staff may take a link off between the lookup
+        and the read (a new epoch, no identity), and a session opened on what was read then would outlive that
+        unlink. So the lookup runs again; the identity's item is gone by then and VIISP opens its own account."""
         repository = self._repository
-        return self._find_or_create(
-            "viisp",
-            lambda: repository.user_id_for_identity(identity),
-            lambda new_id, now: repository.create_identified_account(new_id, identity, fields, now),
-        )
+        for _ in range(IDENTITY_LOOKUPS):
+            account = self._find_or_create(
+                "viisp",
+                lambda: repository.user_id_for_identity(identity),
+                lambda new_id, now: repository.create_identified_account(new_id, identity, fields, now),
+            )
+            held = account.identity
+            if held is not None and (held.kind, held.key) == (identity.kind, identity.key):
+                return account
+            log_event("viisp_identity_moved", level="warning", user_id=account.user_id, kind=identity.kind)
+        raise EditConflict
 
     def _find_or_create(
         self, method: str, find: Callable[[], str | None], create: Callable[[str, int], None]

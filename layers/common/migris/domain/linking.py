@@ -162,7 +162,10 @@ class IdentityLinks:
         log_event("identity_linked", user_id=user_id, kind=identity.kind)
         if account.email:
             notice = identity_linked_notice(account.language or language)
-            self._mailer.deliver(account.email, notice, email_ref=f"user#{user_id}", kind="notice")
+            try:
+                self._mailer.deliver(account.email, notice, email_ref=f"user#{user_id}", kind="notice")
+            except Exception:  # the link has landed: a mail that cannot go must not undo the answer
+                log_event("link_notice_failed", level="error", user_id=user_id)
         return opened
 
     @staticmethod

@@ -13,7 +13,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from migris.clock import Clock, iso_utc
 from migris.domain.errors import EditConflict, NotLinked, ProfileIncomplete, UserNotFound
 from migris.domain.events import log_event
-from migris.domain.records import Account, AccountChanges, AuditEvent, FieldChange, Identity, audit_sort_key
+from migris.domain.records import (
+    Account,
+    AccountChanges,
+    AuditEvent,
+    FieldChange,
+    Identity,
+    IdentityTaken,
+    audit_sort_key,
+)
 from migris.domain.validation import EidasId, EmailAddress, PersonalCode, PersonName
 from migris.domain.versioned import write_versioned
 from migris.domain.views import AuditEntry, StaffProfile
@@ -188,12 +196,19 @@ class StaffDesk:
             if user.level != UNLINKED_LEVEL:
                 changes["level"] = FieldChange(before=user.level, after=UNLINKED_LEVEL)
             event = AuditEvent(user_id=user_id, at=iso_utc(now), actor=actor, changes=changes, reason=unlink.reason)
-            self._accounts.unlink_identity(
-                user,
-                identity,
-                {"level": UNLINKED_LEVEL, "session_epoch": user.session_epoch + 1, "updated_at": int(now)},
-                with_items=(self._audit.append_item(event, audit_sort_key(now)),),
-            )
+            unlinked: AccountChanges = {
+                "level": UNLINKED_LEVEL,
+                "session_epoch": user.session_epoch + 1,
+                "updated_at": int(now),
+            }
+            audited = (self._audit.append_item(event, audit_sort_key(now)),)
+            try:
+                self._accounts.unlink_identity(user, identity, unlinked, with_items=audited)
+            except IdentityTaken:
+                # The identity's item names another account (data gone wrong): this account loses the identity
+                # all the same, the other keeps its item, and those who watch the logs are told.
+                log_event("identity_item_mismatch", level="error", security=True, user_id=user_id)
+                self._accounts.unlink_identity(user, identity, unlinked, with_items=audited, release=False)
             log_event("staff_unlinked_identity", user_id=user_id, actor=actor, kind=identity.kind)
             return self._user(user_id)
 
