@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
@@ -16,10 +16,14 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from migris.domain.errors import (
     InvalidInput,
 )
-from migris.domain.profiles import PersonRequest
 from migris.domain.validation import Language, language_from_header
 from migris.http.responses import JSON
 from migris.wiring import services
+
+if TYPE_CHECKING:
+    # The profile domain (and the code rules, mail and sessions it brings) is for the profile routes only: the
+    # sign-in, staff and VIISP functions read bodies here but never make a PersonRequest.
+    from migris.domain.profiles import PersonRequest
 
 CLIENT_ADDRESS_HEADER = "True-Client-IP"  # written by ClientAddressFunction in template.yaml
 ORIGIN_PROOF_HEADER = "x-origin-verify"  # added by the distribution's API origin (OriginVerifySecret)
@@ -108,6 +112,8 @@ def person_request(app: APIGatewayRestResolver) -> PersonRequest:
     """What the profile domain needs of the request: its JSON body, the language its Accept-Language names (for
     mail, when neither the body nor the account names one), and where it came from (mail limits count per
     network address)."""
+    from migris.domain.profiles import PersonRequest  # imported already by every route that calls this
+
     return PersonRequest(body=json_body(app), accept_language=accept_language(app), source_ip=source_ip(app))
 
 
