@@ -225,6 +225,19 @@ def through_cdn(stack: LocalStack, client_address: str, proof: str | None) -> Cl
 # --- checks ---
 
 
+def clerk_of(client: Client) -> LocalPrincipal:
+    """A correctly signed principal of the account that is not the staff role: the resource policy denies it."""
+    clerk = LocalPrincipal(
+        access_key_id="AKIACLERK00000000000",
+        secret_access_key="clerk-secret",
+        principal_arn="arn:aws:iam::123456789012:user/clerk",
+        user_arn="arn:aws:iam::123456789012:user/clerk",
+        caller="AIDACLERK",
+    )
+    client.stack.iam.add(clerk)
+    return clerk
+
+
 def assert_error(answer: Answer, status: int, code: str) -> dict[str, Any]:
     """The answer is the API's error shape with this status and code, and is not cached."""
     assert answer.status == status, answer.raw

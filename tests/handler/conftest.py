@@ -23,8 +23,8 @@ def audit_writes_fail(monkeypatch: pytest.MonkeyPatch) -> None:
 
     original = AuditRepository.append_item
 
-    def broken(self: AuditRepository, event: Any, sort_key: str) -> dict[str, Any]:
-        item = original(self, event, sort_key)
+    def broken(self: AuditRepository, event: Any, at_seconds: float) -> dict[str, Any]:
+        item = original(self, event, at_seconds)
         item["Put"]["TableName"] = "no-such-table"
         return item
 

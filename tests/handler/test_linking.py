@@ -13,6 +13,7 @@ from tests.helpers import (
     PERSON,
     accounts_item,
     assert_error,
+    clerk_of,
     cookie_value,
     table,
 )
@@ -366,6 +367,8 @@ def test_only_staff_may_unlink(client, browser):
     path = f"/staff/users/{user_id}/identity/unlink"
     assert client.as_person(new_token, "POST", path, {"reason": "mine"}).status == 403
     assert client.post(path, {"reason": "x"}).status == 403
+    denied = client.as_staff("POST", path, {"reason": "x"}, principal=clerk_of(client))  # signed, not staff
+    assert (denied.status, denied.header("x-amzn-ErrorType")) == (403, "AccessDeniedException")
     assert profile_of(client, new_token)["identity"] == {"kind": "lt-personal-code"}
 
 

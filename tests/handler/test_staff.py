@@ -10,7 +10,15 @@ import time
 import pytest
 
 from devserver.iam import LocalPrincipal
-from tests.helpers import FIRST_FILL, accounts_item, assert_error, handler_client_hooks, table, viisp_account
+from tests.helpers import (
+    FIRST_FILL,
+    accounts_item,
+    assert_error,
+    clerk_of,
+    handler_client_hooks,
+    table,
+    viisp_account,
+)
 
 ADDRESS = "ona@example.lt"
 MISSING_USER = "00000000-0000-4000-8000-000000000000"
@@ -148,14 +156,7 @@ def test_a_content_sha256_that_is_the_bodys_own_is_accepted_and_a_bodyless_get_m
 
 
 def test_a_correctly_signed_principal_other_than_the_staff_role_is_denied_by_the_resource_policy(client):
-    clerk = LocalPrincipal(
-        access_key_id="AKIACLERK00000000000",
-        secret_access_key="clerk-secret",
-        principal_arn="arn:aws:iam::123456789012:user/clerk",
-        user_arn="arn:aws:iam::123456789012:user/clerk",
-        caller="AIDACLERK",
-    )
-    client.stack.iam.add(clerk)
+    clerk = clerk_of(client)
     body = refusal(
         client.as_staff("POST", "/staff/users/search", {"email": ADDRESS}, principal=clerk), "AccessDeniedException"
     )
@@ -452,14 +453,7 @@ def test_only_staff_may_end_a_persons_sessions(client):
     body = {"reason": "x"}
     refusal(client.post(path, body), "MissingAuthenticationTokenException")
     refusal(client.as_person(token, "POST", path, body), "IncompleteSignatureException")
-    clerk = LocalPrincipal(
-        access_key_id="AKIACLERK00000000000",
-        secret_access_key="clerk-secret",
-        principal_arn="arn:aws:iam::123456789012:user/clerk",
-        user_arn="arn:aws:iam::123456789012:user/clerk",
-        caller="AIDACLERK",
-    )
-    client.stack.iam.add(clerk)
+    clerk = clerk_of(client)
     refusal(client.as_staff("POST", path, body, principal=clerk), "AccessDeniedException")
     assert client.as_person(token, "GET", "/profile").status == 200
     assert table(client.stack, "AuditTable").scan()["Items"] == []

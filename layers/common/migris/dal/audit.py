@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from migris.dal.base import Table, plain
@@ -13,8 +14,11 @@ class AuditRepository:
         self._table = Table(dynamodb, table_name)
         self._table_name = table_name
 
-    def append_item(self, event: AuditEvent, sort_key: str) -> dict[str, Any]:
-        """The transaction item that appends the event (never overwriting one): it lands with the change."""
+    def append_item(self, event: AuditEvent, at_seconds: float) -> dict[str, Any]:
+        """The transaction item that appends the event made at `at_seconds` (never overwriting one): it lands
+        with the change. Its sort key is that time in milliseconds (events read oldest first), made unique by a
+        random suffix."""
+        sort_key = f"{int(at_seconds * 1000):015d}#{uuid.uuid4()}"
         return {
             "Put": {
                 "TableName": self._table_name,

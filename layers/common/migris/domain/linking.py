@@ -35,7 +35,6 @@ from migris.domain.records import (
     Identity,
     IdentityTaken,
     LinkRefused,
-    audit_sort_key,
 )
 from migris.domain.validation import Language
 from migris.domain.versioned import write_versioned
@@ -147,7 +146,7 @@ class IdentityLinks:
                     with_items=(
                         self._sessions.ending(session_hash, account),
                         new_session,
-                        self._audit.append_item(event, audit_sort_key(now)),
+                        self._audit.append_item(event, now),
                     ),
                 )
             except IdentityTaken:

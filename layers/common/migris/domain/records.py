@@ -6,7 +6,6 @@ same attribute names, which template.yaml's IAM allow-lists name. Nothing here i
 
 from __future__ import annotations
 
-import uuid
 from typing import Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -190,12 +189,6 @@ class AuditEvent(Record):
     actor: str
     changes: dict[str, FieldChange]
     reason: str
-
-
-def audit_sort_key(at_seconds: float) -> str:
-    """An audit event's sort key: its time in milliseconds (so events read oldest first), made unique by a
-    random suffix."""
-    return f"{int(at_seconds * 1000):015d}#{uuid.uuid4()}"
 
 
 # --- what a conditional write answers besides success ---

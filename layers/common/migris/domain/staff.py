@@ -20,7 +20,6 @@ from migris.domain.records import (
     FieldChange,
     Identity,
     IdentityTaken,
-    audit_sort_key,
 )
 from migris.domain.validation import EidasId, EmailAddress, PersonalCode, PersonName
 from migris.domain.versioned import write_versioned
@@ -142,12 +141,11 @@ class StaffDesk:
                 changes={name: FieldChange(before=before[name], after=value) for name, value in changed.items()},
                 reason=change.reason,
             )
-            sort_key = audit_sort_key(now)
             self._accounts.update_user(
                 user_id,
                 user.version,
                 cast(AccountChanges, changed | {"updated_at": int(now)}),  # STAFF_FIELDS name account attributes
-                with_items=(self._audit.append_item(event, sort_key),),
+                with_items=(self._audit.append_item(event, now),),
             )
             log_event("staff_changed_user", user_id=user_id, actor=actor, fields=sorted(changed))
             return self._user(user_id)
@@ -169,12 +167,11 @@ class StaffDesk:
                 changes={"sessions": FieldChange(before=ended, after=0)},
                 reason=revoke.reason,
             )
-            sort_key = audit_sort_key(now)
             self._accounts.update_user(
                 user_id,
                 user.version,
                 {"session_epoch": user.session_epoch + 1},
-                with_items=(self._audit.append_item(event, sort_key),),
+                with_items=(self._audit.append_item(event, now),),
             )
             log_event("staff_revoked_sessions", user_id=user_id, actor=actor, ended=ended)
             return ended
@@ -201,7 +198,7 @@ class StaffDesk:
                 "session_epoch": user.session_epoch + 1,
                 "updated_at": int(now),
             }
-            audited = (self._audit.append_item(event, audit_sort_key(now)),)
+            audited = (self._audit.append_item(event, now),)
             try:
                 self._accounts.unlink_identity(user, identity, unlinked, with_items=audited)
             except IdentityTaken:
