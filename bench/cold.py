@@ -10,8 +10,10 @@ A sample is a pair of fresh interpreters (bench/cold_child.py), started one afte
 - the function's: the environment a Lambda container gets (the function's variables from template.yaml, the
   Lambda runtime's own, X-Ray's with a sampled trace id as under active tracing, credentials,
   AWS_REGION and AWS_ENDPOINT_URL at the moto server); it imports the handler and serves its sample event
-  (events/*.json, with the values that must be live filled in: a fresh address, a code, a token, a ticket);
-- the bare one: the same environment; it imports boto3, makes a DynamoDB client and does one GetItem.
+  (events/*.json, with the values that must be live filled in: a fresh address, a code, a token, a ticket),
+  on the packages the layer ships: the same versions, botocore's data cut as the layer's (sdk_trim);
+- the bare one: the same environment; it imports boto3, makes a DynamoDB client and does one GetItem, on the
+  stock SDK, as a function without our layer gets it from the runtime (so does the reference handler).
 Each child times itself from its very first line to the answer (time.perf_counter) and reports its peak RSS;
 the parent also times it from spawn to exit (wall, which adds the interpreter's own start). The ratio of a
 pair is function time / bare time, both from inside; the order within a pair alternates from run to run."""
@@ -23,6 +25,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -36,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlencode
+
+from sdk_trim import copy_trimmed_botocore
 
 from devserver.template import ROOT, Template
 
@@ -140,6 +145,8 @@ class ColdBench:
         self.client = Client(self.stack)
         self.browser = ViispBrowser(self.client)
         self.folder = Path(tempfile.mkdtemp(prefix="migris-bench-"))
+        # The layer's AWS SDK: this boto3's botocore (the version the layer pins), its data cut as the layer's is.
+        self.sdk = copy_trimmed_botocore(self.folder / "sdk")
         self.serial = 0
         # The person the staff search finds.
         self._sign_in("ona@example.lt", filled=True)
@@ -150,9 +157,7 @@ class ColdBench:
         self.http.server_close()
         self.stack.stop()
         self.xray.close()
-        for leftover in self.folder.iterdir():
-            leftover.unlink()
-        self.folder.rmdir()
+        shutil.rmtree(self.folder)
 
     # --- seeding, through the real handlers in this process ---
 
@@ -266,7 +271,9 @@ class ColdBench:
         event_path.write_text(json.dumps(event), encoding="utf-8")
         code_dir, handler = self.code(subject)
         module, _, function = handler.rpartition(".")
-        arguments = ["handler", str(code_dir), module, function, str(event_path), str(LAYER)]
+        # A minimal handler has no layer of ours: it runs on the SDK the runtime gives (here: this environment's).
+        sdk = "" if subject.function is None else str(self.sdk)
+        arguments = ["handler", str(code_dir), module, function, str(event_path), str(LAYER), sdk]
         try:
             return self._child(arguments, self.environment(subject), subject.status, subject.name)
         finally:

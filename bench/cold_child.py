@@ -4,10 +4,10 @@ START = time.perf_counter()  # the very first thing the process runs: all below 
 
 """One cold start, in a fresh interpreter that bench/cold.py starts with a Lambda function's environment.
 
-    python bench/cold_child.py handler RESULT CODE_DIR MODULE FUNCTION EVENT LAYER_DIR
+    python bench/cold_child.py handler RESULT CODE_DIR MODULE FUNCTION EVENT LAYER_DIR [SDK_DIR]
         imports MODULE from CODE_DIR (the layer after it on sys.path, as Lambda puts /var/task before
-        /opt/python; this script's folder is taken off), calls FUNCTION with the API Gateway event in the
-        file EVENT and a Lambda context
+        /opt/python, and the layer's AWS SDK, cut, after that; this script's folder is taken off), calls
+        FUNCTION with the API Gateway event in the file EVENT and a Lambda context
     python bench/cold_child.py bare RESULT TABLE
         imports boto3, makes a DynamoDB client, does one GetItem on TABLE
 
@@ -18,14 +18,16 @@ the process ends at once (os._exit): a Lambda container is not torn down after i
 the parent's wall time of this process is start to answer."""
 
 
-def _handler(code_dir: str, module_name: str, function_name: str, event_path: str, layer_dir: str) -> tuple[int, str]:
+def _handler(
+    code_dir: str, module_name: str, function_name: str, event_path: str, layer_dir: str, sdk_dir: str = ""
+) -> tuple[int, str]:
     import importlib
     import json
     import os
     import sys
     import uuid
 
-    sys.path[0:1] = [code_dir, layer_dir]  # in place of this script's folder
+    sys.path[0:1] = [code_dir, layer_dir, *([sdk_dir] if sdk_dir else [])]  # in place of this script's folder
     module = importlib.import_module(module_name)
     if not os.path.abspath(module.__file__ or "").startswith(os.path.abspath(code_dir)):
         raise ImportError(f"{module_name} came from {module.__file__}, not {code_dir}")

@@ -174,6 +174,50 @@ def test_a_mismatched_custom_data_is_refused(browser):
     refused(browser.post_back({**fields, "customData": "forged"}, nonce))
 
 
+def _refusal_reason(caplog) -> str:
+    (refusal,) = [r for r in caplog.records if getattr(r, "event", None) == "viisp_refused"]
+    assert refusal.security is True
+    return str(refusal.reason)
+
+
+@pytest.mark.parametrize(
+    ("case", "reason"),
+    [
+        ("unknown", "unknown"),
+        ("used", "used"),
+        ("expired", "expired"),
+        ("no cookie", "other_browser"),
+        ("another browser", "other_browser"),
+        ("forged state", "state_mismatch"),
+    ],
+)
+def test_each_refused_ticket_is_logged_with_its_reason(browser, clock, caplog, case, reason):
+    """The ticket is checked and used in one conditional write; a refusal's reason comes from the ticket as that
+    write found it, in the order of the checks: unknown, used, expired, another browser, another state."""
+    _, ticket, nonce, _ = browser.start()
+    _, fields = browser.authenticate(ticket)
+    if case == "used":
+        assert browser.post_back(fields, nonce).status == 303
+    if case == "expired":
+        clock.advance(900)
+    posted = {
+        "unknown": ({**fields, "ticket": "00000000-0000-4000-8000-000000000000"}, nonce),
+        "no cookie": (fields, None),
+        "another browser": (fields, "another-browsers-nonce"),
+        "forged state": ({**fields, "customData": "forged"}, nonce),
+    }.get(case, (fields, nonce))
+    caplog.clear()
+    refused(browser.post_back(*posted))
+    assert _refusal_reason(caplog) == reason
+
+
+def test_a_callback_from_another_browser_does_not_use_up_the_ticket(browser):
+    _, ticket, nonce, _ = browser.start()
+    _, fields = browser.authenticate(ticket)
+    refused(browser.post_back(fields, "another-browsers-nonce"))
+    assert browser.post_back(fields, nonce).status == 303
+
+
 def test_a_refused_callback_does_not_use_up_the_ticket(browser):
     """A forged post (wrong state) must not let an attacker burn a person's ticket."""
     _, ticket, nonce, _ = browser.start()

@@ -330,7 +330,7 @@ DYNAMODB_ACTIONS = {
     "ViispCallbackFunction": {
         "AccountsTable": {"GetItem", "UpdateItem"},
         "SessionsTable": {"PutItem", "DeleteItem"},
-        "ViispTicketsTable": {"GetItem", "UpdateItem"},
+        "ViispTicketsTable": {"UpdateItem"},
         "AuditTable": {"PutItem"},
     },
     "SaveProfileFunction": {
@@ -402,7 +402,7 @@ def test_viisp_tickets_are_stored_by_start_and_used_by_the_callback_only(cfn):
         for f in ALL_FUNCTIONS
     }
     assert grants["StartLoginFunction"] == {"dynamodb:PutItem"}
-    assert grants["ViispCallbackFunction"] == {"dynamodb:GetItem", "dynamodb:UpdateItem"}
+    assert grants["ViispCallbackFunction"] == {"dynamodb:UpdateItem"}  # checked and used in one conditional write
     assert all(not actions for f, actions in grants.items() if f not in {"StartLoginFunction", "ViispCallbackFunction"})
 
 

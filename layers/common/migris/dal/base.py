@@ -7,7 +7,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
+
+_DESERIALIZER = TypeDeserializer()
 
 
 def python_values(client: Any) -> Any:
@@ -73,6 +76,20 @@ def conditionally(write: Callable[[], Any]) -> Any | None:
         if is_condition_failure(error):
             return None
         raise
+
+
+def written_or_found(write: Callable[[], Any]) -> tuple[bool, dict[str, Any]]:
+    """Run a conditional write that asks for the item back (ReturnValues, and ReturnValuesOnConditionCheckFailure
+    ALL_OLD): whether it landed, and the item it returned either way (empty when there was none). A failed
+    condition's item comes back in DynamoDB's own notation, which the client's transformation does not reach."""
+    try:
+        result = write()
+    except ClientError as error:
+        if not is_condition_failure(error):
+            raise
+        raw = error.response.get("Item") or {}
+        return False, {name: _DESERIALIZER.deserialize(value) for name, value in raw.items()}
+    return True, dict(result.get("Attributes") or {})
 
 
 def transact(client: Any, items: list[dict[str, Any]]) -> list[int] | None:

@@ -21,11 +21,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
 from migris.clock import DAY_SECONDS
-from migris.dal.base import Table, as_int, conditionally, is_condition_failure, transact
+from migris.dal.base import Table, as_int, conditionally, transact, written_or_found
 from migris.domain.records import CodeBox, LiveCode, Send, SourceCounters
 from migris.observability import log_event
 
@@ -33,7 +32,6 @@ SENT, LAST, CODE, LOCK, TRIES = "sent_", "last_", "code_", "lock_", "tries_"
 # Stale attributes one forget() removes at most: its expression (about 25 characters a name) stays far inside
 # DynamoDB's 4 KB limit on an expression.
 FORGET_BATCH = 40
-_DESERIALIZER = TypeDeserializer()
 
 
 class CodeRepository:
@@ -62,8 +60,8 @@ class CodeRepository:
             values[":id"] = send.id
             assignments.append("#code = :id")
         expression = f"SET {', '.join(assignments)} ADD #sent :send"
-        try:
-            result = self._table.update_item(
+        added, item = written_or_found(
+            lambda: self._table.update_item(
                 Key={"pk": box_key},
                 UpdateExpression=expression,
                 ConditionExpression="(attribute_not_exists(#last) OR #last <= :not_after) "
@@ -73,13 +71,8 @@ class CodeRepository:
                 ReturnValues="ALL_OLD",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError as error:
-            if not is_condition_failure(error):
-                raise
-            raw = error.response.get("Item") or {}
-            item = {name: _DESERIALIZER.deserialize(value) for name, value in raw.items()}
-            return False, code_box(box_key, item, now=now, keep_seconds=keep_seconds)
-        return True, code_box(box_key, result.get("Attributes") or {}, now=now, keep_seconds=keep_seconds)
+        )
+        return added, code_box(box_key, item, now=now, keep_seconds=keep_seconds)
 
     def take_back_send(self, box_key: str, send: Send, code: LiveCode | None, before: CodeBox) -> None:
         """Undo add_send: the send out of its day and the source's last send and newest code as they were. The

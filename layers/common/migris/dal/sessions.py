@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
-from migris.dal.base import Table, as_int, is_condition_failure
+from migris.dal.base import Table, as_int, is_condition_failure, written_or_found
 from migris.domain.records import SessionRecord
-
-_DESERIALIZER = TypeDeserializer()
 
 
 class SessionRepository:
@@ -39,8 +36,8 @@ class SessionRepository:
         was last restarted at `touch_before` or earlier; when the condition fails the item comes back with the
         failure, unwritten. None when there is no such session."""
         idle_cut, absolute_cut = live_after
-        try:
-            result = self._table.update_item(
+        _, item = written_or_found(
+            lambda: self._table.update_item(
                 Key={"pk": token_hash},
                 UpdateExpression="SET last_seen_at = :now",
                 ConditionExpression="attribute_exists(pk) AND last_seen_at <= :touch AND last_seen_at > :idle "
@@ -54,14 +51,8 @@ class SessionRepository:
                 ReturnValues="ALL_OLD",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError as error:
-            if not is_condition_failure(error):
-                raise
-            raw = error.response.get("Item") or {}  # absent when there is no such session
-            item = {name: _DESERIALIZER.deserialize(value) for name, value in raw.items()}
-        else:
-            item = result.get("Attributes") or {}
-        if "user_id" not in item:
+        )
+        if "user_id" not in item:  # no such session
             return None
         return _record(token_hash, item)
 

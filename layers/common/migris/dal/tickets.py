@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from migris.dal.base import Table, as_int, conditionally
+from migris.dal.base import Table, as_int, written_or_found
 from migris.domain.records import ViispTicketRecord
 
 
@@ -24,11 +24,26 @@ class ViispTicketRepository:
             item |= {"link_user_id": record.link_user_id, "link_session_hash": record.link_session_hash}
         self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
 
-    def get(self, ticket_hash: str) -> ViispTicketRecord | None:
-        item = self._table.get_item(Key={"pk": ticket_hash}, ConsistentRead=True).get("Item")
-        if item is None:
-            return None
-        return ViispTicketRecord(
+    def use(
+        self, ticket_hash: str, nonce_hash: str, state_hash: str, now: int
+    ) -> tuple[bool, ViispTicketRecord | None]:
+        """Mark the ticket used, in one conditional write: only while it exists, is unused and unexpired, and was
+        started with this nonce and state; of concurrent callers exactly one succeeds. Answers whether it did, and
+        the ticket as it was before the write (None when there is no such ticket), to tell a refusal's reason."""
+        used, item = written_or_found(
+            lambda: self._table.update_item(
+                Key={"pk": ticket_hash},
+                UpdateExpression="SET used_at = :now",
+                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(used_at) AND expires_at > :now "
+                "AND nonce_hash = :nonce AND state_hash = :state",
+                ExpressionAttributeValues={":now": now, ":nonce": nonce_hash, ":state": state_hash},
+                ReturnValues="ALL_OLD",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        )
+        if not item:
+            return used, None
+        record = ViispTicketRecord(
             ticket_hash=ticket_hash,
             nonce_hash=str(item.get("nonce_hash", "")),
             state_hash=str(item.get("state_hash", "")),
@@ -37,15 +52,4 @@ class ViispTicketRepository:
             link_user_id=str(item["link_user_id"]) if "link_user_id" in item else None,
             link_session_hash=str(item["link_session_hash"]) if "link_session_hash" in item else None,
         )
-
-    def use(self, ticket_hash: str, now: int) -> bool:
-        """Mark the ticket used; of concurrent callers exactly one gets True."""
-        used = conditionally(
-            lambda: self._table.update_item(
-                Key={"pk": ticket_hash},
-                UpdateExpression="SET used_at = :now",
-                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(used_at)",
-                ExpressionAttributeValues={":now": now},
-            )
-        )
-        return used is not None
+        return used, record

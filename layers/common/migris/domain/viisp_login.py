@@ -131,20 +131,21 @@ class ViispSignIn:
             self._refuse("malformed", None)
         ticket_hash = _sha256(ticket)
         ref = ticket_hash[:16]
-        record = self._tickets.get(ticket_hash)
         now = int(self._clock.now())
+        nonce_hash = _sha256(nonce) if nonce else ""  # no cookie: matches no ticket
+        used, record = self._tickets.use(ticket_hash, nonce_hash, _sha256(state), now)
         if record is None:
             self._refuse("unknown", ref)
-        elif record.used_at is not None:
-            self._refuse("used", ref)
-        elif now >= record.expires_at:
-            self._refuse("expired", ref)
-        elif not nonce or not hmac.compare_digest(_sha256(nonce), record.nonce_hash):
-            self._refuse("other_browser", ref)
-        elif not hmac.compare_digest(_sha256(state), record.state_hash):
-            self._refuse("state_mismatch", ref)
-        if not self._tickets.use(ticket_hash, now):
-            self._refuse("used", ref)
+        if not used:  # the reason, from the ticket as the refused write found it
+            if record.used_at is not None:
+                self._refuse("used", ref)
+            if now >= record.expires_at:
+                self._refuse("expired", ref)
+            if not hmac.compare_digest(nonce_hash, record.nonce_hash):
+                self._refuse("other_browser", ref)
+            if not hmac.compare_digest(_sha256(state), record.state_hash):
+                self._refuse("state_mismatch", ref)
+            self._refuse("used", ref)  # it changed between the write and our reading of it
         if record.link_session_hash and session_token and token_hash(session_token) != record.link_session_hash:
             self._refuse("other_session", ref)  # after the ticket is used up: no second try without the cookie
         try:
