@@ -48,6 +48,10 @@ def _handler(
     with open(event_path, encoding="utf-8") as file:
         event = json.load(file)
     response = handler(event, Context())
+    if sdk_dir:  # the request ran on the layer's cut SDK, not the stock one further down sys.path
+        botocore = sys.modules.get("botocore")
+        if botocore is None or not os.path.abspath(botocore.__file__ or "").startswith(os.path.abspath(sdk_dir)):
+            raise ImportError(f"botocore came from {getattr(botocore, '__file__', None)}, not {sdk_dir}")
     return int(response["statusCode"]), str(response.get("body") or "")[:500]
 
 

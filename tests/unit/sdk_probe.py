@@ -1,10 +1,14 @@
 """Where the AWS SDK would send the functions' requests, and what it would send, without sending anything.
 
-    python tests/unit/sdk_probe.py [SDK_DIR]
+    python tests/unit/sdk_probe.py requests [SDK_DIR]
+    python tests/unit/sdk_probe.py models [SDK_DIR]
 
-With SDK_DIR, its botocore comes first on sys.path (the layer's, cut: sdk_trim). Prints a JSON list: for each
-region, FIPS and dual-stack choice and call of CALLS, the request's method, URL, credential scope (region and
-signing name), target and content type headers and body; or the error the SDK raised before sending."""
+With SDK_DIR, its botocore comes first on sys.path (the layer's, cut: sdk_trim). `requests` prints a JSON list:
+for each region, FIPS and dual-stack choice and call of CALLS, the request's method, URL, credential scope
+(region and signing name), target and content type headers and body; or the error the SDK raised before
+sending. `models` prints, for each operation of CALLS, what the SDK reads and writes by: the operation's
+definition and every shape its input, output and errors reach (a response or an error is parsed by these),
+without documentation."""
 
 from __future__ import annotations
 
@@ -111,7 +115,48 @@ def probe() -> list[dict[str, Any]]:
     return seen
 
 
+def _shape(shape: Any, seen: set[str]) -> Any:
+    """A shape as the SDK uses it: its type, its metadata (limits, required members, error codes) and its
+    members, one level per shape name (recursive shapes, as DynamoDB's AttributeValue, are named once)."""
+    if shape.name in seen:
+        return shape.name
+    seen = seen | {shape.name}
+    described: dict[str, Any] = {"name": shape.name, "type": shape.type_name, "metadata": shape.metadata}
+    described["serialization"] = shape.serialization
+    if shape.type_name == "structure":
+        described["members"] = {name: _shape(member, seen) for name, member in shape.members.items()}
+    elif shape.type_name == "list":
+        described["member"] = _shape(shape.member, seen)
+    elif shape.type_name == "map":
+        described["key"], described["value"] = _shape(shape.key, seen), _shape(shape.value, seen)
+    return described
+
+
+def models() -> dict[str, Any]:
+    import botocore.session
+    from botocore import xform_name
+
+    session = botocore.session.get_session()
+    described: dict[str, Any] = {}
+    for service in sorted({service for service, _, _ in CALLS}):
+        model = session.get_service_model(service)
+        described[service] = {"metadata": model.metadata}
+        for name in model.operation_names:
+            if xform_name(name) not in {operation for kind, operation, _ in CALLS if kind == service}:
+                continue
+            operation = model.operation_model(name)
+            spec = {key: value for key, value in operation._operation_model.items() if key != "documentation"}
+            described[f"{service}:{name}"] = {
+                "operation": spec,
+                "input": _shape(operation.input_shape, set()) if operation.input_shape else None,
+                "output": _shape(operation.output_shape, set()) if operation.output_shape else None,
+                "errors": [_shape(error, set()) for error in operation.error_shapes],
+            }
+    return described
+
+
 if __name__ == "__main__":
-    if len(sys.argv) > 1:
-        sys.path.insert(0, sys.argv[1])
-    print(json.dumps(probe()))
+    mode, *sdk = sys.argv[1:]
+    if sdk:
+        sys.path.insert(0, sdk[0])
+    print(json.dumps(probe() if mode == "requests" else models(), sort_keys=True, default=str))

@@ -21,14 +21,15 @@ from sdk_trim import SERVICES, copy_trimmed_botocore
 ROOT = Path(__file__).resolve().parents[2]
 MIGRIS = ROOT / "layers" / "common" / "migris"
 PROBE = Path(__file__).with_name("sdk_probe.py")
+LAYER_REQUIREMENTS = ROOT / "layers" / "common" / "requirements.txt"
 
 
-def _probe(sdk_dir: Path | None) -> list[dict[str, Any]]:
+def _probe(mode: str, sdk_dir: Path | None) -> Any:
     env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
     env |= {"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
-    arguments = [sys.executable, str(PROBE), *([str(sdk_dir)] if sdk_dir else [])]
+    arguments = [sys.executable, str(PROBE), mode, *([str(sdk_dir)] if sdk_dir else [])]
     done = subprocess.run(arguments, env=env, capture_output=True, text=True, check=True, timeout=120)
-    return list(json.loads(done.stdout))
+    return json.loads(done.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +38,8 @@ def trimmed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_cut_sdk_sends_every_request_as_the_stock_one_does(trimmed: Path) -> None:
-    stock = _probe(None)
-    cut = _probe(trimmed)
+    stock = _probe("requests", None)
+    cut = _probe("requests", trimmed)
     assert len(cut) == len(stock)
     different = [(ours, theirs) for ours, theirs in zip(cut, stock, strict=True) if ours != theirs]
     assert not different, different[:2]
@@ -51,6 +52,18 @@ def test_the_cut_sdk_sends_every_request_as_the_stock_one_does(trimmed: Path) ->
         "https://secretsmanager.eu-north-1.amazonaws.com/",
         "https://email.eu-north-1.amazonaws.com/",
     }
+
+
+def test_the_cut_sdk_reads_answers_and_errors_by_the_stock_definitions(trimmed: Path) -> None:
+    """A response or an error (a failed condition's item, a cancelled transaction's reasons) is parsed by the
+    operation's output and error shapes: for every kept operation they are the stock ones, to the last member."""
+    stock = _probe("models", None)
+    cut = _probe("models", trimmed)
+    assert sorted(cut) == sorted(stock)
+    assert len(stock) == len(SERVICES) + sum(len(operations) for operations in SERVICES.values())
+    different = sorted(name for name in stock if cut[name] != stock[name])
+    assert not different
+    assert "ConditionalCheckFailedException" in json.dumps(cut["dynamodb:UpdateItem"]["errors"])
 
 
 def test_the_cut_sdk_knows_only_the_services_the_functions_use(trimmed: Path) -> None:
@@ -113,7 +126,39 @@ def _pins(path: Path) -> dict[str, str]:
 
 
 def test_the_layer_pins_what_the_tests_run_on() -> None:
-    layer = _pins(ROOT / "layers" / "common" / "requirements.txt")
+    layer = _pins(LAYER_REQUIREMENTS)
     tested = _pins(ROOT / "constraints.txt")
     assert {"boto3", "botocore", "aws-lambda-powertools", "pydantic"} <= set(layer)
     assert {name: version for name, version in layer.items() if tested.get(name) != version} == {}
+
+
+# The Lambda runtime the layer is built for (template.yaml: python3.13 on arm64), for dependency markers.
+LAMBDA_ENVIRONMENT = {
+    "python_version": "3.13",
+    "python_full_version": "3.13.0",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "platform_machine": "aarch64",
+    "os_name": "posix",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "extra": "",
+}
+
+
+def test_the_layer_pins_every_dependency_of_what_it_ships() -> None:
+    """Nothing the layer installs is left for pip to choose at build time: every dependency of a pinned package
+    (as the installed package declares it, for python3.13 on Linux) is pinned too."""
+    from importlib.metadata import requires
+
+    from packaging.requirements import Requirement
+
+    layer = _pins(LAYER_REQUIREMENTS)
+    unpinned = {
+        f"{name} needs {needed.name}"
+        for name in layer
+        for needed in map(Requirement, requires(name) or [])
+        if (needed.marker is None or needed.marker.evaluate(LAMBDA_ENVIRONMENT))
+        and needed.name.lower().replace("_", "-") not in layer
+    }
+    assert not unpinned

@@ -145,7 +145,7 @@ class ViispSignIn:
                 self._refuse("other_browser", ref)
             if not hmac.compare_digest(_sha256(state), record.state_hash):
                 self._refuse("state_mismatch", ref)
-            self._refuse("used", ref)  # it changed between the write and our reading of it
+            self._refuse("condition_disagrees", ref)  # DynamoDB refused what this reading would take: never expected
         if record.link_session_hash and session_token and token_hash(session_token) != record.link_session_hash:
             self._refuse("other_session", ref)  # after the ticket is used up: no second try without the cookie
         try:
