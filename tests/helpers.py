@@ -296,7 +296,7 @@ def viisp_account(
     accounts = table(stack, "AccountsTable")
     accounts.put_item(Item=item)
     accounts.put_item(Item={"pk": personal_code_key(item["personal_code"]), "user_id": user_id})
-    return user_id, services().sessions.open(item).token
+    return user_id, services().sessions.open(item, "viisp").token
 
 
 # --- template.yaml as CloudFormation (the SAM translator's output) ---

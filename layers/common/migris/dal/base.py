@@ -3,6 +3,7 @@ DynamoDB numbers as Python ones, and conditional writes whose failed condition i
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -90,6 +91,24 @@ def written_or_found(write: Callable[[], Any]) -> tuple[bool, dict[str, Any]]:
         raw = error.response.get("Item") or {}
         return False, {name: _DESERIALIZER.deserialize(value) for name, value in raw.items()}
     return True, dict(result.get("Attributes") or {})
+
+
+BATCH_GET_ROUNDS = 8  # DynamoDB leaves keys unprocessed when throttled: asked again this often at most
+
+
+def batch_get(client: Any, request: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every (table name, item) a BatchGetItem request finds, asking again for the keys DynamoDB left
+    unprocessed, after a pause that doubles each round (as AWS advises: unprocessed keys mean throttling)."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    for round_ in range(BATCH_GET_ROUNDS):
+        if round_:
+            time.sleep(0.05 * 2 ** (round_ - 1))
+        answer = client.batch_get_item(RequestItems=request)
+        found += [(table, item) for table, items in answer.get("Responses", {}).items() for item in items]
+        request = answer.get("UnprocessedKeys") or {}
+        if not request:
+            return found
+    raise RuntimeError(f"DynamoDB left keys unprocessed {BATCH_GET_ROUNDS} times")
 
 
 def transact(client: Any, items: list[dict[str, Any]]) -> list[int] | None:

@@ -24,7 +24,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from migris.clock import DAY_SECONDS
-from migris.dal.base import Table, as_int, conditionally, transact, written_or_found
+from migris.dal.base import Table, as_int, batch_get, conditionally, transact, written_or_found
 from migris.domain.records import CodeBox, LiveCode, Send, SourceCounters
 from migris.observability import log_event
 
@@ -194,13 +194,7 @@ class CodeRepository:
         }
         if also is not None:
             request.setdefault(also[0], {"Keys": [], "ConsistentRead": True})["Keys"].append({"pk": also[1]})
-        items: dict[tuple[str, str], dict[str, Any]] = {}
-        while request:
-            answer = self._dynamodb.batch_get_item(RequestItems=request)
-            for table_name, found in answer.get("Responses", {}).items():
-                for item in found:
-                    items[(table_name, str(item["pk"]))] = item
-            request = answer.get("UnprocessedKeys") or {}
+        items = {(table_name, str(item["pk"])): item for table_name, item in batch_get(self._dynamodb, request)}
         box_item = items.get((self._table_name, box_key))
         counters = _counters(items.get((self._table_name, source_key), {}))
         other = None if also is None else items.get(also)

@@ -6,7 +6,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from migris.dal.base import Table, as_int, is_condition_failure, written_or_found
+from migris.dal.base import Table, as_int, batch_get, is_condition_failure, written_or_found
 from migris.domain.records import SessionRecord
 
 
@@ -73,15 +73,9 @@ class SessionRepository:
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         records: list[SessionRecord] = []
         for start in range(0, len(hashes), 100):  # BatchGetItem takes at most 100 keys
-            request: dict[str, Any] = {
-                self._table_name: {"Keys": [{"pk": h} for h in hashes[start : start + 100]], "ConsistentRead": True}
-            }
-            while request:
-                answer = self._table.client.batch_get_item(RequestItems=request)
-                for item in answer.get("Responses", {}).get(self._table_name, []):
-                    if item.get("user_id") == user_id:
-                        records.append(_record(str(item["pk"]), item))
-                request = answer.get("UnprocessedKeys") or {}
+            keys = [{"pk": h} for h in hashes[start : start + 100]]
+            found = batch_get(self._table.client, {self._table_name: {"Keys": keys, "ConsistentRead": True}})
+            records += [_record(str(item["pk"]), item) for _, item in found if item.get("user_id") == user_id]
         return records
 
     def delete_of(self, token_hash: str, user_id: str) -> bool:

@@ -40,7 +40,7 @@ class EmailSignIn:
         user_id = None if right.also is None else str(right.also["user_id"])
         for _ in range(WRITE_ATTEMPTS):
             account, creating = self._account(email, user_id)
-            session, session_item = self._sessions.prepare(account)
+            session, session_item = self._sessions.prepare(account, "email")
             failed = self._accounts.transact([*right.items, *creating, session_item])
             if failed is None:
                 right.used()

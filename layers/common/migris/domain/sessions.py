@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from migris.clock import Clock
 from migris.domain.errors import SessionNotFound, Unauthenticated
 from migris.domain.events import log_event
-from migris.domain.records import Account, SessionRecord
+from migris.domain.records import Account, LoginMethod, SessionRecord
 
 if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
@@ -78,7 +78,7 @@ class Sessions:
         self._idle_seconds = idle_seconds
         self._max_seconds = max_seconds
 
-    def open(self, account: Account | Mapping[str, Any], method: str = "viisp") -> OpenedSession:
+    def open(self, account: Account | Mapping[str, Any], method: LoginMethod) -> OpenedSession:
         """A new session for the account, in its current session epoch, opened by `method`. (An account item's
         plain attributes do too: tests open sessions on accounts they wrote.)"""
         account = Account.model_validate(account)
@@ -87,7 +87,7 @@ class Sessions:
         log_event("session_opened", user_id=account.user_id)
         return opened
 
-    def prepare(self, account: Account, method: str = "email") -> tuple[OpenedSession, dict[str, Any]]:
+    def prepare(self, account: Account, method: LoginMethod) -> tuple[OpenedSession, dict[str, Any]]:
         """A new session for the account, and the transaction item that creates it in the caller's write
         (call `opened` once that has landed)."""
         opened, record = self._new(account, method)
@@ -96,7 +96,7 @@ class Sessions:
     def opened(self, session: OpenedSession) -> None:
         log_event("session_opened", user_id=session.user_id)
 
-    def _new(self, account: Account, method: str) -> tuple[OpenedSession, SessionRecord]:
+    def _new(self, account: Account, method: LoginMethod) -> tuple[OpenedSession, SessionRecord]:
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = int(self._clock.now())
         record = SessionRecord(

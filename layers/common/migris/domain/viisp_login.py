@@ -133,7 +133,8 @@ class ViispSignIn:
         ref = ticket_hash[:16]
         now = int(self._clock.now())
         nonce_hash = _sha256(nonce) if nonce else ""  # no cookie: matches no ticket
-        used, record = self._tickets.use(ticket_hash, nonce_hash, _sha256(state), now)
+        state_hash = _sha256(state)
+        used, record = self._tickets.use(ticket_hash, nonce_hash, state_hash, now)
         if record is None:
             self._refuse("unknown", ref)
         if not used:  # the reason, from the ticket as the refused write found it
@@ -143,7 +144,7 @@ class ViispSignIn:
                 self._refuse("expired", ref)
             if not hmac.compare_digest(nonce_hash, record.nonce_hash):
                 self._refuse("other_browser", ref)
-            if not hmac.compare_digest(_sha256(state), record.state_hash):
+            if not hmac.compare_digest(state_hash, record.state_hash):
                 self._refuse("state_mismatch", ref)
             self._refuse("condition_disagrees", ref)  # DynamoDB refused what this reading would take: never expected
         if record.link_session_hash and session_token and token_hash(session_token) != record.link_session_hash:
