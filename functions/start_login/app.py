@@ -55,13 +55,14 @@ def start_email_login(body: EmailLoginRequest) -> Response[EmailLoginStarted]:
     description="302 to the VIISP sign-in page with a fresh ticket, and a short-lived SameSite=None cookie that "
     "binds the ticket to this browser. With intent=link (signed in by e-mail, session cookie or Bearer token) "
     "the ticket is bound to the account as well, and the callback links the identity to it: 401 unauthenticated "
-    "without a session, 409 already_linked for an account with an identity, 409 profile_incomplete before the "
-    "contact data is filled in. 502 viisp_unavailable; a browser (Accept names text/html) is sent instead with "
-    "a 303 to the web app's /#/viisp-error?reason=<code>.",
+    "without a session, 403 fresh_sign_in_required unless the session was opened just before (the message says "
+    "how long), 409 already_linked for an account with an identity, 409 profile_incomplete before the contact "
+    "data is filled in. 502 viisp_unavailable; a browser (Accept names text/html) is sent instead with a 303 to "
+    "the web app's /#/viisp-error?reason=<code>.",
     responses={
         302: no_body_doc("To the VIISP portal"),
         303: no_body_doc("A browser, refused: to the web app's error screen"),
-        **error_docs(401, 409, 422, 502),
+        **error_docs(401, 403, 409, 422, 502),
     },
 )
 def start_viisp_login(

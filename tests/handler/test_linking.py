@@ -4,6 +4,8 @@ was. Driven through the local stack and its VIISP stand-in's signed messages."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.helpers import (
@@ -126,6 +128,23 @@ def test_a_link_starts_only_for_a_fresh_session_of_an_email_account_with_its_con
     assert len(client.stack.viisp.tickets) == tickets_before  # VIISP was not asked
     answer = client.get("/login/viisp?intent=link", headers={**headers, **HTML})
     assert (answer.status, answer.header("Location")) == (303, f"{ORIGIN}/#/viisp-error?reason={code}")
+
+
+def test_every_text_of_the_fresh_sign_in_rule_names_its_minutes():
+    """The API's message and the page's four languages say how long after signing in a link may start; the rule
+    itself is LINK_SESSION_MAX_AGE_SECONDS, and the two must not drift apart."""
+    from migris.domain.linking import LINK_SESSION_MAX_AGE_SECONDS
+
+    minutes = LINK_SESSION_MAX_AGE_SECONDS // 60
+    web = Path(__file__).resolve().parents[2] / "web" / "i18n"
+    for language in ("lt", "en", "uk", "ru"):
+        text = (web / f"{language}.js").read_text(encoding="utf-8")
+        start = text.index('"viispError.fresh_sign_in_required":')
+        assert f"{minutes}\\u00a0" in text[start : text.index('",', start)], language
+    from migris.domain.errors import FreshSignInRequired
+    from migris.http.errors import ERROR_ANSWERS
+
+    assert f"within {minutes} minutes" in ERROR_ANSWERS[FreshSignInRequired][2]
 
 
 def test_an_unknown_intent_is_a_validation_error(client):
