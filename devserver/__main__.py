@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 
 from devserver.template import Template, parse_parameter_overrides
 
@@ -23,6 +24,16 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME=VALUE",
         help="template parameters, as separate arguments or one quoted string (as SAM CLI takes them)",
     )
+    parser.add_argument(
+        "--ses-throttle-every",
+        type=int,
+        default=0,
+        metavar="N",
+        help="local SES throttles every Nth send, as over the account's rate (default 0: never)",
+    )
+    parser.add_argument(
+        "--ses-delay-ms", type=int, default=0, metavar="MS", help="local SES answers each send this late"
+    )
     args = parser.parse_args(argv)
     if args.host not in LOOPBACK_HOSTS:
         parser.error("the local stack listens on a loopback address only")
@@ -40,8 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     # Imported only now: the loggers read their settings from the environment when they are made.
     from devserver.server import LocalStack, make_server
 
-    stack = LocalStack(template, origin, viisp_over_http=True)
+    # A mail the mail function reported back is tried again after a second (a minute in AWS: the queue's
+    # visibility timeout), so a retried mail arrives while the person waits.
+    stack = LocalStack(template, origin, viisp_over_http=True, mail_redelivery_seconds=1, mail_at_once=False)
     stack.start()
+    stack.aws.ses_throttle_every = max(0, args.ses_throttle_every)
+    stack.aws.ses_delay_seconds = max(0, args.ses_delay_ms) / 1000
+    stack.mail.run_in_background(on_error=lambda error: traceback.print_exception(error))
     server = make_server(stack, args.host, args.port)
     print(f"MIGRIS local stack on {origin}", flush=True)
     print(f"  sent mail:  {origin}/_local/outbox", flush=True)

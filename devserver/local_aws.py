@@ -6,6 +6,8 @@ Where moto falls short (checked with moto 5.2.5), this is the one place that fil
   list: a botocore hook on SendEmail records the whole message (text and HTML) in `outbox` once SES took it,
   except for addresses in `suppressed`, which SES takes and drops (as SES does, with a bounce event).
 - moto checks IAM actions but not resources or conditions: the template tests prove IAM instead.
+- moto's SQS does not encrypt and has no event source mappings: devserver.mail_pump plays the mappings, and the
+  queues' key policy is proven by the template tests.
 
 The boto3 sessions and clients here are made once per process and region, and every session shares one
 botocore data loader, so the service models (large JSON files) are read and parsed once per process. The
@@ -21,6 +23,8 @@ from __future__ import annotations
 import json
 import secrets
 import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -94,6 +98,7 @@ def new_session(
 def _with_mail_hooks(session: boto3.session.Session) -> boto3.session.Session:
     """A client copies its session's hooks when it is made: every client made from this session records mail."""
     session.events.register("before-parameter-build.ses.SendEmail", _read_mail)
+    session.events.register("before-call.ses.SendEmail", _ses_as_told)
     session.events.register("after-call.ses.SendEmail", _record_mail)
     return session
 
@@ -122,8 +127,15 @@ class LocalAws:
     def __init__(self, template: Template, region: str = REGION) -> None:
         self.template = template
         self.region = region
-        self.outbox: list[dict[str, Any]] = []
+        self._letters: list[dict[str, Any]] = []
+        # The mail pump's drain (devserver.mail_pump): run before the outbox is read, so a test or a person
+        # reading it sees every mail the queues held (the pump also runs by itself on the served stack).
+        self.before_reading_outbox: Callable[[], object] | None = None
         self.suppressed: set[str] = set()
+        # SES as a test or the load bench wants it: every Nth SendEmail throttled (0: none), each answered late.
+        self.ses_throttle_every = 0
+        self.ses_delay_seconds = 0.0
+        self._ses_calls = 0
         self._lock = threading.Lock()
         self._mock = mock_aws()
         self.session = _session(region)
@@ -140,6 +152,7 @@ class LocalAws:
         self._mock.start()
         _live = self
         self._create_tables()
+        self._create_queues()
         self._create_secrets()
         self._create_mail_identity()
 
@@ -157,9 +170,20 @@ class LocalAws:
     def settings(self) -> Settings:
         return Settings.from_env(self.environment)
 
-    def services(self, clock: Clock | None = None, viisp_transport: SoapTransport | None = None) -> Services:
-        session = _function_session(self.region)
-        return Services(self.settings, clock=clock, boto_session=session, viisp_transport=viisp_transport)
+    def services(
+        self,
+        clock: Clock | None = None,
+        viisp_transport: SoapTransport | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> Services:
+        return Services(
+            self.settings, clock=clock, boto_session=self.function_session, viisp_transport=viisp_transport, sleep=sleep
+        )
+
+    @property
+    def function_session(self) -> _KeptClients:
+        """The functions' session: each client made once, as a Lambda container keeps its own."""
+        return _function_session(self.region)
 
     # --- set-up from the template ---
 
@@ -170,6 +194,34 @@ class LocalAws:
     def _create_tables(self) -> None:
         for logical_id in self.template.tables():
             create_table(self.client("dynamodb"), self.template, logical_id)
+
+    def _create_queues(self) -> None:
+        """The queues as the template declares them (visibility, retention, redrive); a dead-letter target first.
+        Not their KMS key: moto's SQS does not encrypt, and who may use the key is proven by tests/template."""
+        queues = self.template.queues()
+        targets = {
+            str(self.template.resolve(q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]))
+            for q in queues.values()
+            if "RedrivePolicy" in q.get("Properties", {})
+        }
+        sqs = self.client("sqs")
+        for logical_id in sorted(queues, key=lambda name: name not in targets):
+            properties = queues[logical_id].get("Properties", {})
+            attributes = {
+                name: str(properties[name])
+                for name in ("VisibilityTimeout", "MessageRetentionPeriod")
+                if name in properties
+            }
+            redrive = properties.get("RedrivePolicy")
+            if redrive is not None:
+                target = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
+                attributes["RedrivePolicy"] = json.dumps(
+                    {"deadLetterTargetArn": self.queue_arn(target), "maxReceiveCount": int(redrive["maxReceiveCount"])}
+                )
+            sqs.create_queue(QueueName=self.template.physical_name(logical_id), Attributes=attributes)
+
+    def queue_arn(self, logical_id: str) -> str:
+        return f"arn:aws:sqs:{self.region}:123456789012:{self.template.physical_name(logical_id)}"
 
     def _create_secrets(self) -> None:
         client = self.client("secretsmanager")
@@ -197,18 +249,25 @@ class LocalAws:
         settings = self.settings
         ses = self.client("ses")
         ses.verify_email_identity(EmailAddress=settings.sender_email)
-        if settings.ses_configuration_set:
-            self.client("sesv2").create_configuration_set(ConfigurationSetName=settings.ses_configuration_set)
+        for configuration_set in (settings.ses_configuration_set, settings.code_mail_configuration_set):
+            self.client("sesv2").create_configuration_set(ConfigurationSetName=configuration_set)
 
     def record(self, mails: list[dict[str, Any]]) -> None:
         """Put mails SES took into the outbox (the SendEmail hook calls this for the live LocalAws)."""
         sent_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         with self._lock:
-            self.outbox.extend(mail | {"sent_at": sent_at} for mail in mails)
+            self._letters.extend(mail | {"sent_at": sent_at} for mail in mails)
+
+    @property
+    def outbox(self) -> list[dict[str, Any]]:
+        """Every mail SES took, oldest first, once what was queued has been handed to the mail function."""
+        if self.before_reading_outbox is not None:
+            self.before_reading_outbox()
+        with self._lock:
+            return list(self._letters)
 
     def mails_to(self, address: str) -> list[dict[str, Any]]:
-        with self._lock:
-            return [mail for mail in self.outbox if mail["to"] == address]
+        return [mail for mail in self.outbox if mail["to"] == address]
 
 
 def create_table(client: Any, template: Template, logical_id: str) -> None:
@@ -243,6 +302,33 @@ def _read_mail(params: dict[str, Any], context: dict[str, Any], **_: Any) -> Non
         }
         for address in params.get("Destination", {}).get("ToAddresses", [])
     ]
+
+
+class _Refused:
+    """The HTTP side of a refusal botocore is handed instead of calling SES."""
+
+    status_code = 400
+    content = b""
+
+    def __init__(self) -> None:
+        self.headers: dict[str, str] = {}
+
+
+def _ses_as_told(**_: Any) -> tuple[_Refused, dict[str, Any]] | None:
+    """SES late or throttling, as the live LocalAws was told (ses_delay_seconds, ses_throttle_every): a
+    throttled call is answered as SES answers one over the account's sending rate, and sends nothing."""
+    live = _live
+    if live is None:
+        return None
+    if live.ses_delay_seconds:
+        time.sleep(live.ses_delay_seconds)
+    with live._lock:
+        live._ses_calls += 1
+        throttled = bool(live.ses_throttle_every) and live._ses_calls % live.ses_throttle_every == 0
+    if not throttled:
+        return None
+    error = {"Code": "Throttling", "Message": "Maximum sending rate exceeded.", "Type": "Sender"}
+    return _Refused(), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
 
 
 def _record_mail(http_response: Any, context: dict[str, Any], **_: Any) -> None:

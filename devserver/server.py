@@ -9,17 +9,19 @@ import mimetypes
 import os
 import sys
 import threading
+import time
 import traceback
+from collections.abc import Callable
 from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from migris.clock import Clock
 from migris.observability import metrics
 from migris.viisp.transport import SoapTransport
-from migris.wiring import Services, use_services
+from migris.wiring import Services, services, use_services
 
 from devserver.apigw import (
     HttpRequest,
@@ -33,9 +35,11 @@ from devserver.apigw import (
 from devserver.docs import DOCS_PATH, OPENAPI_PATH, merged_openapi, swagger_asset, swagger_page
 from devserver.iam import IamGate, Refusal, staff_principal
 from devserver.local_aws import LocalAws
+from devserver.mail_pump import MailPump
 from devserver.template import ROOT, Route, Template
 from devserver.viisp_standin import InProcessTransport, ViispStandIn, local_rsa_key
 
+Result = TypeVar("Result")
 WEB_ROOT = ROOT / "web"
 # The template's logical id of the function serving the request under way (tests record which function made
 # each AWS call, to check it against that function's own role: tests/iam_calls.py).
@@ -58,9 +62,20 @@ class LocalStack:
     """Everything `make run` serves, without the socket: tests drive `dispatch` or the real server."""
 
     def __init__(
-        self, template: Template, origin: str, clock: Clock | None = None, *, viisp_over_http: bool = False
+        self,
+        template: Template,
+        origin: str,
+        clock: Clock | None = None,
+        *,
+        viisp_over_http: bool = False,
+        mail_redelivery_seconds: int = 0,
+        mail_at_once: bool = True,
     ) -> None:
+        """`mail_redelivery_seconds`: how soon a mail the mail function reported back is tried again (the
+        queue's visibility timeout in AWS; 0 for tests). `mail_at_once`: the queues are drained after each
+        request (tests, in process); served, the mail pump drains them in the background instead."""
         self.template = template
+        self.template_root = ROOT
         self.origin = origin
         self.clock = clock
         self.aws = LocalAws(template)
@@ -79,8 +94,11 @@ class LocalStack:
         # Served over a socket, the functions reach the stand-in over HTTP (urllib3, as in AWS); driven
         # in process (tests), they call it directly.
         self._viisp_transport: SoapTransport | None = None if viisp_over_http else InProcessTransport(self.viisp)
-        self._lock = threading.RLock()  # re-entrant: a test may nest one request inside another
+        self.lock = threading.RLock()  # re-entrant: a test may nest one request inside another
         self._containers: dict[str, Services] = {}
+        self.mail = MailPump(self, mail_redelivery_seconds)
+        self._mail_at_once = mail_at_once
+        self.aws.before_reading_outbox = self.mail.drain
 
     def start(self) -> None:
         self.template.apply_process_environment()
@@ -106,8 +124,41 @@ class LocalStack:
         one function read is never served to another from a shared cache, so each function's own reads (and its
         role's grants for them, tests/iam_calls.py) are what the local stack exercises."""
         if function not in self._containers:
-            self._containers[function] = self.aws.services(self.clock, self._viisp_transport)
+            self._containers[function] = self.aws.services(
+                self.clock, self._viisp_transport, sleep=self._sleep_unlocked
+            )
         return self._containers[function]
+
+    def as_function(self, function: str, call: Callable[[], Result]) -> Result:
+        """Run `call` as the function would: in its own container, its AWS calls made (and checked) as its role."""
+        serving = serving_function.set(function)
+        use_services(self._container(function))
+        try:
+            return call()
+        finally:
+            serving_function.reset(serving)
+            # With EMF output off (the local default) Powertools never flushes, so nothing would empty the
+            # metric set: drop it after each invocation.
+            metrics.clear_metrics()
+
+    def _invoke(self, route: Route, event: dict[str, Any]) -> dict[str, Any]:
+        handler = load_handler(route)
+        return self.as_function(route.function, lambda: handler(event, LambdaContext(function_name=route.function)))
+
+    def function_client(self, service: str) -> Any:
+        """The functions' client for the service (made once, as a Lambda container keeps it)."""
+        return self.aws.function_session.client(service)
+
+    def _sleep_unlocked(self, seconds: float) -> None:
+        """A function's wait (the mail function waiting for a send slot) lets the other requests through, as
+        separate Lambda containers would."""
+        container = services()
+        self.lock.release()
+        try:
+            time.sleep(seconds)
+        finally:
+            self.lock.acquire()
+            use_services(container)
 
     def _configure_viisp(self) -> None:
         self.aws.change_viisp_settings(
@@ -121,6 +172,7 @@ class LocalStack:
         self.aws.put_secret("ViispServiceKeySecret", key_pem.decode())
 
     def stop(self) -> None:
+        self.mail.stop()
         use_services(None)
         self.aws.stop()
 
@@ -128,8 +180,11 @@ class LocalStack:
         if request.path.startswith("/_local/viisp/"):
             # Outside the lock: a function serving a request calls the stand-in over HTTP meanwhile.
             return self.viisp.handle(request)
-        with self._lock:
-            return self._dispatch(request)
+        with self.lock:
+            response = self._dispatch(request)
+            if self._mail_at_once:
+                self.mail.drain()  # in process (tests): the mail a request queued is sent before it answers
+            return response
 
     def _dispatch(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/_local/") or request.path in {OPENAPI_PATH, DOCS_PATH}:
@@ -151,16 +206,7 @@ class LocalStack:
             except Refusal as refusal:
                 return refusal.response()
             event = proxy_event(route, request, match.groupdict(), identity)
-            serving = serving_function.set(route.function)
-            use_services(self._container(route.function))
-            try:
-                result = load_handler(route)(event, LambdaContext(function_name=route.function))
-            finally:
-                serving_function.reset(serving)
-                # With EMF output off (the local default) Powertools never flushes, so nothing would
-                # empty the metric set: drop it after each invocation.
-                metrics.clear_metrics()
-            return http_response(result)
+            return http_response(self._invoke(route, event))
         if allowed:
             return _error(405, "method_not_allowed", f"Use {', '.join(sorted(allowed))} on this route.")
         if request.method in {"GET", "HEAD"}:
@@ -171,7 +217,7 @@ class LocalStack:
         if request.method != "GET":
             return _error(405, "method_not_allowed", "Use GET on this route.")
         if request.path == "/_local/outbox":
-            return _json(200, list(self.aws.outbox))
+            return _json(200, self.aws.outbox)
         # Swagger UI shows the document's address as /docs?format=json, as enable_swagger's route answers it.
         if request.path == OPENAPI_PATH or (request.path == DOCS_PATH and request.query.get("format") == ["json"]):
             return HttpResponse(

@@ -16,6 +16,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_PATH = ROOT / "template.yaml"
 LOCAL_STACK_NAME = "migris-local"
+# The property that names a resource, where the template names one (else CloudFormation generates the name).
+_NAME_PROPERTY = {"AWS::SQS::Queue": "QueueName", "AWS::SES::ConfigurationSet": "Name"}
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -119,8 +121,18 @@ class Template:
         return values
 
     def physical_name(self, logical_id: str) -> str:
-        """The name a resource gets on the local stack (CloudFormation would generate one)."""
+        """The name a resource gets on the local stack: the name the template gives it, else one made up as
+        CloudFormation would generate one."""
+        resource = self.resources.get(logical_id, {})
+        naming = _NAME_PROPERTY.get(str(resource.get("Type")))
+        named = resource.get("Properties", {}).get(naming) if naming else None
+        if named is not None:
+            return str(self.resolve(named))
         return f"{LOCAL_STACK_NAME}-{logical_id}"
+
+    def queue_url(self, logical_id: str) -> str:
+        """A queue's URL (its Ref), as SQS and moto write it."""
+        return f"https://sqs.eu-north-1.amazonaws.com/123456789012/{self.physical_name(logical_id)}"
 
     def resolve(self, value: Any) -> Any:
         """Resolve the intrinsics the local stack needs: Ref to parameters, resources and pseudo-parameters,
@@ -159,6 +171,8 @@ class Template:
         if name in self.parameters:
             return self.parameters[name]
         if name in self.resources:
+            if self.resources[name].get("Type") == "AWS::SQS::Queue":
+                return self.queue_url(name)
             return self.physical_name(name)
         raise KeyError(f"template has no parameter or resource {name}")
 
@@ -184,6 +198,21 @@ class Template:
 
     def functions(self) -> dict[str, dict[str, Any]]:
         return {k: v for k, v in self.resources.items() if v.get("Type") == "AWS::Serverless::Function"}
+
+    def queues(self) -> dict[str, dict[str, Any]]:
+        return {k: v for k, v in self.resources.items() if v.get("Type") == "AWS::SQS::Queue"}
+
+    def event_sources(self) -> dict[str, tuple[str, str]]:
+        """Each queue an event source mapping reads, with the function it invokes: {queue: (function, mapping)}."""
+        found: dict[str, tuple[str, str]] = {}
+        for logical_id, resource in self.resources.items():
+            if resource.get("Type") != "AWS::Lambda::EventSourceMapping":
+                continue
+            properties = resource["Properties"]
+            queue = properties["EventSourceArn"]["Fn::GetAtt"][0]
+            function = properties["FunctionName"]["Ref"]
+            found[queue] = (function, logical_id)
+        return found
 
     def tables(self) -> dict[str, dict[str, Any]]:
         return {k: v for k, v in self.resources.items() if v.get("Type") == "AWS::DynamoDB::Table"}

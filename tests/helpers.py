@@ -41,7 +41,7 @@ from migris.dal.accounts import personal_code_key, user_key  # noqa: E402
 from migris.dal.base import python_values  # noqa: E402
 from migris.dal.codes import CodeRepository  # noqa: E402
 from migris.domain.codes import CodePolicy, Codes  # noqa: E402
-from migris.domain.mail import MailMessage  # noqa: E402
+from migris.domain.mail import CodeMailRef, Lane, MailKind, MailMessage  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from devserver.apigw import HttpRequest  # noqa: E402
@@ -184,12 +184,13 @@ class Client:
 
 
 def handler_client_hooks(service: str) -> Any:
-    """The event hooks of the boto client the handlers use for `service` ("dynamodb" or "ses"). A botocore
-    client copies its session's hooks when it is made, so a hook meant for calls already under way goes here."""
+    """The event hooks of the boto client the handlers use for `service` ("dynamodb", "sqs" or "ses"). A botocore
+    client copies its session's hooks when it is made, so a hook meant for calls already under way goes here.
+    (The functions share one client per service, as they share one session: devserver.local_aws.)"""
     from migris.wiring import services
 
     domain = services()
-    client = domain._dynamodb if service == "dynamodb" else domain.mailer._ses
+    client = domain._dynamodb if service == "dynamodb" else domain._boto.client(service)
     return client.meta.events
 
 
@@ -446,8 +447,20 @@ class FakeMailer:
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, MailMessage]] = []
+        self.refusing = False  # the queue refuses every mail (an SQS outage)
 
-    def deliver(self, address: str, message: MailMessage, *, email_ref: str, kind: str = "code") -> bool:
+    def deliver(
+        self,
+        address: str,
+        message: MailMessage,
+        *,
+        email_ref: str,
+        kind: MailKind = "code",
+        code: CodeMailRef | None = None,
+        lane: Lane | None = None,
+    ) -> bool:
+        if self.refusing:
+            return False
         self.sent.append((address, message))
         return True
 

@@ -226,6 +226,10 @@ def authorised_requests(roles: Roles, service: str, operation: str, params: dict
                 f"arn:{PARTITION}:ses:{REGION}:{ACCOUNT}:configuration-set/{params['ConfigurationSetName']}"
             )
         return [AuthorisedRequest(f"ses:{operation}", resource) for resource in resources]
+    if service == "sqs" and "QueueUrl" in params:
+        # https://sqs.<region>.amazonaws.com/<account>/<name> is arn:aws:sqs:<region>:<account>:<name>
+        account, name = str(params["QueueUrl"]).rstrip("/").split("/")[-2:]
+        return [AuthorisedRequest(f"sqs:{operation}", f"arn:{PARTITION}:sqs:{REGION}:{account}:{name}")]
     if service == "secretsmanager":
         return [AuthorisedRequest(f"secretsmanager:{operation}", secret_arn(str(params.get("SecretId", ""))))]
     if service == "ssm" and operation == "GetParametersByPath":

@@ -103,3 +103,14 @@ def walk_every_path(stack, clock) -> None:
     # And take the link off again.
     unlinked = client.as_staff("POST", f"/staff/users/{linker_id}/identity/unlink", {"reason": "not their link"})
     assert unlinked.status == 200, unlinked.raw
+
+    # Mail: SES throttles a code mail (its claim released, the mail tried again and sent), and a code whose mail
+    # waited past its expiry is buried with its code burned and its send given back.
+    stack.aws.ses_throttle_every = 1
+    assert cdn.start("throttled@example.lt").status == 202
+    stack.aws.ses_throttle_every = 0
+    assert cdn.last_code("throttled@example.lt")
+    with stack.mail.held():
+        assert cdn.start("late@example.lt").status == 202
+        clock.advance(3600)
+    assert stack.aws.mails_to("late@example.lt") == []

@@ -432,14 +432,14 @@ def test_an_unlink_with_a_wrong_identity_item_still_takes_the_identity_off(clien
     assert left is None if item == "missing" else left["user_id"] == "00000000-0000-4000-8000-0000000000ff"
 
 
-@pytest.mark.breaks_a_call("SES cannot be reached")
+@pytest.mark.breaks_a_call("the mail queue cannot be reached")
 def test_a_link_notice_that_cannot_go_leaves_the_link_and_its_session(client, browser, monkeypatch):
     import botocore.exceptions
-    from migris.dal.mailer import Mailer
+    from migris.dal.mail_queue import MailQueue
 
     def unreachable(*_, **__):
-        raise botocore.exceptions.EndpointConnectionError(endpoint_url="https://email.eu-north-1.amazonaws.com")
+        raise botocore.exceptions.EndpointConnectionError(endpoint_url="https://sqs.eu-north-1.amazonaws.com")
 
     token = client.signed_in(ADDRESS, filled=True)
-    monkeypatch.setattr(Mailer, "deliver", unreachable)
+    monkeypatch.setattr(MailQueue, "deliver", unreachable)
     assert profile_of(client, linked_token(browser.link(token)))["level"] == 3

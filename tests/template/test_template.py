@@ -17,7 +17,7 @@ PERSON_FACING_FUNCTIONS = [
     "SaveProfileFunction",
     "FirstFillFunction",
 ]
-ALL_FUNCTIONS = [*PERSON_FACING_FUNCTIONS, "StaffFunction"]
+ALL_FUNCTIONS = [*PERSON_FACING_FUNCTIONS, "StaffFunction", "SendMailFunction"]
 TABLES = ["CodesTable", "SessionsTable", "AccountsTable", "ViispTicketsTable"]
 EXPIRING_TABLES = ["CodesTable", "SessionsTable", "ViispTicketsTable"]
 NAME_ATTRIBUTES = {"given_name", "family_name"}
@@ -84,13 +84,14 @@ def all_statements(cfn):
 
 def test_every_function_runs_python313_on_arm64_with_the_layer(cfn):
     functions = resources_of(cfn, "AWS::Lambda::Function")
-    assert set(PERSON_FACING_FUNCTIONS) <= set(functions)
-    for function in functions.values():
+    assert set(ALL_FUNCTIONS) <= set(functions)
+    for name, function in functions.items():
         properties = function["Properties"]
         assert properties["Runtime"] == "python3.13"
         assert properties["Architectures"] == ["arm64"]
         assert properties["TracingConfig"] == {"Mode": "Active"}
-        assert len(properties["Layers"]) == 1
+        # The deploy-time helper is inline code of the standard library alone.
+        assert len(properties.get("Layers", [])) == (0 if name == "MailDeliveryCapFunction" else 1), name
 
 
 def role_of(cfn, function: str) -> str:
@@ -348,6 +349,10 @@ DYNAMODB_ACTIONS = {
         "SessionsTable": {"Query", "BatchGetItem"},
         "AuditTable": {"PutItem", "Query"},
     },
+    "SendMailFunction": {
+        "CodesTable": {"GetItem", "UpdateItem"},
+        "MailLedgerTable": {"UpdateItem", "DeleteItem"},
+    },
 }
 
 
@@ -361,7 +366,7 @@ def test_each_function_holds_exactly_the_dynamodb_actions_its_code_calls(cfn):
                 for action in actions(statement)
                 if action.startswith("dynamodb:")
             }
-            for table in [*TABLES, "AuditTable"]
+            for table in [*TABLES, "AuditTable", "MailLedgerTable"]
         }
         assert {table: found for table, found in granted.items() if found} == DYNAMODB_ACTIONS[function], function
         assert all("dynamodb:Scan" not in actions(statement) for statement in role_statements(cfn, function))
@@ -472,9 +477,26 @@ def test_the_viisp_service_key_is_read_only_by_the_two_viisp_functions(cfn):
     assert readers == {"StartLoginFunction", "ViispCallbackFunction"}
 
 
-def test_mail_is_sent_only_by_the_functions_that_send_codes_and_the_link_notice(cfn):
+def test_mail_is_queued_by_the_functions_that_cause_it_and_sent_only_by_the_mail_function(cfn):
     senders = {f for f in ALL_FUNCTIONS if any("ses:SendEmail" in actions(s) for s in role_statements(cfn, f))}
-    assert senders == {"StartLoginFunction", "SaveProfileFunction", "FirstFillFunction", "ViispCallbackFunction"}
+    assert senders == {"SendMailFunction"}
+    queuers = {
+        f: sorted(
+            str(resource["Fn::Sub"]).rsplit("-", 1)[-1]
+            for s in role_statements(cfn, f)
+            if "sqs:SendMessage" in actions(s)
+            for resource in resources(s)
+        )
+        for f in ALL_FUNCTIONS
+    }
+    # Codes go on the bulk lane, notices on the priority lane; dead mail only from the mail function.
+    assert {f: lanes for f, lanes in queuers.items() if lanes} == {
+        "StartLoginFunction": ["bulk"],
+        "FirstFillFunction": ["bulk"],
+        "SaveProfileFunction": ["bulk", "priority"],
+        "ViispCallbackFunction": ["priority"],
+        "SendMailFunction": ["dead"],
+    }
 
 
 @pytest.mark.parametrize("table", TABLES)
@@ -769,12 +791,17 @@ def test_the_sender_domain_is_an_identity_with_dkim_and_the_only_one_mail_goes_o
     for function in ALL_FUNCTIONS:
         for statement in role_statements(cfn, function):
             if "ses:SendEmail" in actions(statement):
-                subs = sorted(resource["Fn::Sub"].rsplit(":", 1)[1] for resource in resources(statement))
+                subs = sorted(
+                    resource["Fn::Sub"].split("${AWS::AccountId}:", 1)[1] for resource in resources(statement)
+                )
                 assert subs == [
+                    "configuration-set/${AWS::StackName}-code-mail",
                     "configuration-set/${SesConfigurationSet}",
                     "identity/${SenderDomain}",
                     "identity/${SenderEmail}",
                 ]
+    code_set = cfn["Resources"]["CodeMailConfigurationSet"]["Properties"]
+    assert code_set["Name"] == {"Fn::Sub": "${AWS::StackName}-code-mail"}
 
 
 def test_the_api_keeps_an_access_log_without_personal_data(cfn):

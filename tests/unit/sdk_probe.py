@@ -18,6 +18,7 @@ from typing import Any
 
 MESSAGE = {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "t"}}}
 KEY = {"pk": {"S": "user#1"}}
+QUEUE = "https://sqs.eu-north-1.amazonaws.com/123456789012/migris-mail-bulk"
 PUT = {"Put": {"TableName": "t", "Item": KEY}}
 # One call of every operation the layer keeps (sdk_trim.SERVICES), with the parameters' shapes the code uses.
 CALLS: list[tuple[str, str, dict[str, Any]]] = [
@@ -54,6 +55,8 @@ CALLS: list[tuple[str, str, dict[str, Any]]] = [
     ("dynamodb", "describe_endpoints", {}),
     ("secretsmanager", "get_secret_value", {"SecretId": "pepper"}),
     ("ses", "send_email", {"Source": "a@b.lt", "Destination": {"ToAddresses": ["c@d.lt"]}, "Message": MESSAGE}),
+    ("sqs", "send_message", {"QueueUrl": QUEUE, "MessageBody": '{"id": "code-1"}'}),
+    ("sqs", "get_queue_attributes", {"QueueUrl": QUEUE, "AttributeNames": ["ApproximateNumberOfMessages"]}),
 ]
 REGIONS = ("eu-north-1", "eu-central-1", "us-east-1", "us-gov-west-1", "cn-north-1")
 CHOICES = ((False, False), (True, False), (False, True), (True, True))  # (FIPS, dual-stack)

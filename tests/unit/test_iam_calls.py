@@ -58,17 +58,49 @@ def test_each_item_of_a_transaction_is_authorised_as_its_own_action():
 
 
 @pytest.mark.parametrize(
-    ("function", "allowed"), [("StartLoginFunction", True), ("StaffFunction", False), ("VerifyCodeFunction", False)]
+    ("function", "allowed"), [("SendMailFunction", True), ("StartLoginFunction", False), ("StaffFunction", False)]
 )
 def test_mail_is_sent_only_through_the_roles_that_may(function, allowed):
     send = {"Source": "noreply@migracija.lt", "ConfigurationSetName": "migris-local-SesConfigurationSet"}
     assert (refusals(function, "ses", "SendEmail", send) == []) is allowed
 
 
-def test_mail_is_sent_only_as_the_sender_and_through_the_configuration_set():
+def test_mail_is_sent_only_as_the_sender_and_through_the_configuration_sets():
     send = {"Source": "noreply@migracija.lt", "ConfigurationSetName": "migris-local-SesConfigurationSet"}
-    assert refusals("StartLoginFunction", "ses", "SendEmail", send | {"Source": "boss@example.lt"})
-    assert refusals("StartLoginFunction", "ses", "SendEmail", send | {"ConfigurationSetName": "another"})
+    assert (
+        refusals("SendMailFunction", "ses", "SendEmail", send | {"ConfigurationSetName": "migris-local-code-mail"})
+        == []
+    )
+    assert refusals("SendMailFunction", "ses", "SendEmail", send | {"Source": "boss@example.lt"})
+    assert refusals("SendMailFunction", "ses", "SendEmail", send | {"ConfigurationSetName": "another"})
+
+
+QUEUE = "https://sqs.eu-north-1.amazonaws.com/123456789012/migris-local-mail-"
+
+
+@pytest.mark.parametrize(
+    ("function", "lane", "allowed"),
+    [
+        ("StartLoginFunction", "bulk", True),
+        ("StartLoginFunction", "priority", False),
+        ("ViispCallbackFunction", "priority", True),
+        ("ViispCallbackFunction", "bulk", False),
+        ("VerifyCodeFunction", "bulk", False),
+        ("StaffFunction", "priority", False),
+        ("SendMailFunction", "dead", True),
+        ("StartLoginFunction", "dead", False),
+    ],
+)
+def test_each_role_queues_mail_only_on_its_own_lanes(function, lane, allowed):
+    put = {"QueueUrl": QUEUE + lane, "MessageBody": "{}"}
+    assert (refusals(function, "sqs", "SendMessage", put) == []) is allowed
+
+
+def test_only_the_mail_function_reads_the_queues():
+    for operation in ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes"):
+        assert refusals("SendMailFunction", "sqs", operation, {"QueueUrl": QUEUE + "bulk"}) == []
+        assert refusals("SendMailFunction", "sqs", operation, {"QueueUrl": QUEUE + "dead"})
+        assert refusals("SaveProfileFunction", "sqs", operation, {"QueueUrl": QUEUE + "bulk"})
 
 
 def test_a_secret_is_read_only_by_the_roles_given_it():

@@ -51,6 +51,7 @@ def test_the_cut_sdk_sends_every_request_as_the_stock_one_does(trimmed: Path) ->
         "https://dynamodb.eu-north-1.amazonaws.com/",
         "https://secretsmanager.eu-north-1.amazonaws.com/",
         "https://email.eu-north-1.amazonaws.com/",
+        "https://sqs.eu-north-1.amazonaws.com/",
     }
 
 

@@ -99,7 +99,16 @@ class Settings(BaseModel):
     # service take the client's address from True-Client-IP (migris.http.body.source_ip).
     origin_verify_secret: str
     sender_email: str
+    # Notices go through this configuration set, code mails through the code one (its delivery cap ends SES's
+    # retries when a code is near its end).
     ses_configuration_set: str
+    code_mail_configuration_set: str
+    # The mail queues (SQS URLs): the priority lane, the bulk lane and the dead letters; the mail ledger table.
+    priority_mail_queue_url: str
+    bulk_mail_queue_url: str
+    dead_mail_queue_url: str
+    mail_ledger_table: str
+    mail_send_rate: Annotated[int, Field(ge=1)]
     # The origin of the web pages: cookie-authenticated state changes must come from it.
     web_origin: str
     # The base URL browsers reach this API at (a base path such as /v1 allowed); empty, the web origin (the

@@ -6,6 +6,9 @@ clients, a movable clock); a Lambda container builds the default from its enviro
 from __future__ import annotations
 
 import hmac
+import secrets
+import time
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -23,10 +26,12 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
     from migris.dal.accounts import AccountRepository
-    from migris.dal.mailer import Mailer
+    from migris.dal.mail_queue import MailQueue, MailQueueConsumer
     from migris.domain.accounts import Accounts
     from migris.domain.codes import Codes
     from migris.domain.email_sign_in import EmailSignIn
+    from migris.domain.mail import Lane
+    from migris.domain.mail_delivery import MailDelivery
     from migris.domain.profiles import Profiles
     from migris.domain.sessions import Sessions
     from migris.domain.staff import StaffDesk
@@ -45,8 +50,11 @@ class Services:
         clock: Clock | None = None,
         boto_session: boto3.session.Session | None = None,
         viisp_transport: SoapTransport | None = None,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
+        """`sleep` is how the mail function waits for a send slot (the local stack lets other requests run)."""
         self.settings = settings
+        self._sleep = sleep or time.sleep
         self.clock: Clock = clock or SystemClock()
         self._boto = boto_session or boto3.session.Session()
         self._viisp_transport = viisp_transport
@@ -120,11 +128,45 @@ class Services:
         return ViispSignIn(client, tickets, self.accounts, self.sessions, links, self.clock, s.viisp_ticket_seconds)
 
     @cached_property
-    def mailer(self) -> Mailer:
-        from migris.dal.mailer import Mailer
+    def mailer(self) -> MailQueue:
+        """Where a request puts its mail: the queues (the mail function sends it)."""
+        from migris.dal.mail_queue import MailQueue
 
         s = self.settings
-        return Mailer(lambda: self._boto.client("ses"), s.sender_email, s.ses_configuration_set)
+        lanes: dict[Lane, str] = {"priority": s.priority_mail_queue_url, "bulk": s.bulk_mail_queue_url}
+        return MailQueue(lambda: self._boto.client("sqs"), lanes, self.clock)
+
+    @cached_property
+    def mail_queues(self) -> MailQueueConsumer:
+        from migris.dal.mail_queue import MailQueueConsumer
+
+        s = self.settings
+        return MailQueueConsumer(
+            lambda: self._boto.client("sqs"), s.priority_mail_queue_url, s.dead_mail_queue_url, time.time
+        )
+
+    @cached_property
+    def mail_delivery(self) -> MailDelivery:
+        """The mail function's rules, over the ledger, the code boxes and SES."""
+        from migris.dal.codes import CodeRepository
+        from migris.dal.mail_ledger import MailLedgerRepository
+        from migris.dal.mailer import SesMailer
+        from migris.domain.mail_delivery import MailDelivery, Pace
+
+        s = self.settings
+        ses = SesMailer(
+            lambda: self._boto.client("ses"),
+            s.sender_email,
+            {"code": s.code_mail_configuration_set, "notice": s.ses_configuration_set},
+        )
+        return MailDelivery(
+            MailLedgerRepository(self._dynamodb, s.mail_ledger_table),
+            CodeRepository(self._dynamodb, s.codes_table),
+            ses,
+            Pace(rate=s.mail_send_rate, priority_waiting=self.mail_queues.priority_waiting, sleep=self._sleep),
+            self.clock,
+            new_token=lambda: secrets.token_urlsafe(16),
+        )
 
     @property
     def codes(self) -> Codes:

@@ -6,7 +6,7 @@ never read: it lists its data folder (about 440 services) to check the service e
 of every service in every partition (endpoints.json, 1.2 MB), and parses each client's whole service model with
 its documentation. Here the layer's copy keeps, in botocore's own data folder:
 
-- the three services the functions call (SERVICES), at their current API version;
+- the four services the functions call (SERVICES), at their current API version;
 - in each model, the operations the functions call and the shapes those reach, without documentation;
 - the endpoint table with every partition and only those services' entries;
 - every other file of the data folder's top (partitions, retry rules, default configuration) as it is.
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 # The services the functions make clients for (migris.wiring) and the operations they call: migris.dal's
-# repositories, the mailer's SendEmail and Powertools' SecretsProvider's GetSecretValue. DynamoDB's
+# repositories, the mail queues' and the mailer's calls, and Powertools' SecretsProvider's GetSecretValue. DynamoDB's
 # DescribeEndpoints stays for botocore's endpoint discovery, should a deployment switch it on.
 SERVICES: dict[str, frozenset[str]] = {
     "dynamodb": frozenset(
@@ -43,6 +43,9 @@ SERVICES: dict[str, frozenset[str]] = {
     ),
     "ses": frozenset({"SendEmail"}),
     "secretsmanager": frozenset({"GetSecretValue"}),
+    # The mail queues: a request puts its mail on one; the mail function reads the priority lane's depth and
+    # buries dead mail (receiving and deleting is the event source mapping's, not the function's).
+    "sqs": frozenset({"SendMessage", "GetQueueAttributes"}),
 }
 MODEL = "service-2.json"
 ENDPOINTS = "endpoints.json"

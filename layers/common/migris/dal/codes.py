@@ -253,6 +253,47 @@ class CodeRepository:
             )
         )
 
+    # --- the mail function: a code's mail checked before it goes, and its code burned when it finally fails ---
+
+    def box(self, box_key: str) -> CodeBox | None:
+        """The box as it is now (a consistent read)."""
+        item = self._table.get_item(Key={"pk": box_key}, ConsistentRead=True).get("Item")
+        return None if item is None else code_box(box_key, item)
+
+    def fail_mail(self, box_key: str, login_id: str, source: str) -> bool:
+        """Burn the code whose mail finally failed and, while it is still its source's newest with no try counted
+        at it, take its send back out of its day in the same write (the address is not charged for a mail that
+        never went, and no code that was tried is given back: the guessing bound holds). Whether the send was
+        given back. A replaced or used code is not touched: its tries may have been forgotten since."""
+        item = self._table.get_item(Key={"pk": box_key}, ConsistentRead=True).get("Item") or {}
+        if item.get(CODE + source) != login_id:
+            return False
+        found = next(
+            (
+                (name, entry)
+                for name, entries in item.items()
+                if name.startswith(SENT)
+                for entry in entries
+                if str(entry).split("|")[2] == login_id
+            ),
+            None,
+        )
+        if found is not None:
+            day, entry = found
+            given_back = conditionally(
+                lambda: self._table.update_item(
+                    Key={"pk": box_key},
+                    UpdateExpression="REMOVE #code DELETE #sent :entry",
+                    ConditionExpression="#code = :id AND attribute_not_exists(#tries)",
+                    ExpressionAttributeNames={"#code": CODE + source, "#tries": TRIES + login_id, "#sent": day},
+                    ExpressionAttributeValues={":id": login_id, ":entry": {entry}},
+                )
+            )
+            if given_back is not None:
+                return True
+        self.retire(box_key, login_id, source)
+        return False
+
     def apply(self, items: list[dict[str, Any]]) -> bool:
         """The items (use_item, reset_item) in one transaction; False when it did not land."""
         return transact(self._dynamodb, items) is None

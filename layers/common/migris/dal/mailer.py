@@ -1,5 +1,7 @@
-"""Mail through SES. An address on the account's suppression list gets no mail: SES itself takes the message and
-drops it (a bounce event of subtype OnAccountSuppressionList), so a send needs no lookup of its own.
+"""Mail through SES, for the mail function (functions/send_mail). An address on the account's suppression list
+gets no mail: SES itself takes the message and drops it (a bounce event of subtype OnAccountSuppressionList), so a
+send needs no lookup of its own. Code mails go through the code configuration set, whose delivery cap ends SES's
+own retries when the code is near its end; notices through the notice set (template.yaml, DESIGN.md Mail).
 
 The client is SES's first API (`ses`), not SES v2: both send the same message under the same IAM action
 (`ses:SendEmail`) through the same identity and configuration set, and the first API's model is a third the
@@ -11,44 +13,43 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, EndpointConnectionError
 
-from migris.domain.mail import MailMessage
-from migris.observability import log_event
+from migris.domain.mail import MailKind
+from migris.domain.mail_delivery import SesRefused
+from migris.domain.queued_mail import QueuedMail
 
 
-class Mailer:
-    def __init__(self, ses: Callable[[], Any], sender: str, configuration_set: str | None) -> None:
-        """`ses` makes the SES client, on the first mail: a request that sends none never loads SES's model."""
+class SesMailer:
+    def __init__(self, ses: Callable[[], Any], sender: str, configuration_sets: dict[MailKind, str]) -> None:
         self._make_ses = ses
         self._sender = sender
-        self._configuration_set = configuration_set
+        self._configuration_sets = configuration_sets
 
     @cached_property
     def _ses(self) -> Any:
         return self._make_ses()
 
-    def deliver(self, address: str, message: MailMessage, *, email_ref: str, kind: str = "code") -> bool:
-        """Hand the message to SES. A failure at SES is logged and counted, not shown to the person: the answer
-        must not depend on the address."""
+    def send(self, mail: QueuedMail) -> None:
+        """Hand the mail to SES; SesRefused when SES answered no or could not be reached (nothing went out). A
+        failure after the request left (a read timeout) is raised as it is: SES may have taken the mail."""
         request: dict[str, Any] = {
             "Source": self._sender,
-            "Destination": {"ToAddresses": [address]},
+            "Destination": {"ToAddresses": [mail.to]},
             "Message": {
-                "Subject": {"Data": message.subject, "Charset": "UTF-8"},
+                "Subject": {"Data": mail.subject, "Charset": "UTF-8"},
                 "Body": {
-                    "Text": {"Data": message.text, "Charset": "UTF-8"},
-                    "Html": {"Data": message.html, "Charset": "UTF-8"},
+                    "Text": {"Data": mail.text, "Charset": "UTF-8"},
+                    "Html": {"Data": mail.html, "Charset": "UTF-8"},
                 },
             },
         }
-        if self._configuration_set:
-            request["ConfigurationSetName"] = self._configuration_set
+        configuration_set = self._configuration_sets.get(mail.kind)
+        if configuration_set:
+            request["ConfigurationSetName"] = configuration_set
         try:
             self._ses.send_email(**request)
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "unknown")
-            log_event("mail_send_failed", level="error", email_ref=email_ref, kind=kind, error_code=code)
-            return False
-        log_event(f"{kind}_sent", email_ref=email_ref)
-        return True
+            raise SesRefused(str(error.response.get("Error", {}).get("Code", "unknown"))) from None
+        except EndpointConnectionError:
+            raise SesRefused("endpoint_unreachable") from None

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from migris.clock import DAY_SECONDS, Clock
-from migris.domain.errors import InvalidCode, RateLimited, TooManyAttempts
+from migris.domain.errors import InvalidCode, MailUnavailable, RateLimited, TooManyAttempts
 from migris.domain.events import log_event
-from migris.domain.mail import MailSender, login_code_message
+from migris.domain.mail import CodeMailRef, MailSender, login_code_message
 from migris.domain.records import CodeBox, LiveCode, Send, SourceCounters
 from migris.domain.validation import Language
 
@@ -74,6 +74,8 @@ class Pair:
 class NewCode:
     code: str
     login_id: str
+    # What the mail function checks before it mails the code (None for a send without a code).
+    mail_ref: CodeMailRef | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,9 @@ class RightCode:
     also: dict[str, Any] | None
     refused: Callable[[], NoReturn]
     used: Callable[[], None]
+
+
+NO_CODE = NewCode(code="", login_id="")
 
 
 def generate_code(length: int) -> str:
@@ -189,10 +194,15 @@ class Codes:
         address get the same answer after the same work."""
         key = address_key(self._pepper, email)
         ref = key[:16]
-        issued = self._issue(key, network_of(source_ip), ref)
+
+        def mail(issued: NewCode) -> None:
+            # Queued within the send's limits: a mail the queue did not take is taken back with its send.
+            message = login_code_message(language, issued.code, self._policy.ttl_seconds)
+            if not self._mailer.deliver(email, message, email_ref=ref, code=issued.mail_ref):
+                raise MailUnavailable
+
+        issued = self._issue(key, network_of(source_ip), ref, then=mail)
         log_event("code_requested", email_ref=ref)
-        message = login_code_message(language, issued.code, self._policy.ttl_seconds)
-        self._mailer.deliver(email, message, email_ref=ref)
         return SignInCodeSent(
             email=email,
             login_id=issued.login_id,
@@ -244,7 +254,7 @@ class Codes:
             network_of(source_ip),
             destination_key[:16],
             with_code=False,
-            then=lambda: issued.append(self._issue(key, ACCOUNT_SOURCE, key[:16])),
+            then=lambda _: issued.append(self._issue(key, ACCOUNT_SOURCE, key[:16])),
         )
         return issued[0]
 
@@ -268,26 +278,39 @@ class Codes:
         return max(DAY_SECONDS, policy.ttl_seconds, policy.resend_cooldown_seconds)
 
     def _issue(
-        self, box_key: str, network: str, ref: str, *, with_code: bool = True, then: Callable[[], None] | None = None
+        self,
+        box_key: str,
+        network: str,
+        ref: str,
+        *,
+        with_code: bool = True,
+        then: Callable[[NewCode], None] | None = None,
     ) -> NewCode:
         """Record a send to the box within its limits and, `with_code`, store a new code in it (replacing the
         one asked from the same network address), in one write. The caller mails it; `ref` names the box in
-        logs. `then` runs once the limits let the send through; if it raises (refused or failed), this send is taken
-        back and the error goes on."""
+        logs. `then` gets the new code once the limits let the send through; if it raises (refused or failed),
+        this send is taken back and the error goes on."""
         policy = self._policy
         source = self._source_ref(network)
         now = int(self._clock.now())
-        issued = NewCode(code=generate_code(policy.length), login_id=new_login_id()) if with_code else None
-        send = Send(at=now, source=source, id=issued.login_id if issued else new_send_id())
+        issued = NO_CODE
         live = None
-        if issued is not None:
+        if with_code:
+            login_id = new_login_id()
+            expires_at = now + policy.ttl_seconds
+            issued = NewCode(
+                code=generate_code(policy.length),
+                login_id=login_id,
+                mail_ref=CodeMailRef(box=box_key, login_id=login_id, source=source, expires_at=expires_at),
+            )
             live = LiveCode(
                 code_hash=code_hash(self._pepper, issued.login_id, issued.code),
-                expires_at=now + policy.ttl_seconds,
+                expires_at=expires_at,
                 attempts=0,
                 source=source,
                 issued_at=now,
             )
+        send = Send(at=now, source=source, id=issued.login_id if with_code else new_send_id())
         keep = self._keep_seconds()
         not_after = now - policy.resend_cooldown_seconds
         written, before = self._records.add_send(box_key, send, live, not_after=not_after, now=now, keep_seconds=keep)
@@ -301,14 +324,14 @@ class Codes:
         try:
             self._check_send_limits([sent for sent in before.sent if sent.at > now - DAY_SECONDS], source, now, ref)
             if then is not None:
-                then()
+                then(issued)
         except Exception:
             # Over a limit, or `then` refused or failed: nothing goes out, so nothing stays counted.
             self._records.take_back_send(box_key, send, live, before)
             raise
         if len(before.stale) >= FORGET_AT:
             self._records.forget(before)
-        return issued or NewCode(code="", login_id="")
+        return issued
 
     def _source_ref(self, network: str) -> str:
         return keyed_hash(self._pepper, "source", network)[:16]

@@ -105,3 +105,8 @@ class ViispUnavailable(DomainError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class MailUnavailable(DomainError):
+    """A code mail could not be put on its way (the mail queue refused or failed): nothing was counted against
+    the address, and the person may ask again at once."""

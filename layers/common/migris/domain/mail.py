@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from migris.domain.validation import Language
 
@@ -20,10 +20,37 @@ class MailMessage:
     html: str
 
 
+# Two lanes to SES (DESIGN.md, Mail): codes asked from a known device and every notice go first; other codes
+# wait behind them, so a wave of strangers' sign-ins never holds up an owner's code or a security notice.
+Lane = Literal["priority", "bulk"]
+MailKind = Literal["code", "notice"]
+
+
+@dataclass(frozen=True)
+class CodeMailRef:
+    """What the mail function checks before it sends a code, and what it burns when the mail finally fails: the
+    code's box, its login id, the source (network address ref) it was asked from, and when it expires."""
+
+    box: str
+    login_id: str
+    source: str
+    expires_at: int
+
+
 class MailSender(Protocol):
-    def deliver(self, address: str, message: MailMessage, *, email_ref: str, kind: str = "code") -> bool:
-        """Send unless the address is suppressed; whether it went out. Never raises for SES's refusal: the
-        answer must not depend on the address."""
+    def deliver(
+        self,
+        address: str,
+        message: MailMessage,
+        *,
+        email_ref: str,
+        kind: MailKind = "code",
+        code: CodeMailRef | None = None,
+        lane: Lane | None = None,
+    ) -> bool:
+        """Hand the mail on its way (the queue, in AWS); whether it was taken. Never raises for a refusal: the
+        answer must not depend on the address. A code mail carries its `code`; the lane is the priority one for
+        notices and the bulk one for codes unless told."""
         ...
 
 

@@ -269,7 +269,7 @@ class Profiles:
             self._mailer.deliver(new_email, address_in_use_notice(language), email_ref=ref, kind="notice")
         else:
             message = email_change_code_message(language, pending.issued.code, self._codes.ttl_seconds)
-            self._mailer.deliver(new_email, message, email_ref=ref)
+            self._mailer.deliver(new_email, message, email_ref=ref, code=pending.issued.mail_ref)
         old_email = user.email
         if old_email and old_email != new_email:
             notice = email_change_notice(language, new_email)

@@ -21,6 +21,7 @@ from migris.domain.errors import (
     InvalidCode,
     InvalidInput,
     InvalidTicket,
+    MailUnavailable,
     NamesLocked,
     NotLinked,
     OriginMismatch,
@@ -57,6 +58,7 @@ ERROR_ANSWERS: dict[type[Exception], tuple[int, str, str]] = {
     StaffIdentityMissing: (403, "forbidden", "This route needs a signed staff request."),
     InvalidTicket: (400, "invalid_ticket", "This VIISP sign-in cannot be finished here. Start the sign-in again."),
     ViispUnavailable: (502, "viisp_unavailable", "VIISP, the e-government gateway, is not answering. Try again later."),
+    MailUnavailable: (503, "mail_unavailable", "The code could not be sent just now; nothing was counted. Try again."),
     IdentityInUse: (
         409,
         "identity_in_use",

@@ -1,0 +1,169 @@
+"""The local stack's event source mappings: what Lambda does between the mail queues and the mail function.
+
+For each queue the template's AWS::Lambda::EventSourceMapping reads, it receives up to BatchSize messages (the
+priority lane before the bulk one), invokes the function with the SQS event Lambda would build, and deletes the
+messages the function did not report back (ReportBatchItemFailures). The receive and delete are made as the
+function's role (Lambda's mapping uses that role), so tests/iam_calls.py checks them against it.
+
+A message the function reported back comes back after `redelivery_seconds` (the queue's visibility timeout in
+AWS: a minute; locally a second, so a retried mail arrives in the time a person waits, and 0 in tests, which
+drain on demand). `drain` runs until no message is left that it has not tried in this call; `run_in_background`
+drains every POLL_SECONDS, as the mapping's long poll would."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+from devserver.apigw import LambdaContext, load_handler
+from devserver.template import Route
+
+if TYPE_CHECKING:
+    from devserver.server import LocalStack
+
+POLL_SECONDS = 0.1
+
+
+class MailPump:
+    def __init__(self, stack: LocalStack, redelivery_seconds: int) -> None:
+        self._stack = stack
+        self._redelivery_seconds = redelivery_seconds
+        template = stack.template
+        functions = template.functions()
+        # Priority first: the mappings in the order the lanes are drained.
+        self._sources = sorted(
+            (
+                (queue, function, int(template.resources[mapping]["Properties"].get("BatchSize", 10)))
+                for queue, (function, mapping) in template.event_sources().items()
+            ),
+            key=lambda source: "Priority" not in source[0],
+        )
+        self._routes = {
+            function: Route(
+                method="",
+                path="",
+                function=function,
+                code_uri=stack.template_root / str(functions[function]["Properties"]["CodeUri"]),
+                handler=str(functions[function]["Properties"]["Handler"]),
+                iam_auth=False,
+            )
+            for _, function, _ in self._sources
+        }
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._held = 0
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Mail stays on the queues meanwhile (a test lets a code expire, or be replaced, before its mail goes)."""
+        with self._stack.lock:
+            self._held += 1
+        try:
+            yield
+        finally:
+            with self._stack.lock:
+                self._held -= 1
+
+    def drain(self) -> int:
+        """Hand every message waiting on the queues to its function, each at most once in this call; how many
+        invocations that took."""
+        tried: set[str] = set()
+        invocations = 0
+        while True:
+            with self._stack.lock:
+                if self._held:
+                    return invocations
+                batch = self._next_batch(tried)
+                if batch is None:
+                    return invocations
+                queue, function, messages = batch
+                self._invoke(queue, function, messages)
+            invocations += 1
+
+    def _next_batch(self, tried: set[str]) -> tuple[str, str, list[dict[str, Any]]] | None:
+        for queue, function, batch_size in self._sources:
+            sqs = self._stack.function_client("sqs")
+            request = {"QueueUrl": self._stack.template.queue_url(queue), "MaxNumberOfMessages": batch_size}
+            answer: dict[str, Any] = self._stack.as_function(
+                function, partial(sqs.receive_message, AttributeNames=["All"], **request)
+            )
+            received: list[dict[str, Any]] = answer.get("Messages", [])
+            url = str(request["QueueUrl"])
+            fresh = [message for message in received if message["MessageId"] not in tried]
+            stale = [message for message in received if message["MessageId"] in tried]
+            self._redeliver_later(url, stale)
+            if fresh:
+                tried.update(message["MessageId"] for message in fresh)
+                return queue, function, fresh
+        return None
+
+    def _invoke(self, queue: str, function: str, messages: list[dict[str, Any]]) -> None:
+        url = self._stack.template.queue_url(queue)
+        arn = self._stack.aws.queue_arn(queue)
+        event = {"Records": [_record(message, arn, self._stack.region) for message in messages]}
+        handler = load_handler(self._routes[function])
+        try:
+            result = self._stack.as_function(function, lambda: handler(event, LambdaContext(function_name=function)))
+            failed = {item["itemIdentifier"] for item in (result or {}).get("batchItemFailures", [])}
+        except BatchProcessingError:
+            failed = {message["MessageId"] for message in messages}  # every record failed: Lambda retries all
+        sqs = self._stack.function_client("sqs")
+        for message in messages:
+            if message["MessageId"] not in failed:
+                self._stack.as_function(
+                    function, partial(sqs.delete_message, QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                )
+        self._redeliver_later(url, [message for message in messages if message["MessageId"] in failed])
+
+    def _redeliver_later(self, url: str, messages: list[dict[str, Any]]) -> None:
+        own = self._stack.aws.client("sqs")  # the mapping's own bookkeeping: no call of the function's role
+        for message in messages:
+            own.change_message_visibility(
+                QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=self._redelivery_seconds
+            )
+
+    # --- as the mapping's poll: in the background ---
+
+    def run_in_background(self, on_error: Callable[[BaseException], None]) -> None:
+        def loop() -> None:
+            while not self._stop.wait(POLL_SECONDS):
+                try:
+                    self.drain()
+                except Exception as error:  # the pump keeps going, as Lambda's mapping does
+                    on_error(error)
+
+        self._thread = threading.Thread(target=loop, name="mail-pump", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+def _record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:
+    """One record of the SQS event Lambda builds."""
+    attributes = message.get("Attributes", {})
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": {
+            "ApproximateReceiveCount": attributes.get("ApproximateReceiveCount", "1"),
+            "SentTimestamp": attributes.get("SentTimestamp", str(int(time.time() * 1000))),
+            "SenderId": attributes.get("SenderId", "local"),
+            "ApproximateFirstReceiveTimestamp": attributes.get("ApproximateFirstReceiveTimestamp", "0"),
+        },
+        "messageAttributes": {},
+        "md5OfBody": message.get("MD5OfBody") or hashlib.md5(message["Body"].encode()).hexdigest(),  # noqa: S324
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": region,
+    }

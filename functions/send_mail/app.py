@@ -1,0 +1,41 @@
+"""The mail function: sends the mails the requests queued (both lanes' SQS event source mappings invoke it) through
+SES, by the rules of migris.domain.mail_delivery. A record that should be tried again is reported as a batch
+item failure (Powertools' batch processing), so SQS hands back only that message after its visibility timeout;
+a mail that finally failed goes to the dead-letter queue."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from migris.domain.mail_delivery import Outcome
+from migris.observability import logger, metrics
+from migris.wiring import services
+
+# Stop waiting for a send slot this long before the function's own timeout: what is left is reported back to
+# the queue in time.
+STOP_WAITING_MARGIN_SECONDS = 2.0
+
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def _sender(send_by: float) -> Any:
+    def send(record: SQSRecord) -> None:
+        domain = services()
+        if domain.mail_delivery.deliver(record.body, send_by=send_by) is Outcome.DEAD:
+            domain.mail_queues.bury(record.body)
+
+    return send
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    send_by = time.time() + context.get_remaining_time_in_millis() / 1000 - STOP_WAITING_MARGIN_SECONDS
+    response = process_partial_response(
+        event=event, record_handler=_sender(send_by), processor=processor, context=context
+    )
+    return dict(response)
