@@ -135,6 +135,7 @@ class LocalAws:
         # SES as a test or the load bench wants it: every Nth SendEmail throttled (0: none), each answered late.
         self.ses_throttle_every = 0
         self.ses_delay_seconds = 0.0
+        self.pause: Callable[[float], None] = time.sleep  # how a late SES waits (the stack lets others run)
         self._ses_calls = 0
         self._lock = threading.Lock()
         self._mock = mock_aws()
@@ -321,7 +322,7 @@ def _ses_as_told(**_: Any) -> tuple[_Refused, dict[str, Any]] | None:
     if live is None:
         return None
     if live.ses_delay_seconds:
-        time.sleep(live.ses_delay_seconds)
+        live.pause(live.ses_delay_seconds)
     with live._lock:
         live._ses_calls += 1
         throttled = bool(live.ses_throttle_every) and live._ses_calls % live.ses_throttle_every == 0

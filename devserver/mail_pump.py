@@ -20,8 +20,6 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-
 from devserver.apigw import LambdaContext, load_handler
 from devserver.template import Route
 
@@ -109,11 +107,8 @@ class MailPump:
         arn = self._stack.aws.queue_arn(queue)
         event = {"Records": [_record(message, arn, self._stack.region) for message in messages]}
         handler = load_handler(self._routes[function])
-        try:
-            result = self._stack.as_function(function, lambda: handler(event, LambdaContext(function_name=function)))
-            failed = {item["itemIdentifier"] for item in (result or {}).get("batchItemFailures", [])}
-        except BatchProcessingError:
-            failed = {message["MessageId"] for message in messages}  # every record failed: Lambda retries all
+        result = self._stack.as_function(function, lambda: handler(event, LambdaContext(function_name=function)))
+        failed = {item["itemIdentifier"] for item in (result or {}).get("batchItemFailures", [])}
         sqs = self._stack.function_client("sqs")
         for message in messages:
             if message["MessageId"] not in failed:

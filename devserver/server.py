@@ -99,6 +99,7 @@ class LocalStack:
         self.mail = MailPump(self, mail_redelivery_seconds)
         self._mail_at_once = mail_at_once
         self.aws.before_reading_outbox = self.mail.drain
+        self.aws.pause = self._sleep_unlocked
 
     def start(self) -> None:
         self.template.apply_process_environment()
@@ -150,14 +151,15 @@ class LocalStack:
         return self.aws.function_session.client(service)
 
     def _sleep_unlocked(self, seconds: float) -> None:
-        """A function's wait (the mail function waiting for a send slot) lets the other requests through, as
-        separate Lambda containers would."""
+        """A function's wait (the mail function waiting for a send slot, or for a late SES) lets the other
+        requests through, as separate Lambda containers would: the dispatch lock is let go however deep it is
+        held (as threading.Condition lets go of an RLock), and the function's container is its own again after."""
         container = services()
-        self.lock.release()
+        held = self.lock._release_save()  # type: ignore[attr-defined]
         try:
             time.sleep(seconds)
         finally:
-            self.lock.acquire()
+            self.lock._acquire_restore(held)  # type: ignore[attr-defined]
             use_services(container)
 
     def _configure_viisp(self) -> None:

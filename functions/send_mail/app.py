@@ -19,7 +19,9 @@ from migris.wiring import services
 # the queue in time.
 STOP_WAITING_MARGIN_SECONDS = 2.0
 
-processor = BatchProcessor(event_type=EventType.SQS)
+# A batch whose every record is to be tried again (a throttled wave) is an answer, not the function's failure:
+# the error alarm stays for real faults.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def _sender(send_by: float) -> Any:

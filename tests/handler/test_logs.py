@@ -28,6 +28,11 @@ def log_lines():
 
 
 def test_logs_of_a_whole_flow_hold_no_code_token_pepper_or_address(client, stack, log_lines):
+    stack.aws.ses_throttle_every = 2  # the mail function's refusals, retries and final failures logged too
+    with stack.mail.held():
+        client.start("vėluoja@example.lt")
+        stack.clock.advance(3600)
+    assert stack.aws.outbox == []  # a dead letter: its code was in the queue, never in a log
     client.start(ADDRESS)
     code = client.last_code(NORMALISED)
     assert client.start(NORMALISED).status == 429  # rate-limited: logged too
@@ -42,7 +47,10 @@ def test_logs_of_a_whole_flow_hold_no_code_token_pepper_or_address(client, stack
     events = [r.get("event") for r in records]
     for expected in (
         "code_requested",
+        "code_queued",
         "code_sent",
+        "mail_send_failed",
+        "mail_failed",
         "code_rate_limited",
         "verify_failed",
         "verify_ok",
@@ -54,9 +62,12 @@ def test_logs_of_a_whole_flow_hold_no_code_token_pepper_or_address(client, stack
     assert all(r.get("correlation_id") for r in records if r.get("event")), "every event carries the request id"
 
     text = "\n".join(lines)
+    dead = stack.aws.client("sqs").receive_message(QueueUrl=stack.template.queue_url("DeadMailQueue"))["Messages"]
     codes = {m for mail in stack.aws.mails_to(NORMALISED) for m in re.findall(r"\b\d{8}\b", mail["text"])}
+    codes |= {m for message in dead for m in re.findall(r"\b\d{8}\b", json.loads(message["Body"])["text"])}
+    assert len(codes) >= 2
     pepper = stack.aws.services().pepper().decode()
-    for secret in (*codes, token, pepper, NORMALISED, ADDRESS, "ieva.secret"):
+    for secret in (*codes, token, pepper, NORMALISED, ADDRESS, "ieva.secret", "example.lt", "vėluoja"):
         assert secret not in text
 
 
