@@ -33,6 +33,7 @@ from devserver.apigw import (
     proxy_event,
 )
 from devserver.docs import DOCS_PATH, OPENAPI_PATH, merged_openapi, swagger_asset, swagger_page
+from devserver.edge import EdgeGuard, rate_rule
 from devserver.iam import IamGate, Refusal, staff_principal
 from devserver.local_aws import LocalAws
 from devserver.mail_pump import MailPump
@@ -95,6 +96,9 @@ class LocalStack:
         # in process (tests), they call it directly.
         self._viisp_transport: SoapTransport | None = None if viisp_over_http else InProcessTransport(self.viisp)
         self.lock = threading.RLock()  # re-entrant: a test may nest one request inside another
+        # WAF's rate rule on /login/*, in front of everything API Gateway does (None: the template makes no ACL).
+        rule = rate_rule(template)
+        self.edge = EdgeGuard(rule, clock) if rule else None
         self._containers: dict[str, Services] = {}
         self.mail = MailPump(self, mail_redelivery_seconds)
         self._mail_at_once = mail_at_once
@@ -182,6 +186,9 @@ class LocalStack:
         if request.path.startswith("/_local/viisp/"):
             # Outside the lock: a function serving a request calls the stand-in over HTTP meanwhile.
             return self.viisp.handle(request)
+        refusal = self.edge.refusal(request) if self.edge else None
+        if refusal is not None:
+            return refusal
         with self.lock:
             response = self._dispatch(request)
             if self._mail_at_once:

@@ -152,6 +152,25 @@ class Template:
             return [self.resolve(v) for v in value]
         return value
 
+    def condition(self, name: str) -> bool:
+        """A condition of the template over the parameters (the condition functions the template uses)."""
+        return self._holds(self.document.get("Conditions", {})[name])
+
+    def _holds(self, expression: Any) -> bool:
+        ((function, argument),) = expression.items()
+        if function == "Condition":
+            return self.condition(str(argument))
+        if function == "Fn::Equals":
+            left, right = (str(self.resolve(value)) for value in argument)
+            return left == right
+        if function == "Fn::Not":
+            return not self._holds(argument[0])
+        if function == "Fn::And":
+            return all(self._holds(inner) for inner in argument)
+        if function == "Fn::Or":
+            return any(self._holds(inner) for inner in argument)
+        raise ValueError(f"the local stack cannot evaluate {function} in a condition")
+
     def _is_role(self, logical_id: str) -> bool:
         return self.resources.get(logical_id, {}).get("Type") == "AWS::IAM::Role"
 

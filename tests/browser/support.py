@@ -3,17 +3,25 @@ the record of each screen (axe-core's verdict and screenshots at 360 and 1280 px
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import itertools
 import json
 import re
 import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -21,6 +29,60 @@ SCREENSHOTS = ARTIFACTS / "screenshots"
 AXE_RESULTS = ARTIFACTS / "axe"
 WIDTHS = (360, 1280)
 _serial = itertools.count(1)
+# Short waits so no test waits long: a 2 s resend cooldown, a lock after 3 wrong codes, no send limits.
+PARAMETERS = (
+    "ResendCooldownSeconds=2 LockoutThreshold=3 MaxCodesPerHour=100000 MaxCodesPerDay=100000 "
+    "MaxCodesPerAddressPerDay=100000"
+)
+
+
+@contextlib.contextmanager
+def serving(parameters: str, log_dir: Path) -> Iterator[str]:
+    """`python -m devserver` with these template parameters on a free loopback port while the block runs: its
+    base URL. Its output goes to a file in `log_dir`."""
+    port = free_port()
+    log_path = log_dir / "out.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "devserver", "--port", str(port), "--parameter-overrides", parameters],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_for(port, process, log_path)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _wait_for(port: int, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(log_path.read_text()) from None
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("devserver did not start")
+
+
+@contextlib.contextmanager
+def fresh_page(browser: Browser, base: str) -> Iterator[Page]:
+    """A page of a new browser context (its own cookies and storage) on `base`; it fails on any script error."""
+    context = browser.new_context(
+        base_url=base, viewport={"width": 1280, "height": 800}, locale="lt-LT", timezone_id="Europe/Vilnius"
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, errors
 
 
 def new_address(label: str) -> str:

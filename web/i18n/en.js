@@ -183,6 +183,7 @@ export default {
     "Try again in {time} (at about {clock}).",
   "error.lockedChange": "A wrong code was entered too many times. Try again in {time} (at about {clock}).",
   "error.cooldown": "A code was just sent to this address. You can ask for a new code in {time}.",
+  "error.edge": "Too many sign-ins from your network. Try again in {time}.",
   "error.tooMany":
     "Too many codes have been sent to this e-mail address. You can ask for a new code in {time} (at about {clock}).",
 

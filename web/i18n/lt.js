@@ -185,6 +185,7 @@ export default {
     "Bandykite vėl po {time} (apie {clock}).",
   "error.lockedChange": "Per daug kartų įvestas neteisingas kodas. Bandykite vėl po {time} (apie {clock}).",
   "error.cooldown": "Kodas šiuo adresu ką tik išsiųstas. Po {time} galėsite gauti naują kodą.",
+  "error.edge": "Iš jūsų tinklo per daug prisijungimų. Po {time} bandykite vėl.",
   "error.tooMany":
     "Šiuo el. pašto adresu išsiųsta per daug kodų. Naują kodą galėsite gauti po {time} (apie {clock}).",
 

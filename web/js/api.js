@@ -8,8 +8,13 @@ export function apiUrl(path) {
   return base + path;
 }
 
+/** The code of the edge's refusal (WAF in front of the API): its own 429 body, and what a challenge is taken for. */
+export const EDGE_REFUSAL = "edge_rate_limited";
+
 /**
- * Call the API. Never throws: a failure to connect is status 0.
+ * Call the API. Never throws: a failure to connect is status 0. Every answer of the API but a 204 has a JSON
+ * body, so a success without one came from the edge in the API's place: a WAF challenge answers a POST with a
+ * bodiless 202, which must never read as "code sent". It is reported as the edge's refusal (429).
  * @returns {Promise<{status: number, data: any, error: {code: string, fields?: object} | null, retryAfter: number | null}>}
  */
 export async function call(method, path, { body, language } = {}) {
@@ -36,11 +41,15 @@ export async function call(method, path, { body, language } = {}) {
       data = null;
     }
   }
-  const retryAfter = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+  const parsed = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+  const retryAfter = Number.isFinite(parsed) ? parsed : null;
+  if (response.ok && response.status !== 204 && (data === null || typeof data !== "object")) {
+    return { status: 429, data: null, error: { code: EDGE_REFUSAL }, retryAfter };
+  }
   return {
     status: response.status,
     data: response.ok ? data : null,
     error: response.ok ? null : (data?.error ?? { code: "unknown" }),
-    retryAfter: Number.isFinite(retryAfter) ? retryAfter : null,
+    retryAfter,
   };
 }

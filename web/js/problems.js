@@ -1,5 +1,6 @@
 // The API's answers in the page's own words. A message is kept as {key, params, until?} and put into words
 // only when shown, so it follows a change of language; `until` (ms since epoch) is a deadline shown as a wait.
+import { EDGE_REFUSAL } from "./api.js";
 import { clockAfter, duration, t } from "./i18n.js";
 
 const MAX_LENGTH = { email: 254, given_name: 31, family_name: 31, phone_number: 20 };
@@ -36,6 +37,11 @@ export function fieldMessage(field, problem = "") {
   return message(`field.invalid.${group}`);
 }
 
+// The edge's wait when it names none: its rate rule looks back this far (template.yaml, LoginWebAcl).
+const EDGE_WAIT_SECONDS = 300;
+// A 429 without the API's error body ("unknown", api.js) can only be the edge's.
+const EDGE_CODES = new Set([EDGE_REFUSAL, "unknown"]);
+
 const CONFLICTS = {
   email_taken: "error.emailTaken",
   edit_conflict: "error.conflict",
@@ -70,6 +76,10 @@ export function describe(answer, options = {}) {
     put(codeField, message("error.invalidCode"));
   } else if (answer.status === 401) {
     result.notice = message("signin.expired");
+  } else if (answer.status === 429 && EDGE_CODES.has(code)) {
+    // Too many sign-ins from this network, not this address's limit: said for the whole form, and no lock.
+    result.waitUntil = Date.now() + (answer.retryAfter ?? EDGE_WAIT_SECONDS) * 1000;
+    result.notice = message("error.edge", {}, result.waitUntil);
   } else if (answer.status === 429) {
     const wait = answer.retryAfter ?? cooldown;
     const until = Date.now() + wait * 1000;
