@@ -9,8 +9,14 @@ the person's own (its e-mail, a user id nobody else has); a second verify with t
 session (401). Printed: sign-ins per second (verified sign-ins over the time from the barrier to the last
 verify) and p50/p95/p99 latency per step.
 
-Loopback only. The stack runs with no resend cooldown and raised hourly and daily limits, as
-tests/e2e/test_local_stack_load.py does (200 distinct addresses stay clear of the limits anyway).
+SES throttles every second send (`--ses-throttle-every 2`, as a wave over the account's rate would; issue 19):
+every mail must still arrive, once. After signing in, each person asks twice more: with two codes an hour per
+address and network address, the first is answered 202 and the second 429, so a send charged twice (the
+throttled try counted as well as the one that went) would show as a 429 on the first. At the end every address
+has exactly two mails.
+
+Loopback only. The stack runs with no resend cooldown and a raised daily limit (200 distinct addresses stay
+clear of the limits anyway).
 
     python -m bench.load [--people N] [--seconds S]"""
 
@@ -36,11 +42,15 @@ from tests.helpers import devserver_running, local_template
 HOST = "127.0.0.1"
 PEOPLE = 200
 SECONDS = 120  # the whole crowd; every socket operation times out well within it
-OVERRIDES = ["ResendCooldownSeconds=0", "MaxCodesPerHour=50", "MaxCodesPerDay=100"]
-STEPS = ("start", "verify", "profile")
-LOGIN_REQUESTS_PER_PERSON = 3  # start, verify and the second verify: all to /login/*
+# Two codes an hour per address and network: the charge check below asks for exactly one more than the first.
+OVERRIDES = ["ResendCooldownSeconds=0", "MaxCodesPerHour=2", "MaxCodesPerDay=100"]
+SES_THROTTLE_EVERY = 2
+STEPS = ("start", "verify", "profile", "again")
+# start, verify, the two asks after, and the second verify: all to /login/*
+LOGIN_REQUESTS_PER_PERSON = 5
 CODE = re.compile(r"\b(\d{8})\b")
 POLL_SECONDS = 0.2
+MAIL_WAIT_SECONDS = 30  # for the last throttled mails, after the crowd is through
 
 
 @dataclass
@@ -135,6 +145,10 @@ def _sign_in(port: int, person: Person, barrier: threading.Barrier, mailbox: Mai
         person.login_id = str(body["login_id"])
 
         person.code = mailbox.code_for(person.email)
+        # The wait for a mail can outlast the server's keep-alive (a wave waits in the queue): a new connection,
+        # as a phone that waited would make.
+        connection.close()
+        connection = http.client.HTTPConnection(HOST, port, timeout=60)
         began = time.perf_counter()
         verify = {"email": person.email, "login_id": person.login_id, "code": person.code}
         status, body = _call(connection, "POST", "/login/email/verify", verify)
@@ -150,8 +164,36 @@ def _sign_in(port: int, person: Person, barrier: threading.Barrier, mailbox: Mai
         if status != 200:
             raise Failed(f"profile answered {status}: {body}")
         person.user_id, person.profile_email = str(body["user_id"]), str(body["email"])
+
+        # Charged once: the first send (however often SES throttled it) left one of the hour's two codes.
+        began = time.perf_counter()
+        status, body = _call(connection, "POST", "/login/email", {"email": person.email})
+        person.latency["again"] = (time.perf_counter() - began) * 1000
+        if status != 202:
+            raise Failed(f"the second code was refused ({status}: {body}): the first send was charged twice")
+        status, body = _call(connection, "POST", "/login/email", {"email": person.email})
+        if status != 429:
+            raise Failed(f"a third code within the hour answered {status}: the sends are not counted")
     except Exception as error:
         person.error = f"{type(error).__name__}: {error}"
+    finally:
+        connection.close()
+
+
+def _mails_per_address(port: int, addresses: set[str], expected: int, deadline: float) -> dict[str, int]:
+    """How many mails reached each of the addresses, read again (a throttled mail comes back a second later)
+    until each has `expected` or the deadline passed; then once more, so that a mail sent twice would show."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        while True:
+            _, mails = _call(connection, "GET", "/_local/outbox")
+            counts = dict.fromkeys(addresses, 0)
+            for mail in mails:
+                if mail["to"] in counts:
+                    counts[mail["to"]] += 1
+            if min(counts.values()) >= expected or time.monotonic() > deadline:
+                return counts
+            time.sleep(POLL_SECONDS)
     finally:
         connection.close()
 
@@ -183,10 +225,11 @@ def edge_override(people: int) -> str:
     return f"LoginEdgeRequests={max(default, LOGIN_REQUESTS_PER_PERSON * people)}"
 
 
-def run(people: int, seconds: float) -> int:
+def run(people: int, seconds: float, throttle_every: int = SES_THROTTLE_EVERY) -> int:
     run_id = uuid.uuid4().hex[:8]
     crowd = [Person(f"load.{run_id}.{i}@example.lt") for i in range(people)]
-    overrides = ["--parameter-overrides", *OVERRIDES, edge_override(people)]
+    overrides = ["--ses-throttle-every", str(throttle_every), "--parameter-overrides", *OVERRIDES]
+    overrides.append(edge_override(people))
     with (
         tempfile.TemporaryDirectory(prefix="migris-load-") as folder,
         devserver_running(Path(folder), overrides) as (port, _),
@@ -210,6 +253,7 @@ def run(people: int, seconds: float) -> int:
         signed_in = [person for person in crowd if person.error is None and person.user_id]
         with ThreadPoolExecutor(max_workers=8) as pool:
             replays = [problem for problem in pool.map(lambda p: _replay(port, p), signed_in) if problem]
+        mailed = _mails_per_address(port, {person.email for person in crowd}, 2, time.monotonic() + MAIL_WAIT_SECONDS)
 
     problems = [f"{person.email}: {person.error}" for person in crowd if person.error]
     if unfinished:
@@ -226,6 +270,7 @@ def run(people: int, seconds: float) -> int:
         if person.profile_email != person.email
     ]
     problems += replays
+    problems += [f"{address}: {count} mails, not 2" for address, count in sorted(mailed.items()) if count != 2]
 
     last_verify = max((person.verified_at for person in signed_in if person.verified_at), default=released)
     verified = sum(person.verified_at is not None for person in crowd)
@@ -236,7 +281,8 @@ def run(people: int, seconds: float) -> int:
         f"make load: {len(signed_in)} of {people} signed in, {len(set(tokens))} distinct sessions, "
         f"{own} saw their own profile, {len(problems)} errors; {rate:.1f} sign-ins/s "
         f"({verified} verified in {last_verify - released:.1f} s); {steps} "
-        f"(outbox read {mailbox.reads} times by the harness)"
+        f"(outbox read {mailbox.reads} times by the harness); SES throttled every {throttle_every}. send; "
+        f"{sum(count == 2 for count in mailed.values())} of {people} addresses got exactly their 2 mails"
     )
     for problem in problems[:20]:
         print(f"  {problem}", file=sys.stderr)
@@ -247,10 +293,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=PEOPLE, help=f"simultaneous sign-ins (default {PEOPLE})")
     parser.add_argument("--seconds", type=float, default=SECONDS, help=f"time limit (default {SECONDS})")
+    parser.add_argument(
+        "--ses-throttle-every",
+        type=int,
+        default=SES_THROTTLE_EVERY,
+        help=f"local SES throttles every Nth send (default {SES_THROTTLE_EVERY}; 0: never)",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.people <= 1000:
         parser.error("--people must be 1 to 1000")
-    return run(args.people, args.seconds)
+    return run(args.people, args.seconds, args.ses_throttle_every)
 
 
 if __name__ == "__main__":

@@ -19,11 +19,6 @@ from migris.wiring import services
 # the queue in time.
 STOP_WAITING_MARGIN_SECONDS = 2.0
 
-# A batch whose every record is to be tried again (a throttled wave) is an answer, not the function's failure:
-# the error alarm stays for real faults.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-
-
 def _sender(send_by: float) -> Any:
     def send(record: SQSRecord) -> None:
         domain = services()
@@ -37,7 +32,9 @@ def _sender(send_by: float) -> Any:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     send_by = time.time() + context.get_remaining_time_in_millis() / 1000 - STOP_WAITING_MARGIN_SECONDS
-    response = process_partial_response(
-        event=event, record_handler=_sender(send_by), processor=processor, context=context
-    )
-    return dict(response)
+    # A processor per invocation: it keeps the batch's outcomes, which must never mix with another invocation's
+    # (the local stack runs invocations side by side while one waits). A batch whose every record is to be tried
+    # again (a throttled wave) is an answer, not the function's failure: the error alarm stays for real faults.
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    handler = _sender(send_by)
+    return dict(process_partial_response(event=event, record_handler=handler, processor=processor, context=context))
