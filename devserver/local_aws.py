@@ -29,6 +29,7 @@ import botocore.session
 from botocore.loaders import Loader, create_loader
 from migris.clock import Clock
 from migris.config import Settings
+from migris.domain.mail_domains import LocalMailDomains
 from migris.viisp.transport import SoapTransport
 from migris.wiring import Services
 from moto import mock_aws
@@ -159,7 +160,14 @@ class LocalAws:
 
     def services(self, clock: Clock | None = None, viisp_transport: SoapTransport | None = None) -> Services:
         session = _function_session(self.region)
-        return Services(self.settings, clock=clock, boto_session=session, viisp_transport=viisp_transport)
+        # The local rule for domains that cannot receive mail (no DNS): a domain starting with no-mail. cannot.
+        return Services(
+            self.settings,
+            clock=clock,
+            boto_session=session,
+            viisp_transport=viisp_transport,
+            mail_domains=LocalMailDomains(),
+        )
 
     # --- set-up from the template ---
 
