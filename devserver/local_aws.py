@@ -33,6 +33,7 @@ import botocore.session
 from botocore.loaders import Loader, create_loader
 from migris.clock import Clock
 from migris.config import Settings
+from migris.domain.mail_domains import LocalMailDomains
 from migris.viisp.transport import SoapTransport
 from migris.wiring import Services
 from moto import mock_aws
@@ -177,8 +178,14 @@ class LocalAws:
         viisp_transport: SoapTransport | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> Services:
+        # The local rule for domains that cannot receive mail (no DNS): a domain starting with no-mail. cannot.
         return Services(
-            self.settings, clock=clock, boto_session=self.function_session, viisp_transport=viisp_transport, sleep=sleep
+            self.settings,
+            clock=clock,
+            boto_session=self.function_session,
+            viisp_transport=viisp_transport,
+            sleep=sleep,
+            mail_domains=LocalMailDomains(),
         )
 
     @property

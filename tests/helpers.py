@@ -42,6 +42,7 @@ from migris.dal.base import python_values  # noqa: E402
 from migris.dal.codes import CodeRepository  # noqa: E402
 from migris.domain.codes import CodePolicy, Codes  # noqa: E402
 from migris.domain.mail import CodeMailRef, Lane, MailKind, MailMessage  # noqa: E402
+from migris.domain.mail_domains import LocalMailDomains  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from devserver.apigw import HttpRequest  # noqa: E402
@@ -536,5 +537,5 @@ def code_desk(codes_table: Any, clock: FakeClock, **parameters: str) -> CodeDesk
     and a mailer that records."""
     mailer, pepper = FakeMailer(), secrets.token_hex(32).encode()
     records = CodeRepository(local_dynamodb_client(), codes_table.name)
-    codes = Codes(records, mailer, code_policy(**parameters), pepper, clock)
+    codes = Codes(records, mailer, code_policy(**parameters), pepper, clock, LocalMailDomains())
     return CodeDesk(codes=codes, mailer=mailer, clock=clock, table=codes_table, pepper=pepper)

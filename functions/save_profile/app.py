@@ -54,7 +54,8 @@ def get_profile() -> Profile:
     "/profile",
     summary="Change the phone number or the e-mail address",
     description="A new e-mail is pending until the code sent to it is entered; the old address gets a notice. "
-    "The answer is the same for a free and a taken address. 403 names_locked for a name; 422; 429 rate_limited.",
+    "The answer is the same for a free and a taken address. 403 names_locked for a name; 422 (on email also for a "
+    "domain that cannot receive mail); 429 rate_limited.",
     openapi_extensions=body_doc(ProfileChanges),
     responses={200: {"description": "The profile as changed"}, **error_docs(401, 403, 409, 415, 422, 429)},
 )

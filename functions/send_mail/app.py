@@ -19,6 +19,7 @@ from migris.wiring import services
 # the queue in time.
 STOP_WAITING_MARGIN_SECONDS = 2.0
 
+
 def _sender(send_by: float) -> Any:
     def send(record: SQSRecord) -> None:
         domain = services()

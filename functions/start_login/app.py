@@ -40,7 +40,9 @@ class EmailLoginStarted(BaseModel):
 @app.post(
     "/login/email",
     summary="Mail a one-time sign-in code",
-    description="The same 202 for a new and a known address. 429 rate_limited with Retry-After.",
+    description="The same 202 for a new and a known address; `email` is the address as kept, its domain in ASCII "
+    "(IDNA). 422 on email for a part before @ outside ASCII, or a domain that cannot receive mail (checked before "
+    "any limit is counted). 429 rate_limited with Retry-After.",
     responses={202: {"description": "Code sent"}, **error_docs(415, 422, 429)},
 )
 def start_email_login(body: EmailLoginRequest) -> Response[EmailLoginStarted]:

@@ -105,6 +105,18 @@ def test_wrong_code_and_bad_input_over_http(server):
     assert json.loads(body)["error"]["code"] == "invalid_code"
 
 
+def test_an_international_address_is_mailed_in_ascii_and_a_domain_without_mail_refused_over_http(server):
+    status, _, body = server.call("POST", "/login/email", {"email": "E2E.Jonas@Bücher.lt"})
+    assert status == 202, body
+    assert json.loads(body)["email"] == "e2e.jonas@xn--bcher-kva.lt"
+    status, _, body = server.call("POST", "/login/email", {"email": "e2e.jonas@no-mail.example.lt"})
+    assert status == 422, body
+    assert "cannot receive mail" in json.loads(body)["error"]["fields"]["email"]
+    _, _, body = server.call("GET", "/_local/outbox")
+    to = [mail["to"] for mail in json.loads(body) if mail["to"].startswith("e2e.jonas@")]
+    assert to == ["e2e.jonas@xn--bcher-kva.lt"]
+
+
 def test_openapi_document_lists_every_route(server):
     status, _, body = server.call("GET", "/openapi.json")
     assert status == 200

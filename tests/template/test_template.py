@@ -49,6 +49,7 @@ DESIGN_DEFAULTS = {
     "LockoutThreshold": 10,
     "SessionIdleSeconds": 1800,
     "SessionMaxSeconds": 43200,
+    "MxLookupMillis": 1000,
 }
 
 

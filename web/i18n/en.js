@@ -189,6 +189,10 @@ export default {
 
   "field.required.email": "Enter your e-mail address.",
   "field.invalid.email": "Enter a valid e-mail address, for example name@example.com.",
+  "field.notAscii.email":
+    "Before the @, use only Latin letters without accents (a–z), digits and the signs . _ - +. We cannot send mail to an address with other characters there.",
+  "field.noMail.email":
+    "This domain (the part of the address after the @) cannot receive e-mail. Check that it is spelled correctly.",
   "field.same.email": "This is your current e-mail address. Enter a new address.",
   "field.tooLong": "Too long: at most {max} characters.",
   "field.required.given_name": "Enter your given name(s).",

@@ -191,6 +191,10 @@ export default {
 
   "field.required.email": "Įveskite el. pašto adresą.",
   "field.invalid.email": "Įveskite teisingą el. pašto adresą, pvz., vardas@pastas.lt.",
+  "field.notAscii.email":
+    "Adreso dalyje iki @ naudokite tik lotyniškas raides be diakritinių ženklų (a–z), skaitmenis ir simbolius . _ - +. Laiško adresu su kitais simboliais išsiųsti negalime.",
+  "field.noMail.email":
+    "Šis domenas (adreso dalis po @ ženklo) negali gauti el. laiškų. Patikrinkite, ar jis parašytas be klaidų.",
   "field.same.email": "Tai jūsų dabartinis el. pašto adresas. Įveskite naują adresą.",
   "field.tooLong": "Per ilgas tekstas: leidžiama ne daugiau kaip {max} simb.",
   "field.required.given_name": "Įveskite vardą (-us).",

@@ -9,6 +9,8 @@ const REQUIRED_KEYS = new Set(["email", "given_name", "family_name", "phone_numb
 
 // The API words its field problems for people in English; these tell which kind of problem it is.
 const REASONS = [
+  [/cannot receive mail/i, "noMail"],
+  [/without accents/i, "notAscii"],
   [/^enter |required|missing/i, "required"],
   [/at most/i, "tooLong"],
   [/invisible|visible letter/i, "invisible"],
@@ -34,6 +36,7 @@ export function fieldMessage(field, problem = "") {
   if (reason === "tooLong" && MAX_LENGTH[field]) return message("field.tooLong", { max: MAX_LENGTH[field] });
   if (reason === "required" && REQUIRED_KEYS.has(field)) return message(`field.required.${field}`);
   if ((reason === "invisible" || reason === "styled") && group === "name") return message(`field.${reason}.name`);
+  if ((reason === "noMail" || reason === "notAscii") && group === "email") return message(`field.${reason}.email`);
   return message(`field.invalid.${group}`);
 }
 

@@ -127,6 +127,8 @@ class Settings(BaseModel):
     lockout_seconds: PositiveSeconds
     session_idle_seconds: PositiveSeconds
     session_max_seconds: PositiveSeconds
+    # The time one check of an address's domain in public DNS may take, all its queries together.
+    mx_lookup_millis: Annotated[int, Field(ge=1)]
 
     @field_validator("web_origin")
     @classmethod

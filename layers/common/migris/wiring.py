@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from migris.domain.email_sign_in import EmailSignIn
     from migris.domain.mail import Lane
     from migris.domain.mail_delivery import MailDelivery
+    from migris.domain.mail_domains import MailDomains
     from migris.domain.profiles import Profiles
     from migris.domain.sessions import Sessions
     from migris.domain.staff import StaffDesk
@@ -51,13 +52,17 @@ class Services:
         boto_session: boto3.session.Session | None = None,
         viisp_transport: SoapTransport | None = None,
         sleep: Callable[[float], None] | None = None,
+        mail_domains: MailDomains | None = None,
     ) -> None:
-        """`sleep` is how the mail function waits for a send slot (the local stack lets other requests run)."""
+        """The local stack and tests hand in their own clock, AWS session, VIISP transport, mail-domain check
+        (the local rule, no lookup) and `sleep`, how the mail function waits for a send slot (the local stack
+        lets other requests run meanwhile); a Lambda container gets the real ones."""
         self.settings = settings
         self._sleep = sleep or time.sleep
         self.clock: Clock = clock or SystemClock()
         self._boto = boto_session or boto3.session.Session()
         self._viisp_transport = viisp_transport
+        self._mail_domains = mail_domains
 
     @cached_property
     def _dynamodb(self) -> Any:
@@ -168,6 +173,16 @@ class Services:
             new_token=lambda: secrets.token_urlsafe(16),
         )
 
+    @cached_property
+    def mail_domains(self) -> MailDomains:
+        """Whether a domain can receive mail: public DNS within MxLookupMillis, its answers kept for the
+        container's life (so made once per container)."""
+        if self._mail_domains is not None:
+            return self._mail_domains
+        from migris.dal.mail_domains import DnsMailDomains
+
+        return DnsMailDomains(self.settings.mx_lookup_millis, self.clock)
+
     @property
     def codes(self) -> Codes:
         from migris.dal.codes import CodeRepository
@@ -186,7 +201,8 @@ class Services:
             lockout_seconds=s.lockout_seconds,
         )
         records = CodeRepository(self._dynamodb, s.codes_table)
-        return Codes(records, self.mailer, policy, self.pepper, self.clock)  # the pepper read on first use
+        # The pepper is read on first use.
+        return Codes(records, self.mailer, policy, self.pepper, self.clock, self.mail_domains)
 
     @cached_property
     def sessions(self) -> Sessions:

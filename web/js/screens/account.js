@@ -2,6 +2,7 @@
 // them (never a personal code), the sign-in method, a way to link an e-mail account with VIISP, the two things
 // the person may change (the phone number, and the e-mail address with a code sent to it), and the places the
 // person is signed in (GET /sessions), each of which can be ended (DELETE /sessions/{id}).
+import { addressNodes, addressText } from "../address.js";
 import { apiUrl } from "../api.js";
 import { announce, fact, h, notice } from "../dom.js";
 import { language, t, tNodes } from "../i18n.js";
@@ -165,7 +166,7 @@ export class AccountView extends View {
       "section",
       { class: "card", "aria-labelledby": "email-heading" },
       h("h2", { id: "email-heading" }, t("account.email.heading")),
-      h("dl", { class: "facts" }, fact(t("account.email.current"), profile.email || t("account.notGiven"))),
+      h("dl", { class: "facts" }, fact(t("account.email.current"), profile.email ? addressNodes(profile.email) : t("account.notGiven"))),
       this.notice("email"),
       profile.pending_email ? this.confirmForm(profile.pending_email) : this.changeForm(),
     );
@@ -193,7 +194,7 @@ export class AccountView extends View {
     return h(
       "div",
       {},
-      h("p", {}, tNodes("account.email.pending", { email: h("strong", {}, pending) })),
+      h("p", {}, tNodes("account.email.pending", { email: addressNodes(pending) })),
       h(
         "form",
         { novalidate: true, onsubmit: (event) => this.confirmEmail(event) },
@@ -255,10 +256,15 @@ export class AccountView extends View {
       return this.refuse("email", describe(answer, { fieldIds: { email: fieldId }, limitField: fieldId }));
     }
     this.app.profile = answer.data;
+    const pending = answer.data.pending_email;
+    if (!pending) {
+      // Nothing to confirm: the address typed is the current one written another way (ona@bücher.lt is kept
+      // as ona@xn--bcher-kva.lt).
+      return this.refuse("email", { fields: { [fieldId ?? "new-email"]: message("field.same.email") } });
+    }
     this.values["new-email"] = "";
     this.values["email-code"] = "";
-    const pending = answer.data.pending_email ?? email;
-    this.succeed("email", message("account.email.sent", { email: pending }), { focus: "email-code" });
+    this.succeed("email", message("account.email.sent", { email: addressText(pending) }), { focus: "email-code" });
   }
 
   async confirmEmail(event) {

@@ -1,5 +1,6 @@
 // The one-time code: the address it went to, the code field, how long it is valid, a new code after the
 // countdown, and a way back to use another address. Kept in sessionStorage, so a reload lands here again.
+import { addressNodes } from "../address.js";
 import { announce, h, notice } from "../dom.js";
 import { duration, language, t, tNodes } from "../i18n.js";
 import { describe, message } from "../problems.js";
@@ -30,7 +31,7 @@ export class CodeView extends View {
       { class: "screen screen--code" },
       this.heading(),
       this.notice("page"),
-      h("p", { class: "address" }, tNodes("code.address", { email: h("strong", { class: "address__value" }, email) })),
+      h("p", { class: "address" }, tNodes("code.address", { email: addressNodes(email) })),
       notice("warning", [h("strong", {}, t("code.attention")), " ", t("code.sameAddress")]),
       h("p", {}, t("code.sent")),
       h(

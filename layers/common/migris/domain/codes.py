@@ -16,8 +16,9 @@ a send over one of them is taken back before anything is mailed.
 Limits are kept per (box, network address), so a stranger cannot spend or lock what the owner needs: sends
 (cooldown, hourly, daily) and failed tries (a lock that grows with each lock, reset by a success) count per
 pair, and one ceiling over all sources caps the codes mailed to an address a day. Every code mail counts
-against its destination address, whether it signs in or confirms an e-mail change. The numbers are the
-template's parameters (CodePolicy)."""
+against its destination address, whether it signs in or confirms an e-mail change, and only once the
+destination's domain is known to be able to receive mail (migris.domain.mail_domains): a refused domain costs
+the address no send. The numbers are the template's parameters (CodePolicy)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from migris.clock import DAY_SECONDS, Clock
 from migris.domain.errors import InvalidCode, MailUnavailable, RateLimited, TooManyAttempts
 from migris.domain.events import log_event
 from migris.domain.mail import CodeMailRef, MailSender, login_code_message
+from migris.domain.mail_domains import MailDomains, require_mail_domain
 from migris.domain.records import CodeBox, LiveCode, Send, SourceCounters
 from migris.domain.validation import Language
 
@@ -165,11 +167,13 @@ class Codes:
         policy: CodePolicy,
         pepper: bytes | Callable[[], bytes],
         clock: Clock,
+        mail_domains: MailDomains,
     ) -> None:
         """`pepper` is the pepper or how to read it: read on first use, once (a profile read makes no code and
-        never reads it)."""
+        never reads it). `mail_domains` tells a domain that cannot receive mail, before anything is counted."""
         self._records = records
         self._mailer = mailer
+        self._mail_domains = mail_domains
         self._policy = policy
         self._pepper_source = pepper
         self._clock = clock
@@ -191,7 +195,8 @@ class Codes:
 
     def send_sign_in_code(self, email: str, language: Language, source_ip: str | None) -> SignInCodeSent:
         """Make, store and mail a new code for the address. Never looks at accounts, so a known and a new
-        address get the same answer after the same work."""
+        address get the same answer after the same work. A domain that cannot receive mail is InvalidInput."""
+        require_mail_domain(email, self._mail_domains)
         key = address_key(self._pepper, email)
         ref = key[:16]
 
@@ -245,7 +250,9 @@ class Codes:
     def make_email_change_code(self, user_id: str, destination: str, source_ip: str | None) -> NewCode:
         """A code for the account's e-mail change. The mail to `destination` (a code or, for a taken address, a
         notice) counts against that address's limits first, as every code mail does, and is taken back when the
-        account's own limits then refuse the code: an address is never charged for a mail that did not go."""
+        account's own limits then refuse the code: an address is never charged for a mail that did not go. A
+        destination whose domain cannot receive mail is InvalidInput, before anything is counted."""
+        require_mail_domain(destination, self._mail_domains)
         key = email_change_key(self._pepper, user_id)
         issued: list[NewCode] = []
         destination_key = address_key(self._pepper, destination)
@@ -263,7 +270,9 @@ class Codes:
         self._check(key, ACCOUNT_SOURCE, key[:16], login_id, code)
 
     def count_mail_to(self, email: str, source_ip: str | None) -> None:
-        """Count a mail to the address (asked from `source_ip`) within its limits, without a code of its own."""
+        """Count a mail to the address (asked from `source_ip`) within its limits, without a code of its own; a
+        domain that cannot receive mail is InvalidInput, before anything is counted."""
+        require_mail_domain(email, self._mail_domains)
         key = address_key(self._pepper, email)
         self._issue(key, network_of(source_ip), key[:16], with_code=False)
 

@@ -1,6 +1,10 @@
 """What migration staff do: find a person by e-mail or personal code (key lookups, never a scan), change names
 or the level with a reason, end all of a person's sessions with a reason, and read the audit of those changes.
-Every change and its audit event land in one transaction, so there is no change without its record."""
+Every change and its audit event land in one transaction, so there is no change without its record.
+
+Not built yet: recovery of a lost mailbox (POST /staff/users/{user_id}/email). It takes an address, so once its
+body is valid and before it counts or mails anything it must call migris.domain.mail_domains.require_mail_domain
+(DESIGN.md, Mail: "Domains that cannot receive mail"), as the code rules do for every other address taken."""
 
 from __future__ import annotations
 

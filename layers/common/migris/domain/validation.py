@@ -18,24 +18,54 @@ LANGUAGES: tuple[Language, ...] = get_args(Language)
 DEFAULT_LANGUAGE: Language = "lt"
 
 
+# What a person reads when the part before @ holds a letter outside a-z: SES delivers to 7-bit addresses only.
+LOCAL_PART_NOT_ASCII = (
+    "use only the letters a-z without accents, digits and signs such as . _ - + before the @: "
+    "mail cannot be delivered to an address with other characters there"
+)
+
+
 def normalize_email(raw: str) -> str:
-    """Return the address as stored (NFC, lower-cased) or raise ValueError saying what is wrong."""
+    """The address as stored and mailed, or ValueError saying what is wrong. SES delivers 7-bit addresses only:
+    the domain is mapped by UTS #46 (nontransitional, so faß.de stays faß.de) and converted by IDNA 2008 to
+    ASCII (xn--fa-hia.de); the part before @ must be ASCII already. Lower-cased; at most 254 characters after
+    the conversion."""
     # Imported by the first address only: its import compiles large Unicode regexes (about 20 ms of a cold
-    # start) that a request without an address (a profile read, a staff search, VIISP) never needs.
-    from email_validator import EmailNotValidError, validate_email
+    # start) that a request without an address (a profile read, VIISP) never needs.
+    from email_validator import EmailNotValidError
+    from email_validator.syntax import validate_email_domain_name, validate_email_local_part
 
     text = unicodedata.normalize("NFC", raw.strip())
     if not text:
         raise ValueError("enter an e-mail address")
+    # A bound before any Unicode work. Converting a domain lengthens it (only invisible characters that UTS #46
+    # drops could make a typed form longer than the one mailed).
     if len(text) > MAX_EMAIL_LENGTH:
         raise ValueError(f"an e-mail address has at most {MAX_EMAIL_LENGTH} characters")
+    local, at, domain = text.rpartition("@")
+    if not at:
+        raise ValueError("not a valid e-mail address: it needs an @")
+    if not domain:
+        raise ValueError("not a valid e-mail address: there must be something after the @")
+    if not local.isascii():
+        raise ValueError(LOCAL_PART_NOT_ASCII)
+    # email_validator's two halves rather than its validate_email, which would also hold the Unicode form of the
+    # domain to 254 bytes of UTF-8: the contract counts the address as mailed. No quoted part before the @, no
+    # display name, no [IP address] after it: neither half takes them.
     try:
-        checked = validate_email(text, check_deliverability=False)
+        local_part = validate_email_local_part(local, allow_smtputf8=False)["ascii_local_part"]
+        # UTS #46 nontransitional mapping, then IDNA 2008 (the idna package), checked again in Unicode.
+        ascii_domain = validate_email_domain_name(domain)["ascii_domain"]
     except EmailNotValidError as error:
         raise ValueError(f"not a valid e-mail address: {error}") from None
-    address = unicodedata.normalize("NFC", checked.normalized.lower())
+    if local_part is None:  # never with allow_smtputf8=False; said as the rule it would break
+        raise ValueError(LOCAL_PART_NOT_ASCII)
+    address = f"{local_part}@{ascii_domain}".lower()
     if len(address) > MAX_EMAIL_LENGTH:
-        raise ValueError(f"an e-mail address has at most {MAX_EMAIL_LENGTH} characters")
+        raise ValueError(
+            f"an e-mail address has at most {MAX_EMAIL_LENGTH} characters with its domain written as mail servers "
+            f"write it ({len(address)} here)"
+        )
     return address
 
 
