@@ -6,12 +6,14 @@ out with its code burned (its send given back only when no try was counted)."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.helpers import Client, assert_error, code_in, handler_client_hooks, table
+from devserver.server import LocalStack
+from tests.helpers import ORIGIN, Client, assert_error, code_in, handler_client_hooks, local_template, table
 
 ADDRESS = "ona@example.lt"
 
@@ -191,3 +193,26 @@ def test_the_ledger_holds_no_login_id_or_address(client, stack):
     mails = [item for item in items if str(item["pk"]).startswith("mail#")]
     assert [item["state"] for item in mails] == ["sent"]
     assert ADDRESS not in repr(items) and login_id not in repr(items)
+
+
+def test_served_the_mail_function_runs_from_the_queue_by_itself_within_two_seconds(clock):
+    """As `make run` serves it: no read of the outbox drains the queue; the mail pump does, in the background."""
+    served = LocalStack(
+        local_template(WebOrigin=ORIGIN, PublicApiUrl=ORIGIN),
+        ORIGIN,
+        clock=clock,
+        mail_redelivery_seconds=1,
+        mail_at_once=False,
+    )
+    served.start()
+    try:
+        problems: list[BaseException] = []
+        served.mail.run_in_background(on_error=problems.append)
+        asked = time.monotonic()
+        assert Client(served).start(ADDRESS).status == 202
+        while not served.aws._letters and time.monotonic() - asked < 2:
+            time.sleep(0.02)
+        assert [mail["to"] for mail in served.aws._letters] == [ADDRESS]
+        assert problems == []
+    finally:
+        served.stop()
