@@ -42,6 +42,7 @@ from urllib.parse import urlencode
 
 from sdk_trim import copy_trimmed_botocore
 
+from bench.dns_standin import DnsStandIn
 from devserver.template import ROOT, Template
 
 BENCH = Path(__file__).resolve().parent
@@ -142,6 +143,8 @@ class ColdBench:
         # X-Ray's daemon address, as Lambda gives one (the functions carry no X-Ray SDK: nothing is sent here).
         self.xray = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.xray.bind((LOOPBACK, 0))
+        # The name server the functions' address checks ask (on loopback: every domain takes mail).
+        self.dns = DnsStandIn()
         self.client = Client(self.stack)
         self.browser = ViispBrowser(self.client)
         self.folder = Path(tempfile.mkdtemp(prefix="migris-bench-"))
@@ -157,6 +160,7 @@ class ColdBench:
         self.http.server_close()
         self.stack.stop()
         self.xray.close()
+        self.dns.close()
         shutil.rmtree(self.folder)
 
     # --- seeding, through the real handlers in this process ---
@@ -223,6 +227,7 @@ class ColdBench:
             "_X_AMZN_TRACE_ID": trace,
             "AWS_XRAY_DAEMON_ADDRESS": "{}:{}".format(*self.xray.getsockname()),
             "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+            "BENCH_DNS_ADDRESS": self.dns.address,
             # Credentials and the region as Lambda gives them; every AWS call to the moto server.
             "AWS_REGION": REGION,
             "AWS_DEFAULT_REGION": REGION,
