@@ -216,3 +216,11 @@ def test_served_the_mail_function_runs_from_the_queue_by_itself_within_two_secon
         assert problems == []
     finally:
         served.stop()
+
+
+def test_the_outbox_shows_letters_as_they_are(client):
+    client.start(ADDRESS, language="uk")
+    answer = client.get("/_local/outbox")
+    assert answer.status == 200
+    assert "Ваш код для входу в MIGRIS" in answer.raw.decode("utf-8")  # noqa: RUF001 - Cyrillic on purpose
+    assert b"\\u" not in answer.raw

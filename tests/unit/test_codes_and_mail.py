@@ -91,3 +91,6 @@ def test_notices_to_the_old_address_mask_the_new_one(notice, language):
 
 def test_a_masked_address_keeps_the_first_letter_and_the_domain():
     assert masked_address("jonas@pavyzdys.lt") == "j***@pavyzdys.lt"
+    # Kept in ASCII, shown as people write it; a domain that does not decode is shown as kept.
+    assert masked_address("ona@xn--bcher-kva.example") == "o***@bücher.example"
+    assert masked_address("ona@xn--zz-0000.lt") == "o***@xn--zz-0000.lt"

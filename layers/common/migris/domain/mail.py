@@ -223,9 +223,21 @@ def email_change_code_message(language: Language, code: str, ttl_seconds: int) -
 
 
 def masked_address(address: str) -> str:
-    """o***@example.lt: enough for the owner of the old address to recognise a change, not to harvest one."""
+    """o***@example.lt: enough for the owner of the old address to recognise a change, not to harvest one. The
+    domain as people write it (an address is kept with its domain in ASCII: xn--bcher-kva.example reads
+    bücher.example)."""
     local, _, domain = address.partition("@")
-    return f"{local[:1]}***@{domain}"
+    return f"{local[:1]}***@{readable_domain(domain)}"
+
+
+def readable_domain(domain: str) -> str:
+    """A domain kept in ASCII, in the Unicode people know it by (IDNA 2008); as kept if it does not decode."""
+    import idna  # only for a mail that shows an address
+
+    try:
+        return str(idna.decode(domain))
+    except (idna.IDNAError, UnicodeError):
+        return domain
 
 
 def _notice(language: Language, subject: str, text_key: str, new_address: str = "") -> MailMessage:
