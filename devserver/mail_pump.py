@@ -7,8 +7,8 @@ function's role (Lambda's mapping uses that role), so tests/iam_calls.py checks 
 
 A message the function reported back comes back after `redelivery_seconds` (the queue's visibility timeout in
 AWS: a minute; locally a second, so a retried mail arrives in the time a person waits, and 0 in tests, which
-drain on demand). `drain` runs until no message is left that it has not tried in this call; `run_in_background`
-drains every POLL_SECONDS, as the mapping's long poll would."""
+drain on demand and try each message once a drain). `drain` runs until no message is visible (and, asked to,
+until none is in flight); `run_in_background` drains every POLL_SECONDS, as the mapping's long poll would."""
 
 from __future__ import annotations
 
@@ -69,21 +69,37 @@ class MailPump:
             with self._stack.lock:
                 self._held -= 1
 
-    def drain(self) -> int:
+    def drain(self, settle_seconds: float = 0.0) -> int:
         """Hand every message waiting on the queues to its function, each at most once in this call; how many
-        invocations that took."""
+        invocations that took. With `settle_seconds`, then wait (that long at most) for the messages another
+        drain holds in flight (the background pump's, while its function waits for a send slot), so that what
+        was queued before the call has been handled when it returns."""
         tried: set[str] = set()
         invocations = 0
+        settled_by = time.monotonic() + settle_seconds
         while True:
             with self._stack.lock:
                 if self._held:
                     return invocations
                 batch = self._next_batch(tried)
-                if batch is None:
+                if batch is None and not (time.monotonic() < settled_by and self._in_flight()):
                     return invocations
-                queue, function, messages = batch
-                self._invoke(queue, function, messages)
-            invocations += 1
+                if batch is not None:
+                    queue, function, messages = batch
+                    self._invoke(queue, function, messages)
+                    invocations += 1
+                    continue
+            time.sleep(POLL_SECONDS)  # outside the lock: the drain that holds them goes on
+
+    def _in_flight(self) -> bool:
+        sqs = self._stack.aws.client("sqs")  # the mapping's own bookkeeping: no call of the function's role
+        for queue, _, _ in self._sources:
+            attributes = sqs.get_queue_attributes(
+                QueueUrl=self._stack.template.queue_url(queue), AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
+            )["Attributes"]
+            if int(attributes.get("ApproximateNumberOfMessagesNotVisible", 0)):
+                return True
+        return False
 
     def _next_batch(self, tried: set[str]) -> tuple[str, str, list[dict[str, Any]]] | None:
         for queue, function, batch_size in self._sources:
@@ -94,8 +110,10 @@ class MailPump:
             )
             received: list[dict[str, Any]] = answer.get("Messages", [])
             url = str(request["QueueUrl"])
-            fresh = [message for message in received if message["MessageId"] not in tried]
-            stale = [message for message in received if message["MessageId"] in tried]
+            # Served, a message reported back is invisible for a while before it comes again, which paces its
+            # tries; in tests it comes back at once, so a drain tries each message once.
+            fresh = [m for m in received if self._redelivery_seconds or m["MessageId"] not in tried]
+            stale = [m for m in received if m not in fresh]
             self._redeliver_later(url, stale)
             if fresh:
                 tried.update(message["MessageId"] for message in fresh)

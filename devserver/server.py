@@ -48,6 +48,8 @@ serving_function: contextvars.ContextVar[str | None] = contextvars.ContextVar("s
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 LISTEN_BACKLOG = 1024  # connections the kernel holds until accepted (socketserver's default, 5, resets a crowd)
 IDLE_SECONDS = 30  # a connection silent this long (between requests, or mid-request) is closed
+# How long a read of /_local/outbox waits at most for mail the background pump holds in flight.
+OUTBOX_SETTLE_SECONDS = 15.0
 
 
 def _json(status: int, body: Any) -> HttpResponse:
@@ -102,7 +104,8 @@ class LocalStack:
         self._containers: dict[str, Services] = {}
         self.mail = MailPump(self, mail_redelivery_seconds)
         self._mail_at_once = mail_at_once
-        self.aws.before_reading_outbox = self.mail.drain
+        # Reading the outbox shows what was queued before: the queues drained, what is in flight waited for.
+        self.aws.before_reading_outbox = lambda: self.mail.drain(settle_seconds=OUTBOX_SETTLE_SECONDS)
         self.aws.pause = self._sleep_unlocked
 
     def start(self) -> None:
