@@ -224,3 +224,18 @@ def test_the_outbox_shows_letters_as_they_are(client):
     assert answer.status == 200
     assert "Ваш код для входу в MIGRIS" in answer.raw.decode("utf-8")
     assert b"\\u" not in answer.raw
+
+
+def test_a_code_that_gave_way_to_newer_ones_from_elsewhere_is_never_mailed(client, stack, clock):
+    asked = []
+    with stack.mail.held():
+        for n in range(4):  # four networks: at most three codes live, the oldest gives way
+            client.source_ip = f"198.51.100.{10 + n}"
+            asked.append(client.start(ADDRESS).json["login_id"])
+            clock.advance(1)
+    mailed = [code_in(mail) for mail in stack.aws.mails_to(ADDRESS)]
+    assert len(mailed) == 3
+    for login_id, code in zip(asked[1:], mailed, strict=True):
+        client.source_ip = "198.51.100.99"
+        assert verify(client, login_id, code).status == 200
+        clock.advance(61)

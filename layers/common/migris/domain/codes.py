@@ -155,6 +155,13 @@ def network_of(source_ip: str | None) -> str:
     return str(address)
 
 
+def gave_way(box: CodeBox, code: LiveCode, now: int) -> bool:
+    """Whether `code` (one of the box's, unexpired) is no longer among the newest MAX_LIVE_CODES live codes asked
+    from anywhere: it no longer signs in, so neither is it worth mailing."""
+    alive = sorted((live.issued_at for live in box.codes.values() if live.expires_at > now), reverse=True)
+    return code.issued_at < alive[:MAX_LIVE_CODES][-1]
+
+
 def lock_duration(policy: CodePolicy, earlier_locks: int) -> int:
     return int(min(MAX_LOCK_SECONDS, policy.lockout_seconds * 2 ** min(earlier_locks, 32)))
 
@@ -393,8 +400,7 @@ class Codes:
             self._fail(pair, ref, now, "no_code")
         if now >= live.expires_at:
             self._fail(pair, ref, now, "expired")
-        alive = sorted((code.issued_at for code in box.codes.values() if code.expires_at > now), reverse=True)
-        if live.issued_at < alive[:MAX_LIVE_CODES][-1]:
+        if gave_way(box, live, now):
             self._fail(pair, ref, now, "given_way")  # the oldest give way: the newest, just mailed, always works
         return live
 

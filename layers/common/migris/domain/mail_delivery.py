@@ -23,6 +23,7 @@ from typing import Protocol
 from pydantic import ValidationError
 
 from migris.clock import DAY_SECONDS, Clock
+from migris.domain.codes import gave_way
 from migris.domain.events import log_event
 from migris.domain.mail import Lane
 from migris.domain.queued_mail import QueuedMail
@@ -166,13 +167,16 @@ class MailDelivery:
         return Outcome.SENT
 
     def _why_not_live(self, mail: QueuedMail, now: int) -> str:
-        """Why the mail's code must not be mailed (empty when it may): used up or replaced. Its expiry is the
-        mail's own, checked before."""
+        """Why the mail's code must not be mailed (empty when it may): used up or replaced, or given way to newer
+        codes asked from elsewhere (migris.domain.codes). Its expiry is the mail's own, checked before."""
         code = mail.code
         assert code is not None
         box = self._codes.box(code.box)
-        if box is None or box.newest_code.get(code.source) != code.login_id or code.login_id not in box.codes:
+        live = None if box is None else box.codes.get(code.login_id)
+        if box is None or live is None or box.newest_code.get(code.source) != code.login_id:
             return "used_or_replaced"
+        if gave_way(box, live, now):
+            return "given_way"
         return ""
 
     def _finally_failed(self, mail: QueuedMail, now: int, reason: str, outcome: Outcome) -> Outcome:
