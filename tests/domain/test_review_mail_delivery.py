@@ -56,3 +56,37 @@ def test_a_code_that_expires_while_its_mail_waits_for_a_slot_is_not_mailed(ledge
     except SendLater:
         pass
     assert [to for _, to in ses.sent] == ["p1@example.lt"], f"mailed at {clock.now()} after its code ended"
+
+
+def test_a_failure_before_ses_was_asked_does_not_strand_the_claim(ledger):  # noqa: F811
+    """Between the claim and SendEmail the mail function reads the priority lane's depth (sqs:GetQueueAttributes)
+    and takes a slot (a DynamoDB write); either can raise (throttling, a 5xx after botocore's retries). Nothing
+    went to SES, but the claim stays `sending`: every delivery in the next 15 minutes is `in_flight`, and then the
+    mail is ABANDONED, never sent and its code never burned, no dead letter. The claim must be released on any
+    failure before SES is asked (or the slot taken before the claim)."""
+    wall = WallClock()
+    clock = FakeClock()
+    failures = iter([RuntimeError("GetQueueAttributes: ThrottlingException")])
+
+    def priority_waiting() -> bool:
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return False
+
+    ses, boxes = Ses(wall=wall), Boxes()
+    pace = Pace(rate=14, priority_waiting=priority_waiting, wall_clock=wall, sleep=wall.sleep)
+    copy = MailDelivery(ledger, boxes, ses, pace, clock, iter(f"t{n}" for n in range(99)).__next__)
+    now = int(clock.now())
+    body = _mail(3, now=now, expires_at=now + 3600)
+    try:
+        copy.deliver(body, send_by=wall() + 8)
+    except RuntimeError:
+        pass  # the record is reported back: SQS hands it over again after the visibility timeout
+    clock.advance(61)
+    wall.sleep(61)
+    try:
+        outcome = copy.deliver(body, send_by=wall() + 8)
+    except SendLater as later:
+        outcome = later.reason
+    assert outcome is Outcome.SENT and [to for _, to in ses.sent] == ["p3@example.lt"], outcome
