@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from tests.helpers import Client, assert_error, code_in, handler_client_hooks, viisp_account
+from tests.helpers import assert_error, handler_client_hooks, viisp_account
 
 VIISP_GIVEN = "jonas.viisp@example.lt"
 NEW_ADDRESS = "jonas.naujas@example.lt"
