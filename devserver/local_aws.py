@@ -61,7 +61,7 @@ class _KeptClients(boto3.session.Session):  # type: ignore[misc]  # boto3 has no
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._kept: dict[tuple[str, str], Any] = {}
+        self._kept: dict[tuple[str, str, str], Any] = {}
         self._kept_lock = threading.RLock()  # a resource makes its client through client()
 
     def client(self, service_name: str, *args: Any, **kwargs: Any) -> Any:
@@ -72,12 +72,25 @@ class _KeptClients(boto3.session.Session):  # type: ignore[misc]  # boto3 has no
 
     def _keep(self, kind: str, service_name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         make = super().client if kind == "client" else super().resource
-        if args or kwargs:
+        settings = _config_key(kwargs)
+        if args or settings is None:
             return make(service_name, *args, **kwargs)
         with self._kept_lock:
-            if (kind, service_name) not in self._kept:
-                self._kept[(kind, service_name)] = make(service_name)
-            return self._kept[(kind, service_name)]
+            key = (kind, service_name, settings)
+            if key not in self._kept:
+                self._kept[key] = make(service_name, **kwargs)
+            return self._kept[key]
+
+
+def _config_key(kwargs: dict[str, Any]) -> str | None:
+    """What tells apart the clients a function makes of one service: none, or only a botocore Config (timeouts,
+    retries), kept per its settings as a container keeps its clients. Anything else is made anew."""
+    if not kwargs:
+        return ""
+    if set(kwargs) != {"config"}:
+        return None
+    options = getattr(kwargs["config"], "_user_provided_options", None)
+    return None if options is None else repr(sorted(options.items()))
 
 
 def new_session(

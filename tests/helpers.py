@@ -185,14 +185,18 @@ class Client:
 
 
 def handler_client_hooks(service: str) -> Any:
-    """The event hooks of the boto client the handlers use for `service` ("dynamodb", "sqs" or "ses"). A botocore
-    client copies its session's hooks when it is made, so a hook meant for calls already under way goes here.
-    (The functions share one client per service, as they share one session: devserver.local_aws.)"""
+    """The event hooks of the boto client the handlers use for `service` ("dynamodb", "sqs" or the mail function's
+    "ses"). A botocore client copies its session's hooks when it is made, so a hook meant for calls already under
+    way goes here. (The functions share one client per service, as they share one session: devserver.local_aws.)"""
     from migris.wiring import services
 
     domain = services()
-    client = domain._dynamodb if service == "dynamodb" else domain._boto.client(service)
-    return client.meta.events
+    clients = {
+        "dynamodb": lambda: domain._dynamodb,
+        "sqs": lambda: domain.mailer._sqs,
+        "ses": lambda: domain.mail_delivery._sender._ses,
+    }
+    return clients[service]().meta.events
 
 
 # --- through the distribution ---

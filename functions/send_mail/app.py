@@ -1,7 +1,7 @@
 """The mail function: sends the mails the requests queued (both lanes' SQS event source mappings invoke it) through
-SES, by the rules of migris.domain.mail_delivery. A record that should be tried again is reported as a batch
-item failure (Powertools' batch processing), so SQS hands back only that message after its visibility timeout;
-a mail that finally failed goes to the dead-letter queue."""
+SES, by the rules of migris.domain.mail_delivery (a mail that finally failed goes to the dead-letter queue from
+there). A record that should be tried again is reported as a batch item failure (Powertools' batch processing),
+so SQS hands back only that message after its visibility timeout."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from migris.domain.mail_delivery import Outcome
 from migris.observability import logger, metrics
 from migris.wiring import services
 
@@ -22,9 +21,8 @@ STOP_WAITING_MARGIN_SECONDS = 2.0
 
 def _sender(send_by: float) -> Any:
     def send(record: SQSRecord) -> None:
-        domain = services()
-        if domain.mail_delivery.deliver(record.body, send_by=send_by) is Outcome.DEAD:
-            domain.mail_queues.bury(record.body)
+        # A mail to try again raises (SendLater): reported back to its queue, as a batch item failure.
+        services().mail_delivery.deliver(record.body, send_by=send_by)
 
     return send
 

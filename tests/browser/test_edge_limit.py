@@ -2,6 +2,9 @@
 page's language and how long to wait, and never takes the edge's answer for "code sent": neither the rate
 rule's 429 (played by a local stack with a small LoginEdgeRequests) nor a challenge's bodiless 202."""
 
+# The texts are the pages' own, with the typographic dashes their languages write.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import re
@@ -127,3 +130,29 @@ def test_a_429_without_the_apis_body_waits_as_long_as_it_says(page: Page, words:
     answer_with(page, 429, {"Retry-After": "120"})
     ask_for_a_code_in(page, words)
     expect_the_refusal(page, words, words.refusal_in_2_minutes)
+
+
+MAIL_UNAVAILABLE = {
+    "lt": "Šiuo metu kodo išsiųsti nepavyko. Niekas neužskaityta – bandykite dar kartą po minutės.",
+    "en": "The code could not be sent just now. Nothing was counted: try again in a minute.",
+    "uk": "Зараз не вдалося надіслати код. Цю спробу не враховано – спробуйте ще раз за хвилину.",
+    "ru": "Сейчас не удалось отправить код. Эта попытка не засчитана – попробуйте ещё раз через минуту.",
+}
+
+
+@pytest.mark.parametrize("words", LANGUAGES, ids=IDS)
+def test_a_code_the_mail_queue_did_not_take_says_nothing_was_counted(page: Page, screens, words: Words):
+    """503 mail_unavailable (the mail queue refused the code's mail; the send was taken back): not a server error
+    to shrug at, but "try again, it did not count"."""
+
+    def handle(route: Route) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        body = '{"error": {"code": "mail_unavailable", "message": "The code could not be sent just now."}}'
+        route.fulfill(status=503, headers={"Content-Type": "application/json"}, body=body)
+
+    page.route("**/login/email", handle)
+    ask_for_a_code_in(page, words)
+    expect_the_refusal(page, words, MAIL_UNAVAILABLE[words.code])
+    screens.seen(page, f"31-{words.code}-mail-unavailable")

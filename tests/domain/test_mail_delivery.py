@@ -50,11 +50,12 @@ class Ses:
 
 
 class Boxes:
-    """Every code is live unless told otherwise."""
+    """Every code is live unless told otherwise; dead letters are buried here too."""
 
     def __init__(self) -> None:
         self.dead: set[str] = set()
         self.failed: list[str] = []
+        self.buried: list[str] = []  # the dead-letter queue
 
     def box(self, box_key: str) -> CodeBox | None:
         login_id = box_key.removeprefix("box-")
@@ -88,7 +89,8 @@ def delivery(
     ses, boxes = Ses(wall=wall), Boxes()
     tokens = iter(range(10**6))
     pace = Pace(rate=rate, priority_waiting=priority_waiting, wall_clock=wall, sleep=wall.sleep)
-    return MailDelivery(ledger, boxes, ses, pace, FakeClock(), lambda: f"t{next(tokens)}"), ses, boxes
+    copy = MailDelivery(ledger, boxes, ses, pace, FakeClock(), lambda: f"t{next(tokens)}", boxes.buried.append)
+    return copy, ses, boxes
 
 
 def test_no_more_than_the_rate_goes_out_in_any_second_across_copies(ledger):
@@ -176,7 +178,7 @@ def test_a_final_failure_is_handled_once_however_often_its_message_comes(ledger)
     late = code_mail(10, now=1_800_000_000 - 3600)  # its code expired when FakeClock's day began
     assert copy.deliver(late, send_by=wall() + 60) is Outcome.DEAD
     assert copy.deliver(late, send_by=wall() + 60) is Outcome.ALREADY_HANDLED
-    assert boxes.failed == ["10"]
+    assert boxes.failed == ["10"] and boxes.buried == [late]
     boxes.dead.add("11")
     replaced = code_mail(11)
     assert copy.deliver(replaced, send_by=wall() + 60) is Outcome.NOT_SENT
@@ -189,4 +191,24 @@ def test_a_message_that_cannot_be_read_is_a_dead_letter_and_touches_nothing(ledg
     wall = WallClock()
     copy, ses, boxes = delivery(ledger, wall)
     assert copy.deliver(body, send_by=wall() + 60) is Outcome.DEAD
-    assert ses.sent == [] and boxes.failed == []
+    assert ses.sent == [] and boxes.failed == [] and boxes.buried == [body]
+
+
+def test_a_final_failure_whose_work_fails_half_way_is_done_again_by_the_next_delivery(ledger):
+    wall = WallClock()
+    copy, _, boxes = delivery(ledger, wall)
+    buried: list[str] = []
+    failures = iter([RuntimeError("SendMessage: ServiceUnavailable")])
+
+    def bury(body: str) -> None:
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        buried.append(body)
+
+    copy._dead_letters = bury
+    late = code_mail(12, now=1_800_000_000 - 3600)
+    with pytest.raises(RuntimeError):
+        copy.deliver(late, send_by=wall() + 60)
+    assert copy.deliver(late, send_by=wall() + 60) is Outcome.DEAD
+    assert buried == [late] and boxes.failed == ["12", "12"]  # burned again: idempotent, and given back once

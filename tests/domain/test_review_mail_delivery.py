@@ -28,7 +28,7 @@ def test_a_copy_past_its_deadline_starts_no_send(ledger):  # noqa: F811
     wall = WallClock()
     ses, boxes = Ses(wall=wall), Boxes()
     pace = Pace(rate=14, priority_waiting=lambda: False, wall_clock=wall, sleep=wall.sleep)
-    copy = MailDelivery(ledger, boxes, ses, pace, FakeClock(), lambda: "t")
+    copy = MailDelivery(ledger, boxes, ses, pace, FakeClock(), lambda: "t", boxes.buried.append)
     now = int(FakeClock().now())
     try:
         outcome = copy.deliver(_mail(1, now=now, expires_at=now + 3600), send_by=wall() - 5)
@@ -49,7 +49,7 @@ def test_a_code_that_expires_while_its_mail_waits_for_a_slot_is_not_mailed(ledge
 
     ses, boxes = Ses(wall=wall), Boxes()
     pace = Pace(rate=1, priority_waiting=lambda: False, wall_clock=wall, sleep=sleep)
-    copy = MailDelivery(ledger, boxes, ses, pace, clock, iter(f"t{n}" for n in range(99)).__next__)
+    copy = MailDelivery(ledger, boxes, ses, pace, clock, iter(f"t{n}" for n in range(99)).__next__, boxes.buried.append)
     now = int(clock.now())
     assert copy.deliver(_mail(1, now=now, expires_at=now + 3600), send_by=wall() + 8) is Outcome.SENT
     # This second's only slot is taken: the next mail waits a second for one; its code ends meanwhile.
@@ -76,7 +76,7 @@ def test_a_failure_before_ses_was_asked_does_not_strand_the_claim(ledger):  # no
 
     ses, boxes = Ses(wall=wall), Boxes()
     pace = Pace(rate=14, priority_waiting=priority_waiting, wall_clock=wall, sleep=wall.sleep)
-    copy = MailDelivery(ledger, boxes, ses, pace, clock, iter(f"t{n}" for n in range(99)).__next__)
+    copy = MailDelivery(ledger, boxes, ses, pace, clock, iter(f"t{n}" for n in range(99)).__next__, boxes.buried.append)
     now = int(clock.now())
     body = _mail(3, now=now, expires_at=now + 3600)
     # The record is reported back: SQS hands it over again after the visibility timeout.

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import EIDAS_PERSON, FIRST_FILL, Client, ViispBrowser, origin_proof, through_cdn, wrong
+from tests.helpers import (
+    EIDAS_PERSON,
+    FIRST_FILL,
+    Client,
+    ViispBrowser,
+    origin_proof,
+    through_cdn,
+    viisp_account,
+    wrong,
+)
 from tests.iam_calls import CHECKER
 
 pytestmark = pytest.mark.xdist_group("every-grant")
@@ -75,6 +84,12 @@ def walk_every_path(stack, clock) -> None:
         viisp_token, "PUT", "/profile", {"phone_number": "+370 612 11111", "email": VIISP_PERSON_ADDRESS}
     )
     assert filled.status == 200, filled.raw
+
+    # A VIISP account whose address VIISP gave fills in another: the code to the new one, a notice to the old.
+    _, given = viisp_account(stack, "5d2e8a61-7c1b-4f0e-8a3d-9b6c2e4f1a77", email="given.by.viisp@example.lt")
+    moved = {"phone_number": "+370 612 22222", "email": "filled.in@example.lt"}
+    assert cdn.as_person(given, "PUT", "/profile", moved).status == 200
+    assert cdn.last_code("filled.in@example.lt") and stack.aws.mails_to("given.by.viisp@example.lt")
 
     # A link: an e-mail person links an eIDAS identity; a link started by a session that has idled out.
     linker = cdn.signed_in(LINKING_ADDRESS, filled=True)

@@ -493,7 +493,7 @@ def test_mail_is_queued_by_the_functions_that_cause_it_and_sent_only_by_the_mail
     # Codes go on the bulk lane, notices on the priority lane; dead mail only from the mail function.
     assert {f: lanes for f, lanes in queuers.items() if lanes} == {
         "StartLoginFunction": ["bulk"],
-        "FirstFillFunction": ["bulk"],
+        "FirstFillFunction": ["bulk", "priority"],
         "SaveProfileFunction": ["bulk", "priority"],
         "ViispCallbackFunction": ["priority"],
         "SendMailFunction": ["dead"],

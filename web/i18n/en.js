@@ -172,6 +172,7 @@ export default {
 
   "error.network": "Could not reach the server. Check your internet connection and try again.",
   "error.server": "Something went wrong. Please try again later.",
+  "error.mailUnavailable": "The code could not be sent just now. Nothing was counted: try again in a minute.",
   "error.check": "Please check the details you entered.",
   "error.origin": "The request did not come from the MIGRIS pages. Reload the page and try again.",
   "error.conflict": "Your account was changed elsewhere at the same time. Please try again.",

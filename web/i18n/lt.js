@@ -174,6 +174,7 @@ export default {
 
   "error.network": "Nepavyko susisiekti su serveriu. Patikrinkite interneto ryšį ir bandykite dar kartą.",
   "error.server": "Įvyko klaida. Bandykite dar kartą vėliau.",
+  "error.mailUnavailable": "Šiuo metu kodo išsiųsti nepavyko. Niekas neužskaityta – bandykite dar kartą po minutės.",
   "error.check": "Patikrinkite įvestus duomenis.",
   "error.origin": "Užklausa atėjo ne iš MIGRIS puslapio. Atnaujinkite puslapį ir bandykite dar kartą.",
   "error.conflict": "Paskyra tuo pačiu metu buvo pakeista kitur. Bandykite dar kartą.",

@@ -46,6 +46,7 @@ const EDGE_WAIT_SECONDS = 300;
 const EDGE_CODES = new Set([EDGE_REFUSAL, "unknown"]);
 
 const CONFLICTS = {
+  mail_unavailable: "error.mailUnavailable",
   email_taken: "error.emailTaken",
   edit_conflict: "error.conflict",
   names_locked: "error.namesLocked",

@@ -139,16 +139,19 @@ class Services:
 
         s = self.settings
         lanes: dict[Lane, str] = {"priority": s.priority_mail_queue_url, "bulk": s.bulk_mail_queue_url}
-        return MailQueue(lambda: self._boto.client("sqs"), lanes, self.clock)
+        return MailQueue(self._sqs, lanes, self.clock)
 
     @cached_property
     def mail_queues(self) -> MailQueueConsumer:
         from migris.dal.mail_queue import MailQueueConsumer
 
         s = self.settings
-        return MailQueueConsumer(
-            lambda: self._boto.client("sqs"), s.priority_mail_queue_url, s.dead_mail_queue_url, time.time
-        )
+        return MailQueueConsumer(self._sqs, s.priority_mail_queue_url, s.dead_mail_queue_url, time.time)
+
+    def _sqs(self) -> Any:
+        """SQS within a request's time: short timeouts, one retry (a message sent twice is mailed once: the mail
+        ledger knows its id)."""
+        return self._boto.client("sqs", config=_client_config(connect=1, read=2, attempts=2))
 
     @cached_property
     def mail_delivery(self) -> MailDelivery:
@@ -159,8 +162,10 @@ class Services:
         from migris.domain.mail_delivery import MailDelivery, Pace
 
         s = self.settings
+        # One attempt: the queue owns the retries (botocore's own would go past the send rate, and resend a mail
+        # SES may have taken); timeouts well inside the function's 10 s.
         ses = SesMailer(
-            lambda: self._boto.client("ses"),
+            lambda: self._boto.client("ses", config=_client_config(connect=2, read=3, attempts=1)),
             s.sender_email,
             {"code": s.code_mail_configuration_set, "notice": s.ses_configuration_set},
         )
@@ -171,6 +176,7 @@ class Services:
             Pace(rate=s.mail_send_rate, priority_waiting=self.mail_queues.priority_waiting, sleep=self._sleep),
             self.clock,
             new_token=lambda: secrets.token_urlsafe(16),
+            dead_letters=self.mail_queues.bury,
         )
 
     @cached_property
@@ -244,6 +250,14 @@ class Services:
 
         audit = AuditRepository(self._dynamodb, self.settings.audit_table)
         return StaffDesk(self._account_repository, audit, lambda: self.sessions, self.clock)
+
+
+def _client_config(*, connect: float, read: float, attempts: int) -> Any:
+    from botocore.config import Config
+
+    return Config(
+        connect_timeout=connect, read_timeout=read, retries={"mode": "standard", "total_max_attempts": attempts}
+    )
 
 
 _current: Services | None = None

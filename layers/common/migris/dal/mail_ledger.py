@@ -83,6 +83,16 @@ class MailLedgerRepository:
         )
         return recorded is not None
 
+    def forget_failure(self, mail_id: str) -> None:
+        conditionally(
+            lambda: self._table.delete_item(
+                Key={"pk": _key(mail_id)},
+                ConditionExpression="#state = :failed",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={":failed": "failed"},
+            )
+        )
+
     def take_slot(self, second: int, rate: int) -> bool:
         """One of the `rate` sends of that second, if one is left."""
         taken = conditionally(

@@ -254,11 +254,14 @@ class Codes:
 
     # --- e-mail changes: one live code per account, in a box apart from every sign-in box ---
 
-    def make_email_change_code(self, user_id: str, destination: str, source_ip: str | None) -> NewCode:
+    def make_email_change_code(
+        self, user_id: str, destination: str, source_ip: str | None, mail: Callable[[NewCode], None] | None = None
+    ) -> NewCode:
         """A code for the account's e-mail change. The mail to `destination` (a code or, for a taken address, a
         notice) counts against that address's limits first, as every code mail does, and is taken back when the
-        account's own limits then refuse the code: an address is never charged for a mail that did not go. A
-        destination whose domain cannot receive mail is InvalidInput, before anything is counted."""
+        account's own limits then refuse the code, or `mail` (which queues it, given the new code) fails: an
+        address is never charged for a mail that did not go. A destination whose domain cannot receive mail is
+        InvalidInput, before anything is counted."""
         require_mail_domain(destination, self._mail_domains)
         key = email_change_key(self._pepper, user_id)
         issued: list[NewCode] = []
@@ -268,7 +271,7 @@ class Codes:
             network_of(source_ip),
             destination_key[:16],
             with_code=False,
-            then=lambda _: issued.append(self._issue(key, ACCOUNT_SOURCE, key[:16])),
+            then=lambda _: issued.append(self._issue(key, ACCOUNT_SOURCE, key[:16], then=mail)),
         )
         return issued[0]
 

@@ -79,6 +79,10 @@ class MailLedger(Protocol):
         """Record the final failure unless the ledger knows the mail already; whether this call recorded it."""
         ...
 
+    def forget_failure(self, mail_id: str) -> None:
+        """Undo give_up (its work did not finish): the next delivery handles the failure again."""
+        ...
+
     def take_slot(self, second: int, rate: int) -> bool: ...
 
 
@@ -117,7 +121,10 @@ class MailDelivery:
         pace: Pace,
         clock: Clock,
         new_token: Callable[[], str],
+        dead_letters: Callable[[str], None],
     ) -> None:
+        """`dead_letters` puts a message body on the dead-letter queue."""
+        self._dead_letters = dead_letters
         self._ledger = ledger
         self._codes = codes
         self._sender = sender
@@ -127,19 +134,28 @@ class MailDelivery:
 
     def deliver(self, body: str, *, send_by: float) -> Outcome:
         """Send the queued mail in `body` unless a rule says otherwise; SendLater when it should be tried again.
-        `send_by` (wall-clock seconds) is when this copy of the function must have stopped waiting for a slot."""
+        `send_by` (wall-clock seconds) is when this copy of the function must have stopped waiting for a slot.
+
+        The slot comes before the claim, so nothing that fails while waiting (the lane's depth, the rate's
+        counter) can leave a claim behind; and a mail that waited for its slot is checked again, so no code that
+        ended meanwhile goes out."""
         try:
             mail = QueuedMail.model_validate_json(body)
         except ValidationError:
             log_event("mail_unreadable", level="error")
+            self._dead_letters(body)
             return Outcome.DEAD
+        outcome = self._final(mail, body)
+        if outcome is not None:
+            return outcome
+        waited = self._slot(mail.lane, send_by)
+        if waited is None:
+            raise SendLater("paced")
+        if waited:
+            outcome = self._final(mail, body)
+            if outcome is not None:
+                return outcome
         now = int(self._clock.now())
-        if now >= mail.expires_at:
-            return self._finally_failed(mail, now, "expired", Outcome.DEAD)
-        if mail.code is not None:
-            reason = self._why_not_live(mail, now)
-            if reason:
-                return self._finally_failed(mail, now, reason, Outcome.NOT_SENT)
         token = self._new_token()
         state = self._ledger.claim(
             mail.id, token, now=now, claim_until=now + CLAIM_SECONDS, keep_until=now + LEDGER_SECONDS
@@ -153,18 +169,29 @@ class MailDelivery:
             # The copy that claimed it died before SES answered: it may have gone, so it is not sent again.
             log_event("mail_outcome_unknown", level="warning", email_ref=mail.email_ref, kind=mail.kind)
             return Outcome.ALREADY_HANDLED
-        if not self._slot(mail.lane, send_by):
-            self._ledger.release(mail.id, token)
-            raise SendLater("paced")
         try:
             self._sender.send(mail)
         except SesRefused as refused:
             self._ledger.release(mail.id, token)
             log_event("mail_send_failed", level="warning", email_ref=mail.email_ref, error_code=refused.error_code)
             raise SendLater(refused.error_code) from None
+        # Anything else (a read timeout) may have come after SES took the mail: the claim stays, and the mail is
+        # not sent again (at most once).
         self._ledger.mark_sent(mail.id, token)
         log_event(f"{mail.kind}_sent", email_ref=mail.email_ref, lane=mail.lane, waited=now - mail.queued_at)
         return Outcome.SENT
+
+    def _final(self, mail: QueuedMail, body: str) -> Outcome | None:
+        """The mail's final failure, handled, when its time is up (a dead letter) or its code must not be mailed
+        (dropped); None when it may go."""
+        now = int(self._clock.now())
+        if now >= mail.expires_at:
+            return self._finally_failed(mail, body, now, "expired", Outcome.DEAD)
+        if mail.code is not None:
+            reason = self._why_not_live(mail, now)
+            if reason:
+                return self._finally_failed(mail, body, now, reason, Outcome.NOT_SENT)
+        return None
 
     def _why_not_live(self, mail: QueuedMail, now: int) -> str:
         """Why the mail's code must not be mailed (empty when it may): used up or replaced, or given way to newer
@@ -179,15 +206,23 @@ class MailDelivery:
             return "given_way"
         return ""
 
-    def _finally_failed(self, mail: QueuedMail, now: int, reason: str, outcome: Outcome) -> Outcome:
-        """Once per mail, whichever copy gets here first: burn its code and give its send back when no try was
-        counted. A mail the ledger knows already (sent, or failed before) changes nothing."""
+    def _finally_failed(self, mail: QueuedMail, body: str, now: int, reason: str, outcome: Outcome) -> Outcome:
+        """Once per mail, whichever copy gets here first: burn its code, give its send back when no try was
+        counted, and (a dead letter) bury it. A mail the ledger knows already (sent, or failed before) changes
+        nothing. When the work fails half-way, the ledger forgets the failure, so the next delivery does it all
+        again (a burned code stays burned; its send is not given back twice)."""
         if not self._ledger.give_up(mail.id, keep_until=now + LEDGER_SECONDS):
             log_event("mail_duplicate", email_ref=mail.email_ref, kind=mail.kind)
             return Outcome.ALREADY_HANDLED
-        given_back = False
-        if mail.code is not None:
-            given_back = self._codes.fail_mail(mail.code.box, mail.code.login_id, mail.code.source)
+        try:
+            given_back = False
+            if mail.code is not None:
+                given_back = self._codes.fail_mail(mail.code.box, mail.code.login_id, mail.code.source)
+            if outcome is Outcome.DEAD:
+                self._dead_letters(body)
+        except Exception:
+            self._ledger.forget_failure(mail.id)
+            raise
         log_event(
             "mail_failed",
             level="error" if outcome is Outcome.DEAD else "info",
@@ -198,18 +233,21 @@ class MailDelivery:
         )
         return outcome
 
-    def _slot(self, lane: Lane, send_by: float) -> bool:
-        """Wait for a slot in the send rate (a bulk mail also for the priority lane to empty); False when `send_by`
-        came first."""
+    def _slot(self, lane: Lane, send_by: float) -> float | None:
+        """Wait for a slot in the send rate (a bulk mail also for the priority lane to empty): the seconds waited,
+        or None when `send_by` came first (no slot is taken past it)."""
         pace = self._pace
+        began = pace.wall_clock()
         while True:
             now = pace.wall_clock()
+            if now >= send_by:
+                return None
             if lane == "priority" or not pace.priority_waiting():
                 if self._ledger.take_slot(int(now), pace.rate):
-                    return True
+                    return now - began
                 wake = float(int(now) + 1)  # this second's slots are taken: the next second's
             else:
                 wake = now + PACE_POLL_SECONDS
             if wake >= send_by:
-                return False
+                return None
             pace.sleep(wake - now)

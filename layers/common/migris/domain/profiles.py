@@ -17,7 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from migris.clock import Clock
 from migris.domain.accounts import AccountMissing
 from migris.domain.codes import Codes, NewCode
-from migris.domain.errors import EditConflict, EmailTaken, InvalidCode, InvalidInput, NamesLocked, ProfileExists
+from migris.domain.errors import (
+    EditConflict,
+    EmailTaken,
+    InvalidCode,
+    InvalidInput,
+    MailUnavailable,
+    NamesLocked,
+    ProfileExists,
+)
 from migris.domain.events import log_event
 from migris.domain.mail import (
     MailSender,
@@ -137,7 +145,7 @@ class Profiles:
             fields["phone_number"] = viisp_form.phone_number
             if viisp_form.email is not None and viisp_form.email != user.email:
                 new_email = viisp_form.email
-        pending = self._start_email_change(user, new_email, request)
+        pending = self._start_email_change(user, new_email, request, mail_language(user, request))
 
         def first_fill(current: Account) -> AccountChanges:
             # Re-checked on every try: of concurrent first fills exactly one lands.
@@ -147,7 +155,7 @@ class Profiles:
 
         filled = self._save(user, first_fill)
         log_event("profile_completed", user_id=user_id, email_pending=pending is not None)
-        self._send_change_mails(user, new_email, pending, mail_language(user, request))
+        self._tell_the_old_address(user, new_email, pending, mail_language(user, request))
         return filled
 
     # --- GET /profile ---
@@ -173,7 +181,8 @@ class Profiles:
             raise InvalidInput({"body": "send phone_number, email or language"})
         self._send_due_notice(user)
         new_email = form.email if "email" in sent and form.email != user.email else None
-        pending = self._start_email_change(user, new_email, request)
+        named = form.language if "language" in sent else None
+        pending = self._start_email_change(user, new_email, request, mail_language(user, request, named))
 
         def phone_email_and_language(current: Account) -> AccountChanges:
             changes = _pending(new_email, pending)
@@ -191,8 +200,7 @@ class Profiles:
             language="language" in sent,
             email_pending=bool(pending),
         )
-        named = form.language if "language" in sent else None
-        self._send_change_mails(user, new_email, pending, mail_language(user, request, named))
+        self._tell_the_old_address(user, new_email, pending, mail_language(user, request, named))
         return changed
 
     # --- POST /profile/email/verify ---
@@ -246,30 +254,38 @@ class Profiles:
 
     # --- the parts ---
 
-    def _start_email_change(self, user: Account, new_email: str | None, request: PersonRequest) -> PendingChange | None:
-        """Make the change's code (not yet sent), within the limits of mail to the new address. An address
-        that signs in to another account is not refused here: the asker gets the same answer as for a free
-        one, and the address's owner gets a notice instead of a code (see _send_change_mails)."""
+    def _start_email_change(
+        self, user: Account, new_email: str | None, request: PersonRequest, language: Language
+    ) -> PendingChange | None:
+        """Make the change's code and queue its mail, within the limits of mail to the new address: a mail the
+        queue does not take is 503, with nothing counted (MailUnavailable). An address that signs in to another
+        account is not refused here: the asker gets the same answer as for a free one, and the address's owner
+        gets a notice instead of a code."""
         if new_email is None:
             return None
-        issued = self._codes.make_email_change_code(user.user_id, new_email, request.source_ip)
         taken = signs_in_by_email(user) and self._repository.user_id_for_email(new_email) not in (None, user.user_id)
+        ref = self._codes.address_ref(new_email)
+
+        def mail(issued: NewCode) -> None:
+            if taken:
+                queued = self._mailer.deliver(new_email, address_in_use_notice(language), email_ref=ref, kind="notice")
+            else:
+                message = email_change_code_message(language, issued.code, self._codes.ttl_seconds)
+                queued = self._mailer.deliver(new_email, message, email_ref=ref, code=issued.mail_ref)
+            if not queued:
+                raise MailUnavailable
+
+        issued = self._codes.make_email_change_code(user.user_id, new_email, request.source_ip, mail)
+        if taken:
+            log_event("email_change_to_taken_address", user_id=user.user_id)
         return PendingChange(issued=issued, address_taken=taken)
 
-    def _send_change_mails(
+    def _tell_the_old_address(
         self, user: Account, new_email: str | None, pending: PendingChange | None, language: Language
     ) -> None:
-        """The code to the new address (or, if it is another account's, a notice with no code), a notice to
-        the old one; sent only once the pending change is saved."""
+        """A notice to the old address, once the pending change (whose code or notice went already) is saved."""
         if new_email is None or pending is None:
             return
-        ref = self._codes.address_ref(new_email)
-        if pending.address_taken:
-            log_event("email_change_to_taken_address", user_id=user.user_id)
-            self._mailer.deliver(new_email, address_in_use_notice(language), email_ref=ref, kind="notice")
-        else:
-            message = email_change_code_message(language, pending.issued.code, self._codes.ttl_seconds)
-            self._mailer.deliver(new_email, message, email_ref=ref, code=pending.issued.mail_ref)
         old_email = user.email
         if old_email and old_email != new_email:
             notice = email_change_notice(language, new_email)
