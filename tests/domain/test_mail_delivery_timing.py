@@ -1,5 +1,5 @@
-"""Review of issue 19: the mail function's rules (migris.domain.mail_delivery) at the edges of time. Each fails on
-the reviewed code."""
+"""The mail function's rules (migris.domain.mail_delivery) at the edges of time: no send past the copy's deadline,
+no code mailed after it ended while its mail waited for a slot, no claim left behind by a failure before SES."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Review of issue 19 (mail through the queue): each test here fails on the reviewed code."""
+"""The mail of profile changes through the queue: a refused change code is 503 with nothing counted, and a VIISP
+account filling in another address tells the one VIISP gave."""
 
 from __future__ import annotations
 

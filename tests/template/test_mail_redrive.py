@@ -1,4 +1,4 @@
-"""Review of issue 19: SQS's redrive must never beat the mail function to a mail's end. A lane hands a message to
+"""SQS's redrive must never beat the mail function to a mail's end. A lane hands a message to
 the dead letters by itself after maxReceiveCount receives, a visibility timeout apart at the very least; a mail
 refused by SES (or paced, or waiting behind the priority lane) is received about once a minute. Before its time is
 up (a code: CodeTtlSeconds, up to 100000 s by DESIGN.md; a notice: a day, NOTICE_MAIL_SECONDS), SQS must not move

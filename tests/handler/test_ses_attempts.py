@@ -1,8 +1,7 @@
-"""Review of issue 19: the mail function's SES client is made with botocore's defaults (wiring.Services.mail_delivery:
-`self._boto.client("ses")`, no Config), so botocore retries SendEmail by itself: a throttled send is tried 3 times
-within one send slot (past MailSendRate, with backoff the 10 s function may not live through, leaving a claim that
-is never sent nor burned), and a connection that breaks after the request left is sent again (a second mail: not
-"at most once"). The mail function owns the retries (the queue); its SES client must make exactly one attempt."""
+"""One send is one attempt at SES: botocore's own retries would try a throttled send again within one send slot
+(past MailSendRate, with backoff the 10 s function may not live through, leaving a claim never sent nor burned),
+and send again a mail whose connection broke after the request left (a second mail: not "at most once"). The
+mail function owns the retries (the queue)."""
 
 from __future__ import annotations
 
