@@ -89,7 +89,9 @@ class MailPump:
                     self._invoke(queue, function, messages)
                     invocations += 1
                     continue
-            time.sleep(POLL_SECONDS)  # outside the lock: the drain that holds them goes on
+            # Letting go of the dispatch lock however deep it is held (a read of the outbox holds it too), so
+            # the drain that holds them can finish.
+            self._stack.wait_unlocked(POLL_SECONDS)
 
     def _in_flight(self) -> bool:
         sqs = self._stack.aws.client("sqs")  # the mapping's own bookkeeping: no call of the function's role

@@ -106,7 +106,7 @@ class LocalStack:
         self._mail_at_once = mail_at_once
         # Reading the outbox shows what was queued before: the queues drained, what is in flight waited for.
         self.aws.before_reading_outbox = lambda: self.mail.drain(settle_seconds=OUTBOX_SETTLE_SECONDS)
-        self.aws.pause = self._sleep_unlocked
+        self.aws.pause = self.wait_unlocked
 
     def start(self) -> None:
         self.template.apply_process_environment()
@@ -133,7 +133,7 @@ class LocalStack:
         role's grants for them, tests/iam_calls.py) are what the local stack exercises."""
         if function not in self._containers:
             self._containers[function] = self.aws.services(
-                self.clock, self._viisp_transport, sleep=self._sleep_unlocked
+                self.clock, self._viisp_transport, sleep=self.wait_unlocked
             )
         return self._containers[function]
 
@@ -157,10 +157,14 @@ class LocalStack:
         """The functions' client for the service (made once, as a Lambda container keeps it)."""
         return self.aws.function_session.client(service)
 
-    def _sleep_unlocked(self, seconds: float) -> None:
+    def wait_unlocked(self, seconds: float) -> None:
         """A function's wait (the mail function waiting for a send slot, or for a late SES) lets the other
         requests through, as separate Lambda containers would: the dispatch lock is let go however deep it is
-        held (as threading.Condition lets go of an RLock), and the function's container is its own again after."""
+        held (as threading.Condition lets go of an RLock), and the function's container is its own again after.
+        A thread that holds no lock just waits."""
+        if not self.lock._is_owned():  # type: ignore[attr-defined]
+            time.sleep(seconds)
+            return
         container = services()
         held = self.lock._release_save()  # type: ignore[attr-defined]
         try:
