@@ -132,9 +132,7 @@ class LocalStack:
         one function read is never served to another from a shared cache, so each function's own reads (and its
         role's grants for them, tests/iam_calls.py) are what the local stack exercises."""
         if function not in self._containers:
-            self._containers[function] = self.aws.services(
-                self.clock, self._viisp_transport, sleep=self.wait_unlocked
-            )
+            self._containers[function] = self.aws.services(self.clock, self._viisp_transport, sleep=self.wait_unlocked)
         return self._containers[function]
 
     def as_function(self, function: str, call: Callable[[], Result]) -> Result:
