@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from devserver.template import Template, load_template
@@ -194,7 +194,7 @@ def handler_client_hooks(service: str) -> Any:
     clients = {
         "dynamodb": lambda: domain._dynamodb,
         "sqs": lambda: domain.mailer._sqs,
-        "ses": lambda: domain.mail_delivery._sender._ses,
+        "ses": lambda: cast(Any, domain.mail_delivery._sender)._ses,  # the SesMailer a container builds
     }
     return clients[service]().meta.events
 
