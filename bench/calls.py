@@ -112,6 +112,9 @@ class _Recorder:
     def attach(self, session: Any) -> None:
         emitters = [session.events]  # clients made from now on
         emitters += [session.client(service).meta.events for service in SERVICES]
+        # And every client the functions made already, those with a Config of their own too (devserver.local_aws
+        # keeps one per service and settings).
+        emitters += [client.meta.events for client in session.kept_clients()]
         for events in emitters:
             events.register(HOOK, self, unique_id=HOOK_ID)
         self._emitters = emitters

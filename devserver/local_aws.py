@@ -70,6 +70,11 @@ class _KeptClients(boto3.session.Session):  # type: ignore[misc]  # boto3 has no
     def resource(self, service_name: str, *args: Any, **kwargs: Any) -> Any:
         return self._keep("resource", service_name, args, kwargs)
 
+    def kept_clients(self) -> list[Any]:
+        """Every client made so far (for a hook meant for calls already under way)."""
+        with self._kept_lock:
+            return [made for (kind, _, _), made in self._kept.items() if kind == "client"]
+
     def _keep(self, kind: str, service_name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         make = super().client if kind == "client" else super().resource
         settings = _config_key(kwargs)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench.calls import BUDGETS, SCAN, aws_calls_per_flow
+from bench.calls import BUDGETS, SCAN, START, aws_calls_per_flow
 from tests.helpers import ORIGIN, FakeClock, LocalStack, local_template
 
 # One stack and one count for the module, so its tests share a worker process under pytest-xdist.
@@ -37,3 +37,8 @@ def test_no_flow_scans(calls):
 def test_every_flow_was_counted(calls):
     # A flow that made no request at all would pass any budget: each one reaches DynamoDB at least once.
     assert all(calls.values()), calls
+
+
+def test_a_sign_in_start_is_one_write_and_one_enqueue(calls):
+    """Issue 19: the mail is queued in place of being sent; the request never calls SES."""
+    assert calls[START] == ["dynamodb:UpdateItem", "sqs:SendMessage"]
