@@ -36,7 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     change.add_argument("user_id")
     change.add_argument("--given-name")
     change.add_argument("--family-name")
-    change.add_argument("--level", type=int, choices=[1, 2, 3])
+    # Level 3 comes only with an identity confirmed through VIISP: staff set 1 or 2, on an account without one.
+    change.add_argument("--level", type=int, choices=[1, 2])
     change.add_argument("--reason", required=True)
 
     revoke = commands.add_parser("revoke-sessions", help="end every session of a person now; the reason is recorded")
