@@ -239,12 +239,61 @@ def test_an_email_person_links_an_eidas_identity(client, browser):
 
 @pytest.mark.parametrize(
     "eidas_eid",
-    ["DE-LT-123", "de/LT/123", "DE/LT/", "DE/LT/with space", "DE/LT/ąčę", "DE/LT/" + "x" * 251],
+    [
+        "DE-LT-123",
+        "de/LT/123",
+        "DE/LT/",
+        "DE/LT/with space",
+        "DE/LT/ąčę",
+        "DE/LT/" + "x" * 251,
+        # Visible ASCII that means something where staff or a tool show the identifier: HTML, a shell, CSV.
+        *(f"DE/LT/12{character}34" for character in "<>\"'&`;,\\|$%!?*#@()[]{}~^"),
+    ],
 )
-def test_a_malformed_eidas_identifier_signs_nobody_in(client, browser, eidas_eid):
+def test_a_malformed_eidas_identifier_signs_nobody_in(client, browser, caplog, eidas_eid):
     _, ticket, nonce, _ = browser.start()
     _, fields = browser.authenticate(ticket, {**EIDAS_PERSON, "eidas_eid": eidas_eid})
-    assert_error(browser.post_back(fields, nonce), 400, "invalid_ticket")
+    answer = browser.post_back(fields, nonce)
+    assert_error(answer, 400, "invalid_ticket")
+    assert not cookie_value(answer, "__Host-session")[0]
+    assert [item for item in table(client.stack, "AccountsTable").scan()["Items"] if "eidas_id" in item] == []
+    assert [getattr(r, "reason", None) for r in caplog.records if getattr(r, "event", None) == "viisp_refused"] == [
+        "bad_eidas_id"
+    ]
+
+
+@pytest.mark.parametrize(
+    "eidas_eid",
+    ["ES/LT/99999999R", "AT/LT/aB+cD/eF==", "NL/LT/s-0_1.2:3", "EE/LT/PNOEE-38001085718", "FR/LT/a/b/c"],
+)
+def test_an_eidas_identifier_of_letters_digits_and_the_allowed_signs_signs_in(client, browser, eidas_eid):
+    token = browser.sign_in({**EIDAS_PERSON, "eidas_eid": eidas_eid})
+    assert profile_of(client, token)["identity"] == {"kind": "eidas", "country": eidas_eid[:2]}
+    assert accounts_item(client.stack, f"eidas#{eidas_eid}") is not None
+
+
+@pytest.mark.parametrize("eidas_eid", ["LT/LT/33309240064", "LT/DE/abc123"])
+def test_an_eid_issued_by_lithuania_is_sent_to_viisps_lithuanian_sign_in(client, browser, caplog, eidas_eid):
+    """Its holder has a personal code, which keys their one account: an eIDAS one would be a second."""
+    for accept in ({}, HTML):
+        _, ticket, nonce, _ = browser.start()
+        _, fields = browser.authenticate(ticket, {**EIDAS_PERSON, "eidas_eid": eidas_eid})
+        caplog.clear()
+        answer = browser.post_back(fields, nonce, headers=accept)
+        assert not cookie_value(answer, "__Host-session")[0]
+        if accept:
+            assert answer.status == 303
+            location = answer.header("Location")
+            assert location == f"{ORIGIN}/#/viisp-error?reason=invalid_ticket&detail=lithuanian_eid"
+        else:
+            error = assert_error(answer, 400, "invalid_ticket")
+            assert "Lithuanian means" in error["message"]
+        (refusal,) = [r for r in caplog.records if getattr(r, "event", None) == "viisp_refused"]
+        assert (refusal.reason, refusal.security) == ("lithuanian_eid", True)
+        logged = [str(value) for r in caplog.records for value in (r.getMessage(), *vars(r).values())]
+        assert not any(eidas_eid in text for text in logged)  # no identifier in the logs
+    assert [item for item in table(client.stack, "AccountsTable").scan()["Items"] if "eidas_id" in item] == []
+    assert accounts_item(client.stack, f"eidas#{eidas_eid}") is None
 
 
 def test_the_longest_eidas_identifier_signs_in(client, browser):

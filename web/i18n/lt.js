@@ -141,6 +141,10 @@ export default {
   "viispError.invalid_ticket":
     "Prisijungimo per VIISP nepavyko užbaigti: jis nebegalioja, jau panaudotas arba pradėtas kitoje naršyklėje. " +
     "Pradėkite prisijungimą iš naujo.",
+  "viispError.invalid_ticket.lithuanian_eid":
+    "Ši elektroninė atpažinties priemonė išduota Lietuvoje, todėl ja negalima prisijungti per eIDAS. Prisijunkite " +
+    "per VIISP lietuviška priemone: elektronine bankininkyste, Smart\u2011ID, mobiliuoju elektroniniu parašu arba " +
+    "asmens tapatybės kortele. Paskyra nesukurta.",
   "viispError.viisp_unavailable":
     "Valstybės informacinių išteklių sąveikumo platforma (VIISP) šiuo metu neatsako. Bandykite dar kartą po kelių minučių.",
   "viispError.origin_mismatch":

@@ -3,6 +3,7 @@ personal code. Each normalizer returns the stored form or raises ValueError with
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from typing import Annotated, Any, Literal, TypeVar, get_args
 
@@ -218,12 +219,18 @@ def normalize_personal_code(raw: str) -> str:
 
 
 MAX_EIDAS_ID_LENGTH = 256
+# What a country's own part of an eIDAS identifier may hold: what the member states' identifiers use (letters,
+# digits, Base64's + / =, and - _ . :), and nothing that means something in HTML, a shell, a log or a CSV file
+# (< > " ' & spaces, quotes, backslashes) wherever staff or a tool ever show it.
+EIDAS_ID_CHARACTERS = frozenset(string.ascii_letters + string.digits + "+/=-_.:")
+LITHUANIA = "LT"  # as eIDAS writes it
 
 
 def normalize_eidas_id(raw: str) -> str:
     """An eIDAS person identifier as the eIDAS network gives it: `CC/CC/identifier` (the issuing country, the
-    receiving one, then the country's own identifier), at most 256 characters, visible ASCII without spaces.
-    It keys an account, so it is kept exactly as given (no case folding): another spelling is another key."""
+    receiving one, then the country's own identifier), at most 256 characters, the identifier only of
+    EIDAS_ID_CHARACTERS. It keys an account, so it is kept exactly as given (no case folding): another spelling
+    is another key."""
     text = raw.strip()
     if not text or len(text) > MAX_EIDAS_ID_LENGTH:
         raise ValueError(f"an eIDAS identifier has 1 to {MAX_EIDAS_ID_LENGTH} characters")
@@ -231,8 +238,8 @@ def normalize_eidas_id(raw: str) -> str:
     receiving, _, own = rest.partition("/")
     if not (_is_country(issuing) and _is_country(receiving)) or not own:
         raise ValueError("an eIDAS identifier reads CC/CC/identifier")
-    if not all("!" <= character <= "~" for character in own):
-        raise ValueError("an eIDAS identifier holds visible ASCII characters only")
+    if not set(own) <= EIDAS_ID_CHARACTERS:
+        raise ValueError("an eIDAS identifier holds only the letters A-Z and a-z, digits and + / = - _ . :")
     return text
 
 

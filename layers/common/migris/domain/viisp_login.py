@@ -18,12 +18,13 @@ from urllib.parse import urlencode
 
 from migris.clock import Clock
 from migris.domain.accounts import Accounts
-from migris.domain.errors import InvalidTicket, ViispUnavailable
+from migris.domain.errors import InvalidTicket, LithuanianEid, ViispUnavailable
 from migris.domain.events import log_event
 from migris.domain.linking import IdentityLinks, check_can_link, check_fresh
 from migris.domain.records import Identity, ViispTicketRecord
 from migris.domain.sessions import CurrentSession, OpenedSession, Sessions, token_hash
 from migris.domain.validation import (
+    LITHUANIA,
     Language,
     eidas_country,
     normalize_eidas_id,
@@ -187,12 +188,15 @@ class ViispSignIn:
                 eidas_id = normalize_eidas_id(found.eidas_eid)
             except ValueError:
                 self._refuse("bad_eidas_id", ticket_ref)
+            if eidas_country(eidas_id) == LITHUANIA:
+                # Its holder has a personal code, which keys their one account: no second one through eIDAS.
+                self._refuse("lithuanian_eid", ticket_ref, LithuanianEid())
             return Identity(kind="eidas", key=eidas_id, country=eidas_country(eidas_id))
         self._refuse("no_identity", ticket_ref)
 
-    def _refuse(self, reason: str, ticket_ref: str | None) -> NoReturn:
+    def _refuse(self, reason: str, ticket_ref: str | None, error: InvalidTicket | None = None) -> NoReturn:
         log_event("viisp_refused", level="warning", security=True, reason=reason, ticket_ref=ticket_ref)
-        raise InvalidTicket(reason)
+        raise error or InvalidTicket(reason)
 
 
 def _name(value: str | None) -> str | None:
