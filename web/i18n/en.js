@@ -204,6 +204,7 @@ export default {
   "field.invalid.name": "Use only letters, spaces, hyphens and apostrophes, starting with a letter.",
   "field.invisible.name": "Remove invisible characters: a name must consist of visible letters.",
   "field.styled.name": "Use ordinary letters, not styled letters, ligatures or symbols.",
+  "field.marks.name": "A letter can carry at most {max} accents or other marks.",
   "field.required.phone_number": "Enter your phone number.",
   "field.invalid.phone_number": "Enter a valid phone number with the country code, for example +370 612 34567.",
   "field.required.code": "Enter the code from the e-mail.",

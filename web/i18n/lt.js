@@ -207,6 +207,7 @@ export default {
     "Naudokite tik raides, tarpus, brūkšnelius ir apostrofus; vardas ir pavardė turi prasidėti raide.",
   "field.invisible.name": "Pašalinkite nematomus ženklus: vardą ir pavardę turi sudaryti matomos raidės.",
   "field.styled.name": "Naudokite įprastas raides, ne stilizuotas raides, ligatūras ar simbolius.",
+  "field.marks.name": "Prie vienos raidės gali būti ne daugiau kaip {max} diakritiniai ženklai.",
   "field.required.phone_number": "Įveskite telefono numerį.",
   "field.invalid.phone_number": "Įveskite teisingą telefono numerį su šalies kodu, pvz., +370 612 34567.",
   "field.required.code": "Įveskite kodą iš laiško.",

@@ -26,6 +26,7 @@ from migris.domain.sessions import CurrentSession, OpenedSession, Sessions, toke
 from migris.domain.validation import (
     LITHUANIA,
     Language,
+    ViispNameRefused,
     eidas_country,
     normalize_eidas_id,
     normalize_email,
@@ -162,8 +163,8 @@ class ViispSignIn:
         identity = self._identity(found, ref)
         try:
             names = {"given_name": _name(found.given_name), "family_name": _name(found.family_name)}
-        except ValueError:
-            self._refuse("control_character_in_name", ref)
+        except ViispNameRefused as refused:
+            self._refuse(refused.reason, ref)  # which rule, never the name
         if record.link_user_id and record.link_session_hash:
             try:
                 session = self._links.link(record.link_user_id, record.link_session_hash, identity, names, language)
@@ -200,11 +201,12 @@ class ViispSignIn:
 
 
 def _name(value: str | None) -> str | None:
-    """VIISP's names as VIISP gives them (upper case), NFC with spaces collapsed, cut at 100 characters: a long
-    official name never locks a person out. A control or bidi character raises ValueError and `finish` refuses
-    the sign-in (a security log line) rather than dropping the name: the identity is signed, a register name
-    never holds one, so it means VIISP or the path to it is broken or abused, and a silent account without a
-    name (or an unnoticed one, for a returning person) would hide that from those who watch the logs."""
+    """VIISP's names as VIISP gives them (upper case, any script), NFC with spaces collapsed, cut at 100
+    characters: a long official name never locks a person out. A name that breaks a name rule (a control, bidi
+    or other invisible character, no letter, a tower of marks) raises ViispNameRefused and `finish` refuses the
+    sign-in (a security log line naming the rule) rather than dropping the name: the identity is signed, a
+    register name never holds one, so it means VIISP or the path to it is broken or abused, and a silent account
+    without a name (or an unnoticed one, for a returning person) would hide that from those who watch the logs."""
     return normalize_viisp_name(value)
 
 
