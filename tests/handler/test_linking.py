@@ -191,6 +191,71 @@ def test_a_session_that_ended_before_the_callback_links_nothing(client, browser)
     assert client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"] == []
 
 
+@pytest.mark.parametrize("ended_by", ["a staff revoke", "an e-mail change"])
+def test_a_session_ended_by_a_new_epoch_before_the_callback_links_nothing(client, browser, clock, ended_by):
+    """The session that asked still exists but belongs to an ended epoch: staff ended every session, or an e-mail
+    change confirmed elsewhere ended every other one. Its link must not land, nor open a session."""
+    token = client.signed_in(ADDRESS, filled=True)
+    user_id = profile_of(client, token)["user_id"]
+    _, ticket, nonce, _ = browser.start("/login/viisp?intent=link", {"Authorization": f"Bearer {token}"})
+    if ended_by == "a staff revoke":
+        revoked = client.as_staff("POST", f"/staff/users/{user_id}/sessions/revoke", {"reason": "Phone stolen"})
+        assert revoked.json == {"ended": 1}, revoked.raw
+    else:
+        clock.advance(61)
+        elsewhere = client.signed_in(ADDRESS)
+        assert client.as_person(elsewhere, "PATCH", "/profile", {"email": "ona.nauja@example.lt"}).status == 200
+        code = client.last_code("ona.nauja@example.lt")
+        assert client.as_person(elsewhere, "POST", "/profile/email/verify", {"code": code}).status == 200
+    # (Not asked whether the session still works: a function that meets an ended session deletes its item, and
+    # the link's write must refuse a session whose item is still there, only in an older epoch.)
+    before = accounts_item(client.stack, f"user#{user_id}")
+    audit_before = client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"]
+
+    _, fields = browser.authenticate(ticket)
+    answer = browser.post_back(fields, nonce)
+    assert_error(answer, 400, "invalid_ticket")
+    assert not cookie_value(answer, "__Host-session")[0]
+    assert accounts_item(client.stack, "personal_code#33309240064") is None  # no identity item
+    assert accounts_item(client.stack, f"user#{user_id}") == before  # level 1, no identity, names as they were
+    assert client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"] == audit_before
+    assert_error(client.as_person(token, "GET", "/profile"), 401, "unauthenticated")
+
+
+def test_a_first_viisp_sign_in_landing_between_a_links_lookup_and_its_write_keeps_the_identity(
+    client, browser, monkeypatch
+):
+    """The person's own first VIISP sign-in creates the identity's account after the link found nobody holding
+    the identity and before its write: the write's condition on the identity's item refuses it, so two accounts
+    never hold one identity."""
+    from migris.dal.accounts import AccountRepository
+
+    token = client.signed_in(ADDRESS, filled=True)
+    user_id = profile_of(client, token)["user_id"]
+    before = accounts_item(client.stack, f"user#{user_id}")
+    write = AccountRepository.link_identity
+    raced: list[str] = []
+
+    def a_first_sign_in_lands_first(self, *args, **kwargs):
+        if not raced:  # the first write attempt only
+            raced.append(profile_of(client, browser.sign_in())["user_id"])
+        return write(self, *args, **kwargs)
+
+    monkeypatch.setattr(AccountRepository, "link_identity", a_first_sign_in_lands_first)
+    answer = browser.link(token)
+    monkeypatch.undo()
+
+    (viisp_user,) = raced
+    assert viisp_user != user_id
+    assert_error(answer, 409, "identity_in_use")
+    assert not cookie_value(answer, "__Host-session")[0]
+    assert accounts_item(client.stack, "personal_code#33309240064")["user_id"] == viisp_user
+    assert accounts_item(client.stack, f"user#{user_id}") == before
+    assert client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"] == []
+    assert profile_of(client, token)["identity"] is None  # the asking session lives on, unlinked
+    assert profile_of(client, browser.sign_in())["user_id"] == viisp_user  # VIISP still opens its own account
+
+
 # --- foreigners through eIDAS ---
 
 
