@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import unicodedata
 from typing import Any
 
 import boto3
@@ -17,6 +18,33 @@ import boto3
 from staff.client import Reply, StaffClient
 
 DEFAULT_API = "http://127.0.0.1:3000"
+
+
+# What a terminal must never be handed raw: control characters (escape sequences that move the cursor, clear
+# the screen or retitle the window, C1's CSI among them), format characters (bidi overrides that reorder what is
+# shown, zero-width ones that hide), line and paragraph separators, spaces other than the ASCII one (which look
+# alike), surrogates, private-use and unassigned ones: what str.isprintable refuses.
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
+KEPT_AS_THEY_ARE = frozenset(" \n")  # the ASCII space, and the indentation's line ends (a string's are \n already)
+
+
+def for_terminal(value: Any) -> str:
+    """The answer as indented JSON, readable in any script but with every character of HIDDEN_CATEGORIES written
+    as a \\u escape: whatever a name, an identifier or a reason holds, what staff see is what is there, and it
+    still reads back as the same JSON."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return "".join(
+        character
+        if character in KEPT_AS_THEY_ARE or unicodedata.category(character) not in HIDDEN_CATEGORIES
+        else _escaped(character)
+        for character in text
+    )
+
+
+def _escaped(character: str) -> str:
+    # JSON's \u takes four hex digits: a character beyond the BMP is written as its UTF-16 surrogate pair.
+    encoded = character.encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{encoded[i] << 8 | encoded[i + 1]:04x}" for i in range(0, len(encoded), 2))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,7 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     change.add_argument("user_id")
     change.add_argument("--given-name")
     change.add_argument("--family-name")
-    change.add_argument("--level", type=int, choices=[1, 2, 3])
+    # Level 3 comes only with an identity confirmed through VIISP: staff set 1 or 2, on an account without one.
+    change.add_argument("--level", type=int, choices=[1, 2])
     change.add_argument("--reason", required=True)
 
     revoke = commands.add_parser("revoke-sessions", help="end every session of a person now; the reason is recorded")
@@ -81,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         reply = client.unlink_identity(args.user_id, args.reason)
     else:
         reply = client.audit(args.user_id)
-    output = json.dumps(reply.body, ensure_ascii=False, indent=2)
+    output = for_terminal(reply.body)
     if 200 <= reply.status < 300:
         print(output)
         return 0

@@ -273,6 +273,15 @@ def table(stack: LocalStack, logical_id: str) -> Any:
     return stack.aws.session.resource("dynamodb").Table(stack.template.physical_name(logical_id))
 
 
+def everything_stored(stack: LocalStack) -> dict[str, list[dict[str, Any]]]:
+    """Every item of every table the template declares, by logical id: what a refused request must leave as it
+    found it."""
+    return {
+        logical_id: sorted(table(stack, logical_id).scan()["Items"], key=repr)
+        for logical_id in sorted(stack.template.tables())
+    }
+
+
 def accounts_item(stack: LocalStack, key: str) -> dict[str, Any] | None:
     item = table(stack, "AccountsTable").get_item(Key={"pk": key}).get("Item")
     return None if item is None else dict(item)

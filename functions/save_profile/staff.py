@@ -45,7 +45,9 @@ def search_users(body: UserSearch) -> FoundUsers:
 @app.patch(
     "/staff/users/<user_id>",
     summary="Change a person's names or level, with a reason",
-    description="Each change is recorded with the caller's IAM ARN, before and after, and the reason. 404; 422.",
+    description="Each change is recorded with the caller's IAM ARN, before and after, and the reason. 404; 422, "
+    "also for level 3 (it comes only with an identity confirmed through VIISP) and for any level on an account "
+    "that has an identity (level 3 while it has one).",
     responses={200: {"description": "The profile as changed"}, **staff_error_docs(403, 404, 409, 415, 422)},
 )
 def change_user(user_id: str, body: StaffChange) -> StaffProfile:

@@ -40,10 +40,12 @@ def _form_field(form: dict[str, list[str]], name: str) -> str | None:
     summary="VIISP's page posts the ticket back here",
     description="Form fields ticket and customData. 303 to the web app with the session cookie (a link: to its "
     "account page, the identity now the account's); 400 invalid_ticket (unknown, used, expired, not ours, another "
-    "browser's or another session's, or not signed by VIISP); 409 identity_in_use (a link whose identity has its "
-    "own account: nothing is merged) or already_linked; 502 viisp_unavailable; 403 origin_mismatch when posted "
-    "from a page that is neither VIISP's nor ours. A browser (Accept names text/html) is sent instead with a 303 "
-    "to the web app's /#/viisp-error?reason=<code>.",
+    "browser's or another session's, not signed by VIISP, an identity or a name that breaks its rules, or an eIDAS "
+    "identity issued by Lithuania, whose message says to sign in with a Lithuanian means); 409 identity_in_use (a "
+    "link whose identity has its own account: nothing is merged) or already_linked; 502 viisp_unavailable; 403 "
+    "origin_mismatch when posted from a page that is neither VIISP's nor ours (or with more than one Origin). A "
+    "browser (Accept names text/html) is sent instead with a 303 to the web app's /#/viisp-error?reason=<code> "
+    "(&detail=lithuanian_eid for a Lithuanian eID).",
     responses={
         303: no_body_doc("Signed in: to the web app (or, for a refused browser, to its error screen)"),
         **error_docs(400, 403, 409, 422, 502),

@@ -90,6 +90,15 @@ def test_contact_messages_beside_each_field(page: Page, site: str, screens):
     screens.seen(page, "08-contact-errors")
 
 
+def test_a_tower_of_marks_on_a_letter_is_said_so_not_called_too_long(page: Page, site: str):
+    sign_in_by_email(page, site, new_address("zenklai"))
+    page.get_by_label("Vardas (-ai)").fill("Z" + "\u0336" * 30)  # 31 characters: the length is not what is wrong
+    page.get_by_label("Pavardė (-ės)").fill("Petraitienė")
+    page.get_by_label("Telefono Nr.").fill("+370 612 34567")
+    page.get_by_role("button", name="Toliau").click()
+    expect_field_error(page, "given-name", "Prie vienos raidės gali būti ne daugiau kaip 4 diakritiniai ženklai.")
+
+
 def test_a_locked_address_is_told_apart_from_a_cooldown(page: Page, screens):
     address = new_address("uzrakintas")
     ask_for_code(page, address)

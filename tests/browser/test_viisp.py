@@ -186,6 +186,35 @@ def test_a_refused_link_says_why_in_each_language(page: Page, screens, language:
     screens.seen(page, f"40-{language}-viisp-{reason.replace('_', '-')}")
 
 
+LITHUANIAN_EID = {
+    # language: (title, what the notice says, the way on)
+    "lt": ("Nepavyko prisijungti per VIISP", "išduota Lietuvoje", "Prisijungti per VIISP"),
+    "en": ("Sign-in through VIISP failed", "issued in Lithuania", "Sign in through VIISP"),
+    "uk": ("Не вдалося увійти через VIISP", "видано в Литві", "Увійти через VIISP"),
+    "ru": ("Не удалось войти через VIISP", "выдано в Литве", "Войти через VIISP"),
+}
+
+
+@pytest.mark.parametrize("language", list(LITHUANIAN_EID))
+def test_an_eid_issued_by_lithuania_is_sent_to_sign_in_through_viisp_with_a_lithuanian_means(
+    page: Page, screens, language: str
+):
+    """Its holder has a personal code, which keys their one account: the page says to sign in that way."""
+    title, words, way_on = LITHUANIAN_EID[language]
+    page.add_init_script(f"localStorage.setItem('migris.language', JSON.stringify('{language}'))")
+    page.goto("/login/viisp")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("VIISP")  # the stand-in portal
+    ticket = parse_qs(urlsplit(page.url).query)["ticket"][0]
+    person = [("eidas_eid", f"LT/LT/{personal_code()}"), ("nationality", "LT"), ("given_name", "Ona")]
+    post_form(page, "/_local/viisp/authenticate", [("ticket", ticket), *person, ("family_name", "Jonaitė")])
+    expect(page).to_have_url(re.compile(r"/#/viisp-error\?reason=invalid_ticket&detail=lithuanian_eid$"))
+    said = refusal_screen(page, language, title)
+    expect(said).to_contain_text(words)
+    expect(said).to_contain_text("Smart\u2011ID")  # kept on one line
+    expect(page.get_by_role("main").get_by_role("link", name=way_on)).to_have_attribute("href", "/login/viisp")
+    screens.seen(page, f"41-{language}-viisp-lithuanian-eid")
+
+
 @pytest.mark.parametrize(
     ("reason", "words", "way_on", "href"),
     [

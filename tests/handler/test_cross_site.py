@@ -237,3 +237,49 @@ def test_the_allowed_viisp_origin_is_the_configured_portals(make_stack):
         answer = callback(client, fields, nonce, origin)
         assert_error(answer, 403, "origin_mismatch")
         assert no_session_cookie(answer)
+
+
+# --- more than one Origin: refused, whichever comes last (a browser sends one) ---
+
+TWO_ORIGINS = [
+    pytest.param([("Origin", EVIL), ("Origin", ORIGIN)], id="ours-last"),
+    pytest.param([("Origin", ORIGIN), ("Origin", EVIL)], id="ours-first"),
+    pytest.param([("Origin", ORIGIN), ("Origin", ORIGIN)], id="ours-twice"),
+    pytest.param([("Origin", EVIL), ("origin", ORIGIN)], id="another-case"),
+]
+
+
+def with_headers(client: Client, method: str, path: str, data: bytes, headers: list[tuple[str, str]]) -> Answer:
+    """A request with exactly this list of headers, repeated names and all (the test client takes a dict)."""
+    request = HttpRequest(method, path, {}, [("Host", HOST), *headers], data, client.source_ip)
+    response = client.stack.dispatch(request)
+    return Answer(response.status, response.headers, response.body)
+
+
+@pytest.mark.parametrize("origins", TWO_ORIGINS)
+def test_a_sign_in_with_two_origins_is_refused_and_the_code_stays_good(client, origins):
+    fields = verify_fields(client)
+    json_type = [("Content-Type", "application/json")]
+    answer = with_headers(client, "POST", "/login/email/verify", json.dumps(fields).encode(), json_type + origins)
+    assert_error(answer, 403, "origin_mismatch")
+    assert no_session_cookie(answer)
+    assert client.post("/login/email/verify", fields, headers={"Origin": ORIGIN}).status == 200
+
+
+@pytest.mark.parametrize("origins", TWO_ORIGINS)
+def test_a_cookie_change_with_two_origins_is_refused_and_changes_nothing(client, origins):
+    token = client.signed_in(ADDRESS, filled=True)
+    headers = [("Content-Type", "application/json"), ("Cookie", f"__Host-session={token}"), *origins]
+    answer = with_headers(client, "PATCH", "/profile", b'{"phone_number": "+37061111111"}', headers)
+    assert_error(answer, 403, "origin_mismatch")
+    assert client.as_person(token, "GET", "/profile").json["phone_number"] == "+37061234567"
+
+
+@pytest.mark.parametrize("origins", TWO_ORIGINS)
+def test_a_viisp_callback_with_two_origins_is_refused_and_keeps_the_ticket(client, origins):
+    _, fields, nonce = viisp_fields(client)
+    headers = [*FORM.items(), ("Cookie", f"__Host-viisp={nonce}"), *origins]
+    answer = with_headers(client, "POST", "/login/viisp/callback", urlencode(fields).encode(), headers)
+    assert_error(answer, 403, "origin_mismatch")
+    assert no_session_cookie(answer)
+    assert callback(client, fields, nonce, ORIGIN).status == 303

@@ -191,6 +191,71 @@ def test_a_session_that_ended_before_the_callback_links_nothing(client, browser)
     assert client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"] == []
 
 
+@pytest.mark.parametrize("ended_by", ["a staff revoke", "an e-mail change"])
+def test_a_session_ended_by_a_new_epoch_before_the_callback_links_nothing(client, browser, clock, ended_by):
+    """The session that asked still exists but belongs to an ended epoch: staff ended every session, or an e-mail
+    change confirmed elsewhere ended every other one. Its link must not land, nor open a session."""
+    token = client.signed_in(ADDRESS, filled=True)
+    user_id = profile_of(client, token)["user_id"]
+    _, ticket, nonce, _ = browser.start("/login/viisp?intent=link", {"Authorization": f"Bearer {token}"})
+    if ended_by == "a staff revoke":
+        revoked = client.as_staff("POST", f"/staff/users/{user_id}/sessions/revoke", {"reason": "Phone stolen"})
+        assert revoked.json == {"ended": 1}, revoked.raw
+    else:
+        clock.advance(61)
+        elsewhere = client.signed_in(ADDRESS)
+        assert client.as_person(elsewhere, "PATCH", "/profile", {"email": "ona.nauja@example.lt"}).status == 200
+        code = client.last_code("ona.nauja@example.lt")
+        assert client.as_person(elsewhere, "POST", "/profile/email/verify", {"code": code}).status == 200
+    # (Not asked whether the session still works: a function that meets an ended session deletes its item, and
+    # the link's write must refuse a session whose item is still there, only in an older epoch.)
+    before = accounts_item(client.stack, f"user#{user_id}")
+    audit_before = client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"]
+
+    _, fields = browser.authenticate(ticket)
+    answer = browser.post_back(fields, nonce)
+    assert_error(answer, 400, "invalid_ticket")
+    assert not cookie_value(answer, "__Host-session")[0]
+    assert accounts_item(client.stack, "personal_code#33309240064") is None  # no identity item
+    assert accounts_item(client.stack, f"user#{user_id}") == before  # level 1, no identity, names as they were
+    assert client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"] == audit_before
+    assert_error(client.as_person(token, "GET", "/profile"), 401, "unauthenticated")
+
+
+def test_a_first_viisp_sign_in_landing_between_a_links_lookup_and_its_write_keeps_the_identity(
+    client, browser, monkeypatch
+):
+    """The person's own first VIISP sign-in creates the identity's account after the link found nobody holding
+    the identity and before its write: the write's condition on the identity's item refuses it, so two accounts
+    never hold one identity."""
+    from migris.dal.accounts import AccountRepository
+
+    token = client.signed_in(ADDRESS, filled=True)
+    user_id = profile_of(client, token)["user_id"]
+    before = accounts_item(client.stack, f"user#{user_id}")
+    write = AccountRepository.link_identity
+    raced: list[str] = []
+
+    def a_first_sign_in_lands_first(self, *args, **kwargs):
+        if not raced:  # the first write attempt only
+            raced.append(profile_of(client, browser.sign_in())["user_id"])
+        return write(self, *args, **kwargs)
+
+    monkeypatch.setattr(AccountRepository, "link_identity", a_first_sign_in_lands_first)
+    answer = browser.link(token)
+    monkeypatch.undo()
+
+    (viisp_user,) = raced
+    assert viisp_user != user_id
+    assert_error(answer, 409, "identity_in_use")
+    assert not cookie_value(answer, "__Host-session")[0]
+    assert accounts_item(client.stack, "personal_code#33309240064")["user_id"] == viisp_user
+    assert accounts_item(client.stack, f"user#{user_id}") == before
+    assert client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"] == []
+    assert profile_of(client, token)["identity"] is None  # the asking session lives on, unlinked
+    assert profile_of(client, browser.sign_in())["user_id"] == viisp_user  # VIISP still opens its own account
+
+
 # --- foreigners through eIDAS ---
 
 
@@ -239,12 +304,61 @@ def test_an_email_person_links_an_eidas_identity(client, browser):
 
 @pytest.mark.parametrize(
     "eidas_eid",
-    ["DE-LT-123", "de/LT/123", "DE/LT/", "DE/LT/with space", "DE/LT/ąčę", "DE/LT/" + "x" * 251],
+    [
+        "DE-LT-123",
+        "de/LT/123",
+        "DE/LT/",
+        "DE/LT/with space",
+        "DE/LT/ąčę",
+        "DE/LT/" + "x" * 251,
+        # Visible ASCII that means something where staff or a tool show the identifier: HTML, a shell, CSV.
+        *(f"DE/LT/12{character}34" for character in "<>\"'&`;,\\|$%!?*#@()[]{}~^"),
+    ],
 )
-def test_a_malformed_eidas_identifier_signs_nobody_in(client, browser, eidas_eid):
+def test_a_malformed_eidas_identifier_signs_nobody_in(client, browser, caplog, eidas_eid):
     _, ticket, nonce, _ = browser.start()
     _, fields = browser.authenticate(ticket, {**EIDAS_PERSON, "eidas_eid": eidas_eid})
-    assert_error(browser.post_back(fields, nonce), 400, "invalid_ticket")
+    answer = browser.post_back(fields, nonce)
+    assert_error(answer, 400, "invalid_ticket")
+    assert not cookie_value(answer, "__Host-session")[0]
+    assert [item for item in table(client.stack, "AccountsTable").scan()["Items"] if "eidas_id" in item] == []
+    assert [getattr(r, "reason", None) for r in caplog.records if getattr(r, "event", None) == "viisp_refused"] == [
+        "bad_eidas_id"
+    ]
+
+
+@pytest.mark.parametrize(
+    "eidas_eid",
+    ["ES/LT/99999999R", "AT/LT/aB+cD/eF==", "NL/LT/s-0_1.2:3", "EE/LT/PNOEE-38001085718", "FR/LT/a/b/c"],
+)
+def test_an_eidas_identifier_of_letters_digits_and_the_allowed_signs_signs_in(client, browser, eidas_eid):
+    token = browser.sign_in({**EIDAS_PERSON, "eidas_eid": eidas_eid})
+    assert profile_of(client, token)["identity"] == {"kind": "eidas", "country": eidas_eid[:2]}
+    assert accounts_item(client.stack, f"eidas#{eidas_eid}") is not None
+
+
+@pytest.mark.parametrize("eidas_eid", ["LT/LT/33309240064", "LT/DE/abc123"])
+def test_an_eid_issued_by_lithuania_is_sent_to_viisps_lithuanian_sign_in(client, browser, caplog, eidas_eid):
+    """Its holder has a personal code, which keys their one account: an eIDAS one would be a second."""
+    for accept in ({}, HTML):
+        _, ticket, nonce, _ = browser.start()
+        _, fields = browser.authenticate(ticket, {**EIDAS_PERSON, "eidas_eid": eidas_eid})
+        caplog.clear()
+        answer = browser.post_back(fields, nonce, headers=accept)
+        assert not cookie_value(answer, "__Host-session")[0]
+        if accept:
+            assert answer.status == 303
+            location = answer.header("Location")
+            assert location == f"{ORIGIN}/#/viisp-error?reason=invalid_ticket&detail=lithuanian_eid"
+        else:
+            error = assert_error(answer, 400, "invalid_ticket")
+            assert "Lithuanian means" in error["message"]
+        (refusal,) = [r for r in caplog.records if getattr(r, "event", None) == "viisp_refused"]
+        assert (refusal.reason, refusal.security) == ("lithuanian_eid", True)
+        logged = [str(value) for r in caplog.records for value in (r.getMessage(), *vars(r).values())]
+        assert not any(eidas_eid in text for text in logged)  # no identifier in the logs
+    assert [item for item in table(client.stack, "AccountsTable").scan()["Items"] if "eidas_id" in item] == []
+    assert accounts_item(client.stack, f"eidas#{eidas_eid}") is None
 
 
 def test_the_longest_eidas_identifier_signs_in(client, browser):

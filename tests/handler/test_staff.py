@@ -251,6 +251,7 @@ def test_the_audit_lists_changes_oldest_first_and_skips_no_ops(client, clock):
         ({"given_name": "Rūta"}, "reason"),
         ({"given_name": "Rūta", "reason": "   "}, "reason"),
         ({"reason": "nothing"}, "body"),
+        ({"level": 3, "reason": "x"}, "level"),  # level 3 comes only with an identity confirmed through VIISP
         ({"level": 4, "reason": "x"}, "level"),
         ({"level": 0, "reason": "x"}, "level"),
         ({"level": "2", "reason": "x"}, "level"),
@@ -265,6 +266,32 @@ def test_a_bad_staff_change_is_422_and_changes_nothing(client, body, field):
     error = assert_error(client.as_staff("PATCH", f"/staff/users/{user_id}", body), 422, "validation_error")
     assert field in error["fields"]
     assert client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"] == []
+
+
+def test_staff_set_level_2_and_back_to_1_on_an_email_account(client):
+    token, user_id = person(client)
+    for level in (2, 1):
+        answer = client.as_staff("PATCH", f"/staff/users/{user_id}", {"level": level, "reason": "desk"})
+        assert (answer.status, answer.json["level"]) == (200, level), answer.raw
+        assert client.as_person(token, "GET", "/profile").json["level"] == level
+
+
+@pytest.mark.parametrize("account", ["viisp", "linked"])
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_the_level_of_an_account_with_an_identity_is_not_staffs_to_set(client, browser, account, level):
+    """Level and identity never disagree: an account with an identity stays level 3 (staff unlink it first)."""
+    if account == "viisp":
+        user_id, token = viisp_account(client.stack)
+    else:
+        token, user_id = person(client)
+        assert browser.link(token).status == 303
+    before = accounts_item(client.stack, f"user#{user_id}")
+    audit_before = client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"]
+    answer = client.as_staff("PATCH", f"/staff/users/{user_id}", {"level": level, "reason": "desk"})
+    assert "level" in assert_error(answer, 422, "validation_error")["fields"]
+    assert before["level"] == 3
+    assert accounts_item(client.stack, f"user#{user_id}") == before
+    assert client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"] == audit_before
 
 
 @pytest.mark.parametrize("user_id", [MISSING_USER, "not-a-uuid", "x" * 3000])

@@ -8,8 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from migris.domain.validation import (
+    MAX_MARKS_PER_LETTER,
     MAX_VIISP_NAME_LENGTH,
+    NAME_BLANKS,
     NAME_NFKC_KEPT,
+    ViispNameRefused,
     normalize_name,
     normalize_personal_code,
     normalize_phone,
@@ -139,6 +142,23 @@ def test_bad_names_say_what_is_wrong(raw, message):
         normalize_name(raw)
 
 
+OVERLAY = "\u0336"  # combining long stroke overlay
+
+
+@pytest.mark.parametrize("name", ["Z" + OVERLAY * MAX_MARKS_PER_LETTER, "Ą\u0301", "Nguyễn", "יִצְחָק", "प्रियंका"])
+def test_a_letter_may_carry_its_marks(name):
+    assert normalize_name(name) == unicodedata.normalize("NFC", name)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["Z" + OVERLAY * 30, "Z" + OVERLAY * (MAX_MARKS_PER_LETTER + 1), "Ą" + "\u0301" * 5 + "žuolas"],
+)
+def test_a_tower_of_marks_on_a_letter_is_refused(raw):
+    with pytest.raises(ValueError, match=f"at most {MAX_MARKS_PER_LETTER} accents or other marks"):
+        normalize_name(raw)
+
+
 @given(st.text(max_size=60))
 def test_a_name_that_passes_is_short_trimmed_and_nfc(raw):
     try:
@@ -162,12 +182,43 @@ def test_a_name_that_passes_is_short_trimmed_and_nfc(raw):
         ("JONAS", "JONAS"),
         ("  ONA \t\r\n MARIJA ", "ONA MARIJA"),
         (unicodedata.normalize("NFD", "ŽEMAITYTĖ"), "ŽEMAITYTĖ"),
-        ("ŠILEIKA\u200dS", "ŠILEIKA\u200dS"),  # kept as VIISP gives it: only control characters are refused
-        ("ﬁ", "ﬁ"),
+        ("ﬁ", "ﬁ"),  # kept as VIISP gives it: a register name is not held to what a person may type
+        ("O'BRIEN-SMITH JR.", "O'BRIEN-SMITH JR."),
+        ("ΓΕΏΡΓΙΟΣ", "ΓΕΏΡΓΙΟΣ"),
+        ("김민준", "김민준"),
+        ("ИВАНОВА", "ИВАНОВА"),
+        ("NGUYỄN", "NGUYỄN"),
+        ("Z" + OVERLAY * MAX_MARKS_PER_LETTER, "Z" + OVERLAY * MAX_MARKS_PER_LETTER),
     ],
 )
 def test_viisp_names_are_kept_as_viisp_gives_them(raw, stored):
     assert normalize_viisp_name(raw) == stored
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("\u3164", "invisible_character_in_name"),  # the Hangul filler, alone
+        ("JONAS\u3164", "invisible_character_in_name"),
+        ("\u115f\u1160", "invisible_character_in_name"),
+        ("JO\uffa0NAS", "invisible_character_in_name"),
+        ("ŠILEIKA\u200dS", "invisible_character_in_name"),  # zero width joiner
+        ("JO\u200bNAS", "invisible_character_in_name"),  # zero width space
+        ("JO\u00adNAS", "invisible_character_in_name"),  # soft hyphen
+        ("\u2060", "invisible_character_in_name"),
+        ("JONAS\ufe0f", "invisible_character_in_name"),  # a variation selector
+        ("-", "no_letter_in_name"),
+        ("1234 ..", "no_letter_in_name"),
+        ("Z" + OVERLAY * 30, "too_many_marks_in_name"),
+        ("JONAS" + OVERLAY * (MAX_MARKS_PER_LETTER + 1), "too_many_marks_in_name"),
+        ("JO\x00NAS", "control_character_in_name"),
+        ("\u202eSANOJ", "control_character_in_name"),
+    ],
+)
+def test_a_viisp_name_that_breaks_a_name_rule_is_refused_saying_which(raw, reason):
+    with pytest.raises(ViispNameRefused) as refused:
+        normalize_viisp_name(raw)
+    assert refused.value.reason == reason
 
 
 @pytest.mark.parametrize(
@@ -198,7 +249,10 @@ def test_a_viisp_name_is_nfc_at_most_100_and_free_of_controls(raw):
     assert 1 <= len(name) <= MAX_VIISP_NAME_LENGTH
     assert name == name.strip() and "  " not in name
     assert unicodedata.is_normalized("NFC", name)
-    assert not any(unicodedata.category(char) == "Cc" for char in name)
+    assert not any(unicodedata.category(char) in {"Cc", "Cf"} or char in NAME_BLANKS for char in name)
+    assert any(unicodedata.category(char).startswith("L") for char in name)
+    categories = "".join(unicodedata.category(char)[0] for char in name)
+    assert "M" * (MAX_MARKS_PER_LETTER + 1) not in categories
 
 
 @pytest.mark.parametrize(

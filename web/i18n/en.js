@@ -138,6 +138,10 @@ export default {
   "viispError.invalid_ticket":
     "The sign-in through VIISP could not be completed: it has expired, was already used or was started in " +
     "another browser. Please start the sign-in again.",
+  "viispError.invalid_ticket.lithuanian_eid":
+    "This eID was issued in Lithuania, so it cannot be used to sign in through eIDAS. Sign in through VIISP " +
+    "with a Lithuanian means instead: e-banking, Smart\u2011ID, a mobile e-signature or an identity card. No account " +
+    "has been created.",
   "viispError.viisp_unavailable":
     "The State Information Resources Interoperability Platform (VIISP) is not responding at the moment. " +
     "Please try again in a few minutes.",
@@ -201,6 +205,7 @@ export default {
   "field.invalid.name": "Use only letters, spaces, hyphens and apostrophes, starting with a letter.",
   "field.invisible.name": "Remove invisible characters: a name must consist of visible letters.",
   "field.styled.name": "Use ordinary letters, not styled letters, ligatures or symbols.",
+  "field.marks.name": "A letter can carry at most {max} accents or other marks.",
   "field.required.phone_number": "Enter your phone number.",
   "field.invalid.phone_number": "Enter a valid phone number with the country code, for example +370 612 34567.",
   "field.required.code": "Enter the code from the e-mail.",

@@ -141,6 +141,10 @@ export default {
   "viispError.invalid_ticket":
     "Prisijungimo per VIISP nepavyko užbaigti: jis nebegalioja, jau panaudotas arba pradėtas kitoje naršyklėje. " +
     "Pradėkite prisijungimą iš naujo.",
+  "viispError.invalid_ticket.lithuanian_eid":
+    "Ši elektroninė atpažinties priemonė išduota Lietuvoje, todėl ja negalima prisijungti per eIDAS. Prisijunkite " +
+    "per VIISP lietuviška priemone: elektronine bankininkyste, Smart\u2011ID, mobiliuoju elektroniniu parašu arba " +
+    "asmens tapatybės kortele. Paskyra nesukurta.",
   "viispError.viisp_unavailable":
     "Valstybės informacinių išteklių sąveikumo platforma (VIISP) šiuo metu neatsako. Bandykite dar kartą po kelių minučių.",
   "viispError.origin_mismatch":
@@ -204,6 +208,7 @@ export default {
     "Naudokite tik raides, tarpus, brūkšnelius ir apostrofus; vardas ir pavardė turi prasidėti raide.",
   "field.invisible.name": "Pašalinkite nematomus ženklus: vardą ir pavardę turi sudaryti matomos raidės.",
   "field.styled.name": "Naudokite įprastas raides, ne stilizuotas raides, ligatūras ar simbolius.",
+  "field.marks.name": "Prie vienos raidės gali būti ne daugiau kaip {max} diakritiniai ženklai.",
   "field.required.phone_number": "Įveskite telefono numerį.",
   "field.invalid.phone_number": "Įveskite teisingą telefono numerį su šalies kodu, pvz., +370 612 34567.",
   "field.required.code": "Įveskite kodą iš laiško.",

@@ -48,7 +48,8 @@ class App {
   async route() {
     const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
     if (path === "/viisp-error") {
-      this.show("viispError", { reason: new URLSearchParams(query).get("reason") });
+      const params = new URLSearchParams(query);
+      this.show("viispError", { reason: params.get("reason"), detail: params.get("detail") });
       return;
     }
     const answer = await this.call("GET", "/profile");

@@ -4,6 +4,8 @@ import { EDGE_REFUSAL } from "./api.js";
 import { clockAfter, duration, t } from "./i18n.js";
 
 const MAX_LENGTH = { email: 254, given_name: 31, family_name: 31, phone_number: 20 };
+// The marks one letter may carry (MAX_MARKS_PER_LETTER in migris/domain/validation.py).
+const MAX_MARKS = 4;
 const GROUP = { email: "email", given_name: "name", family_name: "name", phone_number: "phone_number", code: "code" };
 const REQUIRED_KEYS = new Set(["email", "given_name", "family_name", "phone_number", "code"]);
 
@@ -12,6 +14,7 @@ const REASONS = [
   [/cannot receive mail/i, "noMail"],
   [/without accents/i, "notAscii"],
   [/^enter |required|missing/i, "required"],
+  [/accents or other marks/i, "marks"], // "at most 4 accents or other marks": not a length
   [/at most/i, "tooLong"],
   [/invisible|visible letter/i, "invisible"],
   [/styled|ligature/i, "styled"],
@@ -36,6 +39,7 @@ export function fieldMessage(field, problem = "") {
   if (reason === "tooLong" && MAX_LENGTH[field]) return message("field.tooLong", { max: MAX_LENGTH[field] });
   if (reason === "required" && REQUIRED_KEYS.has(field)) return message(`field.required.${field}`);
   if ((reason === "invisible" || reason === "styled") && group === "name") return message(`field.${reason}.name`);
+  if (reason === "marks" && group === "name") return message("field.marks.name", { max: MAX_MARKS });
   if ((reason === "noMail" || reason === "notAscii") && group === "email") return message(`field.${reason}.email`);
   return message(`field.invalid.${group}`);
 }

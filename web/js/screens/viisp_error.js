@@ -1,5 +1,5 @@
 // Where the VIISP callback sends a browser whose sign-in, or whose linking of an account with VIISP, it refused:
-// #/viisp-error?reason=<code>.
+// #/viisp-error?reason=<code>, and &detail=<detail> when the way on differs from the code's.
 import { apiUrl } from "../api.js";
 import { h, notice } from "../dom.js";
 import { t } from "../i18n.js";
@@ -19,6 +19,9 @@ const LINK_REASONS = new Set([
 ]);
 // Reasons whose way on needs more words than its buttons: said apart, in plain text, after the error.
 const NEXT_STEPS = new Set(["identity_in_use", "fresh_sign_in_required"]);
+// The details a reason may come with. lithuanian_eid: an eID issued by Lithuania came through eIDAS; its holder
+// signs in through VIISP with a Lithuanian means (e-banking, Smart-ID, e-signature, identity card) instead.
+const DETAILS = { invalid_ticket: new Set(["lithuanian_eid"]) };
 
 export class ViispErrorView extends View {
   reason() {
@@ -34,21 +37,34 @@ export class ViispErrorView extends View {
     return true;
   }
 
+  /** The detail the reason came with, when this screen knows it; null otherwise. */
+  detail() {
+    const known = DETAILS[this.reason()];
+    return known && known.has(this.props.detail) ? this.props.detail : null;
+  }
+
   render() {
     const reason = this.reason();
+    const detail = this.detail();
     return h(
       "div",
       { class: "screen screen--viisp-error" },
       this.heading(),
-      notice("error", t(`viispError.${reason}`), { id: "viisp-reason" }),
+      notice("error", t(detail ? `viispError.${reason}.${detail}` : `viispError.${reason}`), { id: "viisp-reason" }),
       NEXT_STEPS.has(reason) ? h("p", { id: "viisp-next" }, t(`viispError.${reason}.next`)) : null,
-      h("div", { class: "actions" }, LINK_REASONS.has(reason) ? this.linkActions(reason) : this.signInActions()),
+      h(
+        "div",
+        { class: "actions" },
+        LINK_REASONS.has(reason) ? this.linkActions(reason) : this.signInActions(detail),
+      ),
     );
   }
 
-  signInActions() {
+  signInActions(detail) {
+    // A Lithuanian eID's holder is not trying again what failed: they sign in through VIISP another way.
+    const retry = detail === "lithuanian_eid" ? "viispError.signInViisp" : "viispError.retry";
     return [
-      h("a", { class: "button", href: apiUrl("/login/viisp") }, t("viispError.retry")),
+      h("a", { class: "button", href: apiUrl("/login/viisp") }, t(retry)),
       h("a", { class: "button button--secondary", href: "#/" }, t("viispError.back")),
     ];
   }

@@ -99,6 +99,15 @@ class InvalidTicket(DomainError):
         self.reason = reason
 
 
+class LithuanianEid(InvalidTicket):
+    """An eIDAS identity issued by Lithuania: its holder has a Lithuanian personal code, and an account keyed by
+    the eIDAS identifier would be their second. Still invalid_ticket, but the client is told to sign in through
+    VIISP with a Lithuanian means instead."""
+
+    def __init__(self) -> None:
+        super().__init__("lithuanian_eid")
+
+
 class ViispUnavailable(DomainError):
     """No usable answer from VIISP: a timeout, a connection failure, an HTTP error or a SOAP fault."""
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Self, cast
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from migris.clock import Clock, iso_utc
-from migris.domain.errors import EditConflict, NotLinked, ProfileIncomplete, UserNotFound
+from migris.domain.errors import EditConflict, InvalidInput, NotLinked, ProfileIncomplete, UserNotFound
 from migris.domain.events import log_event
 from migris.domain.records import (
     Account,
@@ -36,6 +36,18 @@ if TYPE_CHECKING:
 
 MAX_REASON_LENGTH = 500
 STAFF_FIELDS = ("given_name", "family_name", "level")
+STAFF_MAX_LEVEL = 2  # 1 unidentified, 2 identified by staff
+
+IDENTIFIED_LEVEL_IS_FIXED = (
+    "this account has an identity confirmed through VIISP, so its level is 3 while it has one; staff set the "
+    "level only on an account without one"
+)
+
+
+def _staff_level(level: int) -> int:
+    if level > STAFF_MAX_LEVEL:
+        raise ValueError("staff set level 1 or 2: level 3 comes only with an identity confirmed through VIISP")
+    return level
 
 
 def _reason_in_words(reason: str) -> str:
@@ -45,6 +57,11 @@ def _reason_in_words(reason: str) -> str:
     return collapsed
 
 
+# A level staff may set: 1 or 2. Level 3 comes only with an identity VIISP vouched for (a sign-in or a link) and
+# goes with the unlink. The schema states the bound; _staff_level says it in words.
+StaffLevel = Annotated[
+    int, Field(strict=True, ge=1, json_schema_extra={"maximum": STAFF_MAX_LEVEL}), AfterValidator(_staff_level)
+]
 # Why staff did it, as the audit keeps it: 1 to 500 characters as sent, whitespace runs collapsed to one space.
 StaffReason = Annotated[str, Field(min_length=1, max_length=MAX_REASON_LENGTH), AfterValidator(_reason_in_words)]
 
@@ -76,7 +93,7 @@ class StaffChange(BaseModel):
 
     given_name: PersonName | None = None
     family_name: PersonName | None = None
-    level: Annotated[int, Field(strict=True, ge=1, le=3)] | None = None
+    level: StaffLevel | None = None
     reason: StaffReason
 
     @model_validator(mode="after")
@@ -133,6 +150,9 @@ class StaffDesk:
             if ("given_name" in wanted or "family_name" in wanted) and not user.given_name:
                 # The person gives names at the first fill; staff correct them afterwards.
                 raise ProfileIncomplete
+            if "level" in wanted and user.identity is not None:
+                # Level and identity never disagree: an account with an identity is level 3 while it has one.
+                raise InvalidInput({"level": IDENTIFIED_LEVEL_IS_FIXED})
             before = {name: getattr(user, name) for name in wanted}
             changed = {name: value for name, value in wanted.items() if before[name] != value}
             if not changed:

@@ -3,6 +3,7 @@ personal code. Each normalizer returns the stored form or raises ValueError with
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from typing import Annotated, Any, Literal, TypeVar, get_args
 
@@ -126,8 +127,26 @@ NAME_NFKC_KEPT = frozenset("\u0e33\u0eb3\u0edc\u0edd\u0587")
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+# Accents and other marks one letter may carry: enough for any script's spelling (Vietnamese, Hebrew with its
+# points, Indic and Tibetan stacks take two or three), never a tower of overlays that covers the text around it.
+MAX_MARKS_PER_LETTER = 4
+
+
 def _invisible(char: str) -> bool:
     return char in NAME_BLANKS or unicodedata.category(char) in {"Cc", "Cf"}
+
+
+def _has_a_tower_of_marks(text: str) -> bool:
+    """Whether more than MAX_MARKS_PER_LETTER combining marks (Unicode category M) follow one another."""
+    run = 0
+    for char in text:
+        run = run + 1 if unicodedata.category(char).startswith("M") else 0
+        if run > MAX_MARKS_PER_LETTER:
+            return True
+    return False
+
+
+TOO_MANY_MARKS = f"a letter carries at most {MAX_MARKS_PER_LETTER} accents or other marks"
 
 
 def normalize_name(raw: str) -> str:
@@ -151,26 +170,46 @@ def normalize_name(raw: str) -> str:
     for char in text:
         if char not in NAME_PUNCTUATION and unicodedata.category(char)[0] not in {"L", "M"}:
             raise ValueError("use only letters, spaces, hyphens and apostrophes")
+    if _has_a_tower_of_marks(text):
+        raise ValueError(TOO_MANY_MARKS)
     return text
 
 
+class ViispNameRefused(ValueError):
+    """A name from VIISP that breaks a name rule; `reason` says which, for the security log (never the name)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 def normalize_viisp_name(raw: str | None) -> str | None:
-    """A name VIISP vouched for, kept as VIISP gives it (upper case, any character it holds): NFC with
-    whitespace collapsed, cut to at most 100 characters, never between a letter and its marks; None when
-    there is none. A control character (Cc, other than the tab and line ends XML carries as whitespace) or a
-    bidi control raises ValueError: no register name holds one, and they could hide or reorder what staff and
-    mails show. Other format characters (such as the zero-width joiners some scripts spell with) are kept."""
+    """A name VIISP vouched for, kept as VIISP gives it (upper case, in any script): NFC with whitespace
+    collapsed, cut to at most 100 characters, never between a letter and its marks; None when there is none.
+    The person-name rules that keep a name what it looks like hold for it too, and break with ViispNameRefused:
+    no control character (other than the tab and line ends XML carries as whitespace) or bidi control, no
+    invisible one (fillers, zero-width and other format characters), a visible letter, and at most
+    MAX_MARKS_PER_LETTER marks on a letter. No register name breaks them, and they could hide or reorder
+    what staff, the pages and the mails show."""
     if not raw:
         return None
     if any(char in BIDI_CONTROLS or (unicodedata.category(char) == "Cc" and char not in "\t\n\r") for char in raw):
-        raise ValueError("a name from VIISP holds a control character")
+        raise ViispNameRefused("control_character_in_name", "a name from VIISP holds a control character")
     text = " ".join(unicodedata.normalize("NFC", raw).split())
+    if not text:
+        return None
+    if any(_invisible(char) for char in text):
+        raise ViispNameRefused("invisible_character_in_name", "a name from VIISP holds an invisible character")
+    if _has_a_tower_of_marks(text):
+        raise ViispNameRefused("too_many_marks_in_name", f"a name from VIISP: {TOO_MANY_MARKS}")
     if len(text) > MAX_VIISP_NAME_LENGTH:
         end = MAX_VIISP_NAME_LENGTH
         while end > 0 and unicodedata.category(text[end]).startswith("M"):
             end -= 1
         text = (text[:end] or text[:MAX_VIISP_NAME_LENGTH]).rstrip()
-    return text or None
+    if not any(unicodedata.category(char).startswith("L") for char in text):
+        raise ViispNameRefused("no_letter_in_name", "a name from VIISP holds no letter")
+    return text
 
 
 def normalize_phone(raw: str) -> str:
@@ -218,12 +257,18 @@ def normalize_personal_code(raw: str) -> str:
 
 
 MAX_EIDAS_ID_LENGTH = 256
+# What a country's own part of an eIDAS identifier may hold: what the member states' identifiers use (letters,
+# digits, Base64's + / =, and - _ . :), and nothing that means something in HTML, a shell, a log or a CSV file
+# (< > " ' & spaces, quotes, backslashes) wherever staff or a tool ever show it.
+EIDAS_ID_CHARACTERS = frozenset(string.ascii_letters + string.digits + "+/=-_.:")
+LITHUANIA = "LT"  # as eIDAS writes it
 
 
 def normalize_eidas_id(raw: str) -> str:
     """An eIDAS person identifier as the eIDAS network gives it: `CC/CC/identifier` (the issuing country, the
-    receiving one, then the country's own identifier), at most 256 characters, visible ASCII without spaces.
-    It keys an account, so it is kept exactly as given (no case folding): another spelling is another key."""
+    receiving one, then the country's own identifier), at most 256 characters, the identifier only of
+    EIDAS_ID_CHARACTERS. It keys an account, so it is kept exactly as given (no case folding): another spelling
+    is another key."""
     text = raw.strip()
     if not text or len(text) > MAX_EIDAS_ID_LENGTH:
         raise ValueError(f"an eIDAS identifier has 1 to {MAX_EIDAS_ID_LENGTH} characters")
@@ -231,8 +276,8 @@ def normalize_eidas_id(raw: str) -> str:
     receiving, _, own = rest.partition("/")
     if not (_is_country(issuing) and _is_country(receiving)) or not own:
         raise ValueError("an eIDAS identifier reads CC/CC/identifier")
-    if not all("!" <= character <= "~" for character in own):
-        raise ValueError("an eIDAS identifier holds visible ASCII characters only")
+    if not set(own) <= EIDAS_ID_CHARACTERS:
+        raise ValueError("an eIDAS identifier holds only the letters A-Z and a-z, digits and + / = - _ . :")
     return text
 
 

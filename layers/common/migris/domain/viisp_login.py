@@ -18,13 +18,15 @@ from urllib.parse import urlencode
 
 from migris.clock import Clock
 from migris.domain.accounts import Accounts
-from migris.domain.errors import InvalidTicket, ViispUnavailable
+from migris.domain.errors import InvalidTicket, LithuanianEid, ViispUnavailable
 from migris.domain.events import log_event
 from migris.domain.linking import IdentityLinks, check_can_link, check_fresh
 from migris.domain.records import Identity, ViispTicketRecord
 from migris.domain.sessions import CurrentSession, OpenedSession, Sessions, token_hash
 from migris.domain.validation import (
+    LITHUANIA,
     Language,
+    ViispNameRefused,
     eidas_country,
     normalize_eidas_id,
     normalize_email,
@@ -161,8 +163,8 @@ class ViispSignIn:
         identity = self._identity(found, ref)
         try:
             names = {"given_name": _name(found.given_name), "family_name": _name(found.family_name)}
-        except ValueError:
-            self._refuse("control_character_in_name", ref)
+        except ViispNameRefused as refused:
+            self._refuse(refused.reason, ref)  # which rule, never the name
         if record.link_user_id and record.link_session_hash:
             try:
                 session = self._links.link(record.link_user_id, record.link_session_hash, identity, names, language)
@@ -187,20 +189,24 @@ class ViispSignIn:
                 eidas_id = normalize_eidas_id(found.eidas_eid)
             except ValueError:
                 self._refuse("bad_eidas_id", ticket_ref)
+            if eidas_country(eidas_id) == LITHUANIA:
+                # Its holder has a personal code, which keys their one account: no second one through eIDAS.
+                self._refuse("lithuanian_eid", ticket_ref, LithuanianEid())
             return Identity(kind="eidas", key=eidas_id, country=eidas_country(eidas_id))
         self._refuse("no_identity", ticket_ref)
 
-    def _refuse(self, reason: str, ticket_ref: str | None) -> NoReturn:
+    def _refuse(self, reason: str, ticket_ref: str | None, error: InvalidTicket | None = None) -> NoReturn:
         log_event("viisp_refused", level="warning", security=True, reason=reason, ticket_ref=ticket_ref)
-        raise InvalidTicket(reason)
+        raise error or InvalidTicket(reason)
 
 
 def _name(value: str | None) -> str | None:
-    """VIISP's names as VIISP gives them (upper case), NFC with spaces collapsed, cut at 100 characters: a long
-    official name never locks a person out. A control or bidi character raises ValueError and `finish` refuses
-    the sign-in (a security log line) rather than dropping the name: the identity is signed, a register name
-    never holds one, so it means VIISP or the path to it is broken or abused, and a silent account without a
-    name (or an unnoticed one, for a returning person) would hide that from those who watch the logs."""
+    """VIISP's names as VIISP gives them (upper case, any script), NFC with spaces collapsed, cut at 100
+    characters: a long official name never locks a person out. A name that breaks a name rule (a control, bidi
+    or other invisible character, no letter, a tower of marks) raises ViispNameRefused and `finish` refuses the
+    sign-in (a security log line naming the rule) rather than dropping the name: the identity is signed, a
+    register name never holds one, so it means VIISP or the path to it is broken or abused, and a silent account
+    without a name (or an unnoticed one, for a returning person) would hide that from those who watch the logs."""
     return normalize_viisp_name(value)
 
 

@@ -30,19 +30,23 @@ ORIGIN_PROOF_HEADER = "x-origin-verify"  # added by the distribution's API origi
 MAX_JSON_DEPTH = 32  # no body of ours nests deeper than 3
 
 
-def json_body(app: APIGatewayRestResolver) -> Any:
+def json_body(app: APIGatewayRestResolver) -> dict[str, Any]:
     """The request's JSON body: the one way any route reads a body, whether it checks the session first and
     validates after or has Powertools validate a pydantic `body` (new_app routes that through here too).
 
     A body must say `application/json` (UTF-8 if it names a charset), else 415: an HTML form, a `no-cors`
     fetch or a beacon, which any site can make a browser send without asking, can only say form, multipart or
-    text/plain, or nothing. Then it must parse (parse_json), else 422."""
+    text/plain, or nothing. Then it must parse (parse_json) to a JSON object, else 422: Powertools would hand a
+    route's model the first element of an array as if it were the body."""
     event = app.current_event
     if not event.body:
         raise InvalidInput({"body": "a JSON body is required"})
     if not _is_json(event.headers.get("Content-Type")):
         raise RequestUnsupportedContentType("Unsupported content type", errors=[])
-    return parse_json(event.decoded_body or "")
+    value = parse_json(event.decoded_body or "")
+    if not isinstance(value, dict):
+        raise InvalidInput({"body": "the body must be a JSON object"})
+    return value
 
 
 def _is_json(content_type: str | None) -> bool:

@@ -21,6 +21,7 @@ from migris.domain.errors import (
     InvalidCode,
     InvalidInput,
     InvalidTicket,
+    LithuanianEid,
     MailUnavailable,
     NamesLocked,
     NotLinked,
@@ -57,6 +58,12 @@ ERROR_ANSWERS: dict[type[Exception], tuple[int, str, str]] = {
     ProfileIncomplete: (409, "profile_incomplete", "The person has not filled in their names yet."),
     StaffIdentityMissing: (403, "forbidden", "This route needs a signed staff request."),
     InvalidTicket: (400, "invalid_ticket", "This VIISP sign-in cannot be finished here. Start the sign-in again."),
+    LithuanianEid: (
+        400,
+        "invalid_ticket",
+        "An eID issued by Lithuania is not used through eIDAS here. Sign in through VIISP with a Lithuanian means "
+        "instead: e-banking, Smart-ID, mobile e-signature or an identity card.",
+    ),
     ViispUnavailable: (502, "viisp_unavailable", "VIISP, the e-government gateway, is not answering. Try again later."),
     MailUnavailable: (503, "mail_unavailable", "The code could not be sent just now; nothing was counted. Try again."),
     IdentityInUse: (
@@ -120,6 +127,7 @@ def _domain_error(error: Exception) -> Response[str]:
 
 VIISP_PAGE_ERRORS: tuple[type[Exception], ...] = (
     InvalidTicket,
+    LithuanianEid,
     ViispUnavailable,
     OriginMismatch,
     # A link (GET /login/viisp?intent=link and its callback): not signed in, or not lately; contact data not
@@ -131,8 +139,10 @@ VIISP_PAGE_ERRORS: tuple[type[Exception], ...] = (
     IdentityInUse,
     EditConflict,
 )
-# The web app's screen for a VIISP sign-in that failed (web/ builds it); `reason` is the error's code.
+# The web app's screen for a VIISP sign-in that failed (web/ builds it); `reason` is the error's code, and
+# `detail` names the refusals whose way on differs from their code's (the screen's words say it).
 VIISP_ERROR_SCREEN = "/#/viisp-error?reason="
+VIISP_ERROR_DETAILS: dict[type[Exception], str] = {LithuanianEid: "lithuanian_eid"}
 
 
 def accepts_html(app: APIGatewayRestResolver) -> bool:
@@ -151,10 +161,11 @@ def accepts_html(app: APIGatewayRestResolver) -> bool:
     return False
 
 
-def viisp_error_screen(code: str) -> str:
-    """The web app's VIISP error screen for this error code, on the configured web origin (never a URL made
-    from the request's headers)."""
-    return f"{services().settings.web_origin}{VIISP_ERROR_SCREEN}{quote(code)}"
+def viisp_error_screen(code: str, detail: str | None = None) -> str:
+    """The web app's VIISP error screen for this error code (and detail), on the configured web origin (never a
+    URL made from the request's headers)."""
+    screen = f"{services().settings.web_origin}{VIISP_ERROR_SCREEN}{quote(code)}"
+    return f"{screen}&detail={quote(detail)}" if detail else screen
 
 
 def answer_browsers_with_the_viisp_error_screen(app: APIGatewayRestResolver) -> None:
@@ -170,7 +181,8 @@ def answer_browsers_with_the_viisp_error_screen(app: APIGatewayRestResolver) -> 
         _log_domain_error(error)
         # The answer the API would give stays in the log (a line, not a domain event's metric).
         logger.info("viisp_error_screen", extra={"event": "viisp_error_screen", "status": status, "code": code})
-        return Response(status_code=303, body="", headers={"Location": viisp_error_screen(code)})
+        screen = viisp_error_screen(code, VIISP_ERROR_DETAILS.get(type(error)))
+        return Response(status_code=303, body="", headers={"Location": screen})
 
     app.exception_handler(list(VIISP_PAGE_ERRORS))(answer)
 

@@ -63,12 +63,25 @@ def require_our_origin(app: APIGatewayRestResolver, *, also: Iterable[str] = (),
 
     A request without Origin is a non-browser client's (browsers send it with every POST) and passes, unless
     `required` (a state change authenticated by the cookie). `null` (a sandboxed frame, a privacy redirect)
-    is foreign. Call it before anything is used up: a refused sign-in must not spend the code or the ticket."""
-    origin = app.current_event.headers.get("Origin")
-    if origin is None and not required:
+    is foreign, and so is more than one Origin header (no browser sends two). Call it before anything is used
+    up: a refused sign-in must not spend the code or the ticket."""
+    origins = _header_values(app, "Origin")
+    if not origins and not required:
         return
-    if origin not in {services().settings.web_origin, *also}:
+    if len(origins) != 1 or origins[0] not in {services().settings.web_origin, *also}:
         raise OriginMismatch
+
+
+def _header_values(app: APIGatewayRestResolver, name: str) -> list[str]:
+    """Every value the request carries for this header, whatever case each one is written in. Powertools' own
+    headers keep one value (the last one sent) and one spelling of the name, so they are read from the raw event."""
+    event = app.current_event.raw_event
+    multi: dict[str, list[str]] = event.get("multiValueHeaders") or {}
+    single: dict[str, str] = event.get("headers") or {}
+    wanted = name.lower()
+    if multi:
+        return [value for key, values in multi.items() if key.lower() == wanted for value in values or ()]
+    return [value for key, value in single.items() if key.lower() == wanted]
 
 
 def _cookie_value(cookie_header: str | None, name: str) -> str | None:
