@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from botocore.exceptions import ClientError
 
-from tests.helpers import assert_error, handler_client_hooks
+from tests.helpers import accounts_item, assert_error, cookie_value, handler_client_hooks
 
 ADDRESS = "ona@example.lt"
 NEW_ADDRESS = "ona.nauja@example.lt"
@@ -22,6 +23,13 @@ def change_pending(client, clock):
     assert client.as_person(token, "PATCH", "/profile", {"email": NEW_ADDRESS}).status == 200
     code = re.search(r"\b(\d{8})\b", client.stack.aws.mails_to(NEW_ADDRESS)[-1]["text"]).group(1)
     return token, other, code
+
+
+def linked_token(answer):
+    assert answer.status == 303, answer.raw
+    token, _ = cookie_value(answer, "__Host-session")
+    assert token
+    return token
 
 
 def changed_notices(stack):
@@ -74,3 +82,51 @@ def test_a_notice_that_could_not_be_sent_goes_out_on_the_next_request_and_only_o
     assert len(changed_notices(client.stack)) == 1
     assert client.as_person(token, "GET", "/profile").status == 200
     assert len(changed_notices(client.stack)) == 1
+
+
+@pytest.mark.parametrize("ended_by", ["revoke", "unlink"])
+def test_staff_ending_every_session_while_a_change_is_confirmed_refuse_the_change(
+    client, browser, clock, monkeypatch, ended_by
+):
+    """A thief's session asks to move the address to his own; staff end every session (a revoke, or an unlink)
+    after the confirmation checked its code and before its write. The write fails on the version, reads again,
+    and must not carry the thief's session into the new epoch: the confirmation is 401, no address moves, no
+    session lives, and the revoke counted both sessions it ended."""
+    from migris.dal.accounts import AccountRepository
+
+    thief = client.signed_in(ADDRESS, filled=True)
+    if ended_by == "unlink":
+        thief = linked_token(browser.link(thief))
+    clock.advance(61)
+    owner = client.signed_in(ADDRESS)
+    user_id = client.as_person(owner, "GET", "/profile").json["user_id"]
+    assert client.as_person(thief, "PATCH", "/profile", {"email": NEW_ADDRESS}).status == 200
+    code = client.last_code(NEW_ADDRESS)
+    staff_answers = []
+    write = AccountRepository.move_email
+
+    def staff_end_every_session_first(self, *args, **kwargs):
+        if not staff_answers:  # the first write attempt only
+            path = "sessions/revoke" if ended_by == "revoke" else "identity/unlink"
+            staff_answers.append(client.as_staff("POST", f"/staff/users/{user_id}/{path}", {"reason": "Stolen"}))
+        return write(self, *args, **kwargs)
+
+    monkeypatch.setattr(AccountRepository, "move_email", staff_end_every_session_first)
+    confirmed = client.as_person(thief, "POST", "/profile/email/verify", {"code": code})
+    monkeypatch.undo()
+
+    (staff_answer,) = staff_answers
+    assert staff_answer.status == 200, staff_answer.raw
+    assert_error(confirmed, 401, "unauthenticated")
+    assert_error(client.as_person(thief, "GET", "/profile"), 401, "unauthenticated")
+    assert_error(client.as_person(owner, "GET", "/profile"), 401, "unauthenticated")
+    assert accounts_item(client.stack, f"user#{user_id}")["email"] == ADDRESS
+    assert accounts_item(client.stack, f"email#{ADDRESS}")["user_id"] == user_id
+    assert accounts_item(client.stack, f"email#{NEW_ADDRESS}") is None
+    assert changed_notices(client.stack) == []
+    if ended_by == "revoke":
+        assert staff_answer.json == {"ended": 2}
+        events = client.as_staff("GET", f"/staff/users/{user_id}/audit").json["events"]
+        assert events[-1]["changes"] == {"sessions": {"before": 2, "after": 0}}
+    clock.advance(61)
+    assert client.sign_in(ADDRESS)["profile"]["email"] == ADDRESS  # the owner signs in with the address kept

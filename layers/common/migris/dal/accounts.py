@@ -15,6 +15,7 @@ from migris.domain.records import (
     AccountChanges,
     AccountExists,
     AddressTaken,
+    CompanionRefused,
     Identity,
     IdentityTaken,
     LinkRefused,
@@ -228,7 +229,8 @@ class AccountRepository:
         with_items: tuple[dict[str, Any], ...] = (),
     ) -> None:
         """Set `changes` (None removes) on the account if it is still at `expected_version`, bumping the
-        version; with other transaction items, all land together. StaleVersion when the account moved on."""
+        version; with other transaction items, all land together. StaleVersion when the account moved on,
+        CompanionRefused when it had not but one of `with_items` failed its condition."""
         update = self._versioned_update(user_id, expected_version, _attributes(changes), remove)
         try:
             if with_items:
@@ -236,9 +238,10 @@ class AccountRepository:
             else:
                 self._client.update_item(**update)
         except ClientError as error:
-            if is_condition_failure(error):
-                raise StaleVersion(user_id) from None
-            raise
+            if not is_condition_failure(error):
+                raise
+            _raise_for_companions(error, user_id, first_companion=1)
+            raise StaleVersion(user_id) from None
 
     def move_email(
         self,
@@ -251,7 +254,9 @@ class AccountRepository:
     ) -> None:
         """Give the account its new address in one transaction: the account item, the new uniqueness item
         (only if nobody holds it) and the old one's removal (only if it is still this account's), so at no
-        moment do two accounts hold one address or an account hold none; `with_items` land with them."""
+        moment do two accounts hold one address or an account hold none; `with_items` land with them.
+        AddressTaken when the new address signs in elsewhere; CompanionRefused when one of `with_items` failed
+        its condition while the account was as read; StaleVersion otherwise."""
         new_email = changes["email"]
         attributes = _attributes(changes)
         update = self._versioned_update(user_id, expected_version, attributes, ("pending_email", "pending_email_id"))
@@ -275,6 +280,7 @@ class AccountRepository:
                 raise
             if 1 in failed_conditions(error):
                 raise AddressTaken from None
+            _raise_for_companions(error, user_id, first_companion=3)
             raise StaleVersion(user_id) from None
 
     def clear_notice(self, user_id: str, notice_id: str) -> bool:
@@ -317,3 +323,11 @@ class AccountRepository:
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
         }
+
+
+def _raise_for_companions(error: ClientError, user_id: str, *, first_companion: int) -> None:
+    """CompanionRefused when a cancelled transaction failed only on items from `first_companion` on (those that
+    land with the account's write), the account's own update having held."""
+    failed = failed_conditions(error)
+    if failed and 0 not in failed and min(failed) >= first_companion:
+        raise CompanionRefused(user_id) from None

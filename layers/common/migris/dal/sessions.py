@@ -117,19 +117,30 @@ class SessionRepository:
             }
         }
 
-    def carry_into_epoch(self, token_hash: str, epoch: int) -> dict[str, Any]:
-        """The transaction item that keeps this session alive across the account's new session epoch."""
+    def carry_into_epoch(
+        self, token_hash: str, user_id: str, from_epoch: int, to_epoch: int, *, live_after: tuple[int, int]
+    ) -> dict[str, Any]:
+        """The transaction item that keeps this session alive across the account's new session epoch, on the
+        condition that it is this user's, live and still in `from_epoch` (the epoch the write read): a session
+        that an epoch moved in between ended with it and is never carried into the next."""
+        idle_cut, absolute_cut = live_after
         return {
             "Update": {
                 "TableName": self._table_name,
                 "Key": {"pk": token_hash},
-                "UpdateExpression": "SET #epoch = :epoch",
-                "ConditionExpression": "attribute_exists(pk)",
+                "UpdateExpression": "SET #epoch = :to_epoch",
+                "ConditionExpression": "user_id = :user_id AND #epoch = :from_epoch AND last_seen_at > :idle "
+                "AND created_at > :absolute",
                 "ExpressionAttributeNames": {"#epoch": "epoch"},
-                "ExpressionAttributeValues": {":epoch": epoch},
+                "ExpressionAttributeValues": {
+                    ":user_id": user_id,
+                    ":from_epoch": from_epoch,
+                    ":to_epoch": to_epoch,
+                    ":idle": idle_cut,
+                    ":absolute": absolute_cut,
+                },
             }
         }
-
 
 def _session_item(session: SessionRecord) -> dict[str, Any]:
     item: dict[str, Any] = {

@@ -25,6 +25,7 @@ from migris.domain.errors import (
     MailUnavailable,
     NamesLocked,
     ProfileExists,
+    Unauthenticated,
 )
 from migris.domain.events import log_event
 from migris.domain.mail import (
@@ -34,7 +35,7 @@ from migris.domain.mail import (
     email_change_notice,
     email_changed_notice,
 )
-from migris.domain.records import Account, AccountChanges, AddressTaken, NoticeDue
+from migris.domain.records import Account, AccountChanges, AddressTaken, CompanionRefused, NoticeDue
 from migris.domain.sessions import Sessions
 from migris.domain.validation import EmailAddress, Language, PersonName, PhoneNumber, parse_input
 from migris.domain.versioned import write_versioned
@@ -208,7 +209,12 @@ class Profiles:
     def confirm_email(self, user: Account, current_session_hash: str, request: PersonRequest) -> Account:
         """Land the pending e-mail change when its code is right. In the same write the person's other sessions
         end and a notice to the old address falls due; it is sent now, and again on a later request until
-        it has gone out. `user` is the account as the session check read it."""
+        it has gone out. `user` is the account as the session check read it.
+
+        The session that confirms is kept only if it is live in the epoch the write read. When staff end every
+        session (a revoke, an unlink) while the confirmation runs, its session ended with the others, so the
+        confirmation is refused as Unauthenticated (401: the asker is signed in no more) and no address
+        moves: the revoke, not the change, decided which sessions live."""
         form = parse_input(EmailChangeCode, request.body)
         user_id = user.user_id
         pending_id = user.pending_email_id or ""
@@ -229,7 +235,7 @@ class Profiles:
                 "session_epoch": next_epoch,
                 "email_change_notice": _notice_due(old_email, new_email, mail_language(current, request)),
             }
-            keep_this_session = (self._sessions.keep_only(current_session_hash, next_epoch),)
+            keep_this_session = (self._sessions.keep_only(current_session_hash, current, next_epoch),)
             try:
                 if signs_in_by_email(current):
                     self._repository.move_email(
@@ -243,6 +249,9 @@ class Profiles:
                 self._save(current, lambda latest: _without_pending(latest, pending_id))
                 log_event("email_change_refused", user_id=user_id, reason="taken_meanwhile")
                 raise EmailTaken from None
+            except CompanionRefused:
+                log_event("email_change_refused", user_id=user_id, reason="session_ended")
+                raise Unauthenticated from None
             # The answer is what was written: no read after the write can turn a landed change into an error.
             gone: AccountChanges = {"pending_email": None, "pending_email_id": None}
             return current.model_copy(update={**changes, **gone, "version": current.version + 1})

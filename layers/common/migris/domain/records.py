@@ -212,3 +212,8 @@ class IdentityTaken(Exception):
 
 class LinkRefused(Exception):
     """A link's transaction found one of its other items (the session that asked for it) no longer as read."""
+
+
+class CompanionRefused(Exception):
+    """An item that had to land with the account's write (the session an e-mail change keeps) failed its own
+    condition: the account was as read, that item was not."""

@@ -206,7 +206,16 @@ class Sessions:
             live_after=(now - self._idle_seconds, now - self._max_seconds),
         )
 
-    def keep_only(self, session_hash: str, next_epoch: int) -> dict[str, Any]:
-        """The transaction item that, with the account's epoch set to `next_epoch` in the same write, ends
-        every session of the account but this one."""
-        return self._repository.carry_into_epoch(session_hash, next_epoch)
+    def keep_only(self, session_hash: str, account: Account, next_epoch: int) -> dict[str, Any]:
+        """The transaction item that, with the account's epoch moved from the one read (`account`) to
+        `next_epoch` in the same write, ends every session of the account but this one. Its condition is the
+        epoch read: a session that another epoch move ended in between is not kept, and the write is refused
+        (migris.domain.records.CompanionRefused)."""
+        now = int(self._clock.now())
+        return self._repository.carry_into_epoch(
+            session_hash,
+            account.user_id,
+            account.session_epoch,
+            next_epoch,
+            live_after=(now - self._idle_seconds, now - self._max_seconds),
+        )
