@@ -142,6 +142,7 @@ class SessionRepository:
             }
         }
 
+
 def _session_item(session: SessionRecord) -> dict[str, Any]:
     item: dict[str, Any] = {
         "pk": session.token_hash,
