@@ -557,3 +557,37 @@ def test_a_link_notice_that_cannot_go_leaves_the_link_and_its_session(client, br
     token = client.signed_in(ADDRESS, filled=True)
     monkeypatch.setattr(MailQueue, "deliver", unreachable)
     assert profile_of(client, linked_token(browser.link(token)))["level"] == 3
+
+
+@pytest.mark.parametrize("ended_by", ["revoke", "unlink"])
+def test_a_viisp_sign_in_whose_epoch_ends_between_its_read_and_its_write_opens_no_ended_session(
+    client, browser, monkeypatch, ended_by
+):
+    """Staff end the linked account's sessions (a revoke) or take the link off (an unlink) after the sign-in read
+    the account and before it wrote the session: the session is not written in the ended epoch. The sign-in
+    looks up again and the person gets a session that works: on the same account after a revoke, on the
+    identity's own new account after an unlink."""
+    from migris.domain.accounts import Accounts
+
+    token = client.signed_in(ADDRESS, filled=True)
+    user_id = profile_of(client, token)["user_id"]
+    linked_token(browser.link(token))
+    read = Accounts.sign_in_by_viisp
+    staff_answers = []
+
+    def staff_act_after_the_read(self, *args, **kwargs):
+        account = read(self, *args, **kwargs)
+        if not staff_answers:  # the first write attempt only
+            path = "sessions/revoke" if ended_by == "revoke" else "identity/unlink"
+            staff_answers.append(client.as_staff("POST", f"/staff/users/{user_id}/{path}", {"reason": "Stolen"}))
+        return account
+
+    monkeypatch.setattr(Accounts, "sign_in_by_viisp", staff_act_after_the_read)
+    session = browser.sign_in()
+    monkeypatch.undo()
+
+    (staff_answer,) = staff_answers
+    assert staff_answer.status == 200, staff_answer.raw
+    signed_in = profile_of(client, session)
+    assert (signed_in["user_id"] == user_id) is (ended_by == "revoke")
+    assert signed_in["identity"] == {"kind": "lt-personal-code"}

@@ -66,3 +66,32 @@ def test_a_viisp_session_says_so(client, stack):
 def test_sessions_need_a_session(client):
     assert_error(client.get("/sessions"), 401, "unauthenticated")
     assert_error(client.request("DELETE", "/sessions/x"), 401, "unauthenticated")
+
+
+def test_an_email_sign_in_that_a_staff_revoke_overtakes_gets_a_session_that_works(client, clock, monkeypatch):
+    """Staff end every session after the sign-in read the account and before its write: the session is not
+    written in the ended epoch (where it would be dead on arrival); the sign-in reads again and opens it in the
+    epoch that now stands, while the revoke ended the session that was open."""
+    from migris.dal.accounts import AccountRepository
+
+    earlier = client.signed_in(ADDRESS, filled=True)
+    user_id = client.as_person(earlier, "GET", "/profile").json["user_id"]
+    clock.advance(61)
+    login_id = client.start(ADDRESS).json["login_id"]
+    code = client.last_code(ADDRESS)
+    write = AccountRepository.transact
+    revoked = []
+
+    def revoke_first(self, items):
+        if not revoked:  # the first write attempt only
+            revoked.append(client.as_staff("POST", f"/staff/users/{user_id}/sessions/revoke", {"reason": "Stolen"}))
+        return write(self, items)
+
+    monkeypatch.setattr(AccountRepository, "transact", revoke_first)
+    answer = client.post("/login/email/verify", {"email": ADDRESS, "login_id": login_id, "code": code})
+    monkeypatch.undo()
+
+    assert [revoke.json for revoke in revoked] == [{"ended": 1}]
+    assert answer.status == 200, answer.raw
+    assert client.as_person(answer.json["token"], "GET", "/profile").json["user_id"] == user_id
+    assert client.as_person(earlier, "GET", "/profile").status == 401

@@ -326,11 +326,11 @@ DYNAMODB_ACTIONS = {
     },
     "VerifyCodeFunction": {
         "CodesTable": {"BatchGetItem", "UpdateItem", "DeleteItem"},
-        "AccountsTable": {"BatchGetItem", "GetItem", "UpdateItem"},
+        "AccountsTable": {"BatchGetItem", "GetItem", "UpdateItem", "ConditionCheckItem"},
         "SessionsTable": {"PutItem"},
     },
     "ViispCallbackFunction": {
-        "AccountsTable": {"GetItem", "UpdateItem"},
+        "AccountsTable": {"GetItem", "UpdateItem", "ConditionCheckItem"},
         "SessionsTable": {"PutItem", "DeleteItem"},
         "ViispTicketsTable": {"UpdateItem"},
         "AuditTable": {"PutItem"},

@@ -69,6 +69,24 @@ class AccountRepository:
         """Items of any of the service's tables in one transaction (see migris.dal.base.transact)."""
         return transact(self._client, items)
 
+    def in_epoch_item(self, user_id: str, epoch: int) -> dict[str, Any]:
+        """The transaction item that holds only while the account is still in session epoch `epoch`: what a
+        write that creates a session or device lands with, so none opens in an epoch that ended meanwhile."""
+        # An account that never moved its epoch has no attribute for it (epoch 0).
+        in_epoch = (
+            "(attribute_not_exists(session_epoch) OR session_epoch = :epoch)"
+            if epoch == 0
+            else ("session_epoch = :epoch")
+        )
+        return {
+            "ConditionCheck": {
+                "TableName": self._table_name,
+                "Key": {"pk": user_key(user_id)},
+                "ConditionExpression": f"attribute_exists(pk) AND {in_epoch}",
+                "ExpressionAttributeValues": {":epoch": epoch},
+            }
+        }
+
     def user_id_for_email(self, email: str) -> str | None:
         item = self._table.get_item(Key={"pk": email_key(email)}, ConsistentRead=True).get("Item")
         return None if item is None else str(item["user_id"])

@@ -5,8 +5,9 @@ uniqueness item; a wrong code is refused there (its try counted). A right code i
 transaction that opens the session and, on the first sign-in, creates the account: the code is spent only if
 the session opens, and of concurrent right tries exactly one lands (the code's removal is conditional on it
 being there with tries left). A returning person's account is read once, between the two: the answer shows
-its profile, and the session lives in its session epoch (one opened in an epoch that moved on meanwhile is
-refused when next used, as migris.domain.sessions checks)."""
+its profile, and the session lives in its session epoch: the transaction holds only while the account is in
+the epoch read, and when a revoke or an e-mail change moved it meanwhile, the address's account is looked up
+again and the session opens in the epoch that now stands (or in the address's new account)."""
 
 from __future__ import annotations
 
@@ -40,8 +41,9 @@ class EmailSignIn:
         user_id = None if right.also is None else str(right.also["user_id"])
         for _ in range(WRITE_ATTEMPTS):
             account, creating = self._account(email, user_id)
-            session, session_item = self._sessions.prepare(account, "email")
-            failed = self._accounts.transact([*right.items, *creating, session_item])
+            session, session_items = self._sessions.prepare(account, "email", account_written=bool(creating))
+            items = [*right.items, *creating, *session_items]
+            failed = self._accounts.transact(items)
             if failed is None:
                 right.used()
                 if creating:
@@ -50,8 +52,10 @@ class EmailSignIn:
                 return account, session
             if 0 in failed:
                 right.refused()  # the code was used up, replaced or burned meanwhile
-            if creating and failed:
-                user_id = self._accounts.user_id_for_email(email)  # a concurrent first sign-in created it
+            if failed and (creating or len(items) - 1 in failed):
+                # A concurrent first sign-in created the account, or the account's epoch moved on (a revoke, an
+                # e-mail change): which account the address opens, and in which epoch, is read again.
+                user_id = self._accounts.user_id_for_email(email)
             # otherwise a conflict with another transaction: try again
         raise EditConflict
 

@@ -135,8 +135,9 @@ class IdentityLinks:
                 AccountChanges,
                 given | {"level": LINKED_LEVEL, "session_epoch": next_epoch, "updated_at": int(now)},
             )
+            # The link's versioned write moves the epoch from the one read: that pins the new session's epoch.
             opened, new_session = self._sessions.prepare(
-                account.model_copy(update={"session_epoch": next_epoch}), "viisp"
+                account.model_copy(update={"session_epoch": next_epoch}), "viisp", account_written=True
             )
             try:
                 self._repository.link_identity(
@@ -145,7 +146,7 @@ class IdentityLinks:
                     changes,
                     with_items=(
                         self._sessions.ending(session_hash, account),
-                        new_session,
+                        *new_session,
                         self._audit.append_item(event, now),
                     ),
                 )

@@ -217,3 +217,8 @@ class LinkRefused(Exception):
 class CompanionRefused(Exception):
     """An item that had to land with the account's write (the session an e-mail change keeps) failed its own
     condition: the account was as read, that item was not."""
+
+
+class EpochMoved(Exception):
+    """A session (or device) was to be opened in the account's session epoch as read, and the epoch moved on
+    before the write (a revoke, an unlink, an e-mail change elsewhere): nothing was written."""

@@ -4,7 +4,11 @@ absolute expiry are checked here (TTL only cleans up).
 Ending an account's sessions is one write on the account: its `session_epoch` moves on, and a session
 opened under an older epoch is over. The write that decides it (an e-mail change, a staff revoke) is that
 write, and an e-mail change carries the one session that stays into the new epoch in the same transaction, so
-no later failure can leave another alive."""
+no later failure can leave another alive.
+
+Every write that creates or keeps a session is conditional on the epoch it read (a check on the account, or the
+session's own epoch when it is carried), so a request in flight never opens or carries one into an epoch that
+ended meanwhile; a device joins the same condition."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from migris.clock import Clock
 from migris.domain.errors import SessionNotFound, Unauthenticated
 from migris.domain.events import log_event
-from migris.domain.records import Account, LoginMethod, SessionRecord
+from migris.domain.records import Account, EpochMoved, LoginMethod, SessionRecord
 
 if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
@@ -79,19 +83,29 @@ class Sessions:
         self._max_seconds = max_seconds
 
     def open(self, account: Account | Mapping[str, Any], method: LoginMethod) -> OpenedSession:
-        """A new session for the account, in its current session epoch, opened by `method`. (An account item's
-        plain attributes do too: tests open sessions on accounts they wrote.)"""
+        """A new session for the account, in its session epoch as read, opened by `method`; EpochMoved (and
+        nothing written) when that epoch moved on before the write. (An account item's plain attributes do too:
+        tests open sessions on accounts they wrote.)"""
         account = Account.model_validate(account)
-        opened, record = self._new(account, method)
-        self._repository.create(record)
-        log_event("session_opened", user_id=account.user_id)
+        opened, items = self.prepare(account, method)
+        if self._accounts.transact(items) is not None:
+            # A conflict with another transaction on the account is as likely a revoke: the caller reads again.
+            raise EpochMoved(account.user_id)
+        self.opened(opened)
         return opened
 
-    def prepare(self, account: Account, method: LoginMethod) -> tuple[OpenedSession, dict[str, Any]]:
-        """A new session for the account, and the transaction item that creates it in the caller's write
-        (call `opened` once that has landed)."""
+    def prepare(
+        self, account: Account, method: LoginMethod, *, account_written: bool = False
+    ) -> tuple[OpenedSession, list[dict[str, Any]]]:
+        """A new session for the account, and the transaction items that create it in the caller's write (call
+        `opened` once that has landed): the session, and a check that the account is still in the epoch read.
+        With `account_written` the same write creates the account or updates it at the version read, which
+        pins the epoch already (and a transaction may not check an item it writes)."""
         opened, record = self._new(account, method)
-        return opened, self._repository.create_item(record)
+        items = [self._repository.create_item(record)]
+        if not account_written:
+            items.append(self._accounts.in_epoch_item(account.user_id, account.session_epoch))
+        return opened, items
 
     def opened(self, session: OpenedSession) -> None:
         log_event("session_opened", user_id=session.user_id)

@@ -18,10 +18,10 @@ from urllib.parse import urlencode
 
 from migris.clock import Clock
 from migris.domain.accounts import Accounts
-from migris.domain.errors import InvalidTicket, LithuanianEid, ViispUnavailable
+from migris.domain.errors import EditConflict, InvalidTicket, LithuanianEid, ViispUnavailable
 from migris.domain.events import log_event
 from migris.domain.linking import IdentityLinks, check_can_link, check_fresh
-from migris.domain.records import Identity, ViispTicketRecord
+from migris.domain.records import EpochMoved, Identity, ViispTicketRecord
 from migris.domain.sessions import CurrentSession, OpenedSession, Sessions, token_hash
 from migris.domain.validation import (
     LITHUANIA,
@@ -33,6 +33,7 @@ from migris.domain.validation import (
     normalize_personal_code,
     normalize_viisp_name,
 )
+from migris.domain.versioned import WRITE_ATTEMPTS
 from migris.viisp.protocol import ViispIdentity, ViispProtocolError
 from migris.viisp.transport import ViispTransportError
 
@@ -172,9 +173,20 @@ class ViispSignIn:
                 self._refuse(refused.reason, ref)
             log_event("viisp_linked", ticket_ref=ref, user_id=record.link_user_id, provider=found.provider)
             return ViispFinish(session=session, linked=True)
-        user = self._accounts.sign_in_by_viisp(identity, {**names, "email": _email(found.email)})
-        log_event("viisp_signed_in", ticket_ref=ref, user_id=user.user_id, provider=found.provider, kind=identity.kind)
-        return ViispFinish(session=self._sessions.open(user, "viisp"), linked=False)
+        fields = {**names, "email": _email(found.email)}
+        for _ in range(WRITE_ATTEMPTS):
+            user = self._accounts.sign_in_by_viisp(identity, fields)
+            try:
+                session = self._sessions.open(user, "viisp")
+            except EpochMoved:
+                # Staff ended the account's sessions or unlinked the identity after the read: look it up again,
+                # so the session opens in the epoch (and on the account) that now stands.
+                continue
+            log_event(
+                "viisp_signed_in", ticket_ref=ref, user_id=user.user_id, provider=found.provider, kind=identity.kind
+            )
+            return ViispFinish(session=session, linked=False)
+        raise EditConflict
 
     def _identity(self, found: ViispIdentity, ticket_ref: str) -> Identity:
         """Who VIISP vouched for, from the signed attributes only: a Lithuanian personal code (with a valid
