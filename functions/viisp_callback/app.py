@@ -25,7 +25,8 @@ from migris.observability import logger, metrics
 from migris.wiring import services
 
 app = new_app()
-answer_browsers_with_the_viisp_error_screen(app)
+CALLBACK = "/login/viisp/callback"
+answer_browsers_with_the_viisp_error_screen(app, navigations={CALLBACK})
 FORM = "application/x-www-form-urlencoded"
 LINKED_SCREEN = "/#/account?linked=1"  # the web app's account page, saying the link is made
 
@@ -36,7 +37,7 @@ def _form_field(form: dict[str, list[str]], name: str) -> str | None:
 
 
 @app.post(
-    "/login/viisp/callback",
+    CALLBACK,
     summary="VIISP's page posts the ticket back here",
     description="Form fields ticket and customData. 303 to the web app with the session cookie (a link: to its "
     "account page, the identity now the account's); 400 invalid_ticket (unknown, used, expired, not ours, another "

@@ -406,12 +406,20 @@ def test_a_stranger_elsewhere_cannot_lock_the_owner_out_over_http(server):
 # --- one person, one account: linking, eIDAS and the person's own sessions, over HTTP ---
 
 
-def viisp_round_trip(server, person, start="/login/viisp", start_headers=None, callback_headers=None):
-    """A browser's VIISP round trip over HTTP: start, sign in on the stand-in as `person` (its form fields),
-    and VIISP's page posting back cross-site (no session cookie goes along). The callback's answer."""
-    status, headers, body = raw_call(server, "GET", start, headers=start_headers or {})
-    assert status == 302, body
-    ticket = urllib.parse.parse_qs(urllib.parse.urlsplit(headers["Location"]).query)["ticket"][0]
+def viisp_round_trip(server, person, link_token=None, callback_headers=None):
+    """A browser's VIISP round trip over HTTP: start (a sign-in, or with `link_token` a link as the account page
+    starts it), sign in on the stand-in as `person` (its form fields), and VIISP's page posting back cross-site
+    (no session cookie goes along). The callback's answer."""
+    if link_token is None:
+        status, headers, body = raw_call(server, "GET", "/login/viisp")
+        assert status == 302, body
+        portal = headers["Location"]
+    else:
+        bearer = {"Authorization": f"Bearer {link_token}", "Content-Type": "application/json"}
+        status, headers, body = raw_call(server, "POST", "/login/viisp/link", b"{}", bearer)
+        assert status == 200, body
+        portal = json.loads(body)["location"]
+    ticket = urllib.parse.parse_qs(urllib.parse.urlsplit(portal).query)["ticket"][0]
     nonce = set_cookie(headers, "__Host-viisp")
     form_headers = {"Content-Type": "application/x-www-form-urlencoded"}
     form = urllib.parse.urlencode({"ticket": ticket, **person}).encode()
@@ -437,7 +445,6 @@ def filled_email_person(server, address):
     return token
 
 
-LINK = "/login/viisp?intent=link"
 ONA = {"personal_code": "61205010081", "given_name": "Aušra", "family_name": "Petraitienė"}
 ERIKA = {"eidas_eid": "DE/LT/e2e0000erika", "given_name": "Erika", "family_name": "Mustermann", "nationality": "DE"}
 
@@ -447,7 +454,7 @@ def test_an_email_person_links_viisp_and_both_sign_ins_open_one_account_over_htt
     token = filled_email_person(server, address)
     user_id = profile_over_http(server, token)["user_id"]
 
-    status, headers, body = viisp_round_trip(server, ONA, LINK, {"Authorization": f"Bearer {token}"})
+    status, headers, body = viisp_round_trip(server, ONA, link_token=token)
     assert status == 303, body
     assert headers["Location"] == f"{server.base}/#/account?linked=1"
     linked = profile_over_http(server, set_cookie(headers, "__Host-session"))
@@ -476,13 +483,13 @@ def test_an_identity_with_its_own_account_is_refused_and_nothing_changes_over_ht
     token = filled_email_person(server, "link.refused@example.lt")
     before = profile_over_http(server, token)
 
-    status, headers, body = viisp_round_trip(server, person, LINK, {"Authorization": f"Bearer {token}"})
+    status, headers, body = viisp_round_trip(server, person, link_token=token)
     assert status == 409 and json.loads(body)["error"]["code"] == "identity_in_use", body
     assert set_cookie(headers, "__Host-session") is None
     assert profile_over_http(server, token) == before
     # A browser is sent to the page that says what to do.
     browser = {"Accept": "text/html"}
-    status, headers, _ = viisp_round_trip(server, person, LINK, {"Authorization": f"Bearer {token}"}, browser)
+    status, headers, _ = viisp_round_trip(server, person, link_token=token, callback_headers=browser)
     assert (status, headers["Location"]) == (303, f"{server.base}/#/viisp-error?reason=identity_in_use")
     assert profile_over_http(server, token) == before
 
