@@ -346,9 +346,18 @@ class _RequestHandler(BaseHTTPRequestHandler):
         _log_line(f"{self.address_string()} {format % args}")
 
 
+def printable(text: str) -> str:
+    """`text` with every character a terminal could act on (C0 and C1 controls such as ESC and CSI, DEL, bidi
+    and other format characters, line separators) written as its Python escape, and a backslash as two: what a
+    client sent can neither move the cursor, recolour, retitle nor rewrite what the developer reads, and cannot
+    pass a forged escape off as one of these."""
+    return "".join(c if c.isprintable() and c != "\\" else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def _log_line(line: str) -> None:
-    """One write per line: print() writes the text and its newline apart, so threads would interleave them."""
-    sys.stdout.write(line + "\n")
+    """One write per line: print() writes the text and its newline apart, so threads would interleave them. The
+    line holds what the client sent (method, path, a malformed request line): printable() only."""
+    sys.stdout.write(printable(line) + "\n")
     sys.stdout.flush()
 
 

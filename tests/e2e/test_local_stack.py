@@ -6,8 +6,11 @@ import html
 import json
 import os
 import re
+import secrets
+import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -272,6 +275,39 @@ def test_staff_end_a_persons_sessions_over_http(server):
     status, _, body = server.call("GET", "/profile", headers={"Authorization": f"Bearer {fresh}"})
     assert status == 200, body
     assert json.loads(body)["user_id"] == user_id
+
+
+def logged_line(server, marker):
+    """The access log's line that holds `marker`, once the server has written it."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        lines = [line for line in server.log_path.read_text(encoding="utf-8").splitlines() if marker in line]
+        if lines:
+            return lines[-1]
+        time.sleep(0.05)
+    raise AssertionError(f"no log line with {marker}")
+
+
+# What a terminal acts on (C0 and C1 controls, DEL) but a log line's own newline.
+TERMINAL_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+@pytest.mark.parametrize("where", ["path", "method"])
+def test_the_access_log_writes_terminal_escapes_out_instead_of_sending_them(server, where):
+    """A request can carry escape sequences that clear the developer's screen, retitle the terminal or recolour
+    what follows: the access log shows them as escapes, so the developer reads what was sent and the terminal
+    does nothing."""
+    marker = secrets.token_hex(4)
+    hostile = "\x1b[2J\x1b]0;pwned\x07\x9b31m\x7f"  # clear screen, set the title, C1 CSI, DEL
+    method, path = ("GET", f"/{marker}/{hostile}") if where == "path" else (f"{hostile}{marker}", "/")
+    port = urllib.parse.urlsplit(server.base).port
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        request = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        connection.sendall(request.encode("latin-1"))
+        assert connection.recv(9) == b"HTTP/1.1 "  # answered
+    line = logged_line(server, marker)
+    assert not TERMINAL_CONTROLS.search(line), repr(line)
+    assert "\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m\\x7f" in line  # what was sent, readable
 
 
 def test_the_server_prints_the_staff_key_it_takes(server):
