@@ -32,6 +32,7 @@ from devserver.apigw import (
     load_module,
     proxy_event,
 )
+from devserver.cdn import PageHeaders
 from devserver.docs import DOCS_PATH, OPENAPI_PATH, merged_openapi, swagger_asset, swagger_page
 from devserver.edge import EdgeGuard, rate_rule
 from devserver.iam import IamGate, Refusal, staff_principal
@@ -101,6 +102,8 @@ class LocalStack:
         # WAF's rate rule on /login/*, in front of everything API Gateway does (None: the template makes no ACL).
         rule = rate_rule(template)
         self.edge = EdgeGuard(rule, clock) if rule else None
+        # The distribution's security headers on the pages (CSP with frame-ancestors, X-Frame-Options, ...).
+        self.page_headers = PageHeaders.from_template(template)
         self._containers: dict[str, Services] = {}
         self.mail = MailPump(self, mail_redelivery_seconds)
         self._mail_at_once = mail_at_once
@@ -247,14 +250,16 @@ class LocalStack:
         return _error(404, "not_found", "No such route.")
 
     def _static(self, path: str) -> HttpResponse:
+        """A file of web/ (the pages' origin: S3 behind the distribution), with the headers the distribution adds."""
         relative = "index.html" if path in {"", "/"} else path.lstrip("/")
         target = (WEB_ROOT / relative).resolve()
         if not target.is_relative_to(WEB_ROOT.resolve()) or not target.is_file():
-            return _error(404, "not_found", "No such route.")
+            return self.page_headers.put_on(_error(404, "not_found", "No such route."))
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type == "application/javascript":
             content_type += "; charset=utf-8"
-        return HttpResponse(200, [("Content-Type", content_type), ("Cache-Control", "no-store")], target.read_bytes())
+        page = HttpResponse(200, [("Content-Type", content_type), ("Cache-Control", "no-store")], target.read_bytes())
+        return self.page_headers.put_on(page)
 
     def openapi(self) -> dict[str, Any]:
         """The OpenAPI document of the whole API, as GET /openapi.json answers it."""
