@@ -11,11 +11,12 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from migris.clock import Clock
@@ -71,16 +72,21 @@ class LocalStack:
         origin: str,
         clock: Clock | None = None,
         *,
+        aliases: Iterable[str] = (),
         viisp_over_http: bool = False,
         mail_redelivery_seconds: int = 0,
         mail_at_once: bool = True,
     ) -> None:
-        """`mail_redelivery_seconds`: how soon a mail the mail function reported back is tried again (the
-        queue's visibility timeout in AWS; 0 for tests). `mail_at_once`: the queues are drained after each
+        """`origin`: where the pages, the API and the VIISP stand-in are (WebOrigin). `aliases`: other origins
+        the same server answers at (`http://127.0.0.1:PORT` beside `http://localhost:PORT`): the API answers
+        there too and their Origin counts as ours, while their pages redirect to `origin`, where the cookies and
+        passkeys live. `mail_redelivery_seconds`: how soon a mail the mail function reported back is tried again
+        (the queue's visibility timeout in AWS; 0 for tests). `mail_at_once`: the queues are drained after each
         request (tests, in process); served, the mail pump drains them in the background instead."""
         self.template = template
         self.template_root = ROOT
         self.origin = origin
+        self.aliases = frozenset(alias for alias in aliases if alias != origin)
         self.clock = clock
         self.aws = LocalAws(template)
         self.routes: list[Route] = template.routes()
@@ -202,8 +208,11 @@ class LocalStack:
             return response
 
     def _dispatch(self, request: HttpRequest) -> HttpResponse:
+        if request.path == DOCS_PATH and self._at_an_alias(request):
+            return self._to_our_origin(request)
         if request.path.startswith("/_local/") or request.path in {OPENAPI_PATH, DOCS_PATH}:
             return self._local(request)
+        request = self._alias_origin_as_ours(request)
         allowed: list[str] = []
         for route in self.routes:
             match = route.pattern.match(request.path)
@@ -225,8 +234,33 @@ class LocalStack:
         if allowed:
             return _error(405, "method_not_allowed", f"Use {', '.join(sorted(allowed))} on this route.")
         if request.method in {"GET", "HEAD"}:
-            return self._static(request.path)
+            return self._to_our_origin(request) if self._at_an_alias(request) else self._static(request.path)
         return _error(404, "not_found", "No such route.")
+
+    def _at_an_alias(self, request: HttpRequest) -> bool:
+        """Whether the request was sent to one of the aliases (by its Host: it only picks where a page is
+        served from, never whom to trust)."""
+        host = next((value for name, value in request.headers if name.lower() == "host"), None)
+        return host is not None and f"http://{host.lower()}" in self.aliases
+
+    def _to_our_origin(self, request: HttpRequest) -> HttpResponse:
+        """A page asked at an alias: the same page at our origin, where the session cookie, the VIISP binding and
+        passkeys (whose RP ID cannot be an IP address) belong."""
+        query = urlencode(request.query, doseq=True)
+        location = f"{self.origin}{request.path}{'?' + query if query else ''}"
+        return HttpResponse(307, [("Location", location), ("Cache-Control", "no-store")], b"")
+
+    def _alias_origin_as_ours(self, request: HttpRequest) -> HttpRequest:
+        """One site under two names: an alias in Origin is our origin as the functions compare it (they know
+        WebOrigin only). Only an exact alias is mapped; any other Origin, and every other header, stays as sent
+        (two Origin headers stay two)."""
+        if not self.aliases:
+            return request
+        headers = [
+            (name, self.origin if name.lower() == "origin" and value in self.aliases else value)
+            for name, value in request.headers
+        ]
+        return replace(request, headers=headers)
 
     def _local(self, request: HttpRequest) -> HttpResponse:
         if request.method != "GET":

@@ -48,9 +48,16 @@ STAFF_KEY = {"LOCAL_STAFF_ACCESS_KEY_ID": "AKIAE2ESTAFF00000000", "LOCAL_STAFF_S
 def server(tmp_path_factory):
     overrides = ["--parameter-overrides", "CodeLength=8 MaxCodesPerDay=20 ResendCooldownSeconds=0"]
     with devserver_running(tmp_path_factory.mktemp("devserver"), overrides, STAFF_KEY) as (port, log_path):
-        http = Http(f"http://127.0.0.1:{port}")
+        http = Http(f"http://localhost:{port}")  # WebOrigin, where a developer opens the pages
         http.log_path = log_path
         yield http
+
+
+def at_the_address(server):
+    """The same server at the address it listens at, http://127.0.0.1:PORT."""
+    alias = Http(f"http://127.0.0.1:{urllib.parse.urlsplit(server.base).port}")
+    alias.log_path = server.log_path
+    return alias
 
 
 def test_whole_email_flow_over_http(server):
@@ -308,6 +315,51 @@ def test_the_access_log_writes_terminal_escapes_out_instead_of_sending_them(serv
     line = logged_line(server, marker)
     assert not TERMINAL_CONTROLS.search(line), repr(line)
     assert "\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m\\x7f" in line  # what was sent, readable
+
+
+# --- WebOrigin is http://localhost:PORT; http://127.0.0.1:PORT answers the API and sends its pages there ---
+
+
+def test_the_pages_are_at_localhost_and_the_address_sends_them_there(server):
+    alias = at_the_address(server)
+    status, headers, body = raw_call(server, "GET", "/")
+    assert status == 200 and b"MIGRIS" in body
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    for path in ["/", "/js/app.js?v=1", "/docs"]:
+        status, headers, _ = raw_call(alias, "GET", path)
+        assert (status, headers["Location"]) == (307, f"{server.base}{path}"), path
+    # Followed, as a browser does: the page from localhost.
+    status, headers, body = alias.call("GET", "/")
+    assert status == 200 and b"MIGRIS" in body
+
+
+def test_the_address_answers_the_api_and_counts_as_our_origin(server):
+    alias = at_the_address(server)
+    token = sign_in(alias, "alias.ona@example.lt")["token"]
+    cookie = {"Cookie": f"__Host-session={token}"}
+    for origin in (alias.base, server.base):
+        headers = {**cookie, "Origin": origin}
+        status, _, body = alias.call("PATCH", "/profile", {"phone_number": "+370 612 34567"}, headers=headers)
+        assert status == 200, body
+    for foreign in ("http://127.0.0.2:3000", f"http://127.0.0.1:{urllib.parse.urlsplit(server.base).port + 1}"):
+        status, _, body = alias.call(
+            "PATCH", "/profile", {"phone_number": "+370 612 00000"}, {**cookie, "Origin": foreign}
+        )
+        assert status == 403 and json.loads(body)["error"]["code"] == "origin_mismatch", foreign
+    assert profile_over_http(alias, token)["phone_number"] == "+37061234567"
+
+
+def test_viisp_and_the_mail_send_people_to_localhost(server):
+    """VIISP's postbackUrl and where the callback sends the browser come from WebOrigin, wherever the round trip
+    began: at the address, too."""
+    alias = at_the_address(server)
+    status, headers, _ = raw_call(alias, "GET", "/login/viisp")
+    assert status == 302
+    assert headers["Location"].startswith(f"{server.base}/_local/viisp/portal?ticket=")
+    person = {"personal_code": "48504140959", "given_name": "Ona", "family_name": "Žemaitytė"}  # as signs in above
+    status, headers, _ = viisp_round_trip(alias, person)
+    assert (status, headers["Location"]) == (303, f"{server.base}/")
+    assert "MIGRIS local stack on http://localhost:" in server.log_path.read_text()
 
 
 def test_the_server_prints_the_staff_key_it_takes(server):

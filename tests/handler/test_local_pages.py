@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from devserver.template import load_template
+from tests.helpers import ORIGIN, Client, LocalStack, local_template
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 PAGES = ["/", "/index.html", "/style.css", "/js/app.js", "/js/screens/account.js", "/i18n/uk.js"]
@@ -60,3 +61,43 @@ def test_the_api_answers_keep_their_own_headers(client):
     assert answer.status == 202
     assert answer.header("Content-Security-Policy") is None
     assert answer.header("Cache-Control") == "no-store"
+
+
+# --- `make run`: WebOrigin http://localhost:PORT, and http://127.0.0.1:PORT beside it ---
+
+LOCALHOST = "http://localhost:3000"
+
+
+@pytest.fixture
+def two_names(clock):
+    """The local stack as `make run` serves it: the pages at localhost, the address it listens at beside."""
+    template = local_template(WebOrigin=LOCALHOST, PublicApiUrl=LOCALHOST)
+    stack = LocalStack(template, LOCALHOST, clock=clock, aliases=[ORIGIN])
+    stack.start()
+    yield Client(stack)  # its requests go to 127.0.0.1:3000 (tests.helpers.HOST)
+    stack.stop()
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_page_at_the_address_is_sent_to_localhost(two_names, method):
+    answer = two_names.request(method, "/js/app.js?v=2")
+    assert (answer.status, answer.header("Location")) == (307, f"{LOCALHOST}/js/app.js?v=2")
+    at_localhost = two_names.request(method, "/js/app.js", headers={"Host": "localhost:3000"})
+    assert at_localhost.status == 200
+
+
+@pytest.mark.parametrize(
+    ("origin", "status"),
+    [
+        (ORIGIN, 200),
+        (LOCALHOST, 200),
+        (f"{ORIGIN}.evil.example", 403),
+        ("http://127.0.0.1:3001", 403),
+        ("http://[::1]:3000", 403),
+    ],
+)
+def test_the_address_is_our_origin_exactly(two_names, origin, status):
+    token = two_names.signed_in("ona@example.lt")
+    headers = {"Cookie": f"__Host-session={token}", "Origin": origin}
+    answer = two_names.request("PATCH", "/profile", json_body={"phone_number": "+370 612 34567"}, headers=headers)
+    assert answer.status == status, answer.raw
