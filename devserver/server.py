@@ -54,6 +54,11 @@ IDLE_SECONDS = 30  # a connection silent this long (between requests, or mid-req
 OUTBOX_SETTLE_SECONDS = 15.0
 
 
+# What API Gateway (REST) answers a method the resource does not declare (TRACE, CONNECT, FOO, or DELETE where only
+# GET is): its MISSING_AUTHENTICATION_TOKEN gateway response, 403. Never a 5xx, and never the function.
+UNDECLARED_METHOD = Refusal("MissingAuthenticationTokenException", "Missing Authentication Token")
+
+
 def _json(status: int, body: Any) -> HttpResponse:
     data = json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
     return HttpResponse(status, [("Content-Type", "application/json"), ("Cache-Control", "no-store")], data)
@@ -213,13 +218,13 @@ class LocalStack:
         if request.path.startswith("/_local/") or request.path in {OPENAPI_PATH, DOCS_PATH}:
             return self._local(request)
         request = self._alias_origin_as_ours(request)
-        allowed: list[str] = []
+        a_resource = False
         for route in self.routes:
             match = route.pattern.match(request.path)
             if not match:
                 continue
             if route.method != request.method:
-                allowed.append(route.method)
+                a_resource = True
                 continue
             identity = None
             try:
@@ -231,8 +236,8 @@ class LocalStack:
                 return refusal.response()
             event = proxy_event(route, request, match.groupdict(), identity)
             return http_response(self._invoke(route, event))
-        if allowed:
-            return _error(405, "method_not_allowed", f"Use {', '.join(sorted(allowed))} on this route.")
+        if a_resource:
+            return UNDECLARED_METHOD.response()
         if request.method in {"GET", "HEAD"}:
             return self._to_our_origin(request) if self._at_an_alias(request) else self._static(request.path)
         return _error(404, "not_found", "No such route.")
@@ -373,7 +378,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+    def __getattr__(self, name: str) -> Any:
+        # http.server answers 501 itself for a method it has no do_<METHOD> for (TRACE, CONNECT, FOO); API
+        # Gateway takes any method and answers one a resource lacks with a 4xx, so every method is served.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         # Access log without the query string: no personal data belongs in URLs, but keep logs clean anyway.
