@@ -38,11 +38,12 @@ def model_response[Answer: BaseModel](
     return Response(status_code=status, content_type=JSON, body=answer, cookies=cookies, headers=headers)
 
 
-def body_doc(*models: type[BaseModel]) -> dict[str, Any]:
-    """OpenAPI for a body a route reads itself (after the session check); several models are alternatives."""
+def body_doc(*models: type[BaseModel], media_type: str = JSON) -> dict[str, Any]:
+    """OpenAPI for a body a route reads itself (after the session check); several models are alternatives.
+    `media_type`: JSON, but for the one form the API takes (VIISP's callback)."""
     schemas = [model.model_json_schema() for model in models]
     schema = schemas[0] if len(schemas) == 1 else {"oneOf": schemas}
-    return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}}}}
+    return {"requestBody": {"required": True, "content": {media_type: {"schema": schema}}}}
 
 
 # --- what the OpenAPI document says a route answers (the `responses=` of a route decorator) ---
