@@ -213,7 +213,7 @@ class LocalStack:
             return response
 
     def _dispatch(self, request: HttpRequest) -> HttpResponse:
-        if request.path == DOCS_PATH and self._at_an_alias(request):
+        if request.path == DOCS_PATH and request.method in {"GET", "HEAD"} and self._at_an_alias(request):
             return self._to_our_origin(request)
         if request.path.startswith("/_local/") or request.path in {OPENAPI_PATH, DOCS_PATH}:
             return self._local(request)
