@@ -15,7 +15,7 @@ export AWS_REGION ?= eu-north-1
 .PHONY: help install install-sam install-checkov install-browser run test lint typecheck template-check checkov pytest bench load clean
 
 help:
-	@echo "make run   - install into .venv and serve the local stack on http://127.0.0.1:$(PORT)"
+	@echo "make run   - install into .venv and serve the local stack on http://localhost:$(PORT)"
 	@echo "make test  - install and run every check (ruff, mypy, cfn-lint, sam validate/build, checkov, pytest)"
 
 $(BIN)/.installed: pyproject.toml constraints.txt

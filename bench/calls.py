@@ -43,7 +43,7 @@ VIISP_START = "GET /login/viisp"
 VIISP_CALLBACK = "POST /login/viisp/callback"
 LIST_SESSIONS = "GET /sessions"
 END_SESSION = "DELETE /sessions/{id}"
-LINK_START = "GET /login/viisp?intent=link"
+LINK_START = "POST /login/viisp/link"
 LINK_CALLBACK = "POST /login/viisp/callback (link)"
 STAFF_SEARCH = "POST /staff/users/search"
 STAFF_CHANGE = "PATCH /staff/users/{id}"
@@ -252,7 +252,7 @@ def aws_calls_per_flow(stack: LocalStack) -> dict[str, list[str]]:
         # The e-mail person links VIISP (another person than the sign-in above: that identity has its account).
         advance(STEP_SECONDS)
         with recorder.flow(calls, LINK_START):
-            _, ticket, nonce, _ = browser.start("/login/viisp?intent=link", {"Authorization": f"Bearer {token}"})
+            _, ticket, nonce, _ = browser.start_link(token)  # the portal address, and the browser's cookie
         _, fields = browser.authenticate(ticket, ("48504140959", "Ona", "Žemaitytė"))
         advance(STEP_SECONDS)
         with recorder.flow(calls, LINK_CALLBACK):

@@ -40,10 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         overrides = parse_parameter_overrides(args.parameter_overrides)
         host = {"localhost": "127.0.0.1", "::1": "[::1]"}.get(args.host, args.host)
-        origin = f"http://{host}:{args.port}"
-        # The pages and the API are served here: VIISP's postbackUrl and the Origin rule use this origin.
-        overrides.setdefault("WebOrigin", origin)
+        # The pages and the API are served at localhost, not an address: an IP address cannot be a WebAuthn RP
+        # ID (the RP ID, VIISP's postbackUrl, mailed links and the Origin rule all come from WebOrigin), and
+        # Chromium treats http://localhost as a secure context, as the __Host- cookies need.
+        origin = overrides.setdefault("WebOrigin", f"http://localhost:{args.port}")
         overrides.setdefault("PublicApiUrl", origin)
+        # The address it listens at answers the API too and counts as our Origin; its pages redirect to origin.
+        listening = f"http://{host}:{args.port}"
         template = Template.load(overrides)
     except (ValueError, KeyError) as error:
         parser.error(str(error))
@@ -53,13 +56,22 @@ def main(argv: list[str] | None = None) -> int:
 
     # A mail the mail function reported back is tried again after a second (a minute in AWS: the queue's
     # visibility timeout), so a retried mail arrives while the person waits.
-    stack = LocalStack(template, origin, viisp_over_http=True, mail_redelivery_seconds=1, mail_at_once=False)
+    stack = LocalStack(
+        template,
+        origin,
+        aliases=[listening],
+        viisp_over_http=True,
+        mail_redelivery_seconds=1,
+        mail_at_once=False,
+    )
     stack.start()
     stack.aws.ses_throttle_every = max(0, args.ses_throttle_every)
     stack.aws.ses_delay_seconds = max(0, args.ses_delay_ms) / 1000
     stack.mail.run_in_background(on_error=lambda error: traceback.print_exception(error))
     server = make_server(stack, args.host, args.port)
     print(f"MIGRIS local stack on {origin}", flush=True)
+    if listening != origin:
+        print(f"  also:       {listening} (the API; its pages redirect to {origin})", flush=True)
     print(f"  sent mail:  {origin}/_local/outbox", flush=True)
     print(f"  API docs:   {origin}/docs  ({origin}/openapi.json)", flush=True)
     print(f"  VIISP:      {origin}/login/viisp  (the local stand-in at {origin}/_local/viisp/)", flush=True)

@@ -11,11 +11,12 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from migris.clock import Clock
@@ -32,6 +33,7 @@ from devserver.apigw import (
     load_module,
     proxy_event,
 )
+from devserver.cdn import PageHeaders
 from devserver.docs import DOCS_PATH, OPENAPI_PATH, merged_openapi, swagger_asset, swagger_page
 from devserver.edge import EdgeGuard, rate_rule
 from devserver.iam import IamGate, Refusal, staff_principal
@@ -52,6 +54,11 @@ IDLE_SECONDS = 30  # a connection silent this long (between requests, or mid-req
 OUTBOX_SETTLE_SECONDS = 15.0
 
 
+# What API Gateway (REST) answers a method the resource does not declare (TRACE, CONNECT, FOO, or DELETE where only
+# GET is): its MISSING_AUTHENTICATION_TOKEN gateway response, 403. Never a 5xx, and never the function.
+UNDECLARED_METHOD = Refusal("MissingAuthenticationTokenException", "Missing Authentication Token")
+
+
 def _json(status: int, body: Any) -> HttpResponse:
     data = json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
     return HttpResponse(status, [("Content-Type", "application/json"), ("Cache-Control", "no-store")], data)
@@ -70,16 +77,21 @@ class LocalStack:
         origin: str,
         clock: Clock | None = None,
         *,
+        aliases: Iterable[str] = (),
         viisp_over_http: bool = False,
         mail_redelivery_seconds: int = 0,
         mail_at_once: bool = True,
     ) -> None:
-        """`mail_redelivery_seconds`: how soon a mail the mail function reported back is tried again (the
-        queue's visibility timeout in AWS; 0 for tests). `mail_at_once`: the queues are drained after each
+        """`origin`: where the pages, the API and the VIISP stand-in are (WebOrigin). `aliases`: other origins
+        the same server answers at (`http://127.0.0.1:PORT` beside `http://localhost:PORT`): the API answers
+        there too and their Origin counts as ours, while their pages redirect to `origin`, where the cookies and
+        passkeys live. `mail_redelivery_seconds`: how soon a mail the mail function reported back is tried again
+        (the queue's visibility timeout in AWS; 0 for tests). `mail_at_once`: the queues are drained after each
         request (tests, in process); served, the mail pump drains them in the background instead."""
         self.template = template
         self.template_root = ROOT
         self.origin = origin
+        self.aliases = frozenset(alias for alias in aliases if alias != origin)
         self.clock = clock
         self.aws = LocalAws(template)
         self.routes: list[Route] = template.routes()
@@ -101,6 +113,8 @@ class LocalStack:
         # WAF's rate rule on /login/*, in front of everything API Gateway does (None: the template makes no ACL).
         rule = rate_rule(template)
         self.edge = EdgeGuard(rule, clock) if rule else None
+        # The distribution's security headers on the pages (CSP with frame-ancestors, X-Frame-Options, ...).
+        self.page_headers = PageHeaders.from_template(template)
         self._containers: dict[str, Services] = {}
         self.mail = MailPump(self, mail_redelivery_seconds)
         self._mail_at_once = mail_at_once
@@ -201,15 +215,18 @@ class LocalStack:
             return response
 
     def _dispatch(self, request: HttpRequest) -> HttpResponse:
+        if request.path == DOCS_PATH and request.method in {"GET", "HEAD"} and self._at_an_alias(request):
+            return self._to_our_origin(request)
         if request.path.startswith("/_local/") or request.path in {OPENAPI_PATH, DOCS_PATH}:
             return self._local(request)
-        allowed: list[str] = []
+        request = self._alias_origin_as_ours(request)
+        a_resource = False
         for route in self.routes:
             match = route.pattern.match(request.path)
             if not match:
                 continue
             if route.method != request.method:
-                allowed.append(route.method)
+                a_resource = True
                 continue
             identity = None
             try:
@@ -221,11 +238,36 @@ class LocalStack:
                 return refusal.response()
             event = proxy_event(route, request, match.groupdict(), identity)
             return http_response(self._invoke(route, event))
-        if allowed:
-            return _error(405, "method_not_allowed", f"Use {', '.join(sorted(allowed))} on this route.")
+        if a_resource:
+            return UNDECLARED_METHOD.response()
         if request.method in {"GET", "HEAD"}:
-            return self._static(request.path)
+            return self._to_our_origin(request) if self._at_an_alias(request) else self._static(request.path)
         return _error(404, "not_found", "No such route.")
+
+    def _at_an_alias(self, request: HttpRequest) -> bool:
+        """Whether the request was sent to one of the aliases (by its Host: it only picks where a page is
+        served from, never whom to trust)."""
+        host = next((value for name, value in request.headers if name.lower() == "host"), None)
+        return host is not None and f"http://{host.lower()}" in self.aliases
+
+    def _to_our_origin(self, request: HttpRequest) -> HttpResponse:
+        """A page asked at an alias: the same page at our origin, where the session cookie, the VIISP binding and
+        passkeys (whose RP ID cannot be an IP address) belong."""
+        query = urlencode(request.query, doseq=True)
+        location = f"{self.origin}{request.path}{'?' + query if query else ''}"
+        return HttpResponse(307, [("Location", location), ("Cache-Control", "no-store")], b"")
+
+    def _alias_origin_as_ours(self, request: HttpRequest) -> HttpRequest:
+        """One site under two names: an alias in Origin is our origin as the functions compare it (they know
+        WebOrigin only). Only an exact alias is mapped; any other Origin, and every other header, stays as sent
+        (two Origin headers stay two)."""
+        if not self.aliases:
+            return request
+        headers = [
+            (name, self.origin if name.lower() == "origin" and value in self.aliases else value)
+            for name, value in request.headers
+        ]
+        return replace(request, headers=headers)
 
     def _local(self, request: HttpRequest) -> HttpResponse:
         if request.method != "GET":
@@ -249,14 +291,16 @@ class LocalStack:
         return _error(404, "not_found", "No such route.")
 
     def _static(self, path: str) -> HttpResponse:
+        """A file of web/ (the pages' origin: S3 behind the distribution), with the headers the distribution adds."""
         relative = "index.html" if path in {"", "/"} else path.lstrip("/")
         target = (WEB_ROOT / relative).resolve()
         if not target.is_relative_to(WEB_ROOT.resolve()) or not target.is_file():
-            return _error(404, "not_found", "No such route.")
+            return self.page_headers.put_on(_error(404, "not_found", "No such route."))
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if content_type.startswith("text/") or content_type == "application/javascript":
             content_type += "; charset=utf-8"
-        return HttpResponse(200, [("Content-Type", content_type), ("Cache-Control", "no-store")], target.read_bytes())
+        page = HttpResponse(200, [("Content-Type", content_type), ("Cache-Control", "no-store")], target.read_bytes())
+        return self.page_headers.put_on(page)
 
     def openapi(self) -> dict[str, Any]:
         """The OpenAPI document of the whole API, as GET /openapi.json answers it."""
@@ -336,7 +380,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+    def __getattr__(self, name: str) -> Any:
+        # http.server answers 501 itself for a method it has no do_<METHOD> for (TRACE, CONNECT, FOO); API
+        # Gateway takes any method and answers one a resource lacks with a 4xx, so every method is served.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         # Access log without the query string: no personal data belongs in URLs, but keep logs clean anyway.
@@ -348,9 +397,18 @@ class _RequestHandler(BaseHTTPRequestHandler):
         _log_line(f"{self.address_string()} {format % args}")
 
 
+def printable(text: str) -> str:
+    """`text` with every character a terminal could act on (C0 and C1 controls such as ESC and CSI, DEL, bidi
+    and other format characters, line separators) written as its Python escape, and a backslash as two: what a
+    client sent can neither move the cursor, recolour, retitle nor rewrite what the developer reads, and cannot
+    pass a forged escape off as one of these."""
+    return "".join(c if c.isprintable() and c != "\\" else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def _log_line(line: str) -> None:
-    """One write per line: print() writes the text and its newline apart, so threads would interleave them."""
-    sys.stdout.write(line + "\n")
+    """One write per line: print() writes the text and its newline apart, so threads would interleave them. The
+    line holds what the client sent (method, path, a malformed request line): printable() only."""
+    sys.stdout.write(printable(line) + "\n")
     sys.stdout.flush()
 
 

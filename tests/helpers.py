@@ -364,6 +364,23 @@ class ViispBrowser:
         ticket = parse_qs(urlsplit(location).query)["ticket"][0]
         return location, ticket, nonce, header
 
+    def ask_link(self, token: str | None, headers: dict[str, str] | None = None) -> Answer:
+        """The account page asks to link VIISP: POST /login/viisp/link with `{}`, signed in by `token` (Bearer)
+        unless None. The answer as it comes."""
+        bearer = {"Authorization": f"Bearer {token}"} if token is not None else {}
+        return self.client.post("/login/viisp/link", {}, headers={**bearer, **(headers or {})})
+
+    def start_link(self, token: str | None, headers: dict[str, str] | None = None) -> tuple[str, str, str, str]:
+        """A link started as the account page starts it: the portal address the answer names (where the page
+        goes), its ticket, and the binding cookie's value and header."""
+        answer = self.ask_link(token, headers)
+        assert answer.status == 200, answer.raw
+        location = answer.json["location"]
+        nonce, header = cookie_value(answer, "__Host-viisp")
+        assert isinstance(location, str) and nonce and header
+        ticket = parse_qs(urlsplit(location).query)["ticket"][0]
+        return location, ticket, nonce, header
+
     def authenticate(self, ticket: str, person: StandInPerson = PERSON) -> tuple[str, dict[str, str]]:
         if isinstance(person, dict):
             fields = {"ticket": ticket, **person}
@@ -395,9 +412,10 @@ class ViispBrowser:
         return token
 
     def link(self, token: str, person: StandInPerson = PERSON, **post_back: Any) -> Answer:
-        """A person signed in by e-mail (session `token`) links VIISP: start with intent=link, sign in on the
-        portal, and VIISP's page posts back (cross-site: the session cookie does not come along)."""
-        _, ticket, nonce, _ = self.start("/login/viisp?intent=link", {"Authorization": f"Bearer {token}"})
+        """A person signed in by e-mail (session `token`) links VIISP: the account page starts it (POST
+        /login/viisp/link), the person signs in on the portal, and VIISP's page posts back (cross-site: the session
+        cookie does not come along)."""
+        _, ticket, nonce, _ = self.start_link(token)
         _, fields = self.authenticate(ticket, person)
         return self.post_back(fields, nonce, **post_back)
 

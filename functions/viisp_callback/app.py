@@ -9,10 +9,11 @@ from urllib.parse import parse_qs
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from migris.domain.viisp_login import MAX_STATE_LENGTH, MAX_TICKET_LENGTH
 from migris.http.app import new_app, respond
 from migris.http.body import accept_language
 from migris.http.errors import answer_browsers_with_the_viisp_error_screen
-from migris.http.responses import error_docs, no_body_doc
+from migris.http.responses import body_doc, error_docs, no_body_doc
 from migris.http.session import (
     SESSION_COOKIE,
     VIISP_COOKIE,
@@ -23,11 +24,25 @@ from migris.http.session import (
 )
 from migris.observability import logger, metrics
 from migris.wiring import services
+from pydantic import BaseModel, ConfigDict, Field
 
 app = new_app()
-answer_browsers_with_the_viisp_error_screen(app)
+CALLBACK = "/login/viisp/callback"
+answer_browsers_with_the_viisp_error_screen(app, navigations={CALLBACK})
 FORM = "application/x-www-form-urlencoded"
 LINKED_SCREEN = "/#/account?linked=1"  # the web app's account page, saying the link is made
+
+
+class CallbackForm(BaseModel):
+    """What VIISP's page posts, for the OpenAPI document (the route reads the form itself: any refusal of it is
+    400 invalid_ticket, as for a ticket that is not ours)."""
+
+    model_config = ConfigDict(defer_build=True, extra="forbid")  # for the OpenAPI document only
+
+    ticket: str = Field(min_length=1, max_length=MAX_TICKET_LENGTH, description="VIISP's ticket")
+    customData: str = Field(
+        min_length=1, max_length=MAX_STATE_LENGTH, description="The state we gave VIISP with the ticket"
+    )
 
 
 def _form_field(form: dict[str, list[str]], name: str) -> str | None:
@@ -36,7 +51,7 @@ def _form_field(form: dict[str, list[str]], name: str) -> str | None:
 
 
 @app.post(
-    "/login/viisp/callback",
+    CALLBACK,
     summary="VIISP's page posts the ticket back here",
     description="Form fields ticket and customData. 303 to the web app with the session cookie (a link: to its "
     "account page, the identity now the account's); 400 invalid_ticket (unknown, used, expired, not ours, another "
@@ -46,6 +61,7 @@ def _form_field(form: dict[str, list[str]], name: str) -> str | None:
     "origin_mismatch when posted from a page that is neither VIISP's nor ours (or with more than one Origin). A "
     "browser (Accept names text/html) is sent instead with a 303 to the web app's /#/viisp-error?reason=<code> "
     "(&detail=lithuanian_eid for a Lithuanian eID).",
+    openapi_extensions=body_doc(CallbackForm, media_type=FORM),
     responses={
         303: no_body_doc("Signed in: to the web app (or, for a refused browser, to its error screen)"),
         **error_docs(400, 403, 409, 422, 502),

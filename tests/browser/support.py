@@ -39,7 +39,8 @@ PARAMETERS = (
 @contextlib.contextmanager
 def serving(parameters: str, log_dir: Path) -> Iterator[str]:
     """`python -m devserver` with these template parameters on a free loopback port while the block runs: its
-    base URL. Its output goes to a file in `log_dir`."""
+    base URL, the pages' origin (WebOrigin, http://localhost:PORT, as `make run` serves it). Its output goes to
+    a file in `log_dir`."""
     port = free_port()
     log_path = log_dir / "out.log"
     with log_path.open("w") as log:
@@ -51,7 +52,7 @@ def serving(parameters: str, log_dir: Path) -> Iterator[str]:
         )
         try:
             _wait_for(port, process, log_path)
-            yield f"http://127.0.0.1:{port}"
+            yield f"http://localhost:{port}"
         finally:
             process.terminate()
             process.wait(timeout=10)
@@ -93,11 +94,10 @@ def new_address(label: str) -> str:
 def api(
     base: str, method: str, path: str, body: Any = None, token: str | None = None, source: str = "127.0.0.1"
 ) -> tuple[int, Any]:
-    """Call the API as a non-browser client would (no Origin; Bearer token), from the `source` loopback address
-    (limits and cooldowns count per network address, so an earlier visit "from elsewhere" does not hold the
-    browser back)."""
-    url = urlsplit(base)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=10, source_address=(source, 0))
+    """Call the API as a non-browser client would (no Origin; Bearer token), at the address the local stack
+    listens at (it answers the API there too), from the `source` loopback address (limits and cooldowns count
+    per network address, so an earlier visit "from elsewhere" does not hold the browser back)."""
+    connection = http.client.HTTPConnection("127.0.0.1", urlsplit(base).port, timeout=10, source_address=(source, 0))
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     data = None
     if body is not None:

@@ -209,18 +209,57 @@ def test_an_e_mail_account_says_its_identity_is_not_confirmed_and_offers_to_link
         main = page.get_by_role("main")
         expect(main.locator("#identity")).to_have_text(identity)
         link_section = main.get_by_role("region", name=link_heading)
-        link = link_section.get_by_role("link", name=link_name)
-        expect(link).to_have_attribute("href", "/login/viisp?intent=link")
+        link = link_section.get_by_role("button", name=link_name)
         expect(link).to_have_accessible_description(re.compile(r"VIISP"))
         expect(link_section.locator("#link-sessions")).to_have_text(SIGNED_OUT_ELSEWHERE[code])
         screens.seen(page, f"32-{code}-account-identity-sessions")
     page.get_by_role("combobox").select_option("lt")
 
-    # The link is a plain top-level GET: the browser goes to VIISP (the stand-in) with its session cookie.
-    with page.expect_request(lambda request: "/login/viisp" in request.url) as asked:
-        page.get_by_role("link", name="Susieti su VIISP").click()
-    assert asked.value.url.endswith("/login/viisp?intent=link")
-    assert asked.value.is_navigation_request()
+    # The link starts from this page only: a POST of its own (with our Origin), then the browser goes to the VIISP
+    # address the answer names (the stand-in's page, a ticket in its address).
+    with page.expect_request(lambda request: "/login/viisp/link" in request.url) as asked:
+        page.get_by_role("button", name="Susieti su VIISP").click()
+    assert asked.value.method == "POST" and not asked.value.is_navigation_request()
+    assert asked.value.header_value("origin") == site
+    expect(page).to_have_url(re.compile(r"/_local/viisp/portal\?ticket="))
+
+
+@pytest.mark.parametrize(
+    ("answer", "where"),
+    [
+        ({"status": 403, "code": "fresh_sign_in_required"}, "screen"),
+        ({"status": 409, "code": "already_linked"}, "screen"),
+        ({"status": 502, "code": "viisp_unavailable"}, "beside"),
+        (None, "beside"),  # the network is down
+    ],
+    ids=["stale-session", "linked-already", "viisp-down", "offline"],
+)
+def test_a_refused_link_says_why_and_what_next(page: Page, site: str, screens, answer, where):
+    address = new_address("nesusieta")
+    make_account(site, address)
+    sign_in_by_email(page, site, address)
+    expect(heading(page)).to_have_text("Mano paskyra")
+
+    def refuse(route: Route) -> None:
+        if answer is None:
+            route.abort("internetdisconnected")
+            return
+        error = {"error": {"code": answer["code"], "message": "refused"}}
+        route.fulfill(status=answer["status"], content_type="application/json", body=json.dumps(error))
+
+    page.route("**/login/viisp/link", refuse)
+    page.get_by_role("button", name="Susieti su VIISP").click()
+    if where == "screen":
+        expect(page).to_have_url(re.compile(rf"/#/viisp-error\?reason={answer['code']}$"))
+        expect(heading(page)).to_have_text("Nepavyko susieti su VIISP")
+        expect(page.get_by_role("link", name="Grįžti į paskyrą")).to_be_visible()
+        return
+    notice = page.locator("#notice-link")
+    expect(notice).to_be_focused()
+    expect(notice).to_contain_text("VIISP" if answer else "interneto")
+    expect(page).to_have_url(re.compile(r"/#/account$"))
+    if answer:
+        screens.seen(page, "36-account-link-viisp-down")
 
 
 def test_after_linking_the_account_says_so_once(page: Page, site: str):
@@ -254,7 +293,7 @@ def test_a_linked_address_is_believed_only_for_an_account_with_an_identity(page:
     expect(heading(page)).to_be_focused()
     main = page.get_by_role("main")
     expect(main.locator("#identity")).to_have_text("Nepatvirtinta (prisijungiate el. paštu)")
-    expect(main.get_by_role("link", name="Susieti su VIISP")).to_be_visible()
+    expect(main.get_by_role("button", name="Susieti su VIISP")).to_be_visible()
     expect(page.locator("#notice-page")).to_have_count(0)
     expect(page.locator(".notice--success")).to_have_count(0)
     expect(page.locator("#live-status")).to_have_text("")
@@ -313,7 +352,7 @@ def test_a_confirmed_identity_in_words_never_with_the_code(
     person = main.get_by_role("region", name="Asmens duomenys")
     expect(person).to_contain_text("3 lygio naudotojas")
     expect(person).to_contain_text("El. paštu ir laikinu kodu arba per VIISP")  # either way, one account
-    expect(main.get_by_role("link", name="Susieti su VIISP")).to_have_count(0)
+    expect(main.get_by_role("button", name="Susieti su VIISP")).to_have_count(0)
     expect(main).not_to_contain_text("39001010000")
     expect(main).not_to_contain_text("123456789")
     if identity.get("country") == "DE":
@@ -330,4 +369,4 @@ def test_a_level_2_account_without_an_identity_says_staff_confirmed_it_and_may_s
     page.reload()
     main = page.get_by_role("main")
     expect(main.locator("#identity")).to_have_text("Patvirtinta migracijos tarnybos darbuotojų")
-    expect(main.get_by_role("link", name="Susieti su VIISP")).to_have_attribute("href", "/login/viisp?intent=link")
+    expect(main.get_by_role("button", name="Susieti su VIISP")).to_be_enabled()

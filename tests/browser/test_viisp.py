@@ -67,7 +67,7 @@ def test_first_viisp_sign_in_asks_only_for_the_phone_then_shows_the_account(page
     expect(person).to_contain_text("JONAITIS")
     expect(person).not_to_contain_text(code)  # the personal code is never shown back
     expect(main.locator("#identity")).to_contain_text("Patvirtinta per VIISP")
-    expect(main.get_by_role("link", name="Susieti su VIISP")).to_have_count(0)  # already has an identity
+    expect(main.get_by_role("button", name="Susieti su VIISP")).to_have_count(0)  # already has an identity
     screens.seen(page, "16-viisp-account")
 
     # Signed out and in again through VIISP: straight to the account.
@@ -280,8 +280,8 @@ def session_token(page: Page) -> str:
 
 
 def signed_in_and_refused_as_stale(page: Page, site: str, language: str) -> str:
-    """Signed in by e-mail, then sent by the API to the screen of a link refused for a session opened more than
-    10 minutes ago (a fresh load, as the API's 303 is); the session's token."""
+    """Signed in by e-mail, then on the screen of a link refused for a session opened more than 10 minutes ago
+    (where the account page goes on that refusal; here a fresh load of it); the session's token."""
     address = new_address("sena.sesija")
     make_account(site, address)
     sign_in_by_email(page, site, address)
@@ -327,7 +327,7 @@ def test_a_link_from_a_stale_session_may_go_back_to_the_account_still_signed_in(
     expect(heading(page)).to_have_text("Nepavyko susieti su VIISP")
     page.get_by_role("link", name="Grįžti į paskyrą").click()
     expect(heading(page)).to_have_text("Mano paskyra")
-    expect(page.get_by_role("link", name="Susieti su VIISP")).to_be_visible()
+    expect(page.get_by_role("button", name="Susieti su VIISP")).to_be_visible()
     assert api(site, "GET", "/profile", token=token)[0] == 200
 
 
@@ -335,9 +335,13 @@ def test_a_link_from_a_stale_session_may_go_back_to_the_account_still_signed_in(
 
 
 def link_from_the_account(page: Page) -> None:
+    """Press "Susieti su VIISP": the page asks POST /login/viisp/link, then goes to the portal it names."""
     main = page.get_by_role("main")
     expect(main.locator("#identity")).to_have_text("Nepatvirtinta (prisijungiate el. paštu)")
-    main.get_by_role("link", name="Susieti su VIISP").click()
+    with page.expect_response(lambda response: response.url.endswith("/login/viisp/link")) as asked:
+        main.get_by_role("button", name="Susieti su VIISP").click()
+    assert asked.value.status == 200 and asked.value.request.method == "POST"
+    expect(page).to_have_url(re.compile(r"/_local/viisp/portal\?ticket="))
 
 
 def test_an_e_mail_account_links_with_viisp_and_then_signs_in_either_way(page: Page, site: str, screens):
@@ -357,7 +361,7 @@ def test_an_e_mail_account_links_with_viisp_and_then_signs_in_either_way(page: P
     expect(person).to_contain_text("3 lygio naudotojas: tapatybė patvirtinta per VIISP")
     expect(person).to_contain_text("JONAITĖ")  # the names as VIISP gives them
     expect(main).not_to_contain_text(code)
-    expect(main.get_by_role("link", name="Susieti su VIISP")).to_have_count(0)
+    expect(main.get_by_role("button", name="Susieti su VIISP")).to_have_count(0)
     expect(main.get_by_role("region", name="El. pašto adresas")).to_contain_text(address)
     sessions = main.get_by_role("region", name="Kur esate prisijungę").get_by_role("listitem")
     expect(sessions).to_have_count(1)  # the other device was signed out, as the link card said it would be

@@ -6,8 +6,11 @@ import html
 import json
 import os
 import re
+import secrets
+import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -45,9 +48,16 @@ STAFF_KEY = {"LOCAL_STAFF_ACCESS_KEY_ID": "AKIAE2ESTAFF00000000", "LOCAL_STAFF_S
 def server(tmp_path_factory):
     overrides = ["--parameter-overrides", "CodeLength=8 MaxCodesPerDay=20 ResendCooldownSeconds=0"]
     with devserver_running(tmp_path_factory.mktemp("devserver"), overrides, STAFF_KEY) as (port, log_path):
-        http = Http(f"http://127.0.0.1:{port}")
+        http = Http(f"http://localhost:{port}")  # WebOrigin, where a developer opens the pages
         http.log_path = log_path
         yield http
+
+
+def at_the_address(server):
+    """The same server at the address it listens at, http://127.0.0.1:PORT."""
+    alias = Http(f"http://127.0.0.1:{urllib.parse.urlsplit(server.base).port}")
+    alias.log_path = server.log_path
+    return alias
 
 
 def test_whole_email_flow_over_http(server):
@@ -274,6 +284,84 @@ def test_staff_end_a_persons_sessions_over_http(server):
     assert json.loads(body)["user_id"] == user_id
 
 
+def logged_line(server, marker):
+    """The access log's line that holds `marker`, once the server has written it."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        lines = [line for line in server.log_path.read_text(encoding="utf-8").splitlines() if marker in line]
+        if lines:
+            return lines[-1]
+        time.sleep(0.05)
+    raise AssertionError(f"no log line with {marker}")
+
+
+# What a terminal acts on (C0 and C1 controls, DEL) but a log line's own newline.
+TERMINAL_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+@pytest.mark.parametrize("where", ["path", "method"])
+def test_the_access_log_writes_terminal_escapes_out_instead_of_sending_them(server, where):
+    """A request can carry escape sequences that clear the developer's screen, retitle the terminal or recolour
+    what follows: the access log shows them as escapes, so the developer reads what was sent and the terminal
+    does nothing."""
+    marker = secrets.token_hex(4)
+    hostile = "\x1b[2J\x1b]0;pwned\x07\x9b31m\x7f"  # clear screen, set the title, C1 CSI, DEL
+    method, path = ("GET", f"/{marker}/{hostile}") if where == "path" else (f"{hostile}{marker}", "/")
+    port = urllib.parse.urlsplit(server.base).port
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        request = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        connection.sendall(request.encode("latin-1"))
+        assert connection.recv(9) == b"HTTP/1.1 "  # answered
+    line = logged_line(server, marker)
+    assert not TERMINAL_CONTROLS.search(line), repr(line)
+    assert "\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m\\x7f" in line  # what was sent, readable
+
+
+# --- WebOrigin is http://localhost:PORT; http://127.0.0.1:PORT answers the API and sends its pages there ---
+
+
+def test_the_pages_are_at_localhost_and_the_address_sends_them_there(server):
+    alias = at_the_address(server)
+    status, headers, body = raw_call(server, "GET", "/")
+    assert status == 200 and b"MIGRIS" in body
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    for path in ["/", "/js/app.js?v=1", "/docs"]:
+        status, headers, _ = raw_call(alias, "GET", path)
+        assert (status, headers["Location"]) == (307, f"{server.base}{path}"), path
+    # Followed, as a browser does: the page from localhost.
+    status, headers, body = alias.call("GET", "/")
+    assert status == 200 and b"MIGRIS" in body
+
+
+def test_the_address_answers_the_api_and_counts_as_our_origin(server):
+    alias = at_the_address(server)
+    token = sign_in(alias, "alias.ona@example.lt")["token"]
+    cookie = {"Cookie": f"__Host-session={token}"}
+    for origin in (alias.base, server.base):
+        headers = {**cookie, "Origin": origin}
+        status, _, body = alias.call("PATCH", "/profile", {"phone_number": "+370 612 34567"}, headers=headers)
+        assert status == 200, body
+    for foreign in ("http://127.0.0.2:3000", f"http://127.0.0.1:{urllib.parse.urlsplit(server.base).port + 1}"):
+        status, _, body = alias.call(
+            "PATCH", "/profile", {"phone_number": "+370 612 00000"}, {**cookie, "Origin": foreign}
+        )
+        assert status == 403 and json.loads(body)["error"]["code"] == "origin_mismatch", foreign
+    assert profile_over_http(alias, token)["phone_number"] == "+37061234567"
+
+
+def test_viisp_and_the_mail_send_people_to_localhost(server):
+    """VIISP's postbackUrl and where the callback sends the browser come from WebOrigin, wherever the round trip
+    began: at the address, too."""
+    alias = at_the_address(server)
+    status, headers, _ = raw_call(alias, "GET", "/login/viisp")
+    assert status == 302
+    assert headers["Location"].startswith(f"{server.base}/_local/viisp/portal?ticket=")
+    person = {"personal_code": "48504140959", "given_name": "Ona", "family_name": "Žemaitytė"}  # as signs in above
+    status, headers, _ = viisp_round_trip(alias, person)
+    assert (status, headers["Location"]) == (303, f"{server.base}/")
+    assert "MIGRIS local stack on http://localhost:" in server.log_path.read_text()
+
+
 def test_the_server_prints_the_staff_key_it_takes(server):
     text = server.log_path.read_text()
     assert f"AWS_ACCESS_KEY_ID={STAFF_KEY['LOCAL_STAFF_ACCESS_KEY_ID']}" in text
@@ -406,12 +494,20 @@ def test_a_stranger_elsewhere_cannot_lock_the_owner_out_over_http(server):
 # --- one person, one account: linking, eIDAS and the person's own sessions, over HTTP ---
 
 
-def viisp_round_trip(server, person, start="/login/viisp", start_headers=None, callback_headers=None):
-    """A browser's VIISP round trip over HTTP: start, sign in on the stand-in as `person` (its form fields),
-    and VIISP's page posting back cross-site (no session cookie goes along). The callback's answer."""
-    status, headers, body = raw_call(server, "GET", start, headers=start_headers or {})
-    assert status == 302, body
-    ticket = urllib.parse.parse_qs(urllib.parse.urlsplit(headers["Location"]).query)["ticket"][0]
+def viisp_round_trip(server, person, link_token=None, callback_headers=None):
+    """A browser's VIISP round trip over HTTP: start (a sign-in, or with `link_token` a link as the account page
+    starts it), sign in on the stand-in as `person` (its form fields), and VIISP's page posting back cross-site
+    (no session cookie goes along). The callback's answer."""
+    if link_token is None:
+        status, headers, body = raw_call(server, "GET", "/login/viisp")
+        assert status == 302, body
+        portal = headers["Location"]
+    else:
+        bearer = {"Authorization": f"Bearer {link_token}", "Content-Type": "application/json"}
+        status, headers, body = raw_call(server, "POST", "/login/viisp/link", b"{}", bearer)
+        assert status == 200, body
+        portal = json.loads(body)["location"]
+    ticket = urllib.parse.parse_qs(urllib.parse.urlsplit(portal).query)["ticket"][0]
     nonce = set_cookie(headers, "__Host-viisp")
     form_headers = {"Content-Type": "application/x-www-form-urlencoded"}
     form = urllib.parse.urlencode({"ticket": ticket, **person}).encode()
@@ -437,7 +533,6 @@ def filled_email_person(server, address):
     return token
 
 
-LINK = "/login/viisp?intent=link"
 ONA = {"personal_code": "61205010081", "given_name": "Aušra", "family_name": "Petraitienė"}
 ERIKA = {"eidas_eid": "DE/LT/e2e0000erika", "given_name": "Erika", "family_name": "Mustermann", "nationality": "DE"}
 
@@ -447,7 +542,7 @@ def test_an_email_person_links_viisp_and_both_sign_ins_open_one_account_over_htt
     token = filled_email_person(server, address)
     user_id = profile_over_http(server, token)["user_id"]
 
-    status, headers, body = viisp_round_trip(server, ONA, LINK, {"Authorization": f"Bearer {token}"})
+    status, headers, body = viisp_round_trip(server, ONA, link_token=token)
     assert status == 303, body
     assert headers["Location"] == f"{server.base}/#/account?linked=1"
     linked = profile_over_http(server, set_cookie(headers, "__Host-session"))
@@ -476,13 +571,13 @@ def test_an_identity_with_its_own_account_is_refused_and_nothing_changes_over_ht
     token = filled_email_person(server, "link.refused@example.lt")
     before = profile_over_http(server, token)
 
-    status, headers, body = viisp_round_trip(server, person, LINK, {"Authorization": f"Bearer {token}"})
+    status, headers, body = viisp_round_trip(server, person, link_token=token)
     assert status == 409 and json.loads(body)["error"]["code"] == "identity_in_use", body
     assert set_cookie(headers, "__Host-session") is None
     assert profile_over_http(server, token) == before
     # A browser is sent to the page that says what to do.
     browser = {"Accept": "text/html"}
-    status, headers, _ = viisp_round_trip(server, person, LINK, {"Authorization": f"Bearer {token}"}, browser)
+    status, headers, _ = viisp_round_trip(server, person, link_token=token, callback_headers=browser)
     assert (status, headers["Location"]) == (303, f"{server.base}/#/viisp-error?reason=identity_in_use")
     assert profile_over_http(server, token) == before
 

@@ -53,6 +53,22 @@ def test_the_document_keeps_the_body_schemas(client):
     assert paths["/profile"]["patch"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
 
 
+def test_the_document_says_which_form_fields_viisp_posts_to_the_callback(client):
+    """A client that keeps to the document sends the form VIISP's page sends: both fields, each within the
+    lengths the callback takes (anything else is invalid_ticket)."""
+    from migris.domain.viisp_login import MAX_STATE_LENGTH, MAX_TICKET_LENGTH
+
+    body = client.get("/openapi.json").json["paths"]["/login/viisp/callback"]["post"]["requestBody"]
+    assert body["required"] is True
+    (media_type,) = body["content"]
+    schema = body["content"][media_type]["schema"]
+    assert media_type == "application/x-www-form-urlencoded"
+    assert sorted(schema["required"]) == ["customData", "ticket"]
+    assert schema["additionalProperties"] is False
+    assert schema["properties"]["ticket"]["maxLength"] == MAX_TICKET_LENGTH
+    assert schema["properties"]["customData"]["maxLength"] == MAX_STATE_LENGTH
+
+
 def test_swagger_ui_asks_for_the_same_document(client):
     """The page shows its document's address as /docs?format=json, as Powertools' swagger route answers it."""
     assert client.get("/docs?format=json").json == client.get("/openapi.json").json

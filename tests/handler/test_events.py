@@ -30,6 +30,7 @@ EXPECTED = {
     "staff_audit": (404, "not_found"),
     # Against the local VIISP stand-in: a fresh ticket; a callback with a ticket we never issued.
     "start_viisp_login": (302, None),
+    "start_viisp_link": (401, "unauthenticated"),  # a link starts for a session opened just before
     "viisp_callback": (400, "invalid_ticket"),
 }
 

@@ -99,7 +99,7 @@ def walk_every_path(stack, clock) -> None:
     clock.advance(61)
     idle = cdn.signed_in(LINKING_ADDRESS)
     clock.advance(1800)
-    assert client.get("/login/viisp?intent=link", headers={"Authorization": f"Bearer {idle}"}).status == 401
+    assert browser.ask_link(idle).status == 401
 
     # Staff: find by address, personal code and eIDAS identifier, change a name, end the person's sessions, read
     # the audit.

@@ -122,12 +122,14 @@ def test_a_link_starts_only_for_a_fresh_session_of_an_email_account_with_its_con
         token = browser.sign_in()
     elif session == "linked":
         token = linked_token(browser.link(client.signed_in(ADDRESS, filled=True)))
-    headers = {} if session is None else {"Authorization": f"Bearer {token}"}
     tickets_before = len(client.stack.viisp.tickets)
-    assert_error(client.get("/login/viisp?intent=link", headers=headers), status, code)
+    token_or_none = None if session is None else token
+    assert_error(browser.ask_link(token_or_none), status, code)
     assert len(client.stack.viisp.tickets) == tickets_before  # VIISP was not asked
-    answer = client.get("/login/viisp?intent=link", headers={**headers, **HTML})
-    assert (answer.status, answer.header("Location")) == (303, f"{ORIGIN}/#/viisp-error?reason={code}")
+    # The page's script reads the answer, whatever the Accept: never a redirect.
+    answer = browser.ask_link(token_or_none, headers=HTML)
+    assert_error(answer, status, code)
+    assert answer.header("Location") is None and cookie_value(answer, "__Host-viisp") == (None, None)
 
 
 def test_every_text_of_the_fresh_sign_in_rule_names_its_minutes():
@@ -147,13 +149,82 @@ def test_every_text_of_the_fresh_sign_in_rule_names_its_minutes():
     assert f"within {minutes} minutes" in ERROR_ANSWERS[FreshSignInRequired][2]
 
 
-def test_an_unknown_intent_is_a_validation_error(client):
-    assert_error(client.get("/login/viisp?intent=merge"), 422, "validation_error")
+def test_the_account_page_starts_a_link_with_the_cookie_and_our_origin(client, browser):
+    """As the page does it: the session cookie (never seen by the script) and our Origin; the answer names the
+    portal address to go to and sets the cookie that binds the ticket to this browser; the round trip links."""
+    token = client.signed_in(ADDRESS, filled=True)
+    page = {"Cookie": f"__Host-session={token}", "Origin": ORIGIN}
+    answer = browser.ask_link(None, headers=page)
+    assert answer.status == 200, answer.raw
+    assert answer.header("Content-Type") == "application/json"
+    assert answer.header("Cache-Control") == "no-store"
+    location = answer.json["location"]
+    assert location.startswith(f"{ORIGIN}/_local/viisp/portal?ticket=")
+    nonce, header = cookie_value(answer, "__Host-viisp")
+    assert nonce and "SameSite=None" in header and "Secure" in header and "HttpOnly" in header
+    ticket = location.partition("?ticket=")[2]
+    _, fields = browser.authenticate(ticket)
+    linked = profile_of(client, linked_token(browser.post_back(fields, nonce)))
+    assert (linked["email"], linked["level"]) == (ADDRESS, 3)
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [None, "https://evil.example", "null", f"{ORIGIN}.evil.example"],
+    ids=["none", "foreign", "null", "lookalike"],
+)
+def test_a_link_with_the_cookie_needs_our_origin(client, browser, origin):
+    token = client.signed_in(ADDRESS, filled=True)
+    headers = {"Cookie": f"__Host-session={token}"} | ({"Origin": origin} if origin else {})
+    answer = browser.ask_link(None, headers=headers)
+    assert_error(answer, 403, "origin_mismatch")
+    assert cookie_value(answer, "__Host-viisp") == (None, None)
+    assert client.stack.viisp.tickets == {}  # VIISP was not asked
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "field"),
+    [
+        ("[]", "application/json", 422, "body"),
+        ('{"intent": "link"}', "application/json", 422, "intent"),
+        ("{", "application/json", 422, "body"),
+        ("", "application/json", 422, "body"),
+        ("{}", "text/plain", 415, None),
+        ("{}", "application/x-www-form-urlencoded", 415, None),
+    ],
+)
+def test_a_link_takes_an_empty_json_object_only(client, body, content_type, status, field):
+    token = client.signed_in(ADDRESS, filled=True)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
+    answer = client.request("POST", "/login/viisp/link", body=body or None, headers=headers)
+    error = assert_error(answer, status, "validation_error" if status == 422 else "unsupported_media_type")
+    if field:
+        assert field in error["fields"]
+    assert client.stack.viisp.tickets == {}
+
+
+def test_without_a_session_a_link_is_401_whatever_the_body(client):
+    answer = client.request("POST", "/login/viisp/link", body="[1, 2]", headers={"Content-Type": "text/plain"})
+    assert_error(answer, 401, "unauthenticated")
+
+
+@pytest.mark.parametrize("intent", ["link", "merge", ""])
+@pytest.mark.parametrize("accept", [{}, HTML], ids=["api", "browser"])
+def test_a_get_with_an_intent_starts_nothing(client, intent, accept):
+    """A foreign page can make a signed-in browser GET anything (a link, a redirect, an image): such a request
+    used to start a link. Now it starts nothing at all, for a browser too: a link starts only from our page."""
+    token = client.signed_in(ADDRESS, filled=True)
+    headers = {"Cookie": f"__Host-session={token}", **accept}
+    answer = client.get(f"/login/viisp?intent={intent}", headers=headers)
+    error = assert_error(answer, 400, "validation_error")
+    assert set(error["fields"]) == {"intent"}
+    assert cookie_value(answer, "__Host-viisp") == (None, None)
+    assert client.stack.viisp.tickets == {}  # VIISP was not asked
 
 
 def test_two_links_started_at_once_link_once(client, browser):
     token = client.signed_in(ADDRESS, filled=True)
-    starts = [browser.start("/login/viisp?intent=link", {"Authorization": f"Bearer {token}"}) for _ in range(2)]
+    starts = [browser.start_link(token) for _ in range(2)]
     answers = []
     for _, ticket, nonce, _ in starts:
         _, fields = browser.authenticate(ticket, PERSON if not answers else ("48504140959", "Ona", "Žemaitytė"))
@@ -168,7 +239,7 @@ def test_a_link_callback_in_another_browser_or_another_session_is_refused(client
     other = client.signed_in("kitas@example.lt", filled=True)
     user_item = accounts_item(client.stack, f"user#{profile_of(client, token)['user_id']}")
     for nonce, cookie in [(None, None), ("not-this-browsers", None), ("mine", f"__Host-session={other}")]:
-        _, ticket, real_nonce, _ = browser.start("/login/viisp?intent=link", {"Authorization": f"Bearer {token}"})
+        _, ticket, real_nonce, _ = browser.start_link(token)
         _, fields = browser.authenticate(ticket)
         headers = {"Cookie": cookie} if cookie else {}
         answer = browser.post_back(fields, real_nonce if nonce == "mine" else nonce, headers=headers)
@@ -182,7 +253,7 @@ def test_a_link_callback_in_another_browser_or_another_session_is_refused(client
 def test_a_session_that_ended_before_the_callback_links_nothing(client, browser):
     token = client.signed_in(ADDRESS, filled=True)
     user_id = profile_of(client, token)["user_id"]
-    _, ticket, nonce, _ = browser.start("/login/viisp?intent=link", {"Authorization": f"Bearer {token}"})
+    _, ticket, nonce, _ = browser.start_link(token)
     assert client.as_person(token, "POST", "/logout").status == 204
     _, fields = browser.authenticate(ticket)
     assert_error(browser.post_back(fields, nonce), 400, "invalid_ticket")
@@ -416,7 +487,7 @@ def test_a_link_ends_every_other_session_and_tells_the_address(client, browser, 
 def test_a_link_callback_with_another_sessions_cookie_uses_the_ticket_up(client, browser):
     token = client.signed_in(ADDRESS, filled=True)
     other = client.signed_in("kitas@example.lt", filled=True)
-    _, ticket, nonce, _ = browser.start("/login/viisp?intent=link", {"Authorization": f"Bearer {token}"})
+    _, ticket, nonce, _ = browser.start_link(token)
     _, fields = browser.authenticate(ticket)
     refused = browser.post_back(fields, nonce, headers={"Cookie": f"__Host-session={other}"})
     assert_error(refused, 400, "invalid_ticket")

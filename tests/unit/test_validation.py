@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -149,3 +150,26 @@ def test_language_from_accept_language(header, language):
 @given(st.text(max_size=200))
 def test_any_accept_language_gives_a_supported_language(header):
     assert language_from_header(header) in LANGUAGES
+
+
+def test_the_documents_address_schema_says_what_normalize_email_refuses():
+    """EMAIL_SCHEMA (the OpenAPI document's words for an address) names the special-use domains email_validator
+    refuses; the two lists must not drift apart, and each side of the schema's length holds."""
+    import email_validator
+    from migris.domain.validation import EMAIL_SCHEMA, SPECIAL_USE_DOMAINS
+
+    assert sorted(SPECIAL_USE_DOMAINS) == sorted(email_validator.SPECIAL_USE_DOMAIN_NAMES)
+    pattern = re.compile(EMAIL_SCHEMA["pattern"])
+    for name in SPECIAL_USE_DOMAINS:
+        for address in (f"ona@mail.{name}", f"ona@mail.{name.upper()}"):
+            assert not pattern.search(address), address
+            with pytest.raises(ValueError):
+                normalize_email(address)
+    assert pattern.search("ona@test.example.lt")
+    shortest = "a" * (EMAIL_SCHEMA["minLength"] - 4) + "@b.c"
+    assert normalize_email(shortest) == shortest
+    with pytest.raises(ValueError):
+        normalize_email(shortest[1:])
+    longest = "a" * 64 + "@" + "b" * 61 + "." + "b" * 60 + "." + "b" * 63 + ".lt"
+    assert len(longest) == EMAIL_SCHEMA["maxLength"] == MAX_EMAIL_LENGTH
+    assert normalize_email(longest) == longest

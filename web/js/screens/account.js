@@ -3,11 +3,11 @@
 // the person may change (the phone number, and the e-mail address with a code sent to it), and the places the
 // person is signed in (GET /sessions), each of which can be ended (DELETE /sessions/{id}).
 import { addressNodes, addressText } from "../address.js";
-import { apiUrl } from "../api.js";
 import { announce, fact, h, notice } from "../dom.js";
 import { language, t, tNodes } from "../i18n.js";
 import { describe, message, text } from "../problems.js";
 import { View } from "../view.js";
+import { isLinkRefusal } from "./viisp_error.js";
 
 // eIDAS writes Greece and the United Kingdom as EL and UK; Intl.DisplayNames knows them as GR and GB.
 const EIDAS_REGIONS = { EL: "GR", UK: "GB" };
@@ -21,6 +21,16 @@ function countryName(code) {
     return new Intl.DisplayNames([language()], { type: "region" }).of(EIDAS_REGIONS[region] ?? region) ?? region;
   } catch {
     return region;
+  }
+}
+
+/** An http(s) address to send the browser to, or null: never a `javascript:` or `data:` one, whoever wrote it. */
+function webAddress(value) {
+  try {
+    const url = new URL(String(value ?? ""), window.location.href);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
   }
 }
 
@@ -118,7 +128,8 @@ export class AccountView extends View {
     );
   }
 
-  /** An e-mail account without a confirmed identity may take one from VIISP: a top-level GET, with the cookie. */
+  /** An e-mail account without a confirmed identity may take one from VIISP. A link starts only from this page: a
+   * POST with our Origin (no other site can make the browser send one), then the browser goes to VIISP. */
   linkSection() {
     if (this.identity() || this.level() === 3) return null;
     return h(
@@ -128,12 +139,34 @@ export class AccountView extends View {
       h("p", { id: "link-text" }, t("account.link.text")),
       h("p", { class: "hint" }, t("account.link.names")),
       h("p", { class: "hint", id: "link-sessions" }, t("account.link.sessions")), // a link ends the other sessions
+      this.notice("link"),
       h(
-        "a",
-        { class: "button", href: apiUrl("/login/viisp?intent=link"), "aria-describedby": "link-text" },
+        "button",
+        { type: "button", class: "button", "aria-describedby": "link-text", onclick: () => this.startLink() },
         t("account.link.submit"),
       ),
     );
+  }
+
+  /** POST /login/viisp/link, then to the VIISP address it answers. A refusal of this account's link (not signed in
+   * lately, contact data missing, linked already) goes to the VIISP error screen, which says what to do next;
+   * anything worth another press of the button (VIISP or the network not answering) is said beside it. */
+  async startLink() {
+    this.clear("link");
+    const answer = await this.call("POST", "/login/viisp/link", {});
+    if (!answer) return;
+    const portal = answer.status === 200 ? webAddress(answer.data?.location) : null;
+    if (portal) {
+      window.location.assign(portal);
+      return;
+    }
+    const reason = answer.error?.code;
+    if (isLinkRefusal(reason)) {
+      window.location.assign(`#/viisp-error?reason=${encodeURIComponent(reason)}`);
+      return;
+    }
+    const unavailable = reason === "viisp_unavailable";
+    this.refuse("link", unavailable ? { notice: message("viispError.viisp_unavailable") } : describe(answer));
   }
 
   phoneSection() {

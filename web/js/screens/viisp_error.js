@@ -7,9 +7,10 @@ import { View } from "../view.js";
 
 // edit_conflict: the account changed under the sign-in or link at that moment (nothing was done): try again.
 const SIGN_IN_REASONS = new Set(["invalid_ticket", "viisp_unavailable", "origin_mismatch", "edit_conflict"]);
-// A link refused (GET /login/viisp?intent=link or its callback): the way on is back to the account, which is
-// still as it was (or, once the session has ended, to sign in again). fresh_sign_in_required: the session was
-// opened more than 10 minutes before the link was asked, so the way on is to sign out and in again.
+// A link refused (POST /login/viisp/link, whose refusals the account page brings here, or its callback): the way
+// on is back to the account, which is still as it was (or, once the session has ended, to sign in again).
+// fresh_sign_in_required: the session was opened more than 10 minutes before the link was asked, so the way on
+// is to sign out and in again.
 const LINK_REASONS = new Set([
   "identity_in_use",
   "already_linked",
@@ -22,6 +23,11 @@ const NEXT_STEPS = new Set(["identity_in_use", "fresh_sign_in_required"]);
 // The details a reason may come with. lithuanian_eid: an eID issued by Lithuania came through eIDAS; its holder
 // signs in through VIISP with a Lithuanian means (e-banking, Smart-ID, e-signature, identity card) instead.
 const DETAILS = { invalid_ticket: new Set(["lithuanian_eid"]) };
+
+/** Whether an error code of the API refuses a link for a reason this screen words, with its way on. */
+export function isLinkRefusal(reason) {
+  return LINK_REASONS.has(reason);
+}
 
 export class ViispErrorView extends View {
   reason() {

@@ -41,6 +41,15 @@ class InvalidInput(DomainError):
         self.fields = fields
 
 
+class LinkNotFromOurPage(InvalidInput):
+    """GET /login/viisp was asked to start a link (`intent`): a link starts only from our own page (POST
+    /login/viisp/link, with our Origin), so a foreign page's link or redirect cannot start one in a signed-in
+    person's browser. A 400, where other input errors are 422 (DESIGN.md)."""
+
+    def __init__(self) -> None:
+        super().__init__({"intent": "a link to VIISP starts only from the account page (POST /login/viisp/link)"})
+
+
 class NamesLocked(DomainError):
     """A person tried to set a name after the first fill (or on a VIISP account): only staff change names."""
 

@@ -1,7 +1,7 @@
 """Linking: a person signed in by e-mail proves who they are through VIISP, and the identity joins their
 account, so either way of signing in opens the same account.
 
-The start (GET /login/viisp?intent=link) is for a session opened in the last LINK_SESSION_MAX_AGE_SECONDS
+The start (POST /login/viisp/link) is for a session opened in the last LINK_SESSION_MAX_AGE_SECONDS
 only (a link is permanent: an old session left open on a shared computer must not make one), and binds the
 ticket to the account and the session asking. The callback gives the account its identity (level 3, names as
 VIISP gives them) in one transaction with everything that must land with it: the identity's uniqueness item

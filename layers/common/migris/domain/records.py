@@ -167,7 +167,7 @@ class ViispTicketRecord(Record):
     state_hash: str
     expires_at: int
     used_at: int | None = None
-    # A link's ticket (GET /login/viisp?intent=link): the account and the session (its token's SHA-256) that
+    # A link's ticket (POST /login/viisp/link): the account and the session (its token's SHA-256) that
     # asked; the identity joins that account, and only while that session lives.
     link_user_id: str | None = None
     link_session_hash: str | None = None

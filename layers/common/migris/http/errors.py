@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 from urllib.parse import quote
 
@@ -21,6 +22,7 @@ from migris.domain.errors import (
     InvalidCode,
     InvalidInput,
     InvalidTicket,
+    LinkNotFromOurPage,
     LithuanianEid,
     MailUnavailable,
     NamesLocked,
@@ -109,6 +111,12 @@ def _invalid_input(error: InvalidInput) -> Response[str]:
     return error_response(422, "validation_error", "Some fields are not valid.", fields=error.fields)
 
 
+def _link_not_from_our_page(error: LinkNotFromOurPage) -> Response[str]:
+    return error_response(
+        400, "validation_error", "A link to VIISP starts from the account page only.", fields=error.fields
+    )
+
+
 def _log_domain_error(error: Exception) -> None:
     if isinstance(error, OriginMismatch):
         log_event("origin_mismatch", level="warning", security=True)
@@ -130,8 +138,9 @@ VIISP_PAGE_ERRORS: tuple[type[Exception], ...] = (
     LithuanianEid,
     ViispUnavailable,
     OriginMismatch,
-    # A link (GET /login/viisp?intent=link and its callback): not signed in, or not lately; contact data not
-    # filled in yet; linked already; the identity has its own account; the account kept changing under it.
+    # A link's refusals (its callback's here; the account page shows POST /login/viisp/link's JSON ones on the
+    # same screen): not signed in, or not lately; contact data not filled in; linked already; the identity has
+    # its own account; the account kept changing under it.
     Unauthenticated,
     FreshSignInRequired,
     ProfileIncomplete,
@@ -168,14 +177,16 @@ def viisp_error_screen(code: str, detail: str | None = None) -> str:
     return f"{screen}&detail={quote(detail)}" if detail else screen
 
 
-def answer_browsers_with_the_viisp_error_screen(app: APIGatewayRestResolver) -> None:
-    """For the VIISP routes (GET /login/viisp, and the callback VIISP's page posts): a browser that navigated
-    there and is refused (400 invalid_ticket, 502 viisp_unavailable, 403 origin_mismatch) is sent with a 303 to
-    the web app's error screen instead of landing on raw JSON. A request whose Accept does not name text/html
-    gets the JSON answer with its status, as on every other route; both are logged alike, with the status."""
+def answer_browsers_with_the_viisp_error_screen(app: APIGatewayRestResolver, navigations: Collection[str]) -> None:
+    """For the VIISP routes a browser navigates to (`navigations`, the resource paths: GET /login/viisp, and the
+    callback VIISP's page posts): a browser that went there and is refused (400 invalid_ticket, 502
+    viisp_unavailable, 403 origin_mismatch) is sent with a 303 to the web app's error screen instead of landing
+    on raw JSON. A request whose Accept does not name text/html, and every other route of the app (POST
+    /login/viisp/link is a script's call, which reads the JSON), gets the JSON answer with its status; both are
+    logged alike, with the status."""
 
     def answer(error: Exception) -> Response[str]:
-        if not accepts_html(app):
+        if app.current_event.resource not in navigations or not accepts_html(app):
             return _domain_error(error)
         status, code, _ = ERROR_ANSWERS[type(error)]
         _log_domain_error(error)
@@ -209,6 +220,7 @@ def _unexpected(_: Exception) -> Response[str]:
 def answer_errors_in_our_shape(app: APIGatewayRestResolver) -> None:
     app.exception_handler(RequestValidationError)(_invalid_request)
     app.exception_handler(InvalidInput)(_invalid_input)
+    app.exception_handler(LinkNotFromOurPage)(_link_not_from_our_page)
     app.exception_handler(RequestUnsupportedContentType)(_unsupported_media_type)
     app.exception_handler(UnicodeDecodeError)(_undecodable_body)
     app.exception_handler(list(ERROR_ANSWERS))(_domain_error)

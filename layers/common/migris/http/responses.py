@@ -38,11 +38,12 @@ def model_response[Answer: BaseModel](
     return Response(status_code=status, content_type=JSON, body=answer, cookies=cookies, headers=headers)
 
 
-def body_doc(*models: type[BaseModel]) -> dict[str, Any]:
-    """OpenAPI for a body a route reads itself (after the session check); several models are alternatives."""
+def body_doc(*models: type[BaseModel], media_type: str = JSON) -> dict[str, Any]:
+    """OpenAPI for a body a route reads itself (after the session check); several models are alternatives.
+    `media_type`: JSON, but for the one form the API takes (VIISP's callback)."""
     schemas = [model.model_json_schema() for model in models]
     schema = schemas[0] if len(schemas) == 1 else {"oneOf": schemas}
-    return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}}}}
+    return {"requestBody": {"required": True, "content": {media_type: {"schema": schema}}}}
 
 
 # --- what the OpenAPI document says a route answers (the `responses=` of a route decorator) ---
@@ -82,11 +83,11 @@ class GatewayDenial(BaseModel):
 
 # Which codes each status carries (migris.http.errors.ERROR_ANSWERS and the handlers there).
 ERROR_STATUSES: dict[int, str] = {
-    400: "invalid_ticket",
+    400: "invalid_ticket; validation_error for GET /login/viisp with an intent (a link starts from our page)",
     401: "unauthenticated (no live session) or invalid_code",
-    403: "origin_mismatch, names_locked or forbidden",
+    403: "origin_mismatch, names_locked, fresh_sign_in_required or forbidden",
     404: "not_found",
-    409: "profile_exists, email_taken, edit_conflict or profile_incomplete",
+    409: "profile_exists, email_taken, edit_conflict, profile_incomplete, already_linked or identity_in_use",
     415: "unsupported_media_type: the body must be application/json",
     422: "validation_error, with `fields`",
     429: "rate_limited or too_many_attempts, with Retry-After (seconds)",
