@@ -57,6 +57,7 @@ VALID: dict[tuple[str, str], tuple[str | None, Any]] = {
         None,
         lambda w: {"email": "petras@example.lt", "login_id": w.login_id, "code": w.sign_in_code},
     ),
+    ("POST", "/login/viisp/link"): ("filled", lambda w: {}),
     ("PUT", "/profile"): ("unfilled", lambda w: FIRST_FILL),
     ("PATCH", "/profile"): ("filled", lambda w: {"phone_number": "+37061111111"}),
     ("POST", "/profile/email/verify"): ("filled", lambda w: {"code": w.change_code}),

@@ -268,7 +268,7 @@ def test_a_session_ended_by_a_new_epoch_before_the_callback_links_nothing(client
     change confirmed elsewhere ended every other one. Its link must not land, nor open a session."""
     token = client.signed_in(ADDRESS, filled=True)
     user_id = profile_of(client, token)["user_id"]
-    _, ticket, nonce, _ = browser.start("/login/viisp?intent=link", {"Authorization": f"Bearer {token}"})
+    _, ticket, nonce, _ = browser.start_link(token)
     if ended_by == "a staff revoke":
         revoked = client.as_staff("POST", f"/staff/users/{user_id}/sessions/revoke", {"reason": "Phone stolen"})
         assert revoked.json == {"ended": 1}, revoked.raw
