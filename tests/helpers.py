@@ -37,6 +37,7 @@ def local_template(**overrides: str) -> Template:
 local_template().apply_process_environment()
 
 from botocore.credentials import ReadOnlyCredentials  # noqa: E402
+from botocore.exceptions import ClientError  # noqa: E402
 from migris.dal.accounts import personal_code_key, user_key  # noqa: E402
 from migris.dal.base import python_values  # noqa: E402
 from migris.dal.codes import CodeRepository  # noqa: E402
@@ -197,6 +198,21 @@ def handler_client_hooks(service: str) -> Any:
         "ses": lambda: cast(Any, domain.mail_delivery._sender)._ses,  # the SesMailer a container builds
     }
     return clients[service]().meta.events
+
+
+@contextlib.contextmanager
+def mail_queue_down() -> Iterator[None]:
+    """Meanwhile SQS refuses every SendMessage the functions make (an outage of the mail queue)."""
+
+    def refuse(model: Any, **_: Any) -> None:
+        raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "try later"}}, model.name)
+
+    events = handler_client_hooks("sqs")
+    events.register("before-call.sqs.SendMessage", refuse)
+    try:
+        yield
+    finally:
+        events.unregister("before-call.sqs.SendMessage", refuse)
 
 
 # --- through the distribution ---

@@ -9,7 +9,7 @@ import re
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.helpers import accounts_item, assert_error, cookie_value, handler_client_hooks
+from tests.helpers import accounts_item, assert_error, cookie_value, handler_client_hooks, mail_queue_down
 
 ADDRESS = "ona@example.lt"
 NEW_ADDRESS = "ona.nauja@example.lt"
@@ -64,16 +64,8 @@ def test_dynamodb_failing_after_the_change_neither_keeps_another_session_nor_los
 
 def test_a_notice_that_could_not_be_sent_goes_out_on_the_next_request_and_only_once(client, clock):
     token, other, code = change_pending(client, clock)
-    events = handler_client_hooks("sqs")
-
-    def queue_down(model, **_):
-        raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "try later"}}, model.name)
-
-    events.register("before-call.sqs.SendMessage", queue_down)
-    try:
+    with mail_queue_down():
         confirmed = client.as_person(token, "POST", "/profile/email/verify", {"code": code})
-    finally:
-        events.unregister("before-call.sqs.SendMessage", queue_down)
     assert confirmed.status == 200, confirmed.raw
     assert changed_notices(client.stack) == []
     assert_error(client.as_person(other, "GET", "/profile"), 401, "unauthenticated")

@@ -3,9 +3,7 @@ account filling in another address tells the one VIISP gave."""
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
-
-from tests.helpers import assert_error, handler_client_hooks, viisp_account
+from tests.helpers import assert_error, mail_queue_down, viisp_account
 
 VIISP_GIVEN = "jonas.viisp@example.lt"
 NEW_ADDRESS = "jonas.naujas@example.lt"
@@ -27,16 +25,8 @@ def test_an_email_change_code_the_queue_refuses_is_not_a_200_and_not_counted(cli
     send stays counted (the account's 60 s cooldown refuses the retry)."""
     token = client.signed_in("ona@example.lt", filled=True)
     clock.advance(61)
-    events = handler_client_hooks("sqs")
-
-    def queue_down(model, **_):
-        raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "try later"}}, model.name)
-
-    events.register("before-call.sqs.SendMessage", queue_down)
-    try:
+    with mail_queue_down():
         refused = client.as_person(token, "PATCH", "/profile", {"email": NEW_ADDRESS})
-    finally:
-        events.unregister("before-call.sqs.SendMessage", queue_down)
     assert_error(refused, 503, "mail_unavailable")
     again = client.as_person(token, "PATCH", "/profile", {"email": NEW_ADDRESS})
     assert again.status == 200, again.raw

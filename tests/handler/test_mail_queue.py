@@ -13,7 +13,16 @@ import pytest
 from botocore.exceptions import ClientError
 
 from devserver.server import LocalStack
-from tests.helpers import ORIGIN, Client, assert_error, code_in, handler_client_hooks, local_template, table
+from tests.helpers import (
+    ORIGIN,
+    Client,
+    assert_error,
+    code_in,
+    handler_client_hooks,
+    local_template,
+    mail_queue_down,
+    table,
+)
 
 ADDRESS = "ona@example.lt"
 
@@ -154,16 +163,8 @@ def test_a_mail_that_can_never_go_is_buried_burns_its_code_and_gives_the_send_ba
 
 
 def test_a_code_the_queue_refuses_is_not_counted_against_the_address(client, stack):
-    events = handler_client_hooks("sqs")
-
-    def queue_down(model, **_):
-        raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "try later"}}, model.name)
-
-    events.register("before-call.sqs.SendMessage", queue_down)
-    try:
+    with mail_queue_down():
         refused = client.start(ADDRESS)
-    finally:
-        events.unregister("before-call.sqs.SendMessage", queue_down)
     assert_error(refused, 503, "mail_unavailable")
     again = client.start(ADDRESS)  # no cooldown: the refused send was taken back
     assert again.status == 202, again.raw
