@@ -5,11 +5,13 @@ tests/handler/test_code_rules.py and test_code_sources.py walk the same rules ov
 from __future__ import annotations
 
 import hmac
+import math
+from decimal import Decimal
 
 import pytest
 from migris.dal.codes import CodeRepository, code_box
 from migris.domain import codes as codes_module
-from migris.domain.codes import address_key, code_hash
+from migris.domain.codes import address_key, code_hash, network_of
 from migris.domain.errors import InvalidCode, RateLimited, TooManyAttempts
 
 from tests.helpers import wrong
@@ -519,3 +521,114 @@ def test_an_email_change_code_works_once_for_its_account_only(desk):
     refused(InvalidCode, desk.codes.use_email_change_code, "user-2", change.login_id, change.code)
     desk.codes.use_email_change_code("user-1", change.login_id, change.code)
     refused(InvalidCode, desk.codes.use_email_change_code, "user-1", change.login_id, change.code)
+
+
+# --- a box stays small whatever the flood (issue 20) ---
+
+
+def dynamodb_size(value: object) -> int:
+    """Bytes DynamoDB counts for a value: strings as UTF-8, a number one byte per two significant digits plus
+    one, a set its members, a map 3 bytes plus each name, value and one byte."""
+    if isinstance(value, str):
+        return len(value.encode())
+    if isinstance(value, int | Decimal):
+        digits = str(abs(Decimal(value)).normalize()).replace(".", "").lstrip("0") or "0"
+        return 1 + math.ceil(len(digits) / 2)
+    if isinstance(value, set | frozenset):
+        return sum(dynamodb_size(member) for member in value)
+    if isinstance(value, dict):
+        return 3 + sum(len(name.encode()) + dynamodb_size(inner) + 1 for name, inner in value.items())
+    raise TypeError(type(value))
+
+
+def item_size(item: dict) -> int:
+    return sum(len(name.encode()) + dynamodb_size(value) for name, value in item.items())
+
+
+# With the template's numbers, at most: a day's 20 sends (730 bytes), the last sends of the 20 networks within
+# their cooldown (540), 8 lock slots (352), the 3 codes that sign in and what waits to be folded (4 codes of 130
+# bytes, 7 tries of 30) and the key: 2,628 bytes and 43 attributes measured. Before issue 20 the same flood
+# left 31,678 bytes and 1,062 attributes (a lock copy for every network that locked).
+FLOODED_BOX_BYTES = 2700
+FLOODED_BOX_ATTRIBUTES = 45
+
+
+def test_a_flood_from_a_thousand_networks_leaves_a_small_box_and_cheap_refusals(make_codes):
+    """A stranger asks a code for the owner's address from 1,000 networks, tries wrong codes at the ones he gets
+    and locks every network with tries at codes he does not have. The box stays under FLOODED_BOX_BYTES and
+    FLOODED_BOX_ATTRIBUTES, so a refused send (one conditional write, refused unwritten) costs 3 write units at
+    most, and leaves the box as it was."""
+    desk = make_codes(LockoutThreshold="3")
+    box_key = address_key(desk.pepper, OWNER)
+    table = desk.codes._records._table
+    real_update = table.update_item
+    writes: list[str] = []
+
+    def counted(**params):
+        writes.append(params["UpdateExpression"])
+        return real_update(**params)
+
+    table.update_item = counted
+
+    def box() -> dict:
+        return desk.table.get_item(Key={"pk": box_key})["Item"]
+
+    desk.send(OWNER, HOME)
+    sizes, refusals = [], 0
+    for n in range(1000):
+        network = f"10.0.{n // 250}.{n % 250 + 1}"
+        before, writes[:] = box(), []
+        try:
+            login_id, code = desk.send(OWNER, network)
+        except RateLimited:
+            refusals += 1
+            assert len(writes) == 1 and box() == before  # refused in its one write, unwritten
+        else:
+            for _ in range(2):
+                refused(InvalidCode, use, desk, login_id, wrong(code), OWNER, network)
+        for _ in range(3):
+            with pytest.raises((InvalidCode, TooManyAttempts)):
+                use(desk, "x" * 22, "00000000", OWNER, network)
+        flooded = box()
+        sizes.append((item_size(flooded), len(flooded)))
+        desk.clock.advance(1)
+    assert refusals == 1000 - 19  # the owner's send and 19 of the stranger's fill the day
+    assert len(desk.mailer.to(OWNER)) == 20
+    assert max(size for size, _ in sizes) <= FLOODED_BOX_BYTES, max(sizes)
+    assert max(attributes for _, attributes in sizes) <= FLOODED_BOX_ATTRIBUTES, max(sizes)
+    assert math.ceil(max(size for size, _ in sizes) / 1024) <= 3  # write units of a refused send
+
+
+def test_a_lock_folded_out_of_the_box_still_refuses_its_tries(make_codes):
+    """A stranger's network locks, then locks from 100 more fold it out of the box: its tries are still refused
+    until its lock ends, and the owner's network, never locked, still gets a code and signs in."""
+    desk = make_codes(LockoutThreshold="2", ResendCooldownSeconds="0")
+    for _ in range(2):
+        with pytest.raises((InvalidCode, TooManyAttempts)):
+            use(desk, "x" * 22, "00000000", OWNER, STRANGER)
+    for n in range(100):
+        for _ in range(2):
+            with pytest.raises((InvalidCode, TooManyAttempts)):
+                use(desk, "x" * 22, "00000000", OWNER, f"2001:db8:0:{n:x}::1")
+    (box_item,) = [item for item in desk.items() if item["pk"] == address_key(desk.pepper, OWNER)]
+    assert len([name for name in box_item if name.startswith("lock_")]) <= 8  # from 101
+    refused(TooManyAttempts, use, desk, "x" * 22, "00000000", OWNER, STRANGER)
+    login_id, code = desk.send(OWNER, HOME)
+    use(desk, login_id, code)
+
+
+def test_folding_never_frees_a_network_of_its_hourly_limit(make_codes):
+    """The owner's network spends its hour; sends from 15 other networks fold its cooled-down last send and the
+    codes that gave way: its next send in the hour is still refused, and nothing more is mailed from it."""
+    desk = make_codes(MaxCodesPerHour="3", ResendCooldownSeconds="60")
+    for _ in range(3):
+        desk.send(OWNER, HOME)
+        desk.clock.advance(61)
+    for n in range(15):
+        desk.send(OWNER, f"198.51.{n}.1")
+        desk.clock.advance(1)
+    (box_item,) = [item for item in desk.items() if item["pk"] == address_key(desk.pepper, OWNER)]
+    assert not any(name.endswith(desk.codes._source_ref(network_of(HOME))) for name in box_item if "last_" in name)
+    mails = len(desk.mailer.to(OWNER))
+    assert refused(RateLimited, desk.send, OWNER, HOME).retry_after > 3000  # the hour, not a cooldown
+    assert len(desk.mailer.to(OWNER)) == mails

@@ -9,9 +9,12 @@ try having been counted at it since the read, so guesses in flight together get 
 code replaces the one asked from the same network address; codes asked from elsewhere stay valid (the newest
 MAX_LIVE_CODES).
 
-A send is one write, with no read before it (migris.dal.codes): the cooldown and a lock refuse it in the
-write's condition; the hourly, daily and per-address limits are checked on the box as the write found it, and
-a send over one of them is taken back before anything is mailed.
+A send is one write, with no read before it (migris.dal.codes): the cooldown, a lock and a day that already
+holds the address's ceiling refuse it in the write's condition, so a flood's refused sends never grow the box;
+the hourly, daily and per-address limits are checked on the box as the write found it, and a send over one of
+them is taken back before anything is mailed. What no rule looks at any more is folded by a later landed send
+(FORGET_AT), and locks keep to a few slots: a box stays small whatever the flood (migris.dal.codes says what is
+folded and why every rule still holds).
 
 Limits are kept per (box, network address), so a stranger cannot spend or lock what the owner needs: sends
 (cooldown, hourly, daily) and failed tries (a lock that grows with each lock, reset by a success) count per
@@ -35,7 +38,7 @@ from migris.domain.errors import InvalidCode, MailUnavailable, RateLimited, TooM
 from migris.domain.events import log_event
 from migris.domain.mail import CodeMailRef, MailSender, login_code_message
 from migris.domain.mail_domains import MailDomains, require_mail_domain
-from migris.domain.records import CodeBox, LiveCode, Send, SourceCounters
+from migris.domain.records import MAX_LIVE_CODES, CodeBox, LiveCode, Send, SourceCounters
 from migris.domain.validation import Language
 
 if TYPE_CHECKING:
@@ -43,9 +46,10 @@ if TYPE_CHECKING:
 
 HOUR_SECONDS = 3600
 MAX_LOCK_SECONDS = DAY_SECONDS
-MAX_LIVE_CODES = 3
-# Stale attributes a box may gather (old days, tries of replaced codes, ended locks) before a send forgets them.
-FORGET_AT = 24
+# Stale attributes a box may gather (old days, codes that gave way, their tries, cooled-down last sends, ended
+# locks) before a landed send folds them: few, so a box stays small (migris.dal.codes), and only landed sends
+# (at most the address's ceiling a day) ever pay the extra write.
+FORGET_AT = 4
 # The e-mail-change box belongs to one account and is reached only through its session: one source.
 ACCOUNT_SOURCE = "account"
 
@@ -332,16 +336,28 @@ class Codes:
         send = Send(at=now, source=source, id=issued.login_id if with_code else new_send_id())
         keep = self._keep_seconds()
         not_after = now - policy.resend_cooldown_seconds
-        written, before = self._records.add_send(box_key, send, live, not_after=not_after, now=now, keep_seconds=keep)
+        written, before = self._records.add_send(
+            box_key,
+            send,
+            live,
+            not_after=not_after,
+            now=now,
+            keep_seconds=keep,
+            day_ceiling=policy.max_per_address_per_day,
+        )
+        last_day = [sent for sent in before.sent if sent.at > now - DAY_SECONDS]
         if not written:
             locked_until = before.locked_until.get(source, 0)
             if locked_until > now:
                 log_event("code_rate_limited", email_ref=ref, reason="locked")
                 raise RateLimited(locked_until - now)
+            # The cooldown, or a day that holds the ceiling already (all of it within the last day): the limits
+            # on the box as found say which, and when to come back.
+            self._check_send_limits(last_day, source, now, ref)
             log_event("code_rate_limited", email_ref=ref, reason="cooldown")
             raise RateLimited(max(1, before.last_sent.get(source, now) + policy.resend_cooldown_seconds - now))
         try:
-            self._check_send_limits([sent for sent in before.sent if sent.at > now - DAY_SECONDS], source, now, ref)
+            self._check_send_limits(last_day, source, now, ref)
             if then is not None:
                 then(issued)
         except Exception:

@@ -136,10 +136,15 @@ class Send(Record):
     id: str = ""  # the code's login id, or for a mail without a code a random one: sends are kept as a set
 
 
+# Codes of one box that sign in: the newest this many live ones, asked from anywhere (migris.domain.codes).
+MAX_LIVE_CODES = 3
+
+
 class CodeBox(Record):
     """One destination's code mails of the last days (`sent`), each source's newest code (`codes`, by login id,
     as found: expired ones too) and the per-source state the next send's write is conditional on. `stale` names
-    what no longer means anything (migris.dal.codes: forgotten when enough of it gathers)."""
+    what no longer means anything (migris.dal.codes: folded when enough of it gathers), `lock_slots` the end of
+    the lock each lock slot holds (by attribute name), for the fold's condition."""
 
     key: str
     codes: dict[str, LiveCode] = Field(default_factory=dict)
@@ -147,6 +152,7 @@ class CodeBox(Record):
     newest_code: dict[str, str] = Field(default_factory=dict)  # source -> login id of its newest code
     last_sent: dict[str, int] = Field(default_factory=dict)  # source -> its last send
     locked_until: dict[str, int] = Field(default_factory=dict)  # source -> the end of its lock, copied at locking
+    lock_slots: dict[str, int] = Field(default_factory=dict)
     stale: list[str] = Field(default_factory=list)
 
 
