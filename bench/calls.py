@@ -77,7 +77,9 @@ FLOWS = (
 BUDGETS: dict[str, int] = {
     START: 2,
     VERIFY_FIRST: 3,
-    VERIFY_RETURNING: 3,
+    # A returning person on a browser that is not a known device yet: the new device lists the account's devices
+    # (a Query and a BatchGetItem) to end the least recently used beyond MaxDevicesPerAccount.
+    VERIFY_RETURNING: 5,
     GET_PROFILE: 2,
     PUT_PROFILE: 3,
 }

@@ -86,6 +86,14 @@ class Answer:
     def all(self, name: str) -> list[str]:
         return [v for k, v in self.headers if k.lower() == name.lower()]
 
+    def set_cookie(self, name: str) -> str | None:
+        """The Set-Cookie header that sets the cookie `name`, whole (flags too); None when none sets it."""
+        return next((value for value in self.all("Set-Cookie") if value.startswith(f"{name}=")), None)
+
+    def cookie_value(self, name: str) -> str | None:
+        header = self.set_cookie(name)
+        return None if header is None else header.split(";", 1)[0].partition("=")[2]
+
     @property
     def error_code(self) -> str:
         return str(self.json["error"]["code"])
@@ -287,6 +295,18 @@ def code_in(mail: dict[str, Any]) -> str:
 
 def table(stack: LocalStack, logical_id: str) -> Any:
     return stack.aws.session.resource("dynamodb").Table(stack.template.physical_name(logical_id))
+
+
+def session_items(stack: LocalStack) -> list[dict[str, Any]]:
+    """The sessions table's sessions (it keeps the known devices too, under `device#`)."""
+    items = table(stack, "SessionsTable").scan()["Items"]
+    return [item for item in items if not str(item["pk"]).startswith("device#")]
+
+
+def device_items(stack: LocalStack) -> list[dict[str, Any]]:
+    """The known devices the sessions table keeps."""
+    items = table(stack, "SessionsTable").scan()["Items"]
+    return [item for item in items if str(item["pk"]).startswith("device#")]
 
 
 def everything_stored(stack: LocalStack) -> dict[str, list[dict[str, Any]]]:
@@ -536,6 +556,7 @@ def code_policy(**parameters: str) -> CodePolicy:
         max_per_address_per_day=values["MaxCodesPerAddressPerDay"],
         lockout_threshold=values["LockoutThreshold"],
         lockout_seconds=values["LockoutSeconds"],
+        device_reserve=values["DeviceReserveCodes"],
     )
 
 

@@ -15,7 +15,7 @@ from migris.http.app import api_url, new_app, respond
 from migris.http.body import accept_language, json_body, source_ip
 from migris.http.errors import answer_browsers_with_the_viisp_error_screen
 from migris.http.responses import body_doc, error_docs, model_response, no_body_doc
-from migris.http.session import require_session, viisp_cookie
+from migris.http.session import presented_device, require_session, viisp_cookie
 from migris.observability import logger, metrics
 from migris.wiring import services
 from pydantic import BaseModel, ConfigDict, Field
@@ -50,7 +50,9 @@ class EmailLoginStarted(BaseModel):
 )
 def start_email_login(body: EmailLoginRequest) -> Response[EmailLoginStarted]:
     language = body.language or accept_language(app)
-    started = services().codes.send_sign_in_code(body.email, language, source_ip(app))
+    device = presented_device(app)
+    known = None if device is None else device.record
+    started = services().codes.send_sign_in_code(body.email, language, source_ip(app), known)
     return model_response(202, EmailLoginStarted(**vars(started)))
 
 

@@ -12,7 +12,7 @@ from migris.domain.views import Profile
 from migris.http.app import new_app, respond
 from migris.http.body import source_ip
 from migris.http.responses import error_docs, model_response
-from migris.http.session import require_our_origin, session_cookie
+from migris.http.session import device_cookies, presented_device, require_our_origin, session_cookie
 from migris.observability import logger, metrics
 from migris.wiring import services
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,6 +26,9 @@ class VerifyCodeRequest(BaseModel):
     email: EmailAddress
     login_id: Annotated[str, Field(min_length=1, max_length=128)]
     code: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9]+$")]
+    shared_computer: bool = Field(
+        default=False, description="The person ticked 'this is a shared computer': no device cookie is set"
+    )
 
 
 class SignedIn(BaseModel):
@@ -44,7 +47,15 @@ class SignedIn(BaseModel):
 )
 def verify_email_code(body: VerifyCodeRequest) -> Response[SignedIn]:
     require_our_origin(app)  # login CSRF: a foreign page gets no session, and spends no try of the code
-    account, session = services().email_sign_in.sign_in(body.email, body.login_id, body.code, source_ip(app))
+    account, session, device = services().email_sign_in.sign_in(
+        body.email,
+        body.login_id,
+        body.code,
+        source_ip(app),
+        device=presented_device(app),
+        shared=body.shared_computer,
+        user_agent=app.current_event.headers.get("User-Agent"),
+    )
     profile = Profile.of(account)
     answer = SignedIn(
         token=session.token,
@@ -52,7 +63,7 @@ def verify_email_code(body: VerifyCodeRequest) -> Response[SignedIn]:
         profile_complete=profile.profile_complete,
         profile=profile,
     )
-    return model_response(200, answer, cookies=[session_cookie(session.token)])
+    return model_response(200, answer, cookies=[session_cookie(session.token), *device_cookies(device)])
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

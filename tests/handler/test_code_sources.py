@@ -67,7 +67,7 @@ def test_change_codes_to_one_address_count_against_it(stack, client):
 
 
 def test_change_codes_and_sign_in_codes_share_the_addresss_daily_ceiling(make_stack, clock):
-    stack = make_stack(MaxCodesPerAddressPerDay="3")
+    stack = make_stack(MaxCodesPerAddressPerDay="8", DeviceReserveCodes="5")  # 3 without a device cookie
     victim = "auka@example.lt"
     for n in range(3):
         someone = from_ip(stack, f"203.0.113.{n}")

@@ -127,6 +127,9 @@ class Settings(BaseModel):
     lockout_seconds: PositiveSeconds
     session_idle_seconds: PositiveSeconds
     session_max_seconds: PositiveSeconds
+    device_seconds: PositiveSeconds
+    max_devices_per_account: Annotated[int, Field(ge=1)]
+    device_reserve_codes: Annotated[int, Field(ge=1)]
     # The time one check of an address's domain in public DNS may take, all its queries together.
     mx_lookup_millis: Annotated[int, Field(ge=1)]
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from migris.dal.mail_queue import MailQueue, MailQueueConsumer
     from migris.domain.accounts import Accounts
     from migris.domain.codes import Codes
+    from migris.domain.devices import Devices
     from migris.domain.email_sign_in import EmailSignIn
     from migris.domain.mail import Lane
     from migris.domain.mail_delivery import MailDelivery
@@ -205,6 +206,7 @@ class Services:
             max_per_address_per_day=s.max_codes_per_address_per_day,
             lockout_threshold=s.lockout_threshold,
             lockout_seconds=s.lockout_seconds,
+            device_reserve=s.device_reserve_codes,
         )
         records = CodeRepository(self._dynamodb, s.codes_table)
         # The pepper is read on first use.
@@ -235,7 +237,23 @@ class Services:
     def email_sign_in(self) -> EmailSignIn:
         from migris.domain.email_sign_in import EmailSignIn
 
-        return EmailSignIn(self.codes, self._account_repository, self.sessions, self.clock)
+        return EmailSignIn(self.codes, self._account_repository, self.sessions, self.devices, self.clock)
+
+    @property
+    def devices(self) -> Devices:
+        from migris.dal.devices import DeviceRepository
+        from migris.domain.codes import keyed_hash
+        from migris.domain.devices import Devices
+
+        s = self.settings
+        repository = DeviceRepository(self._dynamodb, s.sessions_table)
+        return Devices(
+            repository,
+            lambda purpose, value: keyed_hash(self.pepper(), purpose, value),
+            self.clock,
+            s.device_seconds,
+            s.max_devices_per_account,
+        )
 
     @property
     def profiles(self) -> Profiles:

@@ -49,7 +49,7 @@ from botocore.exceptions import ClientError
 
 from migris.clock import DAY_SECONDS
 from migris.dal.base import Table, as_int, batch_get, conditionally, transact, written_or_found
-from migris.domain.records import MAX_LIVE_CODES, CodeBox, LiveCode, Send, SourceCounters
+from migris.domain.records import CodeBox, LiveCode, Send, SourceCounters, codes_that_sign_in
 from migris.observability import log_event
 
 SENT, LAST, CODE, LOCK, TRIES = "sent_", "last_", "code_", "lock_", "tries_"
@@ -237,22 +237,21 @@ class CodeRepository:
 
     def read(self, box_key: str, source_key: str) -> tuple[CodeBox | None, SourceCounters]:
         """The box and the pair's counters, in one consistent batch read."""
-        box, counters, _ = self.read_with(box_key, source_key)
+        box, (counters, *_), _ = self.read_with(box_key, (source_key,))
         return box, counters
 
     def read_with(
-        self, box_key: str, source_key: str, also: tuple[str, str] | None = None
-    ) -> tuple[CodeBox | None, SourceCounters, dict[str, Any] | None]:
-        """The box, the pair's counters and, `also` (table name, pk), one item of another table, in one
-        consistent batch read."""
-        request: dict[str, Any] = {
-            self._table_name: {"Keys": [{"pk": box_key}, {"pk": source_key}], "ConsistentRead": True}
-        }
+        self, box_key: str, source_keys: tuple[str, ...], also: tuple[str, str] | None = None
+    ) -> tuple[CodeBox | None, list[SourceCounters], dict[str, Any] | None]:
+        """The box, the counters of each pair in `source_keys` (in that order) and, `also` (table name, pk), one
+        item of another table, in one consistent batch read."""
+        keys = [{"pk": box_key}, *({"pk": key} for key in source_keys)]
+        request: dict[str, Any] = {self._table_name: {"Keys": keys, "ConsistentRead": True}}
         if also is not None:
             request.setdefault(also[0], {"Keys": [], "ConsistentRead": True})["Keys"].append({"pk": also[1]})
         items = {(table_name, str(item["pk"])): item for table_name, item in batch_get(self._dynamodb, request)}
         box_item = items.get((self._table_name, box_key))
-        counters = _counters(items.get((self._table_name, source_key), {}))
+        counters = [_counters(items.get((self._table_name, key), {})) for key in source_keys]
         other = None if also is None else items.get(also)
         return (None if box_item is None else code_box(box_key, box_item)), counters, other
 
@@ -487,11 +486,7 @@ def code_box(key: str, item: dict[str, Any], *, now: int | None = None, cooled_a
     stale: list[str] = []
     if now is not None:
         today = now // DAY_SECONDS
-        alive = sorted((code.issued_at for code in codes.values() if code.expires_at > now), reverse=True)
-        oldest_kept = alive[:MAX_LIVE_CODES][-1] if alive else now
-        signing_in = {
-            login_id for login_id, code in codes.items() if code.expires_at > now and code.issued_at >= oldest_kept
-        }
+        signing_in = codes_that_sign_in(codes, now)
         stale += [name for day, name in days if day < today - 1]
         stale += [LAST + source for source, at in last_sent.items() if cooled_after is not None and at <= cooled_after]
         stale += [name for name, until in lock_slots.items() if until <= now]

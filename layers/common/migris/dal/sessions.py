@@ -67,7 +67,8 @@ class SessionRepository:
         }
         while True:
             page = self._table.query(**query)
-            hashes += [str(item["pk"]) for item in page.get("Items", [])]
+            # The table keeps the account's known devices too (migris.dal.devices): not sessions.
+            hashes += [str(item["pk"]) for item in page.get("Items", []) if not str(item["pk"]).startswith("device#")]
             if "LastEvaluatedKey" not in page:
                 break
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]

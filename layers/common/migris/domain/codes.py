@@ -36,9 +36,17 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from migris.clock import DAY_SECONDS, Clock
 from migris.domain.errors import InvalidCode, MailUnavailable, RateLimited, TooManyAttempts
 from migris.domain.events import log_event
-from migris.domain.mail import CodeMailRef, MailSender, login_code_message
+from migris.domain.mail import CodeMailRef, Lane, MailSender, login_code_message
 from migris.domain.mail_domains import MailDomains, require_mail_domain
-from migris.domain.records import MAX_LIVE_CODES, CodeBox, LiveCode, Send, SourceCounters
+from migris.domain.records import (
+    DEVICE_SOURCE_PREFIX,
+    CodeBox,
+    DeviceRecord,
+    LiveCode,
+    Send,
+    SourceCounters,
+    codes_that_sign_in,
+)
 from migris.domain.validation import Language
 
 if TYPE_CHECKING:
@@ -65,6 +73,14 @@ class CodePolicy:
     max_per_address_per_day: int
     lockout_threshold: int
     lockout_seconds: int
+    # Of an address's daily ceiling, what only its known devices may ask (DESIGN.md, "Known devices").
+    device_reserve: int = 0
+
+    @property
+    def anonymous_per_address_per_day(self) -> int:
+        """Codes a day to one address asked without a known device's cookie: the ceiling less the reserve (at
+        least one, so a first sign-in is always possible). The guessing bound is over this many codes."""
+        return max(1, self.max_per_address_per_day - self.device_reserve)
 
 
 @dataclass(frozen=True)
@@ -103,6 +119,9 @@ class RightCode:
     also: dict[str, Any] | None
     refused: Callable[[], NoReturn]
     used: Callable[[], None]
+    # A known device's code: it signs in only while that device is the account's, in its epoch (the caller reads
+    # the account; `refused` then counts the try against the device).
+    of_device: bool = False
 
 
 NO_CODE = NewCode(code="", login_id="")
@@ -160,10 +179,9 @@ def network_of(source_ip: str | None) -> str:
 
 
 def gave_way(box: CodeBox, code: LiveCode, now: int) -> bool:
-    """Whether `code` (one of the box's, unexpired) is no longer among the newest MAX_LIVE_CODES live codes asked
-    from anywhere: it no longer signs in, so neither is it worth mailing."""
-    alive = sorted((live.issued_at for live in box.codes.values() if live.expires_at > now), reverse=True)
-    return code.issued_at < alive[:MAX_LIVE_CODES][-1]
+    """Whether `code` (one of the box's, unexpired) no longer signs in (records.codes_that_sign_in): an older
+    code asked without a device cookie that newer ones pushed out, so neither is it worth mailing."""
+    return not any(box.codes.get(login_id) == code for login_id in codes_that_sign_in(box.codes, now))
 
 
 def lock_duration(policy: CodePolicy, earlier_locks: int) -> int:
@@ -202,22 +220,38 @@ class Codes:
     def address_ref(self, email: str) -> str:
         return address_key(self._pepper, email)[:16]
 
+    def address_hash(self, email: str) -> str:
+        """The address's keyed hash: its code box, and what a known device of it carries."""
+        return address_key(self._pepper, email)
+
     # --- start_login and verify_code ---
 
-    def send_sign_in_code(self, email: str, language: Language, source_ip: str | None) -> SignInCodeSent:
+    def send_sign_in_code(
+        self, email: str, language: Language, source_ip: str | None, device: DeviceRecord | None = None
+    ) -> SignInCodeSent:
         """Make, store and mail a new code for the address. Never looks at accounts, so a known and a new
-        address get the same answer after the same work. A domain that cannot receive mail is InvalidInput."""
+        address get the same answer after the same work. A domain that cannot receive mail is InvalidInput.
+
+        With a known device of this address (`device`, as its cookie named it: its address hash is compared
+        here), the code is that device's own: it counts against the device's limits instead of the network
+        address's, may use the address's reserve, replaces only the device's earlier code, goes out in the
+        priority mail lane, and signs in only with the device's cookie."""
         require_mail_domain(email, self._mail_domains)
         key = address_key(self._pepper, email)
         ref = key[:16]
+        known = device is not None and hmac.compare_digest(device.address_hash.encode(), key.encode())
 
         def mail(issued: NewCode) -> None:
             # Queued within the send's limits: a mail the queue did not take is taken back with its send.
             message = login_code_message(language, issued.code, self._policy.ttl_seconds)
-            if not self._mailer.deliver(email, message, email_ref=ref, code=issued.mail_ref):
+            lane: Lane | None = "priority" if known else None
+            if not self._mailer.deliver(email, message, email_ref=ref, code=issued.mail_ref, lane=lane):
                 raise MailUnavailable
 
-        issued = self._issue(key, network_of(source_ip), ref, then=mail)
+        if known and device is not None:
+            issued = self._issue(key, "", ref, then=mail, device_hash=device.device_hash)
+        else:
+            issued = self._issue(key, network_of(source_ip), ref, then=mail)
         log_event("code_requested", email_ref=ref)
         return SignInCodeSent(
             email=email,
@@ -226,24 +260,46 @@ class Codes:
             resend_after=self._policy.resend_cooldown_seconds,
         )
 
-    def use_sign_in_code(self, email: str, login_id: str, code: str, source_ip: str | None) -> None:
+    def use_sign_in_code(
+        self, email: str, login_id: str, code: str, source_ip: str | None, device_hash: str | None = None
+    ) -> None:
         """Return when the code is right and has been used up by this call; raise otherwise. (The sign-in
         itself uses the code up in the transaction that opens the session: migris.domain.email_sign_in.)"""
-        right = self.right_sign_in_code(email, login_id, code, source_ip)
+        right = self.right_sign_in_code(email, login_id, code, source_ip, device_hash=device_hash)
         if not self._records.apply(right.items):
             right.refused()
         right.used()
 
     def right_sign_in_code(
-        self, email: str, login_id: str, code: str, source_ip: str | None, also: tuple[str, str] | None = None
+        self,
+        email: str,
+        login_id: str,
+        code: str,
+        source_ip: str | None,
+        also: tuple[str, str] | None = None,
+        *,
+        device_hash: str | None = None,
     ) -> RightCode:
         """The sign-in code, when it is right, ready to be used up in the caller's write (RightCode); raise
-        otherwise, a wrong try counted. The box, the pair's counters and `also` (table, pk) are one read."""
+        otherwise, a wrong try counted. The box, the pair's counters and `also` (table, pk) are one read.
+
+        `device_hash` is the keyed hash of the request's device cookie, whatever it is worth (its counters are
+        read with the rest, so a cookie costs the same reads good or bad). A known device's code is tried only
+        with that device's cookie, its tries counted against the device; any other try (another code, or a
+        device's code without its cookie) counts against the network address, as without a cookie."""
         key = address_key(self._pepper, email)
         ref = key[:16]
         now = int(self._clock.now())
         pair = self._pair(key, network_of(source_ip))
-        box, counters, other = self._records.read_with(key, pair.key, also)
+        device_pair = None if device_hash is None else self._device_pair(key, device_hash)
+        extra = () if device_pair is None else (device_pair.key,)
+        box, (counters, *device_counters), other = self._records.read_with(key, (pair.key, *extra), also)
+        found = box.codes.get(login_id) if box is not None else None
+        of_device = found is not None and found.of_device
+        if of_device and found is not None:
+            if device_pair is None or found.source != device_pair.source:
+                self._fail(pair, ref, now, "not_this_device")  # usable only with its device's cookie
+            pair, counters = device_pair, device_counters[0]
         live = self._live_code(box, pair, ref, login_id, counters, now)
         if not hmac.compare_digest(code_hash(self._pepper, login_id, code).encode(), live.code_hash.encode()):
             self._wrong_try(pair, ref, login_id, live, now)
@@ -251,10 +307,18 @@ class Codes:
         if counters.failures or counters.lock_count:
             items.append(self._records.reset_item(pair.key))  # a success ends the failures and the lock growth
 
-        def refused() -> NoReturn:
-            self._fail(pair, ref, int(self._clock.now()), "used_concurrently")
+        tried = pair
 
-        return RightCode(items=items, also=other, refused=refused, used=lambda: log_event("verify_ok", email_ref=ref))
+        def refused() -> NoReturn:
+            self._fail(tried, ref, int(self._clock.now()), "used_concurrently")
+
+        return RightCode(
+            items=items,
+            also=other,
+            refused=refused,
+            used=lambda: log_event("verify_ok", email_ref=ref),
+            of_device=of_device,
+        )
 
     # --- e-mail changes: one live code per account, in a box apart from every sign-in box ---
 
@@ -295,6 +359,18 @@ class Codes:
     def _pair(self, box_key: str, network: str) -> Pair:
         return Pair(box_key=box_key, key=source_key(self._pepper, box_key, network), source=self._source_ref(network))
 
+    def _device_pair(self, box_key: str, device_hash: str) -> Pair:
+        """A known device's counters in a box: its own sends, tries and lock, apart from every network's."""
+        return Pair(
+            box_key=box_key,
+            key=source_key(self._pepper, box_key, f"device\x00{device_hash}"),
+            source=self.device_source(device_hash),
+        )
+
+    def device_source(self, device_hash: str) -> str:
+        """A known device's source ref in a box (a network's ref is hex: the two never meet)."""
+        return DEVICE_SOURCE_PREFIX + keyed_hash(self._pepper, "device-source", device_hash)[:16]
+
     def _keep_seconds(self) -> int:
         """How long a box's sends, codes and cooldowns mean something: the longest any rule looks back."""
         policy = self._policy
@@ -308,13 +384,16 @@ class Codes:
         *,
         with_code: bool = True,
         then: Callable[[NewCode], None] | None = None,
+        device_hash: str | None = None,
     ) -> NewCode:
         """Record a send to the box within its limits and, `with_code`, store a new code in it (replacing the
-        one asked from the same network address), in one write. The caller mails it; `ref` names the box in
-        logs. `then` gets the new code once the limits let the send through; if it raises (refused or failed),
-        this send is taken back and the error goes on."""
+        one asked from the same network address, or with `device_hash` by the same known device), in one write.
+        The caller mails it; `ref` names the box in logs. `then` gets the new code once the limits let the send
+        through; if it raises (refused or failed), this send is taken back and the error goes on. A send without
+        a known device stops the device reserve short of the address's daily ceiling."""
         policy = self._policy
-        source = self._source_ref(network)
+        source = self.device_source(device_hash) if device_hash is not None else self._source_ref(network)
+        ceiling = policy.max_per_address_per_day if device_hash is not None else policy.anonymous_per_address_per_day
         now = int(self._clock.now())
         issued = NO_CODE
         live = None
@@ -343,7 +422,7 @@ class Codes:
             not_after=not_after,
             now=now,
             keep_seconds=keep,
-            day_ceiling=policy.max_per_address_per_day,
+            day_ceiling=ceiling,
         )
         last_day = [sent for sent in before.sent if sent.at > now - DAY_SECONDS]
         if not written:
@@ -353,11 +432,11 @@ class Codes:
                 raise RateLimited(locked_until - now)
             # The cooldown, or a day that holds the ceiling already (all of it within the last day): the limits
             # on the box as found say which, and when to come back.
-            self._check_send_limits(last_day, source, now, ref)
+            self._check_send_limits(last_day, source, now, ref, ceiling)
             log_event("code_rate_limited", email_ref=ref, reason="cooldown")
             raise RateLimited(max(1, before.last_sent.get(source, now) + policy.resend_cooldown_seconds - now))
         try:
-            self._check_send_limits(last_day, source, now, ref)
+            self._check_send_limits(last_day, source, now, ref, ceiling)
             if then is not None:
                 then(issued)
         except Exception:
@@ -371,7 +450,7 @@ class Codes:
     def _source_ref(self, network: str) -> str:
         return keyed_hash(self._pepper, "source", network)[:16]
 
-    def _check_send_limits(self, sent: list[Send], source: str, now: int, ref: str) -> None:
+    def _check_send_limits(self, sent: list[Send], source: str, now: int, ref: str, ceiling: int) -> None:
         policy = self._policy
         retry_after = 0
         reason = ""
@@ -384,8 +463,8 @@ class Codes:
             retry_after, reason = in_hour[-policy.max_per_hour] + HOUR_SECONDS - now, "hourly"
         elif len(mine) >= policy.max_per_day:
             retry_after, reason = mine[-policy.max_per_day] + DAY_SECONDS - now, "daily"
-        elif len(everywhere) >= policy.max_per_address_per_day:
-            retry_after = everywhere[-policy.max_per_address_per_day] + DAY_SECONDS - now
+        elif len(everywhere) >= ceiling:
+            retry_after = everywhere[-ceiling] + DAY_SECONDS - now
             reason = "address_daily"
         if reason:
             log_event("code_rate_limited", email_ref=ref, reason=reason)

@@ -66,6 +66,10 @@ class SessionNotFound(DomainError):
     """No live session of this person has that id (or it is someone else's: the same answer)."""
 
 
+class DeviceNotFound(DomainError):
+    """No live device of this person has that id (or it is someone else's: the same answer)."""
+
+
 class UserNotFound(DomainError):
     """No account with that id (staff routes)."""
 

@@ -119,6 +119,22 @@ class SessionRecord(Record):
     method: str = ""  # how it was opened: "email" or "viisp"
 
 
+class DeviceRecord(Record):
+    """A known device (migris.domain.devices), in the sessions table under `device#<keyed hash of its token>`."""
+
+    device_hash: str
+    user_id: str
+    # The account's session epoch when the device was set (or carried over): a device whose epoch is not the
+    # account's any more has ended, as a session has.
+    epoch: int
+    address_hash: str  # the keyed hash of the account's address when it was set: a code asked for it is its own
+    public_id: str  # what the person's list calls it: neither the token nor its hash
+    created_at: int
+    last_used_at: int
+    expires_at: int
+    browser: str = ""
+
+
 # --- codes table ---
 
 
@@ -126,8 +142,12 @@ class LiveCode(Record):
     code_hash: str
     expires_at: int
     attempts: int
-    source: str  # the keyed ref of the network address that asked for it
+    source: str  # the keyed ref of the network address (or known device) that asked for it
     issued_at: int
+
+    @property
+    def of_device(self) -> bool:
+        return is_device_source(self.source)
 
 
 class Send(Record):
@@ -136,8 +156,25 @@ class Send(Record):
     id: str = ""  # the code's login id, or for a mail without a code a random one: sends are kept as a set
 
 
-# Codes of one box that sign in: the newest this many live ones, asked from anywhere (migris.domain.codes).
+# Codes of one box that sign in: the newest this many live ones asked without a device cookie, from anywhere,
+# and each known device's own newest (migris.domain.codes).
 MAX_LIVE_CODES = 3
+# What a known device's source ref begins with: a network's ref is hex, so the two never meet.
+DEVICE_SOURCE_PREFIX = "dev"
+
+
+def is_device_source(source: str) -> bool:
+    return source.startswith(DEVICE_SOURCE_PREFIX)
+
+
+def codes_that_sign_in(codes: dict[str, LiveCode], now: int) -> set[str]:
+    """The login ids of a box's codes that still sign in: every known device's own live code, and the newest
+    MAX_LIVE_CODES live ones asked without a device cookie (an older one gave way: it never signs in again, so
+    neither is it worth mailing). Codes asked without a device's cookie never push a device's code out."""
+    live = {login_id: code for login_id, code in codes.items() if code.expires_at > now}
+    anonymous = sorted((code.issued_at for code in live.values() if not code.of_device), reverse=True)
+    oldest_kept = anonymous[:MAX_LIVE_CODES][-1] if anonymous else now
+    return {login_id for login_id, code in live.items() if code.of_device or code.issued_at >= oldest_kept}
 
 
 class CodeBox(Record):

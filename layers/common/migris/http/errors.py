@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 
 from migris.domain.errors import (
     AlreadyLinked,
+    DeviceNotFound,
     EditConflict,
     EmailTaken,
     FreshSignInRequired,
@@ -57,6 +58,7 @@ ERROR_ANSWERS: dict[type[Exception], tuple[int, str, str]] = {
     EditConflict: (409, "edit_conflict", "The account was changed at the same time. Try again."),
     UserNotFound: (404, "not_found", "No such user."),
     SessionNotFound: (404, "not_found", "No such session."),
+    DeviceNotFound: (404, "not_found", "No such device."),
     ProfileIncomplete: (409, "profile_incomplete", "The person has not filled in their names yet."),
     StaffIdentityMissing: (403, "forbidden", "This route needs a signed staff request."),
     InvalidTicket: (400, "invalid_ticket", "This VIISP sign-in cannot be finished here. Start the sign-in again."),

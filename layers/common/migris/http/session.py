@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
+from migris.domain.devices import DeviceGrant, PresentedDevice
 from migris.domain.errors import OriginMismatch, StaffIdentityMissing
 from migris.domain.sessions import CurrentSession
 from migris.observability import log_event
@@ -14,6 +15,7 @@ from migris.wiring import services
 
 SESSION_COOKIE = "__Host-session"
 VIISP_COOKIE = "__Host-viisp"
+DEVICE_COOKIE = "__Host-device"
 STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -51,6 +53,39 @@ def cleared_viisp_cookie() -> Cookie:
     return Cookie(
         name=VIISP_COOKIE, value="", path="/", secure=True, http_only=True, same_site=SameSite.NONE_MODE, max_age=0
     )
+
+
+def device_cookie(token: str, max_age: int) -> Cookie:
+    """A known device (migris.domain.devices): kept across browser restarts, sent on our own navigations only."""
+    return Cookie(
+        name=DEVICE_COOKIE,
+        value=token,
+        path="/",
+        secure=True,
+        http_only=True,
+        same_site=SameSite.LAX_MODE,
+        max_age=max_age,
+    )
+
+
+def cleared_device_cookie() -> Cookie:
+    return Cookie(
+        name=DEVICE_COOKIE, value="", path="/", secure=True, http_only=True, same_site=SameSite.LAX_MODE, max_age=0
+    )
+
+
+def device_cookies(grant: DeviceGrant | None) -> list[Cookie]:
+    """The device cookie a sign-in sets: none when the person said the computer is shared."""
+    return [] if grant is None else [device_cookie(grant.token, services().devices.seconds)]
+
+
+def presented_device(app: APIGatewayRestResolver) -> PresentedDevice | None:
+    """The known device the request's cookie names. The cookie counts only on a request whose Origin is ours or
+    absent (another site's request gets nothing from it); a cookie is read the same way whatever it is worth."""
+    origins = _header_values(app, "Origin")
+    if origins and (len(origins) != 1 or origins[0] != services().settings.web_origin):
+        return None
+    return services().devices.recognise(_cookie_value(app.current_event.headers.get("Cookie"), DEVICE_COOKIE))
 
 
 def cookie(app: APIGatewayRestResolver, name: str) -> str | None:
