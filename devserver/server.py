@@ -315,6 +315,10 @@ class LocalStack:
 
 
 # What API Gateway answers when the function fails (an unhandled exception): the connection is still answered.
+_TOO_LARGE = _error(413, "payload_too_large", "The body is larger than 10 MB.")
+_BAD_CHUNK = _error(400, "bad_request", "The chunked body is not well formed.")
+_CHUNK_LINE_BYTES = 4096  # a chunk's size line, or a trailer field
+_TRAILER_LINES = 100
 _FUNCTION_FAILED = HttpResponse(
     502,
     [("Content-Type", "application/json"), ("x-amzn-ErrorType", "InternalServerErrorException")],
@@ -334,27 +338,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         url = urlsplit(self.path)
-        if self.headers.get("Transfer-Encoding"):
-            # API Gateway takes chunked bodies; this stand-in reads only Content-Length. Refused, and the
-            # connection closed: chunks left unread must never be taken for the next request.
+        body = self._read_chunked() if self.headers.get("Transfer-Encoding") else self._read_sized()
+        if isinstance(body, HttpResponse) or body is None:
+            # The body was not read to its end, so the connection cannot carry another request: what is left of
+            # it must never be taken for one.
             self.close_connection = True
-            self._send(_error(411, "length_required", "Send the body with Content-Length."))
-            return
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_BODY_BYTES:
-            self.close_connection = True  # the body is not read, so the connection cannot carry another request
-            if length < 0:
-                self._send(_error(400, "bad_request", "Content-Length is not a length."))
-            else:
-                self._send(_error(413, "payload_too_large", "The body is larger than 10 MB."))
-            return
-        body = self.rfile.read(length) if length else b""
-        if len(body) < length:  # the client left before its body was in: no request, and nobody to answer
-            self.close_connection = True
-            return
+            if body is not None:
+                self._send(body)
+            return  # None: the client left before its body was in, and there is nobody to answer
         request = HttpRequest(
             method=self.command,
             path=url.path,
@@ -369,6 +360,55 @@ class _RequestHandler(BaseHTTPRequestHandler):
             traceback.print_exc()
             response = _FUNCTION_FAILED
         self._send(response)
+
+    def _read_sized(self) -> bytes | HttpResponse | None:
+        """The body of Content-Length bytes (none without the header); a refusal, or None if the client left."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return _error(400, "bad_request", "Content-Length is not a length.")
+        if length > MAX_BODY_BYTES:
+            return _TOO_LARGE
+        body = self.rfile.read(length) if length else b""
+        return body if len(body) == length else None
+
+    def _read_chunked(self) -> bytes | HttpResponse | None:
+        """A `Transfer-Encoding: chunked` body, joined, as API Gateway hands it to the function: chunk by chunk
+        to the last (size 0) and its trailer, bounded by the payload limit. Only `chunked` alone and without a
+        Content-Length, as RFC 9112 asks (a message with both is how requests are smuggled); a refusal
+        otherwise, or None if the client left."""
+        codings = [coding.strip().lower() for coding in self.headers.get_all("Transfer-Encoding", [])]
+        if ",".join(codings) != "chunked" or "Content-Length" in self.headers:
+            return _error(400, "bad_request", "Send the body with Content-Length, or chunked alone.")
+        body = bytearray()
+        while True:
+            line = self.rfile.readline(_CHUNK_LINE_BYTES + 1)
+            if not line.endswith(b"\n"):
+                return None if len(line) <= _CHUNK_LINE_BYTES else _BAD_CHUNK
+            size_text = line.split(b";", 1)[0].strip()  # chunk extensions (;name=value) carry nothing here
+            if not size_text or size_text.strip(b"0123456789abcdefABCDEF"):
+                return _BAD_CHUNK
+            size = int(size_text, 16)
+            if size == 0:
+                break
+            if len(body) + size > MAX_BODY_BYTES:
+                return _TOO_LARGE
+            chunk = self.rfile.read(size)
+            if len(chunk) < size:
+                return None
+            body += chunk
+            end = self.rfile.readline(3)
+            if end not in (b"\r\n", b"\n"):
+                return None if not end else _BAD_CHUNK
+        for _ in range(_TRAILER_LINES):  # the trailer fields, up to the empty line; none of them is kept
+            line = self.rfile.readline(_CHUNK_LINE_BYTES + 1)
+            if not line:
+                return None
+            if line in (b"\r\n", b"\n"):
+                return bytes(body)
+        return _BAD_CHUNK
 
     def _send(self, response: HttpResponse) -> None:
         self.send_response(response.status)

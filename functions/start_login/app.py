@@ -67,7 +67,7 @@ def start_email_login(body: EmailLoginRequest) -> Response[EmailLoginStarted]:
     responses={
         302: no_body_doc("To the VIISP portal"),
         303: no_body_doc("A browser, refused: to the web app's error screen"),
-        **error_docs(400, 502),
+        **error_docs(400, 429, 502),
     },
 )
 def start_viisp_login() -> Response[str]:
@@ -103,7 +103,7 @@ class LinkStarted(BaseModel):
     "already_linked for an account with an identity, profile_incomplete before the contact data is filled in; "
     "502 viisp_unavailable.",
     openapi_extensions=body_doc(LinkRequest),
-    responses={200: {"description": "The portal address"}, **error_docs(401, 403, 409, 415, 422, 502)},
+    responses={200: {"description": "The portal address"}, **error_docs(401, 403, 409, 415, 422, 429, 502)},
 )
 def start_viisp_link() -> Response[LinkStarted]:
     session = require_session(app)

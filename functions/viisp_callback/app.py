@@ -64,7 +64,7 @@ def _form_field(form: dict[str, list[str]], name: str) -> str | None:
     openapi_extensions=body_doc(CallbackForm, media_type=FORM),
     responses={
         303: no_body_doc("Signed in: to the web app (or, for a refused browser, to its error screen)"),
-        **error_docs(400, 403, 409, 422, 502),
+        **error_docs(400, 403, 409, 422, 429, 502),
     },
 )
 def finish_viisp_login() -> Response[str]:

@@ -157,15 +157,77 @@ def test_the_source_ip_is_the_connecting_sockets_address(server):
     assert "127.0.0.2 GET /profile" in server.log_lines()  # the access log says the same
 
 
-def test_a_chunked_body_is_refused_and_never_read_as_a_request_of_its_own(server):
+def exchange(server: Server, data: bytes) -> bytes:
+    """`data` sent on one connection, and everything the server writes back until it closes the connection."""
     with socket.create_connection((HOST, server.port), timeout=ANSWER_SECONDS) as raw:
-        smuggled = b"GET /_local/outbox HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-        raw.sendall(
-            b"POST /login/email HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(smuggled):x}\r\n".encode() + smuggled + b"\r\n0\r\n\r\n"
-        )
+        raw.sendall(data)
         answer = b""
         while chunk := raw.recv(65536):
             answer += chunk
-    assert answer.startswith(b"HTTP/1.1 411 ")
+    return answer
+
+
+def chunked(*parts: bytes, trailer: bytes = b"") -> bytes:
+    return b"".join(f"{len(part):x}\r\n".encode() + part + b"\r\n" for part in parts) + b"0\r\n" + trailer + b"\r\n"
+
+
+def test_a_chunked_body_is_read_as_api_gateway_reads_it(server):
+    """API Gateway takes a chunked body (schemathesis sends some): the chunks joined, an extension and a
+    trailer field ignored, and the connection still good for the next request."""
+    body = chunked(b'{"email": "chunk', b'ed@example.lt"}', trailer=b"X-Checksum: 1\r\n")
+    first = (
+        b"POST /login/email HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n" + body.replace(b"\r\n", b";ext=1\r\n", 1)
+    )
+    second = b"GET /profile HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    answer = exchange(server, first + second)
+    assert answer.startswith(b"HTTP/1.1 202 "), answer[:300]
+    assert b'"email": "chunked@example.lt"' in answer
+    assert answer.count(b"HTTP/1.1 ") == 2
+    assert b"HTTP/1.1 401 " in answer  # the second request, read after the whole chunked body
+
+
+def test_a_chunked_body_is_never_read_as_a_request_of_its_own(server):
+    smuggled = b"GET /_local/outbox HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    answer = exchange(
+        server,
+        b"POST /login/email HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nConnection: close\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n" + chunked(smuggled),
+    )
+    assert answer.startswith(b"HTTP/1.1 422 "), answer[:300]  # the request's body, which is not JSON
     assert answer.count(b"HTTP/1.1 ") == 1, "the chunk was served as a request"
+
+
+@pytest.mark.parametrize(
+    ("headers", "body"),
+    [
+        # Content-Length beside chunked: which one frames the body is how requests are smuggled (RFC 9112, 6.1)
+        (b"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", chunked(b"{}")),
+        (b"Transfer-Encoding: gzip, chunked\r\n", chunked(b"{}")),
+        (b"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", chunked(b"{}")),
+        (b"Transfer-Encoding: chunked\r\n", b"zz\r\n{}\r\n0\r\n\r\n"),  # not a size
+        (b"Transfer-Encoding: chunked\r\n", b"2\r\n{}xx0\r\n\r\n"),  # a chunk longer than its size
+    ],
+)
+def test_a_body_framed_two_ways_or_badly_is_refused_and_the_connection_closed(server, headers, body):
+    smuggled = b"GET /_local/outbox HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    answer = exchange(
+        server,
+        b"POST /login/email HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + headers
+        + b"\r\n"
+        + body
+        + smuggled,
+    )
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:300]
+    assert b'"bad_request"' in answer
+    assert answer.count(b"HTTP/1.1 ") == 1, "what followed was served as a request"
+
+
+def test_a_chunked_body_over_the_payload_limit_is_refused_unread(server):
+    answer = exchange(
+        server,
+        b"POST /login/email HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n" + f"{10 * 1024 * 1024 + 1:x}\r\n".encode() + b"{",
+    )
+    assert answer.startswith(b"HTTP/1.1 413 "), answer[:300]

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from devserver.edge import rate_rule
 from devserver.template import Template
 
 CDN_HOSTS = ("unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com")
@@ -67,6 +68,21 @@ def test_the_document_says_which_form_fields_viisp_posts_to_the_callback(client)
     assert schema["additionalProperties"] is False
     assert schema["properties"]["ticket"]["maxLength"] == MAX_TICKET_LENGTH
     assert schema["properties"]["customData"]["maxLength"] == MAX_STATE_LENGTH
+
+
+def test_every_path_the_edge_rate_rule_counts_documents_its_429(client):
+    """The WAF rate rule (template.yaml, LoginWebAcl) answers any path it counts with 429 edge_rate_limited and
+    Retry-After, before a function runs: each such operation lists that answer (schemathesis' ST103 otherwise)."""
+    rule = rate_rule(Template.load())
+    assert rule is not None
+    paths = client.get("/openapi.json").json["paths"]
+    counted = [(method, path) for path, item in paths.items() if rule.scope.matches(path) for method in item]
+    assert len(counted) >= 5  # /login/email, its verify, /login/viisp, the callback and the link
+    for method, path in counted:
+        answer = paths[path][method]["responses"].get("429")
+        assert answer, f"{method.upper()} {path} does not list 429"
+        assert "edge_rate_limited" in answer["description"]
+        assert "Retry-After" in answer["headers"]
 
 
 def test_swagger_ui_asks_for_the_same_document(client):

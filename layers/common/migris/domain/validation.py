@@ -315,10 +315,45 @@ def _is_country(text: str) -> bool:
     return len(text) == 2 and text.isascii() and text.isalpha() and text.isupper()
 
 
-PersonName = Annotated[str, BeforeValidator(_strict_str), AfterValidator(normalize_name)]
-PhoneNumber = Annotated[str, BeforeValidator(_strict_str), AfterValidator(normalize_phone)]
-PersonalCode = Annotated[str, BeforeValidator(_strict_str), AfterValidator(normalize_personal_code)]
-EidasId = Annotated[str, BeforeValidator(_strict_str), AfterValidator(normalize_eidas_id)]
+# What the OpenAPI document says of each: the rules in words, as no JSON Schema keyword can state them (a valid
+# number, a visible letter, a control digit), and no bound the normalizer does not hold exactly (an empty string
+# is always refused; a length counts after trimming, which a maxLength would not).
+NAME_SCHEMA = {
+    "type": "string",
+    "minLength": 1,
+    "description": "Letters of any alphabet with their accents, spaces, hyphens and apostrophes, starting with a "
+    f"letter; at most {MAX_NAME_LENGTH} characters once spaces are trimmed and collapsed; nothing invisible, no "
+    f"styled or full-width letters or ligatures, at most {MAX_MARKS_PER_LETTER} marks on a letter.",
+}
+PHONE_SCHEMA = {
+    "type": "string",
+    "minLength": 1,
+    "description": "A phone number that libphonenumber finds valid: with its country code (+370 ...), or else read "
+    f"as a Lithuanian one; at most {MAX_PHONE_LENGTH} characters besides the spaces around it. Kept in E.164.",
+}
+PERSONAL_CODE_SCHEMA = {
+    "type": "string",
+    "minLength": 1,
+    "description": f"A Lithuanian personal code: {PERSONAL_CODE_LENGTH} digits, the first 1-9, the last the "
+    "control digit of the first ten.",
+}
+EIDAS_ID_SCHEMA = {
+    "type": "string",
+    "minLength": 1,
+    "description": "An eIDAS identifier, CC/CC/identifier: the issuing country, the receiving one, then the "
+    f"identifier of A-Z, a-z, digits and + / = - _ . : (at most {MAX_EIDAS_ID_LENGTH} characters in all).",
+}
+
+PersonName = Annotated[str, BeforeValidator(_strict_str), AfterValidator(normalize_name), WithJsonSchema(NAME_SCHEMA)]
+PhoneNumber = Annotated[
+    str, BeforeValidator(_strict_str), AfterValidator(normalize_phone), WithJsonSchema(PHONE_SCHEMA)
+]
+PersonalCode = Annotated[
+    str, BeforeValidator(_strict_str), AfterValidator(normalize_personal_code), WithJsonSchema(PERSONAL_CODE_SCHEMA)
+]
+EidasId = Annotated[
+    str, BeforeValidator(_strict_str), AfterValidator(normalize_eidas_id), WithJsonSchema(EIDAS_ID_SCHEMA)
+]
 
 
 # --- pydantic errors as DESIGN.md's fields ---

@@ -90,7 +90,8 @@ ERROR_STATUSES: dict[int, str] = {
     409: "profile_exists, email_taken, edit_conflict, profile_incomplete, already_linked or identity_in_use",
     415: "unsupported_media_type: the body must be application/json",
     422: "validation_error, with `fields`",
-    429: "rate_limited or too_many_attempts, with Retry-After (seconds)",
+    429: "rate_limited or too_many_attempts; on every /login/ path also edge_rate_limited, the WAF rate rule's "
+    "answer (docs/edge-limits.md); with Retry-After (seconds)",
     502: "viisp_unavailable",
 }
 _RETRY_AFTER: dict[str, OpenAPIResponseHeader] = {
