@@ -1,5 +1,6 @@
 """The signed-in person's profile: GET /profile, PATCH /profile (phone, e-mail), POST /profile/email/verify,
-POST /logout, and their sessions: GET /sessions, DELETE /sessions/{id}. Each checks the session before it reads
+POST /logout, and their sessions and known devices: GET /sessions, DELETE /sessions/{id},
+DELETE /devices/{id}. Each checks the session before it reads
 the body. PUT /profile (the first fill, which may write names) runs in its own function (first_fill.py) with its
 own role; the staff routes in staff.py."""
 
@@ -12,11 +13,12 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.clock import iso_utc
 from migris.domain.profiles import EmailChangeCode, ProfileChanges
+from migris.domain.validation import parse_input
 from migris.domain.views import Profile
 from migris.http.app import new_app, respond
-from migris.http.body import person_request
+from migris.http.body import json_body, person_request
 from migris.http.responses import body_doc, error_docs, no_body_doc
-from migris.http.session import cleared_session_cookie, require_session
+from migris.http.session import cleared_device_cookie, cleared_session_cookie, presented_device, require_session
 from migris.observability import logger, metrics
 from migris.wiring import services
 from pydantic import BaseModel, ConfigDict, Field
@@ -34,10 +36,30 @@ class SessionItem(BaseModel):
     method: str = Field(description="How it was opened: email or viisp")
 
 
+class DeviceItem(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
+    id: str = Field(description="The device's own id: neither its cookie's token nor a hash of it")
+    created_at: str
+    last_used_at: str = Field(description="Its last sign-in")
+    current: bool = Field(description="The device this request came from (its cookie)")
+    browser: str = Field(description="Browser and system in words, e.g. 'Chrome Mobile on Android'; may be empty")
+
+
 class SessionList(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
     sessions: list[SessionItem]  # the most recently used first, this one at the top
+    devices: list[DeviceItem] = Field(
+        description="The known devices: browsers that signed in (not ticked as a shared computer), whose codes "
+        "use the address's reserve; the most recently used first"
+    )
+
+
+class LogoutRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    forget_device: bool = Field(default=False, description="Also forget this browser as a known device")
 
 
 @app.get(
@@ -76,18 +98,30 @@ def change_profile() -> Profile:
 def confirm_email() -> Profile:
     session = require_session(app)
     request = person_request(app)
-    return Profile.of(services().profiles.confirm_email(session.account, session.token_hash, request))
+    device = presented_device(app)
+    return Profile.of(services().profiles.confirm_email(session.account, session.token_hash, request, device))
 
 
 @app.post(
     "/logout",
     summary="End this session",
-    responses={204: no_body_doc("Signed out; the session cookie cleared"), **error_docs(401, 403)},
+    description='The body is optional: `{"forget_device": true}` also forgets this browser as a known device (its '
+    "cookie cleared); otherwise the device stays known.",
+    openapi_extensions=body_doc(LogoutRequest, required=False),
+    responses={
+        204: no_body_doc("Signed out; the session cookie cleared (and the device cookie, when forgotten)"),
+        **error_docs(401, 403, 415, 422),
+    },
 )
 def logout() -> Response[str]:
     session = require_session(app)
+    asked = parse_input(LogoutRequest, json_body(app)) if app.current_event.body else LogoutRequest()
     services().sessions.revoke(session)
-    return Response(status_code=204, body="", cookies=[cleared_session_cookie()])
+    cookies = [cleared_session_cookie()]
+    if asked.forget_device:
+        services().devices.forget_presented(session.account, presented_device(app))
+        cookies.append(cleared_device_cookie())
+    return Response(status_code=204, body="", cookies=cookies)
 
 
 @app.get(
@@ -98,7 +132,19 @@ def logout() -> Response[str]:
 def list_sessions() -> SessionList:
     session = require_session(app)
     entries = services().sessions.live_of(session)
+    presented = presented_device(app)
+    devices = services().devices.live_of(session.account)
     return SessionList(
+        devices=[
+            DeviceItem(
+                id=device.public_id,
+                created_at=iso_utc(device.created_at),
+                last_used_at=iso_utc(device.last_used_at),
+                current=presented is not None and presented.hash == device.device_hash,
+                browser=device.browser,
+            )
+            for device in devices
+        ],
         sessions=[
             SessionItem(
                 id=entry.id,
@@ -108,7 +154,7 @@ def list_sessions() -> SessionList:
                 method=entry.method,
             )
             for entry in entries
-        ]
+        ],
     )
 
 
@@ -123,6 +169,21 @@ def end_session(session_id: str) -> Response[str]:
     session = require_session(app)
     was_this_one = services().sessions.end_one(session, session_id)
     return Response(status_code=204, body="", cookies=[cleared_session_cookie()] if was_this_one else None)
+
+
+@app.delete(
+    "/devices/<device_id>",
+    summary="Forget one of the person's known devices",
+    description="404 not_found for an id that is not one of the person's live devices. Its codes no longer use "
+    "the reserve, and its next sign-in sets a new device. Forgetting this very browser clears its cookie.",
+    responses={204: no_body_doc("Forgotten"), **error_docs(401, 403, 404)},
+)
+def forget_device(device_id: str) -> Response[str]:
+    session = require_session(app)
+    presented = presented_device(app)
+    forgotten = services().devices.forget(session.account, device_id)
+    this_one = presented is not None and presented.hash == forgotten
+    return Response(status_code=204, body="", cookies=[cleared_device_cookie()] if this_one else None)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

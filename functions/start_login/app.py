@@ -4,9 +4,10 @@ identity to the person's account."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.domain.errors import LinkNotFromOurPage
@@ -70,11 +71,20 @@ def start_email_login(body: EmailLoginRequest) -> Response[EmailLoginStarted]:
         **error_docs(400, 429, 502),
     },
 )
-def start_viisp_login() -> Response[str]:
+def start_viisp_login(
+    shared_computer: Annotated[
+        bool,
+        Query(description="The person ticked 'this is a shared computer': the sign-in sets no device cookie"),
+    ] = False,
+) -> Response[str]:
     # Not a declared parameter: a GET any page can make a browser send must not start a link (LinkNotFromOurPage).
     if "intent" in (app.current_event.query_string_parameters or {}):
         raise LinkNotFromOurPage
-    start = services().viisp_sign_in.begin(api_url("/login/viisp/callback"))
+    # A same-site navigation, so the browser's Lax device cookie comes along: the ticket keeps its hash for the
+    # callback, a cross-site post that carries none.
+    start = services().viisp_sign_in.begin(
+        api_url("/login/viisp/callback"), device=presented_device(app), shared_computer=shared_computer
+    )
     return Response(
         status_code=302,
         body="",

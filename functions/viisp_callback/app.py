@@ -19,6 +19,7 @@ from migris.http.session import (
     VIISP_COOKIE,
     cleared_viisp_cookie,
     cookie,
+    device_cookies,
     require_our_origin,
     session_cookie,
 )
@@ -85,12 +86,13 @@ def finish_viisp_login() -> Response[str]:
         cookie(app, VIISP_COOKIE),
         cookie(app, SESSION_COOKIE),
         accept_language(app),
+        user_agent=event.headers.get("User-Agent"),
     )
     return Response(
         status_code=303,
         body="",
         headers={"Location": f"{domain.settings.web_origin}{LINKED_SCREEN if finished.linked else '/'}"},
-        cookies=[session_cookie(finished.session.token), cleared_viisp_cookie()],
+        cookies=[session_cookie(finished.session.token), cleared_viisp_cookie(), *device_cookies(finished.device)],
     )
 
 

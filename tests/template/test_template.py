@@ -321,24 +321,26 @@ DYNAMODB_ACTIONS = {
     "StartLoginFunction": {
         "CodesTable": {"UpdateItem"},
         "ViispTicketsTable": {"PutItem"},
-        "SessionsTable": {"UpdateItem", "DeleteItem"},  # a link starts only for a live session
+        # A link starts only for a live session; a known device is read (GetItem on device#* only).
+        "SessionsTable": {"UpdateItem", "DeleteItem", "GetItem"},
         "AccountsTable": {"GetItem"},
     },
     "VerifyCodeFunction": {
         "CodesTable": {"BatchGetItem", "UpdateItem", "DeleteItem"},
         "AccountsTable": {"BatchGetItem", "GetItem", "UpdateItem", "ConditionCheckItem"},
-        "SessionsTable": {"PutItem"},
+        # Sessions are put; known devices (device#*) read, kept, set and the least recently used ended.
+        "SessionsTable": {"PutItem", "GetItem", "UpdateItem", "DeleteItem", "BatchGetItem", "Query"},
     },
     "ViispCallbackFunction": {
         "AccountsTable": {"GetItem", "UpdateItem", "ConditionCheckItem"},
-        "SessionsTable": {"PutItem", "DeleteItem"},
+        "SessionsTable": {"PutItem", "DeleteItem", "GetItem", "UpdateItem", "BatchGetItem", "Query"},
         "ViispTicketsTable": {"UpdateItem"},
         "AuditTable": {"PutItem"},
     },
     "SaveProfileFunction": {
         "CodesTable": {"BatchGetItem", "UpdateItem", "DeleteItem"},
         "AccountsTable": {"GetItem", "UpdateItem", "DeleteItem"},
-        "SessionsTable": {"UpdateItem", "DeleteItem", "Query", "BatchGetItem"},
+        "SessionsTable": {"UpdateItem", "DeleteItem", "Query", "BatchGetItem", "GetItem"},
     },
     "FirstFillFunction": {
         "CodesTable": {"UpdateItem"},
@@ -347,7 +349,7 @@ DYNAMODB_ACTIONS = {
     },
     "StaffFunction": {
         "AccountsTable": {"GetItem", "UpdateItem", "DeleteItem"},
-        "SessionsTable": {"Query", "BatchGetItem"},
+        "SessionsTable": {"Query", "BatchGetItem", "DeleteItem"},
         "AuditTable": {"PutItem", "Query"},
     },
     "SendMailFunction": {
@@ -375,12 +377,15 @@ def test_each_function_holds_exactly_the_dynamodb_actions_its_code_calls(cfn):
 
 def test_the_staff_function_only_reads_sessions_and_has_no_code_access(cfn):
     """A revoke counts the person's live sessions (the by_user index, then their items) and ends them by the
-    account's session epoch: the staff role never writes a session, nor touches codes, mail or secrets."""
+    account's session epoch: the staff role never writes a session, nor touches codes, mail or secrets. It
+    deletes the known devices the epoch ended (device#* only)."""
     session_reads = []
     for statement in role_statements(cfn, "StaffFunction"):
         assert not targets_table(statement, "CodesTable")
         assert not any(a.startswith(("ses:", "secretsmanager:")) for a in actions(statement))
-        if targets_table(statement, "SessionsTable"):
+        if targets_table(statement, "SessionsTable") and actions(statement) == ["dynamodb:DeleteItem"]:
+            assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["device#*"]}}
+        elif targets_table(statement, "SessionsTable"):
             session_reads += [(action, resource) for action in actions(statement) for resource in resources(statement)]
     assert sorted(session_reads, key=repr) == sorted(
         [
@@ -398,7 +403,11 @@ def test_start_login_reads_no_address_or_identity_and_writes_no_account(cfn):
         if targets_table(statement, "AccountsTable"):
             assert actions(statement) == ["dynamodb:GetItem"]
             assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["user#*"]}}
-        if targets_table(statement, "SessionsTable"):
+        if targets_table(statement, "SessionsTable") and "dynamodb:GetItem" in actions(statement):
+            # The known device a cookie names: never a session, never more than a read.
+            assert actions(statement) == ["dynamodb:GetItem"]
+            assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["device#*"]}}
+        elif targets_table(statement, "SessionsTable"):
             assert set(actions(statement)) <= {"dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 
 
@@ -449,8 +458,15 @@ def test_pepper_is_readable_only_by_the_functions_that_hash_codes(cfn):
         for s in role_statements(cfn, f)
         if "secretsmanager:GetSecretValue" in actions(s) and {"Ref": "CodePepperSecret"} in resources(s)
     }
-    # Everyone who makes or checks a code: sign-in codes and e-mail change codes.
-    assert readers == {"StartLoginFunction", "VerifyCodeFunction", "SaveProfileFunction", "FirstFillFunction"}
+    # Everyone who makes or checks a code (sign-in codes and e-mail change codes), and the VIISP callback, which
+    # keeps a known device as the pepper's keyed hash.
+    assert readers == {
+        "StartLoginFunction",
+        "VerifyCodeFunction",
+        "SaveProfileFunction",
+        "FirstFillFunction",
+        "ViispCallbackFunction",
+    }
     for f in ALL_FUNCTIONS:
         for s in role_statements(cfn, f):
             if "secretsmanager:GetSecretValue" in actions(s):

@@ -131,7 +131,9 @@ class Services:
         tickets = ViispTicketRepository(self._dynamodb, s.viisp_tickets_table)
         audit = AuditRepository(self._dynamodb, s.audit_table)
         links = IdentityLinks(self._account_repository, self.sessions, audit, self.mailer, self.clock)
-        return ViispSignIn(client, tickets, self.accounts, self.sessions, links, self.clock, s.viisp_ticket_seconds)
+        return ViispSignIn(
+            client, tickets, self.accounts, self.sessions, links, self.clock, s.viisp_ticket_seconds, self.devices
+        )
 
     @cached_property
     def mailer(self) -> MailQueue:
@@ -242,7 +244,7 @@ class Services:
     @property
     def devices(self) -> Devices:
         from migris.dal.devices import DeviceRepository
-        from migris.domain.codes import keyed_hash
+        from migris.domain.codes import address_key, keyed_hash
         from migris.domain.devices import Devices
 
         s = self.settings
@@ -250,6 +252,7 @@ class Services:
         return Devices(
             repository,
             lambda purpose, value: keyed_hash(self.pepper(), purpose, value),
+            lambda email: address_key(self.pepper(), email),
             self.clock,
             s.device_seconds,
             s.max_devices_per_account,
@@ -259,7 +262,7 @@ class Services:
     def profiles(self) -> Profiles:
         from migris.domain.profiles import Profiles
 
-        return Profiles(self._account_repository, self.sessions, self.codes, self.mailer, self.clock)
+        return Profiles(self._account_repository, self.sessions, self.codes, self.mailer, self.clock, self.devices)
 
     @cached_property
     def staff_desk(self) -> StaffDesk:
@@ -267,7 +270,7 @@ class Services:
         from migris.domain.staff import StaffDesk
 
         audit = AuditRepository(self._dynamodb, self.settings.audit_table)
-        return StaffDesk(self._account_repository, audit, lambda: self.sessions, self.clock)
+        return StaffDesk(self._account_repository, audit, lambda: self.sessions, self.clock, lambda: self.devices)
 
 
 def _client_config(*, connect: float, read: float, attempts: int) -> Any:

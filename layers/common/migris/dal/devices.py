@@ -82,6 +82,11 @@ class DeviceRepository:
             }
         }
 
+    def update(self, update: dict[str, Any]) -> bool:
+        """One of the items above (its "Update"), on its own: whether its condition held."""
+        params = {key: value for key, value in update.items() if key != "TableName"}
+        return conditionally(lambda: self._table.update_item(**params)) is not None
+
     def of_user(self, user_id: str) -> list[DeviceRecord]:
         """Every device item of the user (live or not: the caller decides): the by_user index, then one
         consistent batch read of the items it names."""

@@ -22,6 +22,10 @@ class ViispTicketRepository:
         }
         if record.link_user_id and record.link_session_hash:
             item |= {"link_user_id": record.link_user_id, "link_session_hash": record.link_session_hash}
+        if record.device_hash:
+            item["device_hash"] = record.device_hash
+        if record.shared_computer:
+            item["shared_computer"] = True
         self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
 
     def use(
@@ -51,5 +55,7 @@ class ViispTicketRepository:
             used_at=as_int(item["used_at"]) if "used_at" in item else None,
             link_user_id=str(item["link_user_id"]) if "link_user_id" in item else None,
             link_session_hash=str(item["link_session_hash"]) if "link_session_hash" in item else None,
+            device_hash=str(item["device_hash"]) if "device_hash" in item else None,
+            shared_computer=bool(item.get("shared_computer", False)),
         )
         return used, record

@@ -84,13 +84,16 @@ class Devices:
         self,
         repository: DeviceRepository,
         keyed: Callable[[str, str], str],
+        address_hash: Callable[[str], str],
         clock: Clock,
         device_seconds: int,
         max_devices: int,
     ) -> None:
-        """`keyed(purpose, value)` is the keyed hash under the code pepper (read on first use)."""
+        """`keyed(purpose, value)` is the keyed hash under the code pepper (read on first use); `address_hash` the
+        address's keyed hash as the codes know it (migris.domain.codes.address_key)."""
         self._repository = repository
         self._keyed = keyed
+        self._address_hash = address_hash
         self._clock = clock
         self._device_seconds = device_seconds
         self._max_devices = max_devices
@@ -124,7 +127,7 @@ class Devices:
     def prepare(
         self,
         account: Account,
-        address_hash: str,
+        email: str | None,
         presented: PresentedDevice | None,
         *,
         shared: bool,
@@ -137,6 +140,7 @@ class Devices:
         if shared:
             return None, []
         now = int(self._clock.now())
+        address_hash = self._address_hash(email) if email else ""  # an account without an address gets no codes
         known = presented.of_account(account) if presented is not None else None
         if known is not None and presented is not None:
             item = self._repository.keep_item(
@@ -207,6 +211,24 @@ class Devices:
             and self._repository.delete_of(presented.hash, account.user_id)
         ):
             log_event("device_forgotten", user_id=account.user_id)
+
+    def carry(self, account: Account, presented: PresentedDevice | None, next_epoch: int, email: str) -> str | None:
+        """After an e-mail change landed (the account's epoch moved from `account`'s to `next_epoch`): the device
+        that confirmed it stays, carrying the new address; its hash, or None. Conditional on the device still being
+        in the epoch read, and it can only reach `next_epoch`: if a revoke moved the epoch on meanwhile, the device
+        carried is already ended with the rest."""
+        known = presented.of_account(account) if presented is not None else None
+        if known is None:
+            return None
+        item = self._repository.carry_into_epoch_item(
+            known.device_hash,
+            account.user_id,
+            account.session_epoch,
+            next_epoch,
+            address_hash=self._address_hash(email),
+        )["Update"]
+        kept = self._repository.update(item)
+        return known.device_hash if kept else None
 
     def end_all(self, user_id: str, *, keep: str | None = None) -> None:
         """After an epoch moved (a revoke, an unlink, an e-mail change): the account's devices, already ended by

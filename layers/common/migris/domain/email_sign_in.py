@@ -64,14 +64,11 @@ class EmailSignIn:
             device_hash=None if device is None else device.hash,
         )
         user_id = None if right.also is None else str(right.also["user_id"])
-        address_hash = self._codes.address_hash(email)
         for _ in range(WRITE_ATTEMPTS):
             account, creating = self._account(email, user_id)
             if right.of_device and (device is None or device.of_account(account) is None):
                 right.refused()  # the device that asked for this code has ended, or is another account's
-            grant, device_items = self._devices.prepare(
-                account, address_hash, device, shared=shared, user_agent=user_agent
-            )
+            grant, device_items = self._devices.prepare(account, email, device, shared=shared, user_agent=user_agent)
             session, session_items = self._sessions.prepare(account, "email", account_written=bool(creating))
             items = [*right.items, *creating, *device_items, *session_items]
             failed = self._accounts.transact(items)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from migris.clock import Clock
 from migris.domain.accounts import AccountMissing
 from migris.domain.codes import Codes, NewCode
+from migris.domain.devices import Devices, PresentedDevice
 from migris.domain.errors import (
     EditConflict,
     EmailTaken,
@@ -114,8 +115,10 @@ class Profiles:
         codes: Codes,
         mailer: MailSender,
         clock: Clock,
+        devices: Devices | None = None,
     ) -> None:
         self._repository = repository
+        self._devices = devices
         self._sessions = sessions
         self._codes = codes
         self._mailer = mailer
@@ -206,7 +209,13 @@ class Profiles:
 
     # --- POST /profile/email/verify ---
 
-    def confirm_email(self, user: Account, current_session_hash: str, request: PersonRequest) -> Account:
+    def confirm_email(
+        self,
+        user: Account,
+        current_session_hash: str,
+        request: PersonRequest,
+        device: PresentedDevice | None = None,
+    ) -> Account:
         """Land the pending e-mail change when its code is right. In the same write the person's other sessions
         end and a notice to the old address falls due; it is sent now, and again on a later request until
         it has gone out. `user` is the account as the session check read it.
@@ -225,7 +234,10 @@ class Profiles:
             raise InvalidCode
         old_email = user.email
 
+        read: list[Account] = []  # the account as the write that landed read it
+
         def move_to_new_address(current: Account) -> Account:
+            read[:] = [current]
             if current.pending_email_id != pending_id:
                 raise InvalidCode  # a newer change replaced this one while its code was checked
             next_epoch = current.session_epoch + 1
@@ -258,6 +270,10 @@ class Profiles:
 
         landed = write_versioned(lambda: self._user(user_id), move_to_new_address, first=user, exhausted=EditConflict)
         log_event("email_changed", user_id=user_id)
+        if self._devices is not None:
+            # The device that confirmed stays, with the new address; every other device ended with the epoch.
+            kept = self._devices.carry(read[-1], device, landed.session_epoch, new_email)
+            self._devices.end_all(user_id, keep=kept)
         self._send_due_notice(landed)
         return landed
 

@@ -214,6 +214,10 @@ class ViispTicketRecord(Record):
     # asked; the identity joins that account, and only while that session lives.
     link_user_id: str | None = None
     link_session_hash: str | None = None
+    # What the sign-in's start learnt of the browser (the callback, a cross-site post, carries no Lax cookie):
+    # the keyed hash of its device cookie, and whether its person said the computer is shared.
+    device_hash: str | None = None
+    shared_computer: bool = False
 
 
 # --- audit table ---

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -82,13 +82,16 @@ class Sessions:
         self._idle_seconds = idle_seconds
         self._max_seconds = max_seconds
 
-    def open(self, account: Account | Mapping[str, Any], method: LoginMethod) -> OpenedSession:
-        """A new session for the account, in its session epoch as read, opened by `method`; EpochMoved (and
-        nothing written) when that epoch moved on before the write. (An account item's plain attributes do too:
+    def open(
+        self, account: Account | Mapping[str, Any], method: LoginMethod, with_items: Sequence[dict[str, Any]] = ()
+    ) -> OpenedSession:
+        """A new session for the account, in its session epoch as read, opened by `method` (with `with_items`,
+        other writes that must land with it: a known device's); EpochMoved (and nothing written) when that
+        epoch moved on before the write or one of them was refused. (An account item's plain attributes do too:
         tests open sessions on accounts they wrote.)"""
         account = Account.model_validate(account)
         opened, items = self.prepare(account, method)
-        if self._accounts.transact(items) is not None:
+        if self._accounts.transact([*with_items, *items]) is not None:
             # A conflict with another transaction on the account is as likely a revoke: the caller reads again.
             raise EpochMoved(account.user_id)
         self.opened(opened)

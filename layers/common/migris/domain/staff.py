@@ -32,6 +32,7 @@ from migris.domain.views import AuditEntry, StaffProfile
 if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
     from migris.dal.audit import AuditRepository
+    from migris.domain.devices import Devices
     from migris.domain.sessions import Sessions
 
 MAX_REASON_LENGTH = 500
@@ -124,9 +125,16 @@ UNLINKED_LEVEL = 1  # unidentified again; staff who identified the person at the
 
 class StaffDesk:
     def __init__(
-        self, accounts: AccountRepository, audit: AuditRepository, sessions: Callable[[], Sessions], clock: Clock
+        self,
+        accounts: AccountRepository,
+        audit: AuditRepository,
+        sessions: Callable[[], Sessions],
+        clock: Clock,
+        devices: Callable[[], Devices] | None = None,
     ) -> None:
-        """`sessions` gives the session rules when a revoke first needs them: no other staff route loads them."""
+        """`sessions` gives the session rules when a revoke first needs them: no other staff route loads them;
+        `devices`, the known devices a revoke or an unlink ends with the sessions."""
+        self._devices = devices
         self._accounts = accounts
         self._audit = audit
         self._sessions = sessions
@@ -200,7 +208,9 @@ class StaffDesk:
             log_event("staff_revoked_sessions", user_id=user_id, actor=actor, ended=ended)
             return ended
 
-        return write_versioned(lambda: self._user(user_id), end_all_with_audit, exhausted=EditConflict)
+        ended = write_versioned(lambda: self._user(user_id), end_all_with_audit, exhausted=EditConflict)
+        self._end_devices(user_id)
+        return ended
 
     def unlink_identity(self, user_id: str, unlink: IdentityUnlink, actor: str) -> StaffProfile:
         """Take a linked identity off an e-mail account (a link the person did not make, say), with its audit
@@ -233,7 +243,14 @@ class StaffDesk:
             log_event("staff_unlinked_identity", user_id=user_id, actor=actor, kind=identity.kind)
             return self._user(user_id)
 
-        return StaffProfile.of(write_versioned(lambda: self._user(user_id), unlink_with_audit, exhausted=EditConflict))
+        unlinked = write_versioned(lambda: self._user(user_id), unlink_with_audit, exhausted=EditConflict)
+        self._end_devices(user_id)
+        return StaffProfile.of(unlinked)
+
+    def _end_devices(self, user_id: str) -> None:
+        """The known devices ended with the epoch: deleted too, so a code's start stops giving them the reserve."""
+        if self._devices is not None:
+            self._devices().end_all(user_id)
 
     def audit(self, user_id: str) -> list[AuditEntry]:
         self._user(user_id)

@@ -13,11 +13,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlencode
 
 from migris.clock import Clock
 from migris.domain.accounts import Accounts
+from migris.domain.devices import DeviceGrant, Devices, PresentedDevice
 from migris.domain.errors import EditConflict, InvalidTicket, LithuanianEid, ViispUnavailable
 from migris.domain.events import log_event
 from migris.domain.linking import IdentityLinks, check_can_link, check_fresh
@@ -60,6 +61,7 @@ class ViispStart:
 class ViispFinish:
     session: OpenedSession  # the new session on the account
     linked: bool  # the identity joined the signed-in person's account (a link), rather than signing in
+    device: DeviceGrant | None = None  # the device cookie a sign-in sets (none for a link or a shared computer)
 
 
 class ViispSignIn:
@@ -72,7 +74,9 @@ class ViispSignIn:
         links: IdentityLinks,
         clock: Clock,
         ticket_seconds: int,
+        devices: Devices | None = None,
     ) -> None:
+        self._devices = devices
         self._client = client
         self._tickets = tickets
         self._accounts = accounts
@@ -86,9 +90,18 @@ class ViispSignIn:
         """The origin VIISP's page posts the callback from (the configured portal URL's)."""
         return self._client.config.portal_origin
 
-    def begin(self, postback_url: str, linking: CurrentSession | None = None) -> ViispStart:
+    def begin(
+        self,
+        postback_url: str,
+        linking: CurrentSession | None = None,
+        *,
+        device: PresentedDevice | None = None,
+        shared_computer: bool = False,
+    ) -> ViispStart:
         """A fresh ticket for this browser; with `linking`, for a link to that session's account (refused
-        before VIISP is asked when the account cannot link: migris.domain.linking.check_can_link)."""
+        before VIISP is asked when the account cannot link: migris.domain.linking.check_can_link). A sign-in's
+        ticket keeps what the start learnt of the browser's known device (`device`, its cookie) and whether its
+        person said the computer is shared: the callback carries no Lax cookie."""
         if linking is not None:
             check_fresh(linking.created_at, self._clock.now())
             check_can_link(linking.account)
@@ -110,6 +123,8 @@ class ViispSignIn:
             used_at=None,
             link_user_id=linking.user_id if linking else None,
             link_session_hash=linking.token_hash if linking else None,
+            device_hash=device.hash if device is not None and linking is None else None,
+            shared_computer=shared_computer,
         )
         self._tickets.create(record, now)
         log_event("viisp_started", ticket_ref=record.ticket_hash[:16], link=linking is not None)
@@ -124,6 +139,7 @@ class ViispSignIn:
         nonce: str | None,
         session_token: str | None = None,
         language: Language = "lt",
+        user_agent: str | None = None,
     ) -> ViispFinish:
         """A new session on the account VIISP vouched for (a link: on the account that asked, now holding the
         identity), after every check on the ticket; InvalidTicket otherwise. `session_token` is the session
@@ -174,18 +190,30 @@ class ViispSignIn:
             log_event("viisp_linked", ticket_ref=ref, user_id=record.link_user_id, provider=found.provider)
             return ViispFinish(session=session, linked=True)
         fields = {**names, "email": _email(found.email)}
+        devices = self._devices
+        presented = devices.recognise_hash(record.device_hash) if devices is not None else None
         for _ in range(WRITE_ATTEMPTS):
             user = self._accounts.sign_in_by_viisp(identity, fields)
+            grant: DeviceGrant | None = None
+            device_items: list[dict[str, Any]] = []
+            if devices is not None:
+                grant, device_items = devices.prepare(
+                    user, user.email, presented, shared=record.shared_computer, user_agent=user_agent
+                )
             try:
-                session = self._sessions.open(user, "viisp")
+                session = self._sessions.open(user, "viisp", with_items=device_items)
             except EpochMoved:
-                # Staff ended the account's sessions or unlinked the identity after the read: look it up again,
-                # so the session opens in the epoch (and on the account) that now stands.
+                # Staff ended the account's sessions or unlinked the identity after the read (or the known device
+                # was forgotten): look it up again, so the session opens in the epoch (and on the account) that
+                # now stands, with a new device if the known one ended.
+                presented = None
                 continue
+            if devices is not None:
+                devices.opened(user, grant)
             log_event(
                 "viisp_signed_in", ticket_ref=ref, user_id=user.user_id, provider=found.provider, kind=identity.kind
             )
-            return ViispFinish(session=session, linked=False)
+            return ViispFinish(session=session, linked=False, device=grant)
         raise EditConflict
 
     def _identity(self, found: ViispIdentity, ticket_ref: str) -> Identity:

@@ -38,12 +38,13 @@ def model_response[Answer: BaseModel](
     return Response(status_code=status, content_type=JSON, body=answer, cookies=cookies, headers=headers)
 
 
-def body_doc(*models: type[BaseModel], media_type: str = JSON) -> dict[str, Any]:
+def body_doc(*models: type[BaseModel], media_type: str = JSON, required: bool = True) -> dict[str, Any]:
     """OpenAPI for a body a route reads itself (after the session check); several models are alternatives.
-    `media_type`: JSON, but for the one form the API takes (VIISP's callback)."""
+    `media_type`: JSON, but for the one form the API takes (VIISP's callback); `required=False`: a body the
+    route may go without."""
     schemas = [model.model_json_schema() for model in models]
     schema = schemas[0] if len(schemas) == 1 else {"oneOf": schemas}
-    return {"requestBody": {"required": True, "content": {media_type: {"schema": schema}}}}
+    return {"requestBody": {"required": required, "content": {media_type: {"schema": schema}}}}
 
 
 # --- what the OpenAPI document says a route answers (the `responses=` of a route decorator) ---
