@@ -506,9 +506,10 @@ def test_mail_is_queued_by_the_functions_that_cause_it_and_sent_only_by_the_mail
         )
         for f in ALL_FUNCTIONS
     }
-    # Codes go on the bulk lane, notices on the priority lane; dead mail only from the mail function.
+    # Codes go on the bulk lane (a known device's on the priority lane), notices on the priority lane; dead mail
+    # only from the mail function.
     assert {f: lanes for f, lanes in queuers.items() if lanes} == {
-        "StartLoginFunction": ["bulk"],
+        "StartLoginFunction": ["bulk", "priority"],
         "FirstFillFunction": ["bulk", "priority"],
         "SaveProfileFunction": ["bulk", "priority"],
         "ViispCallbackFunction": ["priority"],
