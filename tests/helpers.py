@@ -368,11 +368,8 @@ PERSON = ("33309240064", "Jonas", "Jonaitis")
 
 
 def cookie_value(answer: Answer, name: str) -> tuple[str | None, str | None]:
-    for header in answer.all("Set-Cookie"):
-        key, _, rest = header.partition("=")
-        if key == name:
-            return rest.split(";")[0], header
-    return None, None
+    """The cookie's value and its whole Set-Cookie header (Answer.set_cookie)."""
+    return answer.cookie_value(name), answer.set_cookie(name)
 
 
 EIDAS_PERSON = {

@@ -19,6 +19,7 @@ EXPECTED = {
     "logout": (401, "unauthenticated"),
     "list_sessions": (401, "unauthenticated"),
     "end_session": (401, "unauthenticated"),
+    "forget_device": (401, "unauthenticated"),
     "fill_in_profile": (401, "unauthenticated"),
     "change_profile": (401, "unauthenticated"),
     "confirm_email": (401, "unauthenticated"),

@@ -38,6 +38,13 @@ def _sign_in_with_a_wrong_try_first(client: Client, address: str) -> str:
     return str(answer.json["token"])
 
 
+def _code_for(client: Client, address: str, headers: dict[str, str]) -> dict[str, str]:
+    """A sign-in code asked with these headers (a device cookie, say): the verify body that uses it."""
+    started = client.post("/login/email", {"email": address}, headers=headers)
+    assert started.status == 202, started.raw
+    return {"email": address, "login_id": started.json["login_id"], "code": client.last_code(address)}
+
+
 def test_every_grant_of_every_function_is_used(stack, clock):
     earlier, CHECKER.used = CHECKER.used, set()  # only this test's calls count
     try:
@@ -90,6 +97,26 @@ def walk_every_path(stack, clock) -> None:
     moved = {"phone_number": "+370 612 22222", "email": "filled.in@example.lt"}
     assert cdn.as_person(given, "PUT", "/profile", moved).status == 200
     assert cdn.last_code("filled.in@example.lt") and stack.aws.mails_to("given.by.viisp@example.lt")
+
+    # Known devices. An e-mail person's browser: a code asked with its cookie, a sign-in that keeps the device, the
+    # sessions list that marks it. A VIISP person's browser: learnt at the start, kept at the callback; ten more
+    # browsers end the least recently used beyond MaxDevicesPerAccount.
+    device_address = "devices@example.lt"
+    first = cdn.post("/login/email/verify", _code_for(cdn, device_address, {}))
+    device = first.cookie_value("__Host-device")
+    cookie = {"Cookie": f"__Host-device={device}"}
+    clock.advance(61)
+    again = cdn.post("/login/email/verify", _code_for(cdn, device_address, cookie), headers=cookie)
+    assert again.cookie_value("__Host-device") == device, again.raw
+    assert cdn.as_person(again.json["token"], "GET", "/sessions", headers=cookie).json["devices"][0]["current"]
+    viisp_browser = ViispBrowser(client)
+    _, ticket, nonce, _ = viisp_browser.start()
+    viisp_device = viisp_browser.post_back(viisp_browser.authenticate(ticket)[1], nonce).cookie_value("__Host-device")
+    _, ticket, nonce, _ = viisp_browser.start(headers={"Cookie": f"__Host-device={viisp_device}"})
+    kept = viisp_browser.post_back(viisp_browser.authenticate(ticket)[1], nonce)
+    assert kept.cookie_value("__Host-device") is None  # kept: the callback sets no new cookie
+    for _ in range(10):
+        viisp_browser.sign_in()
 
     # A link: an e-mail person links an eIDAS identity; a link started by a session that has idled out.
     linker = cdn.signed_in(LINKING_ADDRESS, filled=True)

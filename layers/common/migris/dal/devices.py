@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from migris.dal.base import Table, as_int, batch_get, conditionally
+from migris.dal.base import Table, as_int, conditionally
+from migris.dal.sessions import items_of_user
 from migris.domain.records import DeviceRecord
 
 DEVICE_PREFIX = "device#"
@@ -88,29 +89,8 @@ class DeviceRepository:
         return conditionally(lambda: self._table.update_item(**params)) is not None
 
     def of_user(self, user_id: str) -> list[DeviceRecord]:
-        """Every device item of the user (live or not: the caller decides): the by_user index, then one
-        consistent batch read of the items it names."""
-        keys: list[str] = []
-        query: dict[str, Any] = {
-            "IndexName": "by_user",
-            "KeyConditionExpression": "user_id = :user_id",
-            "ExpressionAttributeValues": {":user_id": user_id},
-        }
-        while True:
-            page = self._table.query(**query)
-            keys += [str(item["pk"]) for item in page.get("Items", []) if str(item["pk"]).startswith(DEVICE_PREFIX)]
-            if "LastEvaluatedKey" not in page:
-                break
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        records: list[DeviceRecord] = []
-        for start in range(0, len(keys), 100):  # BatchGetItem takes at most 100 keys
-            request = {
-                self._table_name: {"Keys": [{"pk": key} for key in keys[start : start + 100]], "ConsistentRead": True}
-            }
-            records += [
-                _record(item) for _, item in batch_get(self._table.client, request) if item.get("user_id") == user_id
-            ]
-        return records
+        """Every device item of the user (live or not: the caller decides)."""
+        return [_record(item) for item in items_of_user(self._table, self._table_name, user_id, devices=True)]
 
     def delete_of(self, device_hash: str, user_id: str) -> bool:
         """Forget the device only if it is this user's; whether it was."""

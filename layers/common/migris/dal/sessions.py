@@ -57,27 +57,9 @@ class SessionRepository:
         return _record(token_hash, item)
 
     def of_user(self, user_id: str) -> list[SessionRecord]:
-        """Every session item of the user (live or not: the caller decides), through the by_user index and one
-        consistent batch read of the items it names."""
-        hashes: list[str] = []
-        query: dict[str, Any] = {
-            "IndexName": "by_user",
-            "KeyConditionExpression": "user_id = :user_id",
-            "ExpressionAttributeValues": {":user_id": user_id},
-        }
-        while True:
-            page = self._table.query(**query)
-            # The table keeps the account's known devices too (migris.dal.devices): not sessions.
-            hashes += [str(item["pk"]) for item in page.get("Items", []) if not str(item["pk"]).startswith("device#")]
-            if "LastEvaluatedKey" not in page:
-                break
-            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        records: list[SessionRecord] = []
-        for start in range(0, len(hashes), 100):  # BatchGetItem takes at most 100 keys
-            keys = [{"pk": h} for h in hashes[start : start + 100]]
-            found = batch_get(self._table.client, {self._table_name: {"Keys": keys, "ConsistentRead": True}})
-            records += [_record(str(item["pk"]), item) for _, item in found if item.get("user_id") == user_id]
-        return records
+        """Every session item of the user (live or not: the caller decides)."""
+        items = items_of_user(self._table, self._table_name, user_id, devices=False)
+        return [_record(str(item["pk"]), item) for item in items]
 
     def delete_of(self, token_hash: str, user_id: str) -> bool:
         """Delete the session only if it is this user's; whether it was."""
@@ -142,6 +124,29 @@ class SessionRepository:
                 },
             }
         }
+
+
+def items_of_user(table: Table, table_name: str, user_id: str, *, devices: bool) -> list[dict[str, Any]]:
+    """The user's items of the sessions table, through the by_user index and one consistent batch read of the
+    items it names: its known devices (`device#` keys, migris.dal.devices) with `devices`, else its sessions."""
+    keys: list[str] = []
+    query: dict[str, Any] = {
+        "IndexName": "by_user",
+        "KeyConditionExpression": "user_id = :user_id",
+        "ExpressionAttributeValues": {":user_id": user_id},
+    }
+    while True:
+        page = table.query(**query)
+        keys += [str(item["pk"]) for item in page.get("Items", []) if str(item["pk"]).startswith("device#") == devices]
+        if "LastEvaluatedKey" not in page:
+            break
+        query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    items: list[dict[str, Any]] = []
+    for start in range(0, len(keys), 100):  # BatchGetItem takes at most 100 keys
+        batch = [{"pk": key} for key in keys[start : start + 100]]
+        found = batch_get(table.client, {table_name: {"Keys": batch, "ConsistentRead": True}})
+        items += [item for _, item in found if item.get("user_id") == user_id]
+    return items
 
 
 def _session_item(session: SessionRecord) -> dict[str, Any]:

@@ -212,6 +212,20 @@ class Devices:
         ):
             log_event("device_forgotten", user_id=account.user_id)
 
+    def after_epoch_moved(
+        self, user_id: str, *, keep: tuple[Account, PresentedDevice | None, int, str] | None = None
+    ) -> None:
+        """After a write moved the account's epoch (and ended its devices with it): the device that made the write
+        carried over (`keep`: the account as that write read it, the request's device, the new epoch and the new
+        address, for an e-mail change), the others deleted. It follows a landed write, so it never raises: a
+        device not carried has ended (its next sign-in sets a new one), one not deleted counts for nothing at a
+        sign-in, which reads the epoch."""
+        try:
+            kept = self.carry(*keep) if keep is not None else None
+            self.end_all(user_id, keep=kept)
+        except Exception as error:  # the write that mattered has landed: what is left is tidying up
+            log_event("device_cleanup_failed", level="error", user_id=user_id, error=type(error).__name__)
+
     def carry(self, account: Account, presented: PresentedDevice | None, next_epoch: int, email: str) -> str | None:
         """After an e-mail change landed (the account's epoch moved from `account`'s to `next_epoch`): the device
         that confirmed it stays, carrying the new address; its hash, or None. Conditional on the device still being

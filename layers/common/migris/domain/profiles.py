@@ -272,8 +272,7 @@ class Profiles:
         log_event("email_changed", user_id=user_id)
         if self._devices is not None:
             # The device that confirmed stays, with the new address; every other device ended with the epoch.
-            kept = self._devices.carry(read[-1], device, landed.session_epoch, new_email)
-            self._devices.end_all(user_id, keep=kept)
+            self._devices.after_epoch_moved(user_id, keep=(read[-1], device, landed.session_epoch, new_email))
         self._send_due_notice(landed)
         return landed
 

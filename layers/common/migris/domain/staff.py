@@ -250,7 +250,7 @@ class StaffDesk:
     def _end_devices(self, user_id: str) -> None:
         """The known devices ended with the epoch: deleted too, so a code's start stops giving them the reserve."""
         if self._devices is not None:
-            self._devices().end_all(user_id)
+            self._devices().after_epoch_moved(user_id)
 
     def audit(self, user_id: str) -> list[AuditEntry]:
         self._user(user_id)

@@ -19,59 +19,36 @@ DEVICE_COOKIE = "__Host-device"
 STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+def _cookie(name: str, value: str, same_site: SameSite, max_age: int | None = None) -> Cookie:
+    """Every cookie the API sets: host-only (`__Host-`), Secure, HttpOnly, for the whole site."""
+    return Cookie(name=name, value=value, path="/", secure=True, http_only=True, same_site=same_site, max_age=max_age)
+
+
 def session_cookie(token: str) -> Cookie:
     # No Max-Age: the browser drops it at close; expiry itself is enforced on the server.
-    return Cookie(name=SESSION_COOKIE, value=token, path="/", secure=True, http_only=True, same_site=SameSite.LAX_MODE)
+    return _cookie(SESSION_COOKIE, token, SameSite.LAX_MODE)
 
 
 def cleared_session_cookie() -> Cookie:
-    return Cookie(
-        name=SESSION_COOKIE,
-        value="",
-        path="/",
-        secure=True,
-        http_only=True,
-        same_site=SameSite.LAX_MODE,
-        max_age=0,
-    )
+    return _cookie(SESSION_COOKIE, "", SameSite.LAX_MODE, max_age=0)
 
 
 def viisp_cookie(nonce: str, max_age: int) -> Cookie:
     """Binds a VIISP ticket to this browser. SameSite=None: VIISP's page posts back to us cross-site."""
-    return Cookie(
-        name=VIISP_COOKIE,
-        value=nonce,
-        path="/",
-        secure=True,
-        http_only=True,
-        same_site=SameSite.NONE_MODE,
-        max_age=max_age,
-    )
+    return _cookie(VIISP_COOKIE, nonce, SameSite.NONE_MODE, max_age=max_age)
 
 
 def cleared_viisp_cookie() -> Cookie:
-    return Cookie(
-        name=VIISP_COOKIE, value="", path="/", secure=True, http_only=True, same_site=SameSite.NONE_MODE, max_age=0
-    )
+    return _cookie(VIISP_COOKIE, "", SameSite.NONE_MODE, max_age=0)
 
 
 def device_cookie(token: str, max_age: int) -> Cookie:
     """A known device (migris.domain.devices): kept across browser restarts, sent on our own navigations only."""
-    return Cookie(
-        name=DEVICE_COOKIE,
-        value=token,
-        path="/",
-        secure=True,
-        http_only=True,
-        same_site=SameSite.LAX_MODE,
-        max_age=max_age,
-    )
+    return _cookie(DEVICE_COOKIE, token, SameSite.LAX_MODE, max_age=max_age)
 
 
 def cleared_device_cookie() -> Cookie:
-    return Cookie(
-        name=DEVICE_COOKIE, value="", path="/", secure=True, http_only=True, same_site=SameSite.LAX_MODE, max_age=0
-    )
+    return _cookie(DEVICE_COOKIE, "", SameSite.LAX_MODE, max_age=0)
 
 
 def device_cookies(grant: DeviceGrant | None) -> list[Cookie]:
