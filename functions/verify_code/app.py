@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.domain.validation import EmailAddress
-from migris.domain.views import Profile
+from migris.domain.views import SignedIn
 from migris.http.app import new_app, respond
 from migris.http.body import source_ip
 from migris.http.responses import error_docs, model_response
@@ -31,13 +31,6 @@ class VerifyCodeRequest(BaseModel):
     )
 
 
-class SignedIn(BaseModel):
-    token: str
-    expires_in: int
-    profile_complete: bool
-    profile: Profile
-
-
 @app.post(
     "/login/email/verify",
     summary="Check the code and open a session",
@@ -56,13 +49,7 @@ def verify_email_code(body: VerifyCodeRequest) -> Response[SignedIn]:
         shared=body.shared_computer,
         user_agent=app.current_event.headers.get("User-Agent"),
     )
-    profile = Profile.of(account)
-    answer = SignedIn(
-        token=session.token,
-        expires_in=session.expires_in,
-        profile_complete=profile.profile_complete,
-        profile=profile,
-    )
+    answer = SignedIn.of(account, session.token, session.expires_in)
     return model_response(200, answer, cookies=[session_cookie(session.token), *device_cookies(device)])
 
 

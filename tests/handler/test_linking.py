@@ -134,10 +134,10 @@ def test_a_link_starts_only_for_a_fresh_session_of_an_email_account_with_its_con
 
 def test_every_text_of_the_fresh_sign_in_rule_names_its_minutes():
     """The API's message and the page's four languages say how long after signing in a link may start; the rule
-    itself is LINK_SESSION_MAX_AGE_SECONDS, and the two must not drift apart."""
-    from migris.domain.linking import LINK_SESSION_MAX_AGE_SECONDS
+    itself is FRESH_SIGN_IN_SECONDS, and the two must not drift apart."""
+    from migris.domain.sessions import FRESH_SIGN_IN_SECONDS
 
-    minutes = LINK_SESSION_MAX_AGE_SECONDS // 60
+    minutes = FRESH_SIGN_IN_SECONDS // 60
     web = Path(__file__).resolve().parents[2] / "web" / "i18n"
     for language in ("lt", "en", "uk", "ru"):
         text = (web / f"{language}.js").read_text(encoding="utf-8")

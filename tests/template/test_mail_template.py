@@ -13,7 +13,13 @@ import pytest
 from tests.template.test_template import actions, resources, role_statements
 
 LANES = ("PriorityMailQueue", "BulkMailQueue")
-PRODUCERS = ("StartLoginFunction", "ViispCallbackFunction", "SaveProfileFunction", "FirstFillFunction")
+PRODUCERS = (
+    "StartLoginFunction",
+    "ViispCallbackFunction",
+    "SaveProfileFunction",
+    "FirstFillFunction",
+    "PasskeysFunction",
+)
 
 
 def props(cfn: dict[str, Any], logical_id: str) -> dict[str, Any]:

@@ -16,10 +16,12 @@ PERSON_FACING_FUNCTIONS = [
     "ViispCallbackFunction",
     "SaveProfileFunction",
     "FirstFillFunction",
+    "PasskeysFunction",
 ]
 ALL_FUNCTIONS = [*PERSON_FACING_FUNCTIONS, "StaffFunction", "SendMailFunction"]
-TABLES = ["CodesTable", "SessionsTable", "AccountsTable", "ViispTicketsTable"]
-EXPIRING_TABLES = ["CodesTable", "SessionsTable", "ViispTicketsTable"]
+TABLES = ["CodesTable", "SessionsTable", "AccountsTable", "ViispTicketsTable", "PasskeysTable"]
+# The passkeys table expires its challenges only: a passkey item has no expires_at.
+EXPIRING_TABLES = ["CodesTable", "SessionsTable", "ViispTicketsTable", "PasskeysTable"]
 NAME_ATTRIBUTES = {"given_name", "family_name"}
 STAFF_PATHS = {
     "/staff/users/search",
@@ -351,6 +353,12 @@ DYNAMODB_ACTIONS = {
         "AccountsTable": {"GetItem", "UpdateItem", "DeleteItem"},
         "SessionsTable": {"Query", "BatchGetItem", "DeleteItem"},
         "AuditTable": {"PutItem", "Query"},
+        "PasskeysTable": {"Query", "DeleteItem", "UpdateItem"},
+    },
+    "PasskeysFunction": {
+        "PasskeysTable": {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"},
+        "SessionsTable": {"PutItem", "GetItem", "UpdateItem", "DeleteItem", "BatchGetItem", "Query"},
+        "AccountsTable": {"GetItem", "ConditionCheckItem"},
     },
     "SendMailFunction": {
         "CodesTable": {"GetItem", "UpdateItem"},
@@ -466,6 +474,7 @@ def test_pepper_is_readable_only_by_the_functions_that_hash_codes(cfn):
         "SaveProfileFunction",
         "FirstFillFunction",
         "ViispCallbackFunction",
+        "PasskeysFunction",
     }
     for f in ALL_FUNCTIONS:
         for s in role_statements(cfn, f):
@@ -513,6 +522,7 @@ def test_mail_is_queued_by_the_functions_that_cause_it_and_sent_only_by_the_mail
         "FirstFillFunction": ["bulk", "priority"],
         "SaveProfileFunction": ["bulk", "priority"],
         "ViispCallbackFunction": ["priority"],
+        "PasskeysFunction": ["priority"],
         "SendMailFunction": ["dead"],
     }
 

@@ -82,7 +82,8 @@ QUEUE = "https://sqs.eu-north-1.amazonaws.com/123456789012/migris-local-mail-"
     ("function", "lane", "allowed"),
     [
         ("StartLoginFunction", "bulk", True),
-        ("StartLoginFunction", "priority", False),
+        ("StartLoginFunction", "priority", True),  # a known device's code
+        ("PasskeysFunction", "bulk", False),
         ("ViispCallbackFunction", "priority", True),
         ("ViispCallbackFunction", "bulk", False),
         ("VerifyCodeFunction", "bulk", False),

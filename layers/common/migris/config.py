@@ -86,6 +86,7 @@ class Settings(BaseModel):
 
     codes_table: str
     sessions_table: str
+    passkeys_table: str
     accounts_table: str
     audit_table: str
     viisp_tickets_table: str
@@ -130,6 +131,8 @@ class Settings(BaseModel):
     device_seconds: PositiveSeconds
     max_devices_per_account: Annotated[int, Field(ge=1)]
     device_reserve_codes: Annotated[int, Field(ge=1)]
+    max_passkeys: Annotated[int, Field(ge=1)]
+    passkey_challenge_seconds: PositiveSeconds
     # The time one check of an address's domain in public DNS may take, all its queries together.
     mx_lookup_millis: Annotated[int, Field(ge=1)]
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from migris.domain.mail import Lane
     from migris.domain.mail_delivery import MailDelivery
     from migris.domain.mail_domains import MailDomains
+    from migris.domain.passkeys import Passkeys
     from migris.domain.profiles import Profiles
     from migris.domain.sessions import Sessions
     from migris.domain.staff import StaffDesk
@@ -117,6 +118,25 @@ class Services:
         from migris.viisp.transport import Urllib3Transport
 
         return self._viisp_transport or Urllib3Transport()
+
+    @property
+    def passkeys(self) -> Passkeys:
+        from urllib.parse import urlsplit
+
+        from migris.dal.passkeys import PasskeyRepository
+        from migris.domain.passkeys import Passkeys, PasskeySettings
+
+        s = self.settings
+        settings = PasskeySettings(
+            rp_id=urlsplit(s.web_origin).hostname or "",  # the RP ID is the host of WebOrigin
+            origin=s.web_origin,
+            challenge_seconds=s.passkey_challenge_seconds,
+            max_passkeys=s.max_passkeys,
+        )
+        repository = PasskeyRepository(self._dynamodb, s.passkeys_table)
+        return Passkeys(
+            repository, self._account_repository, self.sessions, self.devices, self.mailer, self.clock, settings
+        )
 
     @property
     def viisp_sign_in(self) -> ViispSignIn:
@@ -270,7 +290,14 @@ class Services:
         from migris.domain.staff import StaffDesk
 
         audit = AuditRepository(self._dynamodb, self.settings.audit_table)
-        return StaffDesk(self._account_repository, audit, lambda: self.sessions, self.clock, lambda: self.devices)
+        return StaffDesk(
+            self._account_repository,
+            audit,
+            lambda: self.sessions,
+            self.clock,
+            lambda: self.devices,
+            lambda: self.passkeys,
+        )
 
 
 def _client_config(*, connect: float, read: float, attempts: int) -> Any:

@@ -66,6 +66,27 @@ class SessionNotFound(DomainError):
     """No live session of this person has that id (or it is someone else's: the same answer)."""
 
 
+class PasskeyNotFound(DomainError):
+    """No passkey of this person has that id (or it is someone else's: the same answer)."""
+
+
+class PasskeyRefused(DomainError):
+    """A passkey's registration that cannot be taken: a bad or foreign response, a used, expired or another
+    session's challenge, no user verification (400 invalid_passkey)."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PasskeySignInRefused(PasskeyRefused):
+    """Every refusal of a passkey sign-in, one answer (401 invalid_passkey): the reason is for the logs only."""
+
+
+class TooManyPasskeys(DomainError):
+    """The account has MaxPasskeys already (409 too_many_passkeys)."""
+
+
 class DeviceNotFound(DomainError):
     """No live device of this person has that id (or it is someone else's: the same answer)."""
 

@@ -1,7 +1,7 @@
 """Linking: a person signed in by e-mail proves who they are through VIISP, and the identity joins their
 account, so either way of signing in opens the same account.
 
-The start (POST /login/viisp/link) is for a session opened in the last LINK_SESSION_MAX_AGE_SECONDS
+The start (POST /login/viisp/link) is for a session opened in the last FRESH_SIGN_IN_SECONDS
 only (a link is permanent: an old session left open on a shared computer must not make one), and binds the
 ticket to the account and the session asking. The callback gives the account its identity (level 3, names as
 VIISP gives them) in one transaction with everything that must land with it: the identity's uniqueness item
@@ -19,7 +19,6 @@ from migris.clock import Clock, iso_utc
 from migris.domain.errors import (
     AlreadyLinked,
     EditConflict,
-    FreshSignInRequired,
     IdentityInUse,
     InvalidTicket,
     ProfileIncomplete,
@@ -47,9 +46,6 @@ if TYPE_CHECKING:
 LINK_ACTOR = "self:viisp"
 LINK_REASON = "The person confirmed their identity through VIISP."
 LINKED_LEVEL = 3
-# A link starts only from a session opened this recently: a fresh proof of the address, as a sensitive change
-# asks (ASVS 5.0 V6/V7: re-authentication before it), rather than any session up to its 12 hours.
-LINK_SESSION_MAX_AGE_SECONDS = 600
 
 
 def check_can_link(account: Account) -> None:
@@ -59,12 +55,6 @@ def check_can_link(account: Account) -> None:
         raise AlreadyLinked
     if not account.profile_complete:
         raise ProfileIncomplete
-
-
-def check_fresh(session_created_at: int, now: float) -> None:
-    """The session asking for a link was opened in the last LINK_SESSION_MAX_AGE_SECONDS."""
-    if now - session_created_at > LINK_SESSION_MAX_AGE_SECONDS:
-        raise FreshSignInRequired
 
 
 class IdentityLinks:

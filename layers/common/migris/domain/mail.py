@@ -114,6 +114,15 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "in_use_subject": "MIGRIS: bandyta naudoti jūsų el. pašto adresą",
         "in_use_text": "Kažkas bandė šį el. pašto adresą nurodyti kitoje MIGRIS paskyroje. Jūsų paskyra "
         "nepakeista, ir šiuo adresu toliau jungiatės prie savo paskyros.",
+        "passkey_added_subject": "MIGRIS: sukurtas naujas prieigos raktas",
+        "passkey_added_text": "Jūsų MIGRIS paskyrai sukurtas naujas prieigos raktas „{name}“. Juo galima "
+        "prisijungti be el. pašto kodo.",
+        "passkey_removed_subject": "MIGRIS: prieigos raktas pašalintas",
+        "passkey_removed_text": "Iš jūsų MIGRIS paskyros pašalintas prieigos raktas „{name}“. Juo prisijungti "
+        "nebegalima.",
+        "passkey_clone_subject": "MIGRIS: įtartinas prisijungimas prieigos raktu",
+        "passkey_clone_text": "Kažkas bandė prisijungti prie jūsų MIGRIS paskyros prieigos raktu „{name}“, "
+        "kuris gali būti nukopijuotas. Prisijungti neleista.",
     },
     "en": {
         "linked_subject": "MIGRIS: your account was linked to VIISP",
@@ -139,6 +148,14 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "in_use_subject": "MIGRIS: someone tried to use your e-mail address",
         "in_use_text": "Someone tried to use this address for another MIGRIS account. Your account has not "
         "changed, and this address still signs in to it.",
+        "passkey_added_subject": "MIGRIS: a new passkey was created",
+        "passkey_added_text": "A new passkey, “{name}”, was created for your MIGRIS account. It signs in without "
+        "an e-mail code.",
+        "passkey_removed_subject": "MIGRIS: a passkey was removed",
+        "passkey_removed_text": "The passkey “{name}” was removed from your MIGRIS account. It no longer signs in.",
+        "passkey_clone_subject": "MIGRIS: a suspicious sign-in with a passkey",
+        "passkey_clone_text": "Someone tried to sign in to your MIGRIS account with the passkey “{name}”, which "
+        "may have been copied. The sign-in was refused.",
     },
     "uk": {
         "linked_subject": "MIGRIS: обліковий запис пов’язано з VIISP",
@@ -165,6 +182,15 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "in_use_subject": "MIGRIS: хтось намагався використати Вашу адресу електронної пошти",
         "in_use_text": "Хтось намагався вказати цю адресу електронної пошти в іншому обліковому записі MIGRIS. "
         "Ваш обліковий запис не змінено, і Ви, як і раніше, входите до нього, використовуючи цю адресу.",
+        "passkey_added_subject": "MIGRIS: створено новий ключ доступу",
+        "passkey_added_text": "Для Вашого облікового запису MIGRIS створено новий ключ доступу «{name}». З ним "
+        "можна входити без коду з електронної пошти.",
+        "passkey_removed_subject": "MIGRIS: ключ доступу видалено",
+        "passkey_removed_text": "З Вашого облікового запису MIGRIS видалено ключ доступу «{name}». Ним більше "
+        "не можна увійти.",
+        "passkey_clone_subject": "MIGRIS: підозрілий вхід за допомогою ключа доступу",
+        "passkey_clone_text": "Хтось намагався увійти до Вашого облікового запису MIGRIS за допомогою ключа "
+        "доступу «{name}», який міг бути скопійований. Вхід не дозволено.",
     },
     "ru": {
         "linked_subject": "MIGRIS: учётная запись связана с VIISP",
@@ -191,6 +217,15 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "in_use_subject": "MIGRIS: кто-то пытался использовать Ваш адрес электронной почты",
         "in_use_text": "Кто-то пытался указать этот адрес электронной почты в другой учётной записи MIGRIS. "
         "Ваша учётная запись не изменена, и Вы по-прежнему входите в неё, используя этот адрес.",
+        "passkey_added_subject": "MIGRIS: создан новый ключ доступа",
+        "passkey_added_text": "Для Вашей учётной записи MIGRIS создан новый ключ доступа «{name}». С ним можно "
+        "входить без кода из электронной почты.",
+        "passkey_removed_subject": "MIGRIS: ключ доступа удалён",
+        "passkey_removed_text": "Из Вашей учётной записи MIGRIS удалён ключ доступа «{name}». С ним больше "
+        "нельзя войти.",
+        "passkey_clone_subject": "MIGRIS: подозрительный вход с ключом доступа",
+        "passkey_clone_text": "Кто-то пытался войти в Вашу учётную запись MIGRIS с ключом доступа «{name}», "
+        "который мог быть скопирован. Вход не разрешён.",
     },
 }
 
@@ -240,9 +275,9 @@ def readable_domain(domain: str) -> str:
         return domain
 
 
-def _notice(language: Language, subject: str, text_key: str, new_address: str = "") -> MailMessage:
+def _notice(language: Language, subject: str, text_key: str, new_address: str = "", *, name: str = "") -> MailMessage:
     texts = _TEXTS[language]
-    line = texts[text_key].format(address=masked_address(new_address))
+    line = texts[text_key].format(address=masked_address(new_address), name=name)
     text = f"{line}\n\n{texts['not_you']}\n\n{texts['signature']}\n"
     body = (
         f'<!doctype html><html lang="{language}"><body><p>{html.escape(line)}</p>'
@@ -271,3 +306,18 @@ def identity_linked_notice(language: Language) -> MailMessage:
     """To the account's address when an identity confirmed through VIISP has been linked to it: the owner
     learns of a link they did not make (one made from a stolen session, say) and whom to tell."""
     return _notice(language, "linked_subject", "linked_text")
+
+
+def passkey_added_notice(language: Language, name: str) -> MailMessage:
+    """To the account's address when a passkey was created: the owner learns of one they did not make."""
+    return _notice(language, "passkey_added_subject", "passkey_added_text", name=name)
+
+
+def passkey_removed_notice(language: Language, name: str) -> MailMessage:
+    """To the account's address when a passkey was removed."""
+    return _notice(language, "passkey_removed_subject", "passkey_removed_text", name=name)
+
+
+def passkey_clone_notice(language: Language, name: str) -> MailMessage:
+    """To the account's address when a passkey's counter did not rise: it may have been copied."""
+    return _notice(language, "passkey_clone_subject", "passkey_clone_text", name=name)

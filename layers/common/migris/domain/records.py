@@ -22,7 +22,7 @@ class Record(BaseModel):
 
 # --- accounts table: the user item ---
 
-LoginMethod = Literal["email", "viisp"]
+LoginMethod = Literal["email", "viisp", "passkey"]
 IdentityKind = Literal["lt-personal-code", "eidas"]
 
 
@@ -133,6 +133,36 @@ class DeviceRecord(Record):
     last_used_at: int
     expires_at: int
     browser: str = ""
+
+
+# --- passkeys table ---
+
+
+class PasskeyRecord(Record):
+    """A passkey (migris.domain.passkeys): only what a sign-in checks and the person's list shows. Never a
+    private key (the authenticator keeps it), never the account's address."""
+
+    credential_id: str  # base64url, as the authenticator names it
+    user_id: str
+    user_handle: str  # base64url of the account's random 32-byte WebAuthn handle
+    public_key: str  # base64url of the COSE public key
+    sign_count: int
+    transports: list[str] = Field(default_factory=list)
+    name: str
+    public_id: str  # what the person's list calls it: not the credential id
+    created_at: int
+    last_used_at: int | None = None
+
+
+class PasskeyChallenge(Record):
+    """A WebAuthn challenge, single use, kept as its SHA-256: bound to the session that asked to register, or to
+    the browser (a nonce in a short cookie, as its SHA-256) that asked to sign in."""
+
+    challenge_hash: str
+    kind: Literal["registration", "sign_in"]
+    binding: str
+    user_id: str | None = None
+    expires_at: int
 
 
 # --- codes table ---

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from migris.clock import Clock
-from migris.domain.errors import SessionNotFound, Unauthenticated
+from migris.domain.errors import FreshSignInRequired, SessionNotFound, Unauthenticated
 from migris.domain.events import log_event
 from migris.domain.records import Account, EpochMoved, LoginMethod, SessionRecord
 
@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
     from migris.dal.sessions import SessionRepository
 
+# What a sensitive change (a link, a passkey's registration or removal) asks of the session that asks for it: to
+# have been opened this recently, a fresh proof of the address (ASVS 5.0 V6/V7: re-authentication before it), rather
+# than any session up to its 12 hours, one left open on a shared computer say. DESIGN.md's FreshSignInSeconds.
+FRESH_SIGN_IN_SECONDS = 600
 TOKEN_BYTES = 32
 PUBLIC_ID_BYTES = 16
 # A request restarts the idle clock only when the last restart is at least this old: most requests then write
@@ -61,6 +65,12 @@ class CurrentSession:
     token_hash: str
     account: Account
     created_at: int = 0  # when the session was opened (a link asks for a recent one)
+
+
+def require_fresh(session: CurrentSession, now: float) -> None:
+    """FreshSignInRequired unless the session was opened in the last FRESH_SIGN_IN_SECONDS."""
+    if now - session.created_at > FRESH_SIGN_IN_SECONDS:
+        raise FreshSignInRequired
 
 
 def token_hash(token: str) -> str:

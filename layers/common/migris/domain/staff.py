@@ -21,9 +21,11 @@ from migris.domain.records import (
     Account,
     AccountChanges,
     AuditEvent,
+    CompanionRefused,
     FieldChange,
     Identity,
     IdentityTaken,
+    StaleVersion,
 )
 from migris.domain.validation import EidasId, EmailAddress, PersonalCode, PersonName
 from migris.domain.versioned import write_versioned
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
     from migris.dal.audit import AuditRepository
     from migris.domain.devices import Devices
+    from migris.domain.passkeys import Passkeys
     from migris.domain.sessions import Sessions
 
 MAX_REASON_LENGTH = 500
@@ -110,6 +113,7 @@ class SessionsRevoke(BaseModel):
     model_config = ConfigDict(defer_build=True, extra="forbid")
 
     reason: StaffReason
+    passkeys: bool = Field(default=False, description="Also remove every passkey of the account, in the same write")
 
 
 class IdentityUnlink(BaseModel):
@@ -131,10 +135,12 @@ class StaffDesk:
         sessions: Callable[[], Sessions],
         clock: Clock,
         devices: Callable[[], Devices] | None = None,
+        passkeys: Callable[[], Passkeys] | None = None,
     ) -> None:
         """`sessions` gives the session rules when a revoke first needs them: no other staff route loads them;
         `devices`, the known devices a revoke or an unlink ends with the sessions."""
         self._devices = devices
+        self._passkeys = passkeys
         self._accounts = accounts
         self._audit = audit
         self._sessions = sessions
@@ -192,19 +198,22 @@ class StaffDesk:
         def end_all_with_audit(user: Account) -> int:
             ended = self._sessions().live_count(user)
             now = self._clock.now()
-            event = AuditEvent(
-                user_id=user_id,
-                at=iso_utc(now),
-                actor=actor,
-                changes={"sessions": FieldChange(before=ended, after=0)},
-                reason=revoke.reason,
-            )
-            self._accounts.update_user(
-                user_id,
-                user.version,
-                {"session_epoch": user.session_epoch + 1},
-                with_items=(self._audit.append_item(event, now),),
-            )
+            changes = {"sessions": FieldChange(before=ended, after=0)}
+            removal: list[dict[str, Any]] = []
+            if revoke.passkeys and self._passkeys is not None:
+                # In the write that ends the sessions: no intruder's passkey outlives the revoke.
+                count, removal = self._passkeys().removal_items(user_id)
+                changes["passkeys"] = FieldChange(before=count, after=0)
+            event = AuditEvent(user_id=user_id, at=iso_utc(now), actor=actor, changes=changes, reason=revoke.reason)
+            try:
+                self._accounts.update_user(
+                    user_id,
+                    user.version,
+                    {"session_epoch": user.session_epoch + 1},
+                    with_items=(self._audit.append_item(event, now), *removal),
+                )
+            except CompanionRefused:
+                raise StaleVersion(user_id) from None  # a passkey went meanwhile: count and remove them again
             log_event("staff_revoked_sessions", user_id=user_id, actor=actor, ended=ended)
             return ended
 

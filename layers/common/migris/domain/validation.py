@@ -200,6 +200,24 @@ def normalize_name(raw: str) -> str:
     return text
 
 
+MAX_PASSKEY_NAME_LENGTH = 64
+
+
+def normalize_passkey_name(raw: str) -> str:
+    """A passkey's name as the person's list shows it: NFC, trimmed, inner spaces collapsed, 1 to 64 visible
+    characters (no control, format, bidi or filler character, no tower of marks)."""
+    text = " ".join(unicodedata.normalize("NFC", raw).split())
+    if not text:
+        raise ValueError("enter a name")
+    if len(text) > MAX_PASSKEY_NAME_LENGTH:
+        raise ValueError(f"a name has at most {MAX_PASSKEY_NAME_LENGTH} characters")
+    if any(_invisible(char) or unicodedata.category(char) in {"Co", "Cs", "Cn", "Zl", "Zp"} for char in text):
+        raise ValueError("a name cannot hold invisible characters")
+    if _has_a_tower_of_marks(text):
+        raise ValueError(TOO_MANY_MARKS)
+    return text
+
+
 class ViispNameRefused(ValueError):
     """A name from VIISP that breaks a name rule; `reason` says which, for the security log (never the name)."""
 
@@ -350,6 +368,14 @@ PhoneNumber = Annotated[
 ]
 PersonalCode = Annotated[
     str, BeforeValidator(_strict_str), AfterValidator(normalize_personal_code), WithJsonSchema(PERSONAL_CODE_SCHEMA)
+]
+PASSKEY_NAME_SCHEMA = {
+    "type": "string",
+    "minLength": 1,
+    "description": f"1 to {MAX_PASSKEY_NAME_LENGTH} visible characters (spaces around it are trimmed).",
+}
+PasskeyName = Annotated[
+    str, BeforeValidator(_strict_str), AfterValidator(normalize_passkey_name), WithJsonSchema(PASSKEY_NAME_SCHEMA)
 ]
 EidasId = Annotated[
     str, BeforeValidator(_strict_str), AfterValidator(normalize_eidas_id), WithJsonSchema(EIDAS_ID_SCHEMA)

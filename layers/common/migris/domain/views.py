@@ -91,3 +91,20 @@ class AuditEntry(BaseModel):
     @classmethod
     def of(cls, event: AuditEvent) -> Self:
         return cls(at=event.at, actor=event.actor, changes=event.changes, reason=event.reason)
+
+
+class SignedIn(BaseModel):
+    """A sign-in's answer (an e-mail code, a passkey): the session's token (also set as the cookie), how long it
+    lives idle, and the profile."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    token: str
+    expires_in: int
+    profile_complete: bool
+    profile: Profile
+
+    @classmethod
+    def of(cls, account: Account, token: str, expires_in: int) -> Self:
+        profile = Profile.of(account)
+        return cls(token=token, expires_in=expires_in, profile_complete=profile.profile_complete, profile=profile)

@@ -21,9 +21,9 @@ from migris.domain.accounts import Accounts
 from migris.domain.devices import DeviceGrant, Devices, PresentedDevice
 from migris.domain.errors import EditConflict, InvalidTicket, LithuanianEid, ViispUnavailable
 from migris.domain.events import log_event
-from migris.domain.linking import IdentityLinks, check_can_link, check_fresh
+from migris.domain.linking import IdentityLinks, check_can_link
 from migris.domain.records import EpochMoved, Identity, ViispTicketRecord
-from migris.domain.sessions import CurrentSession, OpenedSession, Sessions, token_hash
+from migris.domain.sessions import CurrentSession, OpenedSession, Sessions, require_fresh, token_hash
 from migris.domain.validation import (
     LITHUANIA,
     Language,
@@ -103,7 +103,7 @@ class ViispSignIn:
         ticket keeps what the start learnt of the browser's known device (`device`, its cookie) and whether its
         person said the computer is shared: the callback carries no Lax cookie."""
         if linking is not None:
-            check_fresh(linking.created_at, self._clock.now())
+            require_fresh(linking, self._clock.now())
             check_can_link(linking.account)
         nonce = secrets.token_urlsafe(32)
         state = secrets.token_urlsafe(32)

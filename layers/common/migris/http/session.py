@@ -16,6 +16,7 @@ from migris.wiring import services
 SESSION_COOKIE = "__Host-session"
 VIISP_COOKIE = "__Host-viisp"
 DEVICE_COOKIE = "__Host-device"
+PASSKEY_COOKIE = "__Host-passkey"
 STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -49,6 +50,15 @@ def device_cookie(token: str, max_age: int) -> Cookie:
 
 def cleared_device_cookie() -> Cookie:
     return _cookie(DEVICE_COOKIE, "", SameSite.LAX_MODE, max_age=0)
+
+
+def passkey_cookie(nonce: str, max_age: int) -> Cookie:
+    """Binds a passkey sign-in's challenge to this browser; Strict: only our own page's request carries it."""
+    return _cookie(PASSKEY_COOKIE, nonce, SameSite.STRICT_MODE, max_age=max_age)
+
+
+def cleared_passkey_cookie() -> Cookie:
+    return _cookie(PASSKEY_COOKIE, "", SameSite.STRICT_MODE, max_age=0)
 
 
 def device_cookies(grant: DeviceGrant | None) -> list[Cookie]:
