@@ -51,6 +51,8 @@ export default {
   "code.resendReady": "Did not get the e-mail? You can ask for a new code.",
   "code.resent": "A new code has been sent. The previous code is no longer valid.",
   "code.otherAddress": "Use another e-mail address",
+  "shared.label": "This is a shared computer",
+  "shared.hint": "We will not remember this computer. Sign out when you have finished.",
 
   "contact.title": "Contact details",
   "contact.intro": "This is your first sign-in. Please enter your contact details.",

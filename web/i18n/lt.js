@@ -54,6 +54,8 @@ export default {
   "code.resendReady": "Negavote laiško? Galite paprašyti naujo kodo.",
   "code.resent": "Naujas kodas išsiųstas. Ankstesnis kodas nebegalioja.",
   "code.otherAddress": "Naudoti kitą el. pašto adresą",
+  "shared.label": "Tai bendro naudojimo kompiuteris",
+  "shared.hint": "Šio kompiuterio neįsiminsime. Baigę atsijunkite.",
 
   "contact.title": "Kontaktiniai duomenys",
   "contact.intro": "Jungiatės pirmą kartą. Nurodykite savo kontaktinius duomenis.",
