@@ -32,6 +32,7 @@ export default {
     "Sign in with online banking, your identity card or a mobile electronic signature. " +
     "Your identity will be confirmed (level 3 user).",
   "signin.signedOut": "You have signed out.",
+  "signin.signedOutForgot": "You have signed out. This device has been forgotten.",
   "signin.expired": "Your session has ended. Please sign in again.",
 
   "code.title": "Sign-in code",
@@ -51,6 +52,8 @@ export default {
   "code.resendReady": "Did not get the e-mail? You can ask for a new code.",
   "code.resent": "A new code has been sent. The previous code is no longer valid.",
   "code.otherAddress": "Use another e-mail address",
+  "shared.label": "This is a shared computer",
+  "shared.hint": "We will not remember this computer. Sign out when you have finished.",
 
   "contact.title": "Contact details",
   "contact.intro": "This is your first sign-in. Please enter your contact details.",
@@ -131,8 +134,22 @@ export default {
   "account.sessions.method.other": "Another way",
   "account.sessions.end": "End this session",
   "account.sessions.signOut": "Sign out on this device",
+  "account.sessions.signOutForget": "Sign out and forget this device",
   "account.sessions.ended": "The session has been ended. Whoever used it will have to sign in again.",
   "account.sessions.gone": "That session had already ended. The list has been updated.",
+  "account.devices.heading": "Devices we remember",
+  "account.devices.intro":
+    "On a device we remember, you can still get a sign-in code " +
+    "even if someone else asks for many codes to your address.",
+  "account.devices.none": "We do not remember any of your devices.",
+  "account.devices.unknown": "Unknown browser",
+  "account.devices.browser": "{browser} on {system}",
+  "account.devices.current": "This device",
+  "account.devices.firstUsed": "First used",
+  "account.devices.lastUsed": "Last used",
+  "account.devices.forget": "Forget",
+  "account.devices.forgotten": "The device has been forgotten.",
+  "account.devices.gone": "That device had already been forgotten. The list has been updated.",
 
   "viispError.title": "Sign-in through VIISP failed",
   "viispError.invalid_ticket":

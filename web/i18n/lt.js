@@ -33,6 +33,7 @@ export default {
     "Prisijungimui naudokite elektroninę bankininkystę, asmens tapatybės kortelę arba mobilųjį elektroninį parašą. " +
     "Jūsų tapatybė bus patvirtinta (3 lygio naudotojas).",
   "signin.signedOut": "Jūs atsijungėte.",
+  "signin.signedOutForgot": "Jūs atsijungėte. Šis įrenginys pamirštas.",
   "signin.expired": "Jūsų sesija baigėsi. Prisijunkite iš naujo.",
 
   "code.title": "Prisijungimo kodas",
@@ -54,6 +55,8 @@ export default {
   "code.resendReady": "Negavote laiško? Galite paprašyti naujo kodo.",
   "code.resent": "Naujas kodas išsiųstas. Ankstesnis kodas nebegalioja.",
   "code.otherAddress": "Naudoti kitą el. pašto adresą",
+  "shared.label": "Tai bendro naudojimo kompiuteris",
+  "shared.hint": "Šio kompiuterio neįsiminsime. Baigę atsijunkite.",
 
   "contact.title": "Kontaktiniai duomenys",
   "contact.intro": "Jungiatės pirmą kartą. Nurodykite savo kontaktinius duomenis.",
@@ -134,8 +137,22 @@ export default {
   "account.sessions.method.other": "Kitu būdu",
   "account.sessions.end": "Baigti šią sesiją",
   "account.sessions.signOut": "Atsijungti šiame įrenginyje",
+  "account.sessions.signOutForget": "Atsijungti ir pamiršti šį įrenginį",
   "account.sessions.ended": "Sesija baigta. Ja naudojęsis asmuo turės prisijungti iš naujo.",
   "account.sessions.gone": "Ši sesija jau buvo pasibaigusi. Sąrašas atnaujintas.",
+  "account.devices.heading": "Įsiminti įrenginiai",
+  "account.devices.intro":
+    "Įsimintame įrenginyje prisijungimo kodą galėsite gauti, " +
+    "net jei kas nors kitas prašytų daug kodų jūsų el. pašto adresu.",
+  "account.devices.none": "Neįsiminėme nė vieno jūsų įrenginio.",
+  "account.devices.unknown": "Nežinoma naršyklė",
+  "account.devices.browser": "{browser}, {system}",
+  "account.devices.current": "Šis įrenginys",
+  "account.devices.firstUsed": "Pirmą kartą naudotas",
+  "account.devices.lastUsed": "Paskutinį kartą naudotas",
+  "account.devices.forget": "Pamiršti",
+  "account.devices.forgotten": "Įrenginys pamirštas.",
+  "account.devices.gone": "Šis įrenginys jau buvo pamirštas. Sąrašas atnaujintas.",
 
   "viispError.title": "Nepavyko prisijungti per VIISP",
   "viispError.invalid_ticket":

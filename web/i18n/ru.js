@@ -34,6 +34,7 @@ export default {
     "Для входа воспользуйтесь электронным банкингом, удостоверением личности или мобильной электронной подписью. " +
     "Ваша личность будет подтверждена (пользователь 3 уровня).",
   "signin.signedOut": "Вы вышли из системы.",
+  "signin.signedOutForgot": "Вы вышли из системы. Это устройство забыто.",
   "signin.expired": "Ваш сеанс завершён. Войдите снова.",
 
   "code.title": "Код для входа",
@@ -55,6 +56,8 @@ export default {
   "code.resendReady": "Не получили письмо? Вы можете запросить новый код.",
   "code.resent": "Новый код отправлен. Предыдущий код больше не действителен.",
   "code.otherAddress": "Использовать другой адрес электронной почты",
+  "shared.label": "Это общий компьютер",
+  "shared.hint": "Мы не запомним этот компьютер. Когда закончите, выйдите из системы.",
 
   "contact.title": "Контактные данные",
   "contact.intro": "Вы входите впервые. Пожалуйста, укажите свои контактные данные.",
@@ -137,8 +140,22 @@ export default {
   "account.sessions.method.other": "Другой способ",
   "account.sessions.end": "Завершить этот сеанс",
   "account.sessions.signOut": "Выйти на этом устройстве",
+  "account.sessions.signOutForget": "Выйти и забыть это устройство",
   "account.sessions.ended": "Сеанс завершён. Тому, кто им пользовался, придётся войти снова.",
   "account.sessions.gone": "Этот сеанс уже был завершён. Список обновлён.",
+  "account.devices.heading": "Устройства, которые мы запомнили",
+  "account.devices.intro":
+    "На устройстве, которое мы запомнили, Вы сможете получить код для входа, " +
+    "даже если кто-то другой запросит много кодов на Ваш адрес.",
+  "account.devices.none": "Мы не запомнили ни одного Вашего устройства.",
+  "account.devices.unknown": "Неизвестный браузер",
+  "account.devices.browser": "{browser}, {system}",
+  "account.devices.current": "Это устройство",
+  "account.devices.firstUsed": "Впервые использовано",
+  "account.devices.lastUsed": "В последний раз использовано",
+  "account.devices.forget": "Забыть",
+  "account.devices.forgotten": "Устройство забыто.",
+  "account.devices.gone": "Это устройство уже было забыто. Список обновлён.",
 
   "viispError.title": "Не удалось войти через VIISP",
   "viispError.invalid_ticket":

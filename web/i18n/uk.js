@@ -34,6 +34,7 @@ export default {
     "Для входу скористайтеся електронним банкінгом, посвідченням особи або мобільним електронним підписом. " +
     "Вашу особу буде підтверджено (користувач 3 рівня).",
   "signin.signedOut": "Ви вийшли з системи.",
+  "signin.signedOutForgot": "Ви вийшли з системи. Цей пристрій забуто.",
   "signin.expired": "Ваш сеанс завершився. Увійдіть знову.",
 
   "code.title": "Код для входу",
@@ -55,6 +56,8 @@ export default {
   "code.resendReady": "Не отримали листа? Ви можете запросити новий код.",
   "code.resent": "Новий код надіслано. Попередній код більше не дійсний.",
   "code.otherAddress": "Використати іншу адресу електронної пошти",
+  "shared.label": "Це спільний комп'ютер",
+  "shared.hint": "Ми не запам'ятаємо цей комп'ютер. Коли закінчите, вийдіть із системи.",
 
   "contact.title": "Контактні дані",
   "contact.intro": "Ви входите вперше. Будь ласка, вкажіть свої контактні дані.",
@@ -138,8 +141,22 @@ export default {
   "account.sessions.method.other": "Інший спосіб",
   "account.sessions.end": "Завершити цей сеанс",
   "account.sessions.signOut": "Вийти на цьому пристрої",
+  "account.sessions.signOutForget": "Вийти й забути цей пристрій",
   "account.sessions.ended": "Сеанс завершено. Тому, хто ним користувався, доведеться увійти знову.",
   "account.sessions.gone": "Цей сеанс уже було завершено. Список оновлено.",
+  "account.devices.heading": "Пристрої, які ми запам'ятали",
+  "account.devices.intro":
+    "На пристрої, який ми запам'ятали, Ви зможете отримати код для входу, " +
+    "навіть якщо хтось інший запросить багато кодів на Вашу адресу.",
+  "account.devices.none": "Ми не запам'ятали жодного Вашого пристрою.",
+  "account.devices.unknown": "Невідомий браузер",
+  "account.devices.browser": "{browser}, {system}",
+  "account.devices.current": "Цей пристрій",
+  "account.devices.firstUsed": "Уперше використано",
+  "account.devices.lastUsed": "Востаннє використано",
+  "account.devices.forget": "Забути",
+  "account.devices.forgotten": "Пристрій забуто.",
+  "account.devices.gone": "Цей пристрій уже було забуто. Список оновлено.",
 
   "viispError.title": "Не вдалося увійти через VIISP",
   "viispError.invalid_ticket":

@@ -8,6 +8,11 @@ export function apiUrl(path) {
   return base + path;
 }
 
+/** Where a VIISP sign-in starts (a navigation, not a fetch); on a shared computer it sets no device cookie. */
+export function viispStartUrl(shared) {
+  return apiUrl(shared ? "/login/viisp?shared_computer=true" : "/login/viisp");
+}
+
 /** The code of the edge's refusal (WAF in front of the API): its own 429 body, and what a challenge is taken for. */
 export const EDGE_REFUSAL = "edge_rate_limited";
 

@@ -104,11 +104,13 @@ class App {
     this.show("signin", { notice: { kind: "error", msg: message("signin.expired") } });
   }
 
-  async signOut() {
-    await this.call("POST", "/logout");
+  /** End this session; with `forget`, also forget this browser as a known device (its cookie is cleared). */
+  async signOut({ forget = false } = {}) {
+    await this.call("POST", "/logout", forget ? { forget_device: true } : undefined);
     this.profile = null;
     pendingLogin.clear();
-    this.show("signin", { notice: { kind: "success", msg: message("signin.signedOut") } });
+    const said = message(forget ? "signin.signedOutForgot" : "signin.signedOut");
+    this.show("signin", { notice: { kind: "success", msg: said } });
   }
 
   /** The account keeps a language for its mails: the one picked here wins, else the page takes the account's. */

@@ -70,6 +70,27 @@ export function field({ id, label, value = "", error = null, hint = null, max = 
   );
 }
 
+/** A tick box with its label beside it and a hint under the label; `onChange(checked)` hears every change. */
+export function checkbox({ id, label, hint = null, checked = false, onChange }) {
+  const hintNode = hint ? h("p", { class: "hint checkbox__hint", id: `${id}-hint` }, hint) : null;
+  const control = h("input", {
+    id,
+    name: id,
+    type: "checkbox",
+    class: "checkbox__input",
+    "aria-describedby": hintNode ? hintNode.id : null,
+  });
+  control.checked = checked;
+  control.addEventListener("change", () => onChange?.(control.checked));
+  return h(
+    "div",
+    { class: "checkbox" },
+    control,
+    h("label", { for: id, class: "checkbox__label" }, label),
+    hintNode,
+  );
+}
+
 /** A read-only value shown as a term and its description. */
 export function fact(term, ...description) {
   return [h("dt", {}, term), h("dd", {}, ...description)];

@@ -1,5 +1,6 @@
 // What the pages keep in the browser. sessionStorage (this tab only): the e-mail sign-in under way, so a reload
-// of the code page does not strand the person, and locks the API reported. localStorage: the language.
+// of the code page does not strand the person, locks the API reported, and the "shared computer" tick.
+// localStorage: the language.
 // Never a code or a session token (the token lives in an HttpOnly cookie this script cannot read).
 
 function read(store, key) {
@@ -23,6 +24,7 @@ function write(store, key, value) {
 const LOGIN = "migris.login";
 const LOCKS = "migris.locks";
 const LANGUAGE = "migris.language";
+const SHARED = "migris.sharedComputer";
 
 /** The e-mail sign-in under way: {email, loginId, expiresIn, cooldown, resendAt (ms since epoch)}. */
 export const pendingLogin = {
@@ -48,6 +50,20 @@ export const locks = {
     const all = read(sessionStorage, LOCKS) ?? {};
     all[email] = until;
     write(sessionStorage, LOCKS, all);
+  },
+};
+
+let sharedHere = false; // the tick of this page, for a browser whose storage is off
+
+/** Whether the person ticked "this is a shared computer" in this tab: every sign-in box starts from it, so a
+ * VIISP sign-in tried again, or an e-mail sign-in after the VIISP box was ticked, keeps the choice. */
+export const sharedComputer = {
+  load() {
+    return sharedHere || read(sessionStorage, SHARED) === true;
+  },
+  save(ticked) {
+    sharedHere = Boolean(ticked);
+    write(sessionStorage, SHARED, ticked ? true : null);
   },
 };
 

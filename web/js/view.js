@@ -1,8 +1,9 @@
 // What every screen shares: what the person typed, the messages shown (kept as keys, so a change of language
 // re-words them), and the way a refused or accepted call is shown, focused and announced.
-import { announce, field, h, notice } from "./dom.js";
+import { announce, checkbox, field, h, notice } from "./dom.js";
 import { t } from "./i18n.js";
 import { text } from "./problems.js";
+import { sharedComputer } from "./storage.js";
 
 export class View {
   constructor(app, props = {}) {
@@ -103,6 +104,20 @@ export class View {
     const main = document.getElementById("main");
     const inputs = [...main.querySelectorAll("input")].map((input) => input.id);
     return inputs.find((id) => ids.includes(id)) ?? ids[0];
+  }
+
+  /** "This is a shared computer": when ticked, the sign-in sets no device cookie. The tick is kept for the tab. */
+  sharedComputerBox(id, onChange = null) {
+    return checkbox({
+      id,
+      label: t("shared.label"),
+      hint: t("shared.hint"),
+      checked: sharedComputer.load(),
+      onChange: (ticked) => {
+        sharedComputer.save(ticked);
+        onChange?.(ticked);
+      },
+    });
   }
 
   requiredNote() {

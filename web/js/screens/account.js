@@ -1,7 +1,8 @@
 // The account in words: names (changed only by staff), the level and the confirmed identity as a person reads
 // them (never a personal code), the sign-in method, a way to link an e-mail account with VIISP, the two things
-// the person may change (the phone number, and the e-mail address with a code sent to it), and the places the
-// person is signed in (GET /sessions), each of which can be ended (DELETE /sessions/{id}).
+// the person may change (the phone number, and the e-mail address with a code sent to it), the places the
+// person is signed in (GET /sessions), each of which can be ended (DELETE /sessions/{id}), and the devices the
+// service remembers (the same answer's "devices"), each of which can be forgotten (DELETE /devices/{id}).
 import { addressNodes, addressText } from "../address.js";
 import { announce, fact, h, notice } from "../dom.js";
 import { language, t, tNodes } from "../i18n.js";
@@ -34,6 +35,16 @@ function webAddress(value) {
   }
 }
 
+/** A known device's browser in words ("Chrome Mobile on Android" from the API, in the page's language), or
+ * "Unknown browser" when the API could not tell. */
+function browserWords(browser) {
+  const words = String(browser ?? "").trim();
+  if (!words) return t("account.devices.unknown");
+  const at = words.indexOf(" on ");
+  if (at <= 0) return words;
+  return t("account.devices.browser", { browser: words.slice(0, at), system: words.slice(at + 4) });
+}
+
 /** A time from the API (ISO 8601 UTC) as a <time>, in the page's language and the browser's time zone. */
 function when(iso) {
   const at = new Date(iso);
@@ -46,8 +57,10 @@ export class AccountView extends View {
   constructor(app, props) {
     super(app, props);
     this.sessions = null; // the list from GET /sessions; null until it comes
+    this.devices = null; // the known devices from the same answer; null until it comes (or from an older API)
     this.sessionsFailed = false;
     this.sessionsNode = null;
+    this.devicesNode = null;
     this.gone = false;
     this.loadSessions();
   }
@@ -62,6 +75,7 @@ export class AccountView extends View {
 
   render() {
     this.sessionsNode = this.sessionsSection();
+    this.devicesNode = this.devicesSection();
     return h(
       "div",
       { class: "screen screen--account" },
@@ -72,6 +86,7 @@ export class AccountView extends View {
       this.phoneSection(),
       this.emailSection(),
       this.sessionsNode,
+      this.devicesNode,
     );
   }
 
@@ -355,16 +370,7 @@ export class AccountView extends View {
     const id = `session-${index}`;
     const method = SESSION_METHODS[session.method] ?? "account.sessions.method.other";
     const button = session.current
-      ? h(
-          "button",
-          {
-            type: "button",
-            class: "button button--secondary",
-            "aria-describedby": `${id}-name`,
-            onclick: () => this.app.signOut(),
-          },
-          t("account.sessions.signOut"),
-        )
+      ? this.signOutButtons(id)
       : h(
           "button",
           {
@@ -395,6 +401,71 @@ export class AccountView extends View {
     );
   }
 
+  /** This session's way out; on a known device, also a way out that forgets it (POST /logout, forget_device). */
+  signOutButtons(id) {
+    const signOut = (forget) =>
+      h(
+        "button",
+        {
+          type: "button",
+          class: "button button--secondary",
+          "aria-describedby": `${id}-name`,
+          onclick: () => this.app.signOut({ forget }),
+        },
+        t(forget ? "account.sessions.signOutForget" : "account.sessions.signOut"),
+      );
+    const known = Array.isArray(this.devices) && this.devices.some((device) => device.current);
+    return h("div", { class: "actions" }, signOut(false), known ? signOut(true) : null);
+  }
+
+  /** The devices the service remembers for this account, this browser first: why they matter, and a way to
+   * forget each. Shown once GET /sessions has answered (a placeholder until then, or for an API without them). */
+  devicesSection() {
+    if (!Array.isArray(this.devices)) return document.createComment("devices");
+    const devices = [...this.devices].sort((a, b) => Number(Boolean(b.current)) - Number(Boolean(a.current)));
+    return h(
+      "section",
+      { class: "card", id: "devices", "aria-labelledby": "devices-heading" },
+      h("h2", { id: "devices-heading", tabindex: "-1" }, t("account.devices.heading")),
+      h("p", {}, t("account.devices.intro")),
+      this.notice("devices"),
+      devices.length
+        ? h("ul", { class: "sessions devices" }, devices.map((device, index) => this.deviceItem(device, index)))
+        : h("p", { class: "hint" }, t("account.devices.none")),
+    );
+  }
+
+  deviceItem(device, index) {
+    const id = `device-${index}`;
+    return h(
+      "li",
+      { class: device.current ? "session session--current" : "session" },
+      h(
+        "h3",
+        { class: "session__name", id: `${id}-name` },
+        h("span", {}, browserWords(device.browser)),
+        device.current ? [" ", h("span", { class: "tag" }, t("account.devices.current"))] : null,
+      ),
+      h(
+        "dl",
+        { class: "facts facts--session", id: `${id}-facts` },
+        fact(t("account.devices.firstUsed"), when(device.created_at)),
+        fact(t("account.devices.lastUsed"), when(device.last_used_at)),
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          id: `${id}-forget`,
+          class: "button button--secondary",
+          "aria-describedby": `${id}-name ${id}-facts`,
+          onclick: () => this.forgetDevice(device.id),
+        },
+        t("account.devices.forget"),
+      ),
+    );
+  }
+
   /** Fetch the list (not one of the screen's one-at-a-time calls, so it never holds up a change). */
   async loadSessions({ announceIt = false } = {}) {
     const answer = await this.app.call("GET", "/sessions");
@@ -405,15 +476,21 @@ export class AccountView extends View {
     }
     const loaded = answer.status === 200 && Array.isArray(answer.data?.sessions);
     this.sessions = loaded ? answer.data.sessions : this.sessions;
+    if (loaded) this.devices = Array.isArray(answer.data.devices) ? answer.data.devices : null;
     this.sessionsFailed = !loaded;
     // Only the list is drawn again, so whatever the person is reading or typing elsewhere stays as it is; focus
     // that was in the list (on "Try again", say) goes to its heading rather than being lost.
     if (this.sessionsNode?.isConnected) {
       const hadFocus = this.sessionsNode.contains(document.activeElement);
+      const devicesHadFocus = this.devicesNode?.contains(document.activeElement) ?? false;
       const fresh = this.sessionsSection();
       this.sessionsNode.replaceWith(fresh);
       this.sessionsNode = fresh;
+      const freshDevices = this.devicesSection();
+      this.devicesNode.replaceWith(freshDevices);
+      this.devicesNode = freshDevices;
       if (hadFocus) fresh.querySelector("h2").focus();
+      if (devicesHadFocus) (freshDevices.querySelector?.("h2") ?? fresh.querySelector("h2")).focus();
     }
     if (announceIt && !loaded) announce(t("account.sessions.failed"), { urgent: true });
     return loaded;
@@ -435,6 +512,24 @@ export class AccountView extends View {
       return;
     }
     this.refuse("sessions", describe(answer));
+  }
+
+  async forgetDevice(id) {
+    this.clear("devices");
+    const answer = await this.call("DELETE", `/devices/${encodeURIComponent(id)}`);
+    if (!answer) return;
+    if (answer.status === 204 || answer.status === 404) {
+      // 404: it had been forgotten already (elsewhere, or it ended): the list is out of date either way.
+      const loaded = await this.loadSessions();
+      if (this.gone) return;
+      if (!loaded && this.devices) this.devices = this.devices.filter((device) => device.id !== id);
+      if (answer.status === 204) return this.succeed("devices", message("account.devices.forgotten"));
+      this.notices.devices = { kind: "info", msg: message("account.devices.gone") };
+      this.app.repaint({ focus: "notice-devices" });
+      announce(text(this.notices.devices.msg));
+      return;
+    }
+    this.refuse("devices", describe(answer));
   }
 
   async reloadProfile() {

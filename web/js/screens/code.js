@@ -1,10 +1,11 @@
-// The one-time code: the address it went to, the code field, how long it is valid, a new code after the
-// countdown, and a way back to use another address. Kept in sessionStorage, so a reload lands here again.
+// The one-time code: the address it went to, the code field, "this is a shared computer" (then the sign-in
+// leaves no device cookie), how long it is valid, a new code after the countdown, and a way back to use another
+// address. Kept in sessionStorage, so a reload lands here again.
 import { addressNodes } from "../address.js";
 import { announce, h, notice } from "../dom.js";
 import { duration, language, t, tNodes } from "../i18n.js";
 import { describe, message } from "../problems.js";
-import { locks, pendingLogin } from "../storage.js";
+import { locks, pendingLogin, sharedComputer } from "../storage.js";
 import { View } from "../view.js";
 
 export class CodeView extends View {
@@ -48,6 +49,7 @@ export class CodeView extends View {
           class: "input--code",
         }),
         this.requiredNote(),
+        this.sharedComputerBox("shared-computer"),
         h("button", { type: "submit", class: "button" }, t("code.submit")),
       ),
       h("p", { class: "validity" }, t("code.validity", { n: minutes })),
@@ -106,7 +108,12 @@ export class CodeView extends View {
     if (!code) return this.refuse("code", { fields: { code: message("field.required.code") } });
     if (!/^\d+$/.test(code)) return this.refuse("code", { fields: { code: message("field.invalid.code") } });
     const { email, loginId } = this.login;
-    const answer = await this.call("POST", "/login/email/verify", { email, login_id: loginId, code });
+    const answer = await this.call("POST", "/login/email/verify", {
+      email,
+      login_id: loginId,
+      code,
+      shared_computer: sharedComputer.load(),
+    });
     if (!answer) return;
     if (answer.status === 200) {
       this.app.signedIn(answer.data.profile);

@@ -1,9 +1,10 @@
-// The choice of two ways to sign in: 1 by e-mail and a one-time code, 2 through VIISP.
-import { apiUrl } from "../api.js";
+// The choice of two ways to sign in: 1 by e-mail and a one-time code, 2 through VIISP (with "this is a shared
+// computer", which the link carries as ?shared_computer=true; the e-mail way asks on the code screen).
+import { viispStartUrl } from "../api.js";
 import { h } from "../dom.js";
 import { language, t } from "../i18n.js";
 import { describe, message } from "../problems.js";
-import { locks, pendingLogin } from "../storage.js";
+import { locks, pendingLogin, sharedComputer } from "../storage.js";
 import { View } from "../view.js";
 
 export class SignIn extends View {
@@ -54,17 +55,25 @@ export class SignIn extends View {
   }
 
   viispMethod() {
+    const link = h(
+      "a",
+      {
+        class: "button",
+        href: viispStartUrl(sharedComputer.load()),
+        "aria-describedby": "method-viisp viisp-text",
+      },
+      t("signin.submit"),
+    );
     return h(
       "section",
       { "aria-labelledby": "method-viisp" },
       methodHeading("method-viisp", 2, t("signin.viisp.heading")),
       h("p", { class: "viisp-name" }, t("signin.viisp.name")),
       h("p", { id: "viisp-text" }, t("signin.viisp.text")),
-      h(
-        "a",
-        { class: "button", href: apiUrl("/login/viisp"), "aria-describedby": "method-viisp viisp-text" },
-        t("signin.submit"),
-      ),
+      this.sharedComputerBox("viisp-shared-computer", (ticked) => {
+        link.href = viispStartUrl(ticked);
+      }),
+      link,
     );
   }
 

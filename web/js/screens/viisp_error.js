@@ -1,8 +1,10 @@
 // Where the VIISP callback sends a browser whose sign-in, or whose linking of an account with VIISP, it refused:
-// #/viisp-error?reason=<code>, and &detail=<detail> when the way on differs from the code's.
-import { apiUrl } from "../api.js";
+// #/viisp-error?reason=<code>, and &detail=<detail> when the way on differs from the code's. A VIISP sign-in tried
+// again keeps the "shared computer" tick of the sign-in screen.
+import { viispStartUrl } from "../api.js";
 import { h, notice } from "../dom.js";
 import { t } from "../i18n.js";
+import { sharedComputer } from "../storage.js";
 import { View } from "../view.js";
 
 // edit_conflict: the account changed under the sign-in or link at that moment (nothing was done): try again.
@@ -70,7 +72,7 @@ export class ViispErrorView extends View {
     // A Lithuanian eID's holder is not trying again what failed: they sign in through VIISP another way.
     const retry = detail === "lithuanian_eid" ? "viispError.signInViisp" : "viispError.retry";
     return [
-      h("a", { class: "button", href: apiUrl("/login/viisp") }, t(retry)),
+      h("a", { class: "button", href: viispStartUrl(sharedComputer.load()) }, t(retry)),
       h("a", { class: "button button--secondary", href: "#/" }, t("viispError.back")),
     ];
   }
@@ -92,7 +94,7 @@ export class ViispErrorView extends View {
       h("a", { class: "button", href: "#/account" }, t("viispError.account")),
       // That identity's own account is reached by signing in through VIISP (this browser then leaves this one).
       reason === "identity_in_use"
-        ? h("a", { class: "button button--secondary", href: apiUrl("/login/viisp") }, t("viispError.signInViisp"))
+        ? h("a", { class: "button button--secondary", href: viispStartUrl(sharedComputer.load()) }, t("viispError.signInViisp"))
         : null,
     ];
   }
