@@ -29,7 +29,7 @@ from migris.http.session import (
 )
 from migris.observability import logger, metrics
 from migris.wiring import services
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 app = new_app()
 
@@ -57,7 +57,7 @@ class PasskeySignIn(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     credential: dict[str, Any] = Field(description="The AuthenticationResponseJSON navigator.credentials.get gave")
-    shared_computer: bool = Field(
+    shared_computer: StrictBool = Field(
         default=False, description="The person ticked 'this is a shared computer': no device cookie is set"
     )
 

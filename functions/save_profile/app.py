@@ -21,7 +21,7 @@ from migris.http.responses import body_doc, error_docs, no_body_doc
 from migris.http.session import cleared_device_cookie, cleared_session_cookie, presented_device, require_session
 from migris.observability import logger, metrics
 from migris.wiring import services
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 app = new_app()
 
@@ -59,7 +59,7 @@ class SessionList(BaseModel):
 class LogoutRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    forget_device: bool = Field(default=False, description="Also forget this browser as a known device")
+    forget_device: StrictBool = Field(default=False, description="Also forget this browser as a known device")
 
 
 @app.get(

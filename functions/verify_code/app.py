@@ -15,7 +15,7 @@ from migris.http.responses import error_docs, model_response
 from migris.http.session import device_cookies, presented_device, require_our_origin, session_cookie
 from migris.observability import logger, metrics
 from migris.wiring import services
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 app = new_app()
 
@@ -26,7 +26,7 @@ class VerifyCodeRequest(BaseModel):
     email: EmailAddress
     login_id: Annotated[str, Field(min_length=1, max_length=128)]
     code: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9]+$")]
-    shared_computer: bool = Field(
+    shared_computer: StrictBool = Field(
         default=False, description="The person ticked 'this is a shared computer': no device cookie is set"
     )
 

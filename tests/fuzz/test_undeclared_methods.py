@@ -27,7 +27,12 @@ OVERRIDES = ["--parameter-overrides", "LoginEdgeRequests=100000"]
 NAMED = ["TRACE", "CONNECT", "FOO", "QUERY", "PROPFIND", "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 TOKEN = string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~"  # RFC 9110's tchar
 GATEWAY_REFUSAL = {"message": "Missing Authentication Token"}
-SAMPLE_PARAMETERS = {"user_id": "00000000-0000-4000-8000-000000000000", "session_id": "0" * 32}
+SAMPLE_PARAMETERS = {
+    "user_id": "00000000-0000-4000-8000-000000000000",
+    "session_id": "0" * 32,
+    "device_id": "0" * 22,
+    "passkey_id": "0" * 22,
+}
 
 
 class Served:

@@ -6,11 +6,16 @@ worth knowing."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
+from tests.authenticator import SoftAuthenticator
 from tests.helpers import (
     EIDAS_PERSON,
     FIRST_FILL,
+    ORIGIN,
+    Answer,
     Client,
     ViispBrowser,
     origin_proof,
@@ -117,6 +122,38 @@ def walk_every_path(stack, clock) -> None:
     assert kept.cookie_value("__Host-device") is None  # kept: the callback sets no new cookie
     for _ in range(10):
         viisp_browser.sign_in()
+
+    # Passkeys: a person creates two (options, registration; the address told), lists and renames one, removes the
+    # other; signs in with the first from eleven new browsers (the devices beyond the cap end) and again from the
+    # last one (its device kept); a session that idled out is met by the passkeys function; a staff revoke
+    # removes the passkeys in its write.
+    passkey_token = cdn.signed_in("passkeys@example.lt", filled=True)
+    soft = SoftAuthenticator(origin=ORIGIN, rp_id=urlsplit(ORIGIN).hostname or "")
+    as_owner = {"Authorization": f"Bearer {passkey_token}"}
+    for _ in range(2):
+        options = cdn.post("/passkeys/registration/options", {}, headers=as_owner).json
+        assert cdn.post("/passkeys", {"credential": soft.create(options)}, headers=as_owner).status == 201
+    first, second = cdn.as_person(passkey_token, "GET", "/passkeys").json["passkeys"]
+    assert cdn.as_person(passkey_token, "PATCH", f"/passkeys/{first['id']}", {"name": "Telefonas"}).status == 200
+    assert cdn.as_person(passkey_token, "DELETE", f"/passkeys/{second['id']}").status == 204
+
+    def passkey_sign_in(cookie: str = "") -> Answer:
+        options = cdn.post("/login/passkey/options", {})
+        nonce = f"__Host-passkey={options.cookie_value('__Host-passkey')}"
+        credential = soft.get(options.json, soft.passkeys[0])
+        return cdn.post("/login/passkey", {"credential": credential}, headers={"Cookie": f"{nonce}; {cookie}"})
+
+    for _ in range(11):
+        signed = passkey_sign_in()
+        assert signed.status == 200, signed.raw
+    assert passkey_sign_in(f"__Host-device={signed.cookie_value('__Host-device')}").status == 200
+    clock.advance(1800)
+    assert cdn.as_person(passkey_token, "GET", "/passkeys").status == 401
+    revoke_passkeys = {"reason": "phone stolen", "passkeys": True}
+    revoked = client.as_staff(
+        "POST", f"/staff/users/{signed.json['profile']['user_id']}/sessions/revoke", revoke_passkeys
+    )
+    assert revoked.status == 200, revoked.raw
 
     # A link: an e-mail person links an eIDAS identity; a link started by a session that has idled out.
     linker = cdn.signed_in(LINKING_ADDRESS, filled=True)

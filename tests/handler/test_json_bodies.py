@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import FIRST_FILL, Client, ViispBrowser, assert_error, everything_stored, local_template
+from tests.authenticator import SoftAuthenticator
+from tests.helpers import FIRST_FILL, ORIGIN, Client, ViispBrowser, assert_error, everything_stored, local_template
 
 NOT_OBJECTS = ("[]", "[{valid}]", '"x"', "1", "null")
 
@@ -26,6 +28,10 @@ class World:
     change_code: str
     login_id: str
     sign_in_code: str
+    new_passkey: dict[str, Any]  # a registration answering the filled person's latest options
+    passkey_id: str  # the filled person's passkey
+    passkey_assertion: dict[str, Any]  # a sign-in with it, answering `passkey_nonce`'s challenge
+    passkey_nonce: str
 
 
 def make_world(client: Client) -> World:
@@ -37,7 +43,18 @@ def make_world(client: Client) -> World:
     assert linked.status == 303, linked.raw
     started = client.start("petras@example.lt")
     assert started.status == 202, started.raw
+    authenticator = SoftAuthenticator(origin=ORIGIN, rp_id=urlsplit(ORIGIN).hostname or "")
+    bearer = {"Authorization": f"Bearer {filled}"}
+    options = client.post("/passkeys/registration/options", {}, headers=bearer).json
+    created = client.post("/passkeys", {"credential": authenticator.create(options)}, headers=bearer)
+    assert created.status == 201, created.raw
+    new_passkey = authenticator.create(client.post("/passkeys/registration/options", {}, headers=bearer).json)
+    sign_in_options = client.post("/login/passkey/options", {})
     return World(
+        new_passkey=new_passkey,
+        passkey_id=created.json["id"],
+        passkey_assertion=authenticator.get(sign_in_options.json, authenticator.passkeys[0]),
+        passkey_nonce=str(sign_in_options.cookie_value("__Host-passkey")),
         unfilled_token=unfilled,
         filled_token=filled,
         user_id=client.as_person(unfilled, "GET", "/profile").json["user_id"],
@@ -62,6 +79,11 @@ VALID: dict[tuple[str, str], tuple[str | None, Any]] = {
     ("PATCH", "/profile"): ("filled", lambda w: {"phone_number": "+37061111111"}),
     ("POST", "/profile/email/verify"): ("filled", lambda w: {"code": w.change_code}),
     ("POST", "/logout"): ("filled", lambda w: {"forget_device": False}),
+    ("POST", "/passkeys/registration/options"): ("filled", lambda w: {}),
+    ("POST", "/passkeys"): ("filled", lambda w: {"credential": w.new_passkey}),
+    ("PATCH", "/passkeys/{passkey_id}"): ("filled", lambda w: {"name": "Mano telefonas"}),
+    ("POST", "/login/passkey/options"): (None, lambda w: {}),
+    ("POST", "/login/passkey"): (None, lambda w: {"credential": w.passkey_assertion}),
     ("POST", "/staff/users/search"): ("staff", lambda w: {"email": "ona@example.lt"}),
     ("PATCH", "/staff/users/{user_id}"): ("staff", lambda w: {"level": 2, "reason": "Identified at the desk"}),
     ("POST", "/staff/users/{user_id}/sessions/revoke"): ("staff", lambda w: {"reason": "Phone stolen"}),
@@ -89,9 +111,12 @@ def test_every_route_with_a_json_body_is_tried_here():
 def send(client: Client, world: World, method: str, path: str, body: str) -> Any:
     who, _ = VALID[(method, path)]
     url = path.replace("{user_id}", world.linked_user_id if path.endswith("/unlink") else world.user_id)
+    url = url.replace("{passkey_id}", world.passkey_id)
     if who == "staff":
         return client.as_staff(method, url, raw_body=body.encode())
     headers = {"Content-Type": "application/json"}
+    if path == "/login/passkey":
+        headers["Cookie"] = f"__Host-passkey={world.passkey_nonce}"  # the browser that asked for the options
     if who is not None:
         headers["Authorization"] = f"Bearer {world.unfilled_token if who == 'unfilled' else world.filled_token}"
     return client.request(method, url, body=body, headers=headers)
@@ -109,4 +134,4 @@ def test_a_body_that_is_not_a_json_object_is_422_and_changes_nothing(client, met
         assert everything_stored(client.stack) == stored, shape
         assert len(client.stack.aws.outbox) == mails, shape
     # The same body as an object is taken: the refusals above were for the shape alone.
-    assert send(client, world, method, path, valid).status in {200, 202, 204}
+    assert send(client, world, method, path, valid).status in {200, 201, 202, 204}

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Self, cast
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from migris.clock import Clock, iso_utc
 from migris.domain.errors import EditConflict, InvalidInput, NotLinked, ProfileIncomplete, UserNotFound
@@ -113,7 +113,9 @@ class SessionsRevoke(BaseModel):
     model_config = ConfigDict(defer_build=True, extra="forbid")
 
     reason: StaffReason
-    passkeys: bool = Field(default=False, description="Also remove every passkey of the account, in the same write")
+    passkeys: StrictBool = Field(
+        default=False, description="Also remove every passkey of the account, in the same write"
+    )
 
 
 class IdentityUnlink(BaseModel):
