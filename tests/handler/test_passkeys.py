@@ -183,6 +183,18 @@ def test_registration_and_removal_need_a_fresh_sign_in(client, clock):
     assert_error(client.as_person(token, "DELETE", f"/passkeys/{passkey['id']}"), 403, "fresh_sign_in_required")
 
 
+def test_the_fresh_sign_in_refusal_speaks_of_what_was_asked_not_of_viisp(client, clock):
+    """The one 403 fresh_sign_in_required answers a passkey's creation and removal as well as a link: its message
+    must not tell a person creating a passkey to "link VIISP"."""
+    token, _ = with_passkey(client)
+    clock.advance(601)
+    answer = client.post("/passkeys/registration/options", {}, headers=bearer(token))
+    assert_error(answer, 403, "fresh_sign_in_required")
+    said = answer.json["error"]["message"]
+    assert "VIISP" not in said and "link" not in said.lower(), said
+    assert "sign in again" in said.lower() and "10 minutes" in said
+
+
 def test_a_removed_passkey_no_longer_signs_in_and_the_code_still_does(client):
     token, device = with_passkey(client)
     (passkey,) = client.as_person(token, "GET", "/passkeys").json["passkeys"]

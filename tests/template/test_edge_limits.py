@@ -20,10 +20,11 @@ WAF_LOWEST_LIMIT = 10  # WAFv2's lowest RateBasedStatement limit
 WAF_HIGHEST_LIMIT = 2_000_000_000
 DESIGN_HIGHEST_AT_LEAST = 100_000  # DESIGN, Rules: every limit accepts values up to at least 100000
 # The sizing in docs/edge-limits.md: 500 people behind one address in an hour, a burst bringing 40% of them in
-# one window, 4 requests to /login/* each (ask, a resend, verify, one mistyped code).
+# one window, 5 requests to /login/* each (the sign-in screen's passkey autofill options, ask, a resend, verify,
+# one mistyped code).
 PEOPLE_BEHIND_ONE_ADDRESS = 500
 BURST_SHARE = 0.4
-REQUESTS_PER_SIGN_IN = 4
+REQUESTS_PER_SIGN_IN = 5
 EDGE_BODY_CODE = "edge_rate_limited"
 EDGE_MESSAGE = "Too many sign-ins from your network. Try again in a few minutes."
 FORBIDDEN_ACTIONS = {"Challenge", "Captcha"}

@@ -34,6 +34,15 @@ export default {
   "signin.signedOut": "You have signed out.",
   "signin.signedOutForgot": "You have signed out. This device has been forgotten.",
   "signin.expired": "Your session has ended. Please sign in again.",
+  "signin.passkey.heading": "Have you created a passkey?",
+  "signin.passkey.text":
+    "Sign in with your face, fingerprint or passcode. You do not need to enter your e-mail address.",
+  "signin.passkey.submit": "Sign in with a passkey",
+  "signin.passkey.cancelled": "The passkey sign-in did not finish. Try again, or choose another way to sign in below.",
+  "signin.passkey.failed": "This browser could not use a passkey. Choose another way to sign in below.",
+  "signin.passkey.refused":
+    "We could not sign you in with this passkey. It may have been removed from your account. Choose " +
+    "another way to sign in below.",
 
   "code.title": "Sign-in code",
   "code.address": "Your e-mail address: {email}",
@@ -131,6 +140,7 @@ export default {
   "account.sessions.method": "Sign-in method",
   "account.sessions.method.email": "E-mail and temporary code",
   "account.sessions.method.viisp": "Through VIISP",
+  "account.sessions.method.passkey": "Passkey",
   "account.sessions.method.other": "Another way",
   "account.sessions.end": "End this session",
   "account.sessions.signOut": "Sign out on this device",
@@ -150,6 +160,40 @@ export default {
   "account.devices.forget": "Forget",
   "account.devices.forgotten": "The device has been forgotten.",
   "account.devices.gone": "That device had already been forgotten. The list has been updated.",
+  "account.passkeys.heading": "Passkeys",
+  "account.passkeys.intro":
+    "With a passkey, you sign in with your face, fingerprint or passcode, without waiting for a code by " +
+    "e-mail.",
+  "account.passkeys.shared":
+    "Do not create a passkey on a shared device. Anyone who can unlock the device could sign in to your " +
+    "account.",
+  "account.passkeys.create": "Create a passkey",
+  "account.passkeys.createdAt": "Created",
+  "account.passkeys.lastUsed": "Last used",
+  "account.passkeys.notUsed": "Not used yet",
+  "account.passkeys.rename": "Rename",
+  "account.passkeys.remove": "Remove",
+  "account.passkeys.nameLabel": "Passkey name",
+  "account.passkeys.nameHint": "For example, My phone.",
+  "account.passkeys.save": "Save",
+  "account.passkeys.cancel": "Cancel",
+  "account.passkeys.loadFailed": "The list of passkeys could not be loaded.",
+  "account.passkeys.signInAgain": "Sign in again",
+  "account.passkeys.created":
+    "Your passkey has been created. Next time, sign in with your face, fingerprint or passcode.",
+  "account.passkeys.renamed": "The passkey has been renamed.",
+  "account.passkeys.removed": "The passkey “{name}” has been removed. It can no longer be used to sign in.",
+  "account.passkeys.gone": "That passkey had already been removed. The list has been updated.",
+  "account.passkeys.fresh":
+    "For your safety, you can create or remove a passkey only within 10\u00a0minutes of signing in. Sign in " +
+    "again, then try again.",
+  "account.passkeys.tooMany": "You have as many passkeys as an account can have. First remove one you no longer use.",
+  "account.passkeys.invalid": "The passkey could not be created. Please try again.",
+  "account.passkeys.cancelled": "The passkey was not created. Try again when you are ready.",
+  "account.passkeys.exists": "This device already has a passkey for your account. You can use it to sign in.",
+  "account.passkeys.failed": "This browser could not create a passkey.",
+  "account.passkeys.defaultName": "Passkey ({device})",
+  "account.passkeys.defaultNameBare": "Passkey",
 
   "viispError.title": "Sign-in through VIISP failed",
   "viispError.invalid_ticket":
@@ -228,4 +272,6 @@ export default {
   "field.required.code": "Enter the code from the e-mail.",
   "field.invalid.code": "The code contains digits only.",
   "field.invalid.other": "Please check this field.",
+  "field.required.passkeyName": "Enter a name for the passkey.",
+  "field.invalid.passkeyName": "A name can have at most 64 characters, all of them visible.",
 };

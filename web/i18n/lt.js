@@ -35,6 +35,18 @@ export default {
   "signin.signedOut": "Jūs atsijungėte.",
   "signin.signedOutForgot": "Jūs atsijungėte. Šis įrenginys pamirštas.",
   "signin.expired": "Jūsų sesija baigėsi. Prisijunkite iš naujo.",
+  "signin.passkey.heading": "Sukūrėte prieigos raktą?",
+  "signin.passkey.text":
+    "Prisijunkite veidu, piršto atspaudu arba įrenginio atrakinimo kodu. El. pašto adreso įvesti " +
+    "nereikia.",
+  "signin.passkey.submit": "Prisijungti prieigos raktu",
+  "signin.passkey.cancelled":
+    "Prisijungimas prieigos raktu nebaigtas. Bandykite dar kartą arba toliau pasirinkite kitą " +
+    "prisijungimo būdą.",
+  "signin.passkey.failed": "Ši naršyklė negali naudoti prieigos rakto. Toliau pasirinkite kitą prisijungimo būdą.",
+  "signin.passkey.refused":
+    "Šiuo prieigos raktu prisijungti nepavyko. Galbūt jis pašalintas iš jūsų paskyros. Toliau pasirinkite " +
+    "kitą prisijungimo būdą.",
 
   "code.title": "Prisijungimo kodas",
   "code.address": "Jūsų el. pašto adresas: {email}",
@@ -134,6 +146,7 @@ export default {
   "account.sessions.method": "Prisijungimo būdas",
   "account.sessions.method.email": "El. paštu ir laikinu kodu",
   "account.sessions.method.viisp": "Per VIISP",
+  "account.sessions.method.passkey": "Prieigos raktu",
   "account.sessions.method.other": "Kitu būdu",
   "account.sessions.end": "Baigti šią sesiją",
   "account.sessions.signOut": "Atsijungti šiame įrenginyje",
@@ -153,6 +166,42 @@ export default {
   "account.devices.forget": "Pamiršti",
   "account.devices.forgotten": "Įrenginys pamirštas.",
   "account.devices.gone": "Šis įrenginys jau buvo pamirštas. Sąrašas atnaujintas.",
+  "account.passkeys.heading": "Prieigos raktai",
+  "account.passkeys.intro":
+    "Su prieigos raktu prisijungsite veidu, piršto atspaudu arba įrenginio atrakinimo kodu – nelaukdami " +
+    "kodo el. paštu.",
+  "account.passkeys.shared":
+    "Nekurkite prieigos rakto bendro naudojimo įrenginyje. Kiekvienas, galintis atrakinti įrenginį, " +
+    "galėtų prisijungti prie jūsų paskyros.",
+  "account.passkeys.create": "Sukurti prieigos raktą",
+  "account.passkeys.createdAt": "Sukurtas",
+  "account.passkeys.lastUsed": "Paskutinį kartą naudotas",
+  "account.passkeys.notUsed": "Dar nenaudotas",
+  "account.passkeys.rename": "Pervadinti",
+  "account.passkeys.remove": "Pašalinti",
+  "account.passkeys.nameLabel": "Prieigos rakto pavadinimas",
+  "account.passkeys.nameHint": "Pavyzdžiui, Mano telefonas.",
+  "account.passkeys.save": "Išsaugoti",
+  "account.passkeys.cancel": "Atšaukti",
+  "account.passkeys.loadFailed": "Nepavyko įkelti prieigos raktų sąrašo.",
+  "account.passkeys.signInAgain": "Prisijungti iš naujo",
+  "account.passkeys.created":
+    "Prieigos raktas sukurtas. Kitą kartą prisijunkite veidu, piršto atspaudu arba įrenginio atrakinimo " +
+    "kodu.",
+  "account.passkeys.renamed": "Prieigos raktas pervadintas.",
+  "account.passkeys.removed": "Prieigos raktas „{name}“ pašalintas. Juo prisijungti nebegalima.",
+  "account.passkeys.gone": "Šis prieigos raktas jau buvo pašalintas. Sąrašas atnaujintas.",
+  "account.passkeys.fresh":
+    "Jūsų saugumui prieigos raktą sukurti ar pašalinti galima tik per 10\u00a0minučių nuo prisijungimo. " +
+    "Prisijunkite iš naujo ir bandykite dar kartą.",
+  "account.passkeys.tooMany":
+    "Turite tiek prieigos raktų, kiek leidžiama vienai paskyrai. Pirmiausia pašalinkite nebenaudojamą.",
+  "account.passkeys.invalid": "Prieigos rakto sukurti nepavyko. Bandykite dar kartą.",
+  "account.passkeys.cancelled": "Prieigos raktas nesukurtas. Bandykite dar kartą, kai būsite pasiruošę.",
+  "account.passkeys.exists": "Šiame įrenginyje jau yra jūsų paskyros prieigos raktas. Juo galite prisijungti.",
+  "account.passkeys.failed": "Ši naršyklė negali sukurti prieigos rakto.",
+  "account.passkeys.defaultName": "Prieigos raktas ({device})",
+  "account.passkeys.defaultNameBare": "Prieigos raktas",
 
   "viispError.title": "Nepavyko prisijungti per VIISP",
   "viispError.invalid_ticket":
@@ -231,4 +280,6 @@ export default {
   "field.required.code": "Įveskite kodą iš laiško.",
   "field.invalid.code": "Kodą sudaro tik skaitmenys.",
   "field.invalid.other": "Patikrinkite šį lauką.",
+  "field.required.passkeyName": "Įveskite prieigos rakto pavadinimą.",
+  "field.invalid.passkeyName": "Pavadinime gali būti ne daugiau kaip 64 simboliai, visi jie – matomi.",
 };

@@ -36,6 +36,17 @@ export default {
   "signin.signedOut": "Вы вышли из системы.",
   "signin.signedOutForgot": "Вы вышли из системы. Это устройство забыто.",
   "signin.expired": "Ваш сеанс завершён. Войдите снова.",
+  "signin.passkey.heading": "Вы создали ключ доступа?",
+  "signin.passkey.text":
+    "Войдите с помощью лица, отпечатка пальца или кода разблокировки. Вводить адрес электронной " +
+    "почты не нужно.",
+  "signin.passkey.submit": "Войти с ключом доступа",
+  "signin.passkey.cancelled":
+    "Вход с ключом доступа не завершён. Попробуйте ещё раз или выберите другой способ входа ниже.",
+  "signin.passkey.failed": "Этот браузер не может использовать ключ доступа. Выберите другой способ входа ниже.",
+  "signin.passkey.refused":
+    "Не удалось войти с этим ключом доступа. Возможно, он удалён из Вашей учётной записи. Выберите другой " +
+    "способ входа ниже.",
 
   "code.title": "Код для входа",
   "code.address": "Ваш адрес электронной почты: {email}",
@@ -137,6 +148,7 @@ export default {
   "account.sessions.method": "Способ входа",
   "account.sessions.method.email": "Электронная почта и временный код",
   "account.sessions.method.viisp": "Через VIISP",
+  "account.sessions.method.passkey": "Ключ доступа",
   "account.sessions.method.other": "Другой способ",
   "account.sessions.end": "Завершить этот сеанс",
   "account.sessions.signOut": "Выйти на этом устройстве",
@@ -156,6 +168,43 @@ export default {
   "account.devices.forget": "Забыть",
   "account.devices.forgotten": "Устройство забыто.",
   "account.devices.gone": "Это устройство уже было забыто. Список обновлён.",
+  "account.passkeys.heading": "Ключи доступа",
+  "account.passkeys.intro":
+    "С ключом доступа Вы входите с помощью лица, отпечатка пальца или кода разблокировки, не дожидаясь " +
+    "кода по электронной почте.",
+  "account.passkeys.shared":
+    "Не создавайте ключ доступа на общем устройстве. Любой, кто может разблокировать устройство, сможет " +
+    "войти в Вашу учётную запись.",
+  "account.passkeys.create": "Создать ключ доступа",
+  "account.passkeys.createdAt": "Создан",
+  "account.passkeys.lastUsed": "В последний раз использован",
+  "account.passkeys.notUsed": "Ещё не использовался",
+  "account.passkeys.rename": "Переименовать",
+  "account.passkeys.remove": "Удалить",
+  "account.passkeys.nameLabel": "Название ключа доступа",
+  "account.passkeys.nameHint": "Например, Мой телефон.",
+  "account.passkeys.save": "Сохранить",
+  "account.passkeys.cancel": "Отмена",
+  "account.passkeys.loadFailed": "Не удалось загрузить список ключей доступа.",
+  "account.passkeys.signInAgain": "Войти снова",
+  "account.passkeys.created":
+    "Ключ доступа создан. В следующий раз входите с помощью лица, отпечатка пальца или кода " +
+    "разблокировки.",
+  "account.passkeys.renamed": "Ключ доступа переименован.",
+  "account.passkeys.removed": "Ключ доступа «{name}» удалён. Им больше нельзя войти.",
+  "account.passkeys.gone": "Этот ключ доступа уже был удалён. Список обновлён.",
+  "account.passkeys.fresh":
+    "В целях Вашей безопасности создать или удалить ключ доступа можно только в течение 10\u00a0минут после " +
+    "входа. Войдите снова, а затем попробуйте ещё раз.",
+  "account.passkeys.tooMany":
+    "У Вас уже столько ключей доступа, сколько может быть у учётной записи. Сначала удалите тот, которым " +
+    "больше не пользуетесь.",
+  "account.passkeys.invalid": "Не удалось создать ключ доступа. Попробуйте ещё раз.",
+  "account.passkeys.cancelled": "Ключ доступа не создан. Попробуйте ещё раз, когда будете готовы.",
+  "account.passkeys.exists": "На этом устройстве уже есть ключ доступа к Вашей учётной записи. Им можно входить.",
+  "account.passkeys.failed": "Этот браузер не может создать ключ доступа.",
+  "account.passkeys.defaultName": "Ключ доступа ({device})",
+  "account.passkeys.defaultNameBare": "Ключ доступа",
 
   "viispError.title": "Не удалось войти через VIISP",
   "viispError.invalid_ticket":
@@ -236,4 +285,6 @@ export default {
   "field.required.code": "Введите код из письма.",
   "field.invalid.code": "Код состоит только из цифр.",
   "field.invalid.other": "Проверьте это поле.",
+  "field.required.passkeyName": "Введите название ключа доступа.",
+  "field.invalid.passkeyName": "Название может содержать не более 64 символов, и все они должны быть видимыми.",
 };

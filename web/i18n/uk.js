@@ -36,6 +36,17 @@ export default {
   "signin.signedOut": "Ви вийшли з системи.",
   "signin.signedOutForgot": "Ви вийшли з системи. Цей пристрій забуто.",
   "signin.expired": "Ваш сеанс завершився. Увійдіть знову.",
+  "signin.passkey.heading": "Ви створили ключ доступу?",
+  "signin.passkey.text":
+    "Увійдіть за допомогою обличчя, відбитка пальця або коду розблокування. Вводити адресу " +
+    "електронної пошти не потрібно.",
+  "signin.passkey.submit": "Увійти з ключем доступу",
+  "signin.passkey.cancelled":
+    "Вхід із ключем доступу не завершено. Спробуйте ще раз або оберіть інший спосіб входу нижче.",
+  "signin.passkey.failed": "Цей браузер не може використати ключ доступу. Оберіть інший спосіб входу нижче.",
+  "signin.passkey.refused":
+    "Не вдалося увійти з цим ключем доступу. Можливо, його видалено з Вашого облікового запису. Оберіть " +
+    "інший спосіб входу нижче.",
 
   "code.title": "Код для входу",
   "code.address": "Ваша адреса електронної пошти: {email}",
@@ -138,6 +149,7 @@ export default {
   "account.sessions.method": "Спосіб входу",
   "account.sessions.method.email": "Електронна пошта й тимчасовий код",
   "account.sessions.method.viisp": "Через VIISP",
+  "account.sessions.method.passkey": "Ключ доступу",
   "account.sessions.method.other": "Інший спосіб",
   "account.sessions.end": "Завершити цей сеанс",
   "account.sessions.signOut": "Вийти на цьому пристрої",
@@ -157,6 +169,43 @@ export default {
   "account.devices.forget": "Забути",
   "account.devices.forgotten": "Пристрій забуто.",
   "account.devices.gone": "Цей пристрій уже було забуто. Список оновлено.",
+  "account.passkeys.heading": "Ключі доступу",
+  "account.passkeys.intro":
+    "З ключем доступу Ви входите за допомогою обличчя, відбитка пальця або коду розблокування, не чекаючи " +
+    "коду електронною поштою.",
+  "account.passkeys.shared":
+    "Не створюйте ключ доступу на спільному пристрої. Будь-хто, хто може розблокувати пристрій, зможе " +
+    "увійти до Вашого облікового запису.",
+  "account.passkeys.create": "Створити ключ доступу",
+  "account.passkeys.createdAt": "Створено",
+  "account.passkeys.lastUsed": "Востаннє використано",
+  "account.passkeys.notUsed": "Ще не використовувався",
+  "account.passkeys.rename": "Перейменувати",
+  "account.passkeys.remove": "Видалити",
+  "account.passkeys.nameLabel": "Назва ключа доступу",
+  "account.passkeys.nameHint": "Наприклад, Мій телефон.",
+  "account.passkeys.save": "Зберегти",
+  "account.passkeys.cancel": "Скасувати",
+  "account.passkeys.loadFailed": "Не вдалося завантажити список ключів доступу.",
+  "account.passkeys.signInAgain": "Увійти знову",
+  "account.passkeys.created":
+    "Ключ доступу створено. Наступного разу входьте за допомогою обличчя, відбитка пальця або коду " +
+    "розблокування.",
+  "account.passkeys.renamed": "Ключ доступу перейменовано.",
+  "account.passkeys.removed": "Ключ доступу «{name}» видалено. Ним більше не можна увійти.",
+  "account.passkeys.gone": "Цей ключ доступу вже було видалено. Список оновлено.",
+  "account.passkeys.fresh":
+    "З міркувань безпеки створити або видалити ключ доступу можна лише протягом 10\u00a0хвилин після входу. " +
+    "Увійдіть знову, а потім спробуйте ще раз.",
+  "account.passkeys.tooMany":
+    "У Вас уже стільки ключів доступу, скільки може мати обліковий запис. Спершу видаліть той, яким " +
+    "більше не користуєтеся.",
+  "account.passkeys.invalid": "Не вдалося створити ключ доступу. Спробуйте ще раз.",
+  "account.passkeys.cancelled": "Ключ доступу не створено. Спробуйте ще раз, коли будете готові.",
+  "account.passkeys.exists": "На цьому пристрої вже є ключ доступу до Вашого облікового запису. Ним можна входити.",
+  "account.passkeys.failed": "Цей браузер не може створити ключ доступу.",
+  "account.passkeys.defaultName": "Ключ доступу ({device})",
+  "account.passkeys.defaultNameBare": "Ключ доступу",
 
   "viispError.title": "Не вдалося увійти через VIISP",
   "viispError.invalid_ticket":
@@ -236,4 +285,6 @@ export default {
   "field.required.code": "Введіть код із листа.",
   "field.invalid.code": "Код складається лише з цифр.",
   "field.invalid.other": "Перевірте це поле.",
+  "field.required.passkeyName": "Введіть назву ключа доступу.",
+  "field.invalid.passkeyName": "Назва може мати щонайбільше 64 символи, і всі вони мають бути видимі.",
 };

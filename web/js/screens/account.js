@@ -2,17 +2,31 @@
 // them (never a personal code), the sign-in method, a way to link an e-mail account with VIISP, the two things
 // the person may change (the phone number, and the e-mail address with a code sent to it), the places the
 // person is signed in (GET /sessions), each of which can be ended (DELETE /sessions/{id}), and the devices the
-// service remembers (the same answer's "devices"), each of which can be forgotten (DELETE /devices/{id}).
+// service remembers (the same answer's "devices"), each of which can be forgotten (DELETE /devices/{id}), and,
+// where the browser has WebAuthn, the person's passkeys (GET /passkeys): create one (a fresh sign-in only, with a
+// warning against a shared device), rename (PATCH) and remove (DELETE) each.
 import { addressNodes, addressText } from "../address.js";
 import { announce, fact, h, notice } from "../dom.js";
 import { language, t, tNodes } from "../i18n.js";
+import { browserProblem, creationOptions, credentialJSON, deviceKind, passkeysSupported } from "../passkeys.js";
 import { describe, message, text } from "../problems.js";
 import { View } from "../view.js";
 import { isLinkRefusal } from "./viisp_error.js";
 
 // eIDAS writes Greece and the United Kingdom as EL and UK; Intl.DisplayNames knows them as GR and GB.
 const EIDAS_REGIONS = { EL: "GR", UK: "GB" };
-const SESSION_METHODS = { email: "account.sessions.method.email", viisp: "account.sessions.method.viisp" };
+const SESSION_METHODS = {
+  email: "account.sessions.method.email",
+  viisp: "account.sessions.method.viisp",
+  passkey: "account.sessions.method.passkey",
+};
+const PASSKEY_NAME = "passkey-name"; // the rename field's id
+
+/** A new passkey's name: the kind of device it was made on, in the page's language ("Passkey (Android)"). */
+function newPasskeyName() {
+  const kind = deviceKind();
+  return kind ? t("account.passkeys.defaultName", { device: kind }) : t("account.passkeys.defaultNameBare");
+}
 
 /** A country's name in the page's language ("Vokietija", "Germany"), or its code where the browser cannot. */
 function countryName(code) {
@@ -62,7 +76,15 @@ export class AccountView extends View {
     this.sessionsNode = null;
     this.devicesNode = null;
     this.gone = false;
+    this.passkeysOn = passkeysSupported(); // without WebAuthn, nothing about passkeys is shown
+    this.passkeys = null; // the list from GET /passkeys; null until it comes
+    this.passkeysFailed = false;
+    this.passkeysNode = null;
+    this.renaming = null; // the id of the passkey whose name is being changed
+    this.freshNeeded = false; // the API asked for a fresh sign-in: the "sign in again" button is shown
+    this.asking = false; // the browser's passkey dialog is open
     this.loadSessions();
+    if (this.passkeysOn) this.loadPasskeys();
   }
 
   destroy() {
@@ -76,6 +98,7 @@ export class AccountView extends View {
   render() {
     this.sessionsNode = this.sessionsSection();
     this.devicesNode = this.devicesSection();
+    this.passkeysNode = this.passkeysSection();
     return h(
       "div",
       { class: "screen screen--account" },
@@ -85,6 +108,7 @@ export class AccountView extends View {
       this.linkSection(),
       this.phoneSection(),
       this.emailSection(),
+      this.passkeysNode,
       this.sessionsNode,
       this.devicesNode,
     );
@@ -530,6 +554,276 @@ export class AccountView extends View {
       return;
     }
     this.refuse("devices", describe(answer));
+  }
+
+  /** Passkeys: what one is, the warning against a shared device, the list, and the button that creates one. */
+  passkeysSection() {
+    if (!this.passkeysOn) return document.createComment("passkeys");
+    let list = null;
+    if (this.passkeys?.length) {
+      const items = this.passkeys.map((passkey, index) => this.passkeyItem(passkey, index));
+      list = h("ul", { class: "sessions passkeys" }, items);
+    } else if (this.passkeysFailed) {
+      list = h(
+        "div",
+        { class: "passkeys-failed" },
+        notice("error", t("account.passkeys.loadFailed")),
+        h(
+          "button",
+          { type: "button", class: "button button--secondary", onclick: () => this.loadPasskeys({ announceIt: true }) },
+          t("account.sessions.retry"),
+        ),
+      );
+    }
+    return h(
+      "section",
+      { class: "card", id: "passkeys", "aria-labelledby": "passkeys-heading" },
+      h("h2", { id: "passkeys-heading", tabindex: "-1" }, t("account.passkeys.heading")),
+      h("p", { id: "passkeys-text" }, t("account.passkeys.intro")),
+      notice("warning", [h("strong", {}, t("code.attention")), " ", t("account.passkeys.shared")], {
+        id: "passkeys-shared",
+      }),
+      this.notice("passkeys"),
+      this.freshNeeded
+        ? h(
+            "p",
+            {},
+            h(
+              "button",
+              { type: "button", class: "button button--secondary", onclick: () => this.app.signOut() },
+              t("account.passkeys.signInAgain"),
+            ),
+          )
+        : null,
+      list,
+      h(
+        "button",
+        {
+          type: "button",
+          id: "passkey-create",
+          class: "button",
+          "aria-describedby": "passkeys-text passkeys-shared",
+          onclick: () => this.createPasskey(),
+        },
+        t("account.passkeys.create"),
+      ),
+    );
+  }
+
+  passkeyItem(passkey, index) {
+    const id = `passkey-${index}`;
+    if (this.renaming === passkey.id) return this.renameItem(passkey, id);
+    return h(
+      "li",
+      { class: "session" },
+      h("h3", { class: "session__name", id: `${id}-name` }, passkey.name),
+      h(
+        "dl",
+        { class: "facts facts--session", id: `${id}-facts` },
+        fact(t("account.passkeys.createdAt"), when(passkey.created_at)),
+        fact(
+          t("account.passkeys.lastUsed"),
+          passkey.last_used_at ? when(passkey.last_used_at) : t("account.passkeys.notUsed"),
+        ),
+      ),
+      h(
+        "div",
+        { class: "actions" },
+        h(
+          "button",
+          {
+            type: "button",
+            id: `${id}-rename`,
+            class: "button button--secondary",
+            "aria-describedby": `${id}-name`,
+            onclick: () => this.startRename(passkey),
+          },
+          t("account.passkeys.rename"),
+        ),
+        h(
+          "button",
+          {
+            type: "button",
+            id: `${id}-remove`,
+            class: "button button--secondary",
+            "aria-describedby": `${id}-name ${id}-facts`,
+            onclick: () => this.removePasskey(passkey),
+          },
+          t("account.passkeys.remove"),
+        ),
+      ),
+    );
+  }
+
+  renameItem(passkey, id) {
+    return h(
+      "li",
+      { class: "session" },
+      h(
+        "form",
+        { novalidate: true, "aria-labelledby": `${id}-name`, onsubmit: (event) => this.saveName(event, passkey) },
+        h("h3", { class: "session__name", id: `${id}-name` }, passkey.name),
+        this.field({
+          id: PASSKEY_NAME,
+          label: t("account.passkeys.nameLabel"),
+          hint: t("account.passkeys.nameHint"),
+          max: 64,
+          autocomplete: "off",
+        }),
+        h(
+          "div",
+          { class: "actions" },
+          h("button", { type: "submit", class: "button" }, t("account.passkeys.save")),
+          h(
+            "button",
+            { type: "button", class: "button button--secondary", onclick: () => this.cancelRename(passkey) },
+            t("account.passkeys.cancel"),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** Fetch the list (not one of the screen's one-at-a-time calls); only its section is drawn again. */
+  async loadPasskeys({ announceIt = false } = {}) {
+    const answer = await this.app.call("GET", "/passkeys");
+    if (this.gone) return false;
+    if (answer.status === 401 && this.app.profile) {
+      this.app.sessionEnded();
+      return false;
+    }
+    const loaded = answer.status === 200 && Array.isArray(answer.data?.passkeys);
+    if (loaded) this.passkeys = answer.data.passkeys;
+    this.passkeysFailed = !loaded;
+    this.redrawPasskeys();
+    if (announceIt && !loaded) announce(t("account.passkeys.loadFailed"), { urgent: true });
+    return loaded;
+  }
+
+  redrawPasskeys() {
+    if (!this.passkeysNode?.isConnected) return;
+    const hadFocus = this.passkeysNode.contains(document.activeElement);
+    const fresh = this.passkeysSection();
+    this.passkeysNode.replaceWith(fresh);
+    this.passkeysNode = fresh;
+    if (hadFocus) fresh.querySelector("h2").focus();
+  }
+
+  /** New options (a fresh sign-in only), the browser's dialog, then POST /passkeys with a name for the list. */
+  async createPasskey() {
+    if (this.asking || this.busy) return;
+    this.asking = true;
+    try {
+      this.clear("passkeys", [PASSKEY_NAME]);
+      this.freshNeeded = false;
+      const options = await this.call("POST", "/passkeys/registration/options", {});
+      if (!options || this.gone) return;
+      if (options.status !== 200) {
+        this.passkeyRefused(options);
+        return;
+      }
+      let credential;
+      try {
+        credential = await navigator.credentials.create({ publicKey: creationOptions(options.data) });
+      } catch (error) {
+        const problem = browserProblem(error);
+        if (this.gone || problem === "aborted") return;
+        this.refuse("passkeys", { notice: message(`account.passkeys.${problem}`) });
+        return;
+      }
+      const answer = await this.call("POST", "/passkeys", {
+        credential: credentialJSON(credential),
+        name: newPasskeyName(),
+      });
+      if (!answer || this.gone) return;
+      if (answer.status !== 201) {
+        this.passkeyRefused(answer);
+        return;
+      }
+      this.passkeys = [...(this.passkeys ?? []).filter((passkey) => passkey.id !== answer.data.id), answer.data];
+      this.passkeysFailed = false;
+      this.succeed("passkeys", message("account.passkeys.created"));
+    } finally {
+      this.asking = false;
+    }
+  }
+
+  /** What the API refused about a passkey, in words; a sign-in too long ago is told with a way to sign in again. */
+  passkeyRefused(answer) {
+    const code = answer.error?.code;
+    let said = null;
+    if (answer.status === 403 && code === "fresh_sign_in_required") {
+      this.freshNeeded = true;
+      said = "account.passkeys.fresh";
+    } else if (code === "too_many_passkeys") {
+      said = "account.passkeys.tooMany";
+    } else if (code === "invalid_passkey") {
+      said = "account.passkeys.invalid";
+    }
+    this.refuse("passkeys", said ? { notice: message(said) } : describe(answer));
+  }
+
+  startRename(passkey) {
+    this.clear("passkeys", [PASSKEY_NAME]);
+    this.freshNeeded = false;
+    this.renaming = passkey.id;
+    this.values[PASSKEY_NAME] = passkey.name;
+    this.app.repaint({ focus: PASSKEY_NAME });
+  }
+
+  cancelRename(passkey) {
+    this.renaming = null;
+    delete this.errors[PASSKEY_NAME];
+    this.app.repaint({ focus: this.passkeyButton(passkey, "rename") });
+  }
+
+  /** The id of a button of a passkey in the list ("passkey-0-rename"), or the section's heading if it is gone. */
+  passkeyButton(passkey, action) {
+    const index = (this.passkeys ?? []).findIndex((item) => item.id === passkey.id);
+    return index >= 0 ? `passkey-${index}-${action}` : "passkeys-heading";
+  }
+
+  async saveName(event, passkey) {
+    event.preventDefault();
+    this.clear("passkeys", [PASSKEY_NAME]);
+    const name = this.value(PASSKEY_NAME);
+    if (!name) return this.refuse("passkeys", { fields: { [PASSKEY_NAME]: message("field.required.passkeyName") } });
+    const answer = await this.call("PATCH", `/passkeys/${encodeURIComponent(passkey.id)}`, { name });
+    if (!answer || this.gone) return;
+    if (answer.status === 200) {
+      this.passkeys = this.passkeys.map((item) => (item.id === passkey.id ? answer.data : item));
+      this.renaming = null;
+      return this.succeed("passkeys", message("account.passkeys.renamed"));
+    }
+    if (answer.status === 404) return this.passkeyGone(passkey);
+    if (answer.status === 422) {
+      return this.refuse("passkeys", { fields: { [PASSKEY_NAME]: message("field.invalid.passkeyName") } });
+    }
+    this.refuse("passkeys", describe(answer));
+  }
+
+  async removePasskey(passkey) {
+    this.clear("passkeys", [PASSKEY_NAME]);
+    this.freshNeeded = false;
+    const answer = await this.call("DELETE", `/passkeys/${encodeURIComponent(passkey.id)}`);
+    if (!answer || this.gone) return;
+    if (answer.status === 204) {
+      this.passkeys = this.passkeys.filter((item) => item.id !== passkey.id);
+      return this.succeed("passkeys", message("account.passkeys.removed", { name: passkey.name }));
+    }
+    if (answer.status === 404) return this.passkeyGone(passkey);
+    this.passkeyRefused(answer);
+  }
+
+  /** 404: removed meanwhile (elsewhere, or by a "not me" report): the list is out of date. */
+  async passkeyGone(passkey) {
+    this.renaming = null;
+    this.passkeys = (this.passkeys ?? []).filter((item) => item.id !== passkey.id);
+    await this.loadPasskeys();
+    if (this.gone) return;
+    this.notices.passkeys = { kind: "info", msg: message("account.passkeys.gone") };
+    this.app.repaint({ focus: "notice-passkeys" });
+    announce(text(this.notices.passkeys.msg));
   }
 
   async reloadProfile() {

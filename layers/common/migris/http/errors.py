@@ -93,7 +93,7 @@ ERROR_ANSWERS: dict[type[Exception], tuple[int, str, str]] = {
     FreshSignInRequired: (
         403,
         "fresh_sign_in_required",
-        "To link VIISP, sign in again first: a link starts only within 10 minutes of signing in.",
+        "Sign in again first: this is allowed only within 10 minutes of signing in.",
     ),
 }
 
