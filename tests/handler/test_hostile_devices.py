@@ -1,0 +1,58 @@
+"""A hostile tester's attacks on known devices (DESIGN.md, "Known devices"; issue 20 §1), over the handlers. Each
+test is one attack, or one place where the feature's own promises broke; the report is on branch `hostile`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.handler.test_known_devices import (
+    ANONYMOUS,
+    CEILING,
+    HOME,
+    ask,
+    asked,
+    device_of,
+    from_ip,
+    network,
+    signed_in,
+)
+from tests.helpers import assert_error
+
+DAY = 86400
+
+
+def test_a_strangers_refused_sends_in_flight_do_not_spend_the_reserve(stack, clock, monkeypatch):
+    """A stranger spends the anonymous day just before UTC midnight; after it, a send's write sees a new day that
+    is not full, so each of his further sends lands and is taken back only after the rolling day's check refused
+    it. A flood from RESERVE networks keeps that many landed at once, and a known device's send that lands among
+    them counted them against the ceiling: the owner's known device got 429 from a stranger who knows only the
+    address. (The handlers run one request at a time; each send in flight is nested in the take-back of the one
+    before, as separate Lambda containers would interleave them.)"""
+    from migris.dal.codes import CodeRepository
+
+    clock.advance(DAY - clock.now() % DAY - 900)  # a quarter of an hour before midnight UTC
+    home = from_ip(stack, HOME)
+    token = device_of(signed_in(home))  # the owner's sign-in: one of the day's anonymous codes
+    for n in range(1, ANONYMOUS):
+        asked(from_ip(stack, network(n)))
+    clock.advance(960)  # a minute into the next UTC day: yesterday's codes are all still within the last day
+    assert_error(ask(from_ip(stack, network(50))), 429, "rate_limited")  # the stranger's day is spent
+
+    take_back = CodeRepository.take_back_send
+    in_flight: list[int] = []
+    owner: list[Any] = []
+
+    def slow_take_back(self, box_key, send, code, before):
+        if not send.source.startswith("dev") and not owner:
+            in_flight.append(1)
+            if len(in_flight) < CEILING - ANONYMOUS:
+                assert_error(ask(from_ip(stack, network(60 + len(in_flight)))), 429, "rate_limited")
+            else:
+                owner.append(ask(home, token))
+        return take_back(self, box_key, send, code, before)
+
+    monkeypatch.setattr(CodeRepository, "take_back_send", slow_take_back)
+    assert_error(ask(from_ip(stack, network(60))), 429, "rate_limited")
+    monkeypatch.undo()
+    (answer,) = owner
+    assert answer.status == 202, answer.raw
