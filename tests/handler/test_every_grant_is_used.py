@@ -114,6 +114,10 @@ def walk_every_path(stack, clock) -> None:
     again = cdn.post("/login/email/verify", _code_for(cdn, device_address, cookie), headers=cookie)
     assert again.cookie_value("__Host-device") == device, again.raw
     assert cdn.as_person(again.json["token"], "GET", "/sessions", headers=cookie).json["devices"][0]["current"]
+    for n in range(10):  # ten more browsers of the e-mail person: the least recently used beyond the ten ends
+        browser_of = Client(stack)
+        browser_of.source_ip = f"198.51.100.{100 + n}"
+        browser_of.signed_in(device_address)
     viisp_browser = ViispBrowser(client)
     _, ticket, nonce, _ = viisp_browser.start()
     viisp_device = viisp_browser.post_back(viisp_browser.authenticate(ticket)[1], nonce).cookie_value("__Host-device")

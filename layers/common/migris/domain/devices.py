@@ -14,6 +14,7 @@ A write that creates or keeps one is conditional on the epoch it read. An accoun
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -211,6 +212,25 @@ class Devices:
             and self._repository.delete_of(presented.hash, account.user_id)
         ):
             log_event("device_forgotten", user_id=account.user_id)
+
+    def forget_ended(self, presented: PresentedDevice | None, account: Account, email: str) -> None:
+        """Delete the device the request's cookie names when it carries `email` but has ended for the account that
+        address opens (`account`): one of its earlier epochs, or another account's (whose address it was). Such
+        a device makes every code its browser asks for the address its own, and those never sign in. Only while it
+        is as read, so a device carried into a newer epoch meanwhile stays. Best effort: the request is refused
+        either way."""
+        record = presented.record if presented is not None else None
+        if record is None or presented is None or presented.of_account(account) is not None:
+            return
+        if not hmac.compare_digest(record.address_hash.encode(), self._address_hash(email).encode()):
+            return  # it made no code for this address
+        if record.user_id == account.user_id and record.epoch > account.session_epoch:
+            return  # newer than the account as read: not ended, only read before the account moved on
+        try:
+            if self._repository.delete_ended(presented.hash, record.user_id, record.epoch, record.address_hash):
+                log_event("device_ended_forgotten", user_id=record.user_id)
+        except Exception as error:
+            log_event("device_cleanup_failed", level="error", user_id=record.user_id, error=type(error).__name__)
 
     def after_epoch_moved(
         self, user_id: str, *, keep: tuple[Account, PresentedDevice | None, int, str] | None = None
