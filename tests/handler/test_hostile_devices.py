@@ -9,6 +9,7 @@ from tests.handler.test_known_devices import (
     ANONYMOUS,
     CEILING,
     HOME,
+    OWNER,
     ask,
     asked,
     device_of,
@@ -100,4 +101,29 @@ def test_a_strangers_refused_sends_in_flight_do_not_spend_the_reserve(stack, clo
     assert_error(ask(from_ip(stack, network(60))), 429, "rate_limited")
     monkeypatch.undo()
     (answer,) = owner
+    assert answer.status == 202, answer.raw
+
+
+def test_a_viisp_account_given_someones_address_gets_no_device_of_that_address(client, stack, clock, monkeypatch):
+    """A VIISP account keeps the address VIISP gives as contact data, never confirmed by a code and never the key of
+    an e-mail sign-in (another account may sign in with it). Its device carried that address's hash, so a stranger
+    whose VIISP profile names the owner's address got a cookie the owner's box took for a known device: he spent
+    the owner's reserve after the anonymous day, and the owner's own known device got 429."""
+    import migris.domain.viisp_login as viisp_login
+
+    home = from_ip(stack, HOME)
+    owner = device_of(signed_in(home))  # the owner's e-mail account and known device
+    monkeypatch.setattr(viisp_login, "_email", lambda value: OWNER)  # VIISP gives the stranger's account OWNER
+    stranger_browser = ViispBrowser(from_ip(stack, network(90)))
+    _, ticket, nonce, _ = stranger_browser.start()
+    stranger = device_of(stranger_browser.post_back(stranger_browser.authenticate(ticket)[1], nonce))
+    monkeypatch.undo()
+    for n in range(1, ANONYMOUS):
+        asked(from_ip(stack, network(n)))
+    spent = []
+    for _ in range(CEILING - ANONYMOUS):
+        clock.advance(61)
+        spent.append(ask(from_ip(stack, network(90)), stranger).status)
+    assert spent == [429] * (CEILING - ANONYMOUS)  # his cookie counts for nothing: the anonymous day is spent
+    answer = ask(home, owner)
     assert answer.status == 202, answer.raw

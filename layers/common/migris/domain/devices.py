@@ -106,6 +106,14 @@ class Devices:
     def hash_of(self, token: str) -> str:
         return self._keyed("device", token)
 
+    def _sign_in_address_hash(self, account: Account, email: str | None) -> str:
+        """What a device of the account carries: the keyed hash of the address its e-mail sign-in opens it by. A
+        VIISP account's address is contact data (VIISP's, unconfirmed; another account may sign in with it), and
+        an account without an address gets no codes: their devices carry none, and no box takes them as its own."""
+        if not email or account.login_method != "email":
+            return ""
+        return self._address_hash(email)
+
     def recognise(self, token: str | None) -> PresentedDevice | None:
         """The device a cookie names, read the same way whatever the cookie is worth; None without a cookie."""
         if not token:
@@ -141,7 +149,7 @@ class Devices:
         if shared:
             return None, []
         now = int(self._clock.now())
-        address_hash = self._address_hash(email) if email else ""  # an account without an address gets no codes
+        address_hash = self._sign_in_address_hash(account, email)
         known = presented.of_account(account) if presented is not None else None
         if known is not None and presented is not None:
             item = self._repository.keep_item(
@@ -259,7 +267,7 @@ class Devices:
             account.user_id,
             account.session_epoch,
             next_epoch,
-            address_hash=self._address_hash(email),
+            address_hash=self._sign_in_address_hash(account, email),
         )["Update"]
         kept = self._repository.update(item)
         return known.device_hash if kept else None
