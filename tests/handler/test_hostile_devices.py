@@ -319,3 +319,52 @@ def test_odd_device_cookies_and_bodies_never_answer_500(stack, cookie):
     statuses.append(out.status)
     assert all(status < 500 for status in statuses), statuses
     assert out.status == 204
+
+
+def test_a_device_cookie_makes_the_same_reads_whatever_the_address_or_the_cookie(stack, clock):
+    """Attack (b): a code asked with a device cookie, for the device's own address, another account's, an address
+    without an account, and with a garbage cookie or a foreign Origin: the same answer's shape and the same
+    AWS requests (the start never reads the users table; only the mail's lane tells a device's own code)."""
+    from bench.calls import _Recorder
+
+    home = from_ip(stack, HOME)
+    token = device_of(signed_in(home))
+    clock.advance(61)
+    signed_in(from_ip(stack, network(3)), address="jonas@example.lt")
+    clock.advance(61)
+    recorder = _Recorder(stack)
+    recorder.attach(stack.aws.function_session)
+    seen = {}
+    try:
+        for n, (address, cookie, origin) in enumerate(
+            [
+                (OWNER, token, None),
+                ("jonas@example.lt", token, None),
+                ("niekas@example.lt", token, None),
+                ("niekas2@example.lt", "garbage", None),
+                ("niekas3@example.lt", token, "https://evil.example"),
+            ]
+        ):
+            recorder.calls = []
+            with stack.mail.held():
+                answer = ask(from_ip(stack, network(20 + n)), cookie, address=address, origin=origin)
+            assert answer.status == 202, answer.raw
+            seen[address] = (sorted(answer.json), [call for call in recorder.calls if call.startswith("dynamodb")])
+    finally:
+        recorder.detach()
+    shapes = {repr(value) for key, value in seen.items() if key != "niekas3@example.lt"}
+    assert len(shapes) == 1, seen
+    assert seen[OWNER][1] == ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    assert seen["niekas3@example.lt"][1] == ["dynamodb:UpdateItem"]  # a foreign Origin: the cookie is not read
+
+
+def test_an_expired_device_counts_for_nothing_though_its_item_lingers(make_stack, clock):
+    """Attack (b): DynamoDB's TTL deletes days late; a device past DeviceSeconds still stored gives no reserve."""
+    stack = make_stack(DeviceSeconds="7200")
+    home = from_ip(stack, HOME)
+    token = device_of(signed_in(home))
+    clock.advance(7200)
+    assert len(device_items(stack)) == 1  # still stored
+    for n in range(1, ANONYMOUS):
+        asked(from_ip(stack, network(n)))
+    assert_error(ask(home, token), 429, "rate_limited")
