@@ -370,3 +370,16 @@ def test_an_expired_device_counts_for_nothing_though_its_item_lingers(make_stack
     for n in range(1, ANONYMOUS):
         asked(from_ip(stack, network(n)))
     assert_error(ask(home, token), 429, "rate_limited")
+
+
+def test_a_sign_out_that_forgets_another_accounts_device_forgets_nothing(stack):
+    """Attack (b): a person signs out with "forget this device" carrying another account's device cookie (a
+    shared browser, or a cookie planted): that device stays, and still gives its own account the reserve."""
+    ona = device_of(signed_in(from_ip(stack, HOME)))
+    jonas = signed_in(from_ip(stack, network(5)), address="jonas@example.lt")
+    out = from_ip(stack, network(5)).as_person(
+        jonas.json["token"], "POST", "/logout", {"forget_device": True}, headers=with_cookie(ona)
+    )
+    assert out.status == 204
+    owners = {item["user_id"] for item in device_items(stack)}
+    assert len(device_items(stack)) == 2 and jonas.json["profile"]["user_id"] in owners
