@@ -18,6 +18,7 @@ from tests.handler.test_known_devices import (
     from_ip,
     network,
     signed_in,
+    stored_key,
     verify,
     with_cookie,
 )
@@ -383,3 +384,14 @@ def test_a_sign_out_that_forgets_another_accounts_device_forgets_nothing(stack):
     assert out.status == 204
     owners = {item["user_id"] for item in device_items(stack)}
     assert len(device_items(stack)) == 2 and jonas.json["profile"]["user_id"] in owners
+
+
+def test_the_device_a_sign_in_just_set_is_never_the_one_its_tidying_ends(make_stack):
+    """Found while walking every grant: sign-ins within one second leave devices whose last use ties, and the
+    tidying beyond MaxDevicesPerAccount ended an arbitrary one of them, often the one it had just set: the browser
+    got a cookie that named nothing. (Each of these sign-ins, with one device allowed, had an even chance.)"""
+    stack = make_stack(MaxDevicesPerAccount="1")
+    for n in range(8):
+        token = device_of(signed_in(from_ip(stack, network(n + 1))))  # all within the same second
+        (stored,) = device_items(stack)
+        assert stored["pk"] == stored_key(stack, token), f"sign-in {n + 1}: its own device was ended"

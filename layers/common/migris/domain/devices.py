@@ -187,6 +187,9 @@ class Devices:
             return
         records = self._repository.of_user(account.user_id)
         live = self._live(records, account)
+        # The device just set first, whatever ties its last use (sign-ins within one second): never the one ended.
+        mine = self.hash_of(grant.token)
+        live.sort(key=lambda record: record.device_hash != mine)
         for record in [*(record for record in records if record not in live), *live[self._max_devices :]]:
             self._repository.delete_of(record.device_hash, account.user_id)
 
