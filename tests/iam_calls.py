@@ -9,10 +9,10 @@ send against its identity and its configuration set) with the resource's ARN and
 role in the SAM-translated template. tests/conftest.py fails the test that made a call its role does not allow.
 
 The evaluation covers what the template's function policies use: Allow statements, actions and resources with
-IAM wildcards, and the condition operators ForAllValues:StringEquals, ForAllValues:StringLike and
-StringEqualsIfExists; any other operator fails the check rather than being skipped. dynamodb:Attributes of an
-update is its key and every top-level attribute its update expression names (read or written); of a put, the
-item's attributes."""
+IAM wildcards, and the condition operators ForAllValues:StringEquals, ForAllValues:StringLike,
+ForAllValues:StringNotLike and StringEqualsIfExists; any other operator fails the check rather than being
+skipped. dynamodb:Attributes of an update is its key and every top-level attribute its update expression names
+(read or written); of a put, the item's attributes."""
 
 from __future__ import annotations
 
@@ -32,7 +32,12 @@ from devserver.template import Template
 
 PARTITION, REGION, ACCOUNT = "aws", "eu-north-1", "123456789012"
 HOOK_ID = "tests-iam-calls"
-SUPPORTED_OPERATORS = {"ForAllValues:StringEquals", "ForAllValues:StringLike", "StringEqualsIfExists"}
+SUPPORTED_OPERATORS = {
+    "ForAllValues:StringEquals",
+    "ForAllValues:StringLike",
+    "ForAllValues:StringNotLike",
+    "StringEqualsIfExists",
+}
 _UPDATE_KEYWORDS = {"SET", "REMOVE", "ADD", "DELETE", "if_not_exists", "list_append"}
 _TRANSACT_ACTIONS = {
     "Put": "PutItem",
@@ -209,6 +214,8 @@ def _condition_holds(operator: str, values: list[str] | None, allowed: list[str]
         return True  # ForAllValues over a key the request does not have
     if operator == "ForAllValues:StringEquals":
         return all(value in allowed for value in values)
+    if operator == "ForAllValues:StringNotLike":
+        return not any(_matches(pattern, value) for pattern in allowed for value in values)
     return all(any(_matches(pattern, value) for pattern in allowed) for value in values)  # ForAllValues:StringLike
 
 

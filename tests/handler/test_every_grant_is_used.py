@@ -114,6 +114,10 @@ def walk_every_path(stack, clock) -> None:
     again = cdn.post("/login/email/verify", _code_for(cdn, device_address, cookie), headers=cookie)
     assert again.cookie_value("__Host-device") == device, again.raw
     assert cdn.as_person(again.json["token"], "GET", "/sessions", headers=cookie).json["devices"][0]["current"]
+    for n in range(10):  # ten more browsers of the e-mail person: the least recently used beyond the ten ends
+        browser_of = Client(stack)
+        browser_of.source_ip = f"198.51.100.{100 + n}"
+        browser_of.signed_in(device_address)
     viisp_browser = ViispBrowser(client)
     _, ticket, nonce, _ = viisp_browser.start()
     viisp_device = viisp_browser.post_back(viisp_browser.authenticate(ticket)[1], nonce).cookie_value("__Host-device")
@@ -130,10 +134,17 @@ def walk_every_path(stack, clock) -> None:
     passkey_token = cdn.signed_in("passkeys@example.lt", filled=True)
     soft = SoftAuthenticator(origin=ORIGIN, rp_id=urlsplit(ORIGIN).hostname or "")
     as_owner = {"Authorization": f"Bearer {passkey_token}"}
+    added = []
     for _ in range(2):
         options = cdn.post("/passkeys/registration/options", {}, headers=as_owner).json
-        assert cdn.post("/passkeys", {"credential": soft.create(options)}, headers=as_owner).status == 201
-    first, second = cdn.as_person(passkey_token, "GET", "/passkeys").json["passkeys"]
+        created = cdn.post("/passkeys", {"credential": soft.create(options)}, headers=as_owner)
+        assert created.status == 201
+        added.append(created.json)
+    # The list's order is not the order they were added in (the by_user index has no sort key): the one removed
+    # must be the second added, since the sign-ins below use the authenticator's first.
+    listed = cdn.as_person(passkey_token, "GET", "/passkeys").json["passkeys"]
+    assert {entry["id"] for entry in listed} == {entry["id"] for entry in added}
+    first, second = added
     assert cdn.as_person(passkey_token, "PATCH", f"/passkeys/{first['id']}", {"name": "Telefonas"}).status == 200
     assert cdn.as_person(passkey_token, "DELETE", f"/passkeys/{second['id']}").status == 204
 

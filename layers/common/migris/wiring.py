@@ -150,7 +150,7 @@ class Services:
         client = ViispClient(self.viisp_config(), self._default_viisp_transport)
         tickets = ViispTicketRepository(self._dynamodb, s.viisp_tickets_table)
         audit = AuditRepository(self._dynamodb, s.audit_table)
-        links = IdentityLinks(self._account_repository, self.sessions, audit, self.mailer, self.clock)
+        links = IdentityLinks(self._account_repository, self.sessions, audit, self.mailer, self.clock, self.devices)
         return ViispSignIn(
             client, tickets, self.accounts, self.sessions, links, self.clock, s.viisp_ticket_seconds, self.devices
         )

@@ -105,6 +105,21 @@ class DeviceRepository:
             is not None
         )
 
+    def delete_ended(self, device_hash: str, user_id: str, epoch: int, address_hash: str) -> bool:
+        """Delete the device only while it is still as read (this user's, in this ended epoch, with this address);
+        whether it was."""
+        return (
+            conditionally(
+                lambda: self._table.delete_item(
+                    Key={"pk": device_key(device_hash)},
+                    ConditionExpression="user_id = :user_id AND #epoch = :epoch AND address_hash = :address",
+                    ExpressionAttributeNames={"#epoch": "epoch"},
+                    ExpressionAttributeValues={":user_id": user_id, ":epoch": epoch, ":address": address_hash},
+                )
+            )
+            is not None
+        )
+
 
 def _item(device: DeviceRecord) -> dict[str, Any]:
     item: dict[str, Any] = {

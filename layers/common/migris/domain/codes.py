@@ -46,6 +46,7 @@ from migris.domain.records import (
     Send,
     SourceCounters,
     codes_that_sign_in,
+    is_device_source,
 )
 from migris.domain.validation import Language
 
@@ -432,11 +433,11 @@ class Codes:
                 raise RateLimited(locked_until - now)
             # The cooldown, or a day that holds the ceiling already (all of it within the last day): the limits
             # on the box as found say which, and when to come back.
-            self._check_send_limits(last_day, source, now, ref, ceiling)
+            self._check_send_limits(last_day, source, now, ref, ceiling, device=device_hash is not None)
             log_event("code_rate_limited", email_ref=ref, reason="cooldown")
             raise RateLimited(max(1, before.last_sent.get(source, now) + policy.resend_cooldown_seconds - now))
         try:
-            self._check_send_limits(last_day, source, now, ref, ceiling)
+            self._check_send_limits(last_day, source, now, ref, ceiling, device=device_hash is not None)
             if then is not None:
                 then(issued)
         except Exception:
@@ -450,11 +451,24 @@ class Codes:
     def _source_ref(self, network: str) -> str:
         return keyed_hash(self._pepper, "source", network)[:16]
 
-    def _check_send_limits(self, sent: list[Send], source: str, now: int, ref: str, ceiling: int) -> None:
+    def _check_send_limits(
+        self, sent: list[Send], source: str, now: int, ref: str, ceiling: int, *, device: bool = False
+    ) -> None:
+        """Refuse (RateLimited) a send over one of its limits, on the sends of the last day as its write found
+        them. For a known device's send, the sends asked without a device count at most up to their own ceiling:
+        more of them can be there only in flight, landed and about to be taken back (a new UTC day's write lets
+        them land; the rolling day's check then refuses them), and a stranger's flood kept in flight must not
+        spend the owner's reserve. No landed anonymous send is ever past that ceiling, so the address's ceiling
+        still holds."""
         policy = self._policy
         retry_after = 0
         reason = ""
-        everywhere = sorted(send.at for send in sent)
+        if device:
+            anonymous = sorted(send.at for send in sent if not is_device_source(send.source))
+            kept = anonymous[: policy.anonymous_per_address_per_day]
+            everywhere = sorted([*kept, *(send.at for send in sent if is_device_source(send.source))])
+        else:
+            everywhere = sorted(send.at for send in sent)
         mine = sorted(send.at for send in sent if send.source == source)
         in_hour = [at for at in mine if at > now - HOUR_SECONDS]
         if mine and now - mine[-1] < policy.resend_cooldown_seconds:

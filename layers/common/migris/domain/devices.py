@@ -14,6 +14,7 @@ A write that creates or keeps one is conditional on the epoch it read. An accoun
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,6 +106,14 @@ class Devices:
     def hash_of(self, token: str) -> str:
         return self._keyed("device", token)
 
+    def _sign_in_address_hash(self, account: Account, email: str | None) -> str:
+        """What a device of the account carries: the keyed hash of the address its e-mail sign-in opens it by. A
+        VIISP account's address is contact data (VIISP's, unconfirmed; another account may sign in with it), and
+        an account without an address gets no codes: their devices carry none, and no box takes them as its own."""
+        if not email or account.login_method != "email":
+            return ""
+        return self._address_hash(email)
+
     def recognise(self, token: str | None) -> PresentedDevice | None:
         """The device a cookie names, read the same way whatever the cookie is worth; None without a cookie."""
         if not token:
@@ -140,7 +149,7 @@ class Devices:
         if shared:
             return None, []
         now = int(self._clock.now())
-        address_hash = self._address_hash(email) if email else ""  # an account without an address gets no codes
+        address_hash = self._sign_in_address_hash(account, email)
         known = presented.of_account(account) if presented is not None else None
         if known is not None and presented is not None:
             item = self._repository.keep_item(
@@ -178,6 +187,9 @@ class Devices:
             return
         records = self._repository.of_user(account.user_id)
         live = self._live(records, account)
+        # The device just set first, whatever ties its last use (sign-ins within one second): never the one ended.
+        mine = self.hash_of(grant.token)
+        live.sort(key=lambda record: record.device_hash != mine)
         for record in [*(record for record in records if record not in live), *live[self._max_devices :]]:
             self._repository.delete_of(record.device_hash, account.user_id)
 
@@ -212,6 +224,25 @@ class Devices:
         ):
             log_event("device_forgotten", user_id=account.user_id)
 
+    def forget_ended(self, presented: PresentedDevice | None, account: Account, email: str) -> None:
+        """Delete the device the request's cookie names when it carries `email` but has ended for the account that
+        address opens (`account`): one of its earlier epochs, or another account's (whose address it was). Such
+        a device makes every code its browser asks for the address its own, and those never sign in. Only while it
+        is as read, so a device carried into a newer epoch meanwhile stays. Best effort: the request is refused
+        either way."""
+        record = presented.record if presented is not None else None
+        if record is None or presented is None or presented.of_account(account) is not None:
+            return
+        if not hmac.compare_digest(record.address_hash.encode(), self._address_hash(email).encode()):
+            return  # it made no code for this address
+        if record.user_id == account.user_id and record.epoch > account.session_epoch:
+            return  # newer than the account as read: not ended, only read before the account moved on
+        try:
+            if self._repository.delete_ended(presented.hash, record.user_id, record.epoch, record.address_hash):
+                log_event("device_ended_forgotten", user_id=record.user_id)
+        except Exception as error:
+            log_event("device_cleanup_failed", level="error", user_id=record.user_id, error=type(error).__name__)
+
     def after_epoch_moved(
         self, user_id: str, *, keep: tuple[Account, PresentedDevice | None, int, str] | None = None
     ) -> None:
@@ -239,7 +270,7 @@ class Devices:
             account.user_id,
             account.session_epoch,
             next_epoch,
-            address_hash=self._address_hash(email),
+            address_hash=self._sign_in_address_hash(account, email),
         )["Update"]
         kept = self._repository.update(item)
         return known.device_hash if kept else None

@@ -67,7 +67,11 @@ class EmailSignIn:
         for _ in range(WRITE_ATTEMPTS):
             account, creating = self._account(email, user_id)
             if right.of_device and (device is None or device.of_account(account) is None):
-                right.refused()  # the device that asked for this code has ended, or is another account's
+                # The device that asked for this code has ended, or is another account's. An ended one that
+                # is still stored (its tidying missed it) would make every code its browser asks its own, which
+                # never signs in: it goes now, so the browser's next code is one asked without a device.
+                self._devices.forget_ended(device, account, email)
+                right.refused()
             grant, device_items = self._devices.prepare(account, email, device, shared=shared, user_agent=user_agent)
             session, session_items = self._sessions.prepare(account, "email", account_written=bool(creating))
             items = [*right.items, *creating, *device_items, *session_items]

@@ -41,6 +41,7 @@ from migris.domain.versioned import write_versioned
 if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
     from migris.dal.audit import AuditRepository
+    from migris.domain.devices import Devices
     from migris.domain.sessions import OpenedSession, Sessions
 
 LINK_ACTOR = "self:viisp"
@@ -65,7 +66,9 @@ class IdentityLinks:
         audit: AuditRepository,
         mailer: MailSender,
         clock: Clock,
+        devices: Devices | None = None,
     ) -> None:
+        self._devices = devices
         self._repository = repository
         self._sessions = sessions
         self._audit = audit
@@ -149,6 +152,10 @@ class IdentityLinks:
 
         account, opened = write_versioned(read, write, exhausted=EditConflict)
         self._sessions.opened(opened)
+        if self._devices is not None:
+            # The epoch moved: the account's devices ended with it, and are deleted too, so a code's start (which
+            # cannot read the epoch) stops making their codes, which an ended device's cookie cannot sign in with.
+            self._devices.after_epoch_moved(user_id)
         log_event("identity_linked", user_id=user_id, kind=identity.kind)
         if account.email:
             notice = identity_linked_notice(account.language or language)
