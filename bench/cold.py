@@ -70,6 +70,7 @@ SUBJECTS = (
     Subject("FirstFill", "fill_in_profile.json", 200, "FirstFillFunction"),
     Subject("Staff", "staff_search.json", 200, "StaffFunction"),
     Subject("ViispCallback", "viisp_callback.json", 303, "ViispCallbackFunction"),
+    Subject("Passkeys", "passkey_sign_in_options.json", 200, "PasskeysFunction"),
     Subject("Reference", "start_login.json", 202),
 )
 REFERENCE = "Reference"

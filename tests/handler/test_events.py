@@ -86,6 +86,10 @@ def test_sample_event_runs_through_its_handler(stack, name):
         assert body["error"]["code"] == code
     elif name == "staff_search":
         assert body == {"users": []}
+    elif name == "passkey_sign_in_options":
+        # Options that name no passkey, for the RP ID the web origin names, and the cookie binding the challenge.
+        assert body["allowCredentials"] == [] and body["userVerification"] == "required"
+        assert any(c.startswith("__Host-passkey=") for c in result["multiValueHeaders"]["Set-Cookie"])
     else:
         assert body["email"] == "ona@example.lt"
         assert stack.aws.mails_to("ona@example.lt")

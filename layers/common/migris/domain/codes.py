@@ -118,7 +118,7 @@ class RightCode:
 
     items: list[dict[str, Any]]
     also: dict[str, Any] | None
-    refused: Callable[[], NoReturn]
+    refused: Callable[..., NoReturn]  # refused(reason="used_concurrently"): counts a failure and raises
     used: Callable[[], None]
     # A known device's code: it signs in only while that device is the account's, in its epoch (the caller reads
     # the account; `refused` then counts the try against the device).
@@ -310,8 +310,8 @@ class Codes:
 
         tried = pair
 
-        def refused() -> NoReturn:
-            self._fail(tried, ref, int(self._clock.now()), "used_concurrently")
+        def refused(reason: str = "used_concurrently") -> NoReturn:
+            self._fail(tried, ref, int(self._clock.now()), reason)
 
         return RightCode(
             items=items,

@@ -71,7 +71,7 @@ class EmailSignIn:
                 # is still stored (its tidying missed it) would make every code its browser asks its own, which
                 # never signs in: it goes now, so the browser's next code is one asked without a device.
                 self._devices.forget_ended(device, account, email)
-                right.refused()
+                right.refused("device_ended")
             grant, device_items = self._devices.prepare(account, email, device, shared=shared, user_agent=user_agent)
             session, session_items = self._sessions.prepare(account, "email", account_written=bool(creating))
             items = [*right.items, *creating, *device_items, *session_items]
