@@ -186,6 +186,30 @@ def forget_device(device_id: str) -> Response[str]:
     return Response(status_code=204, body="", cookies=[cleared_device_cookie()] if this_one else None)
 
 
+class NotMeReport(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    token: str = Field(min_length=1, max_length=128, description="The `t` of the mailed link /#/not-me?t=<token>")
+
+
+class NotMeReference(BaseModel):
+    reference: str = Field(description="The report's reference number, for the person to quote")
+
+
+@app.post(
+    "/activity/not-me",
+    summary="Report what a mail told of as not the person's doing",
+    description="Public (the mailed link's token is the proof; a session sent along is ignored). Every session and "
+    "device of the account ends, every passkey added since what the mail told of is removed, a pending e-mail "
+    "change is cancelled. 400 invalid_token for a token unknown, used or expired.",
+    openapi_extensions=body_doc(NotMeReport),
+    responses={200: {"description": "The report's reference"}, **error_docs(400, 415, 422, 429)},
+)
+def report_not_me() -> NotMeReference:
+    asked = parse_input(NotMeReport, json_body(app))
+    return NotMeReference(reference=services().not_me.report(asked.token))
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

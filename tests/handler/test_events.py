@@ -28,6 +28,7 @@ EXPECTED = {
     # Options to sign in with a passkey: a fresh challenge; an assertion from no authenticator is refused.
     "passkey_sign_in_options": (200, None),
     "passkey_sign_in": (401, "invalid_passkey"),
+    "report_not_me": (400, "invalid_token"),  # a token no mail carried
     "fill_in_profile": (401, "unauthenticated"),
     "change_profile": (401, "unauthenticated"),
     "confirm_email": (401, "unauthenticated"),

@@ -165,6 +165,14 @@ def walk_every_path(stack, clock) -> None:
         "POST", f"/staff/users/{signed.json['profile']['user_id']}/sessions/revoke", revoke_passkeys
     )
     assert revoked.status == 200, revoked.raw
+    # "Not me" from the mail that told of a new passkey: the token read and spent, the passkey removed.
+    clock.advance(61)
+    again = {"Authorization": f"Bearer {cdn.signed_in('passkeys@example.lt')}"}
+    options = cdn.post("/passkeys/registration/options", {}, headers=again).json
+    assert cdn.post("/passkeys", {"credential": soft.create(options)}, headers=again).status == 201
+    mailed = [mail["text"] for mail in stack.aws.mails_to("passkeys@example.lt") if "/#/not-me?t=" in mail["text"]]
+    reported = client.post("/activity/not-me", {"token": mailed[-1].split("/#/not-me?t=")[1].split()[0]})
+    assert reported.status == 200, reported.raw
 
     # A link: an e-mail person links an eIDAS identity; a link started by a session that has idled out.
     linker = cdn.signed_in(LINKING_ADDRESS, filled=True)

@@ -32,6 +32,13 @@ class World:
     passkey_id: str  # the filled person's passkey
     passkey_assertion: dict[str, Any]  # a sign-in with it, answering `passkey_nonce`'s challenge
     passkey_nonce: str
+    not_me_token: str  # from the mail that told of the filled person's passkey
+
+
+def _not_me_token(client: Client, address: str) -> str:
+    """The token of the newest "not me" link mailed to the address."""
+    texts = [mail["text"] for mail in client.stack.aws.mails_to(address) if "/#/not-me?t=" in mail["text"]]
+    return texts[-1].split("/#/not-me?t=")[1].split()[0]
 
 
 def make_world(client: Client) -> World:
@@ -55,6 +62,7 @@ def make_world(client: Client) -> World:
         passkey_id=created.json["id"],
         passkey_assertion=authenticator.get(sign_in_options.json, authenticator.passkeys[0]),
         passkey_nonce=str(sign_in_options.cookie_value("__Host-passkey")),
+        not_me_token=_not_me_token(client, "jonas.naujas@example.lt"),
         unfilled_token=unfilled,
         filled_token=filled,
         user_id=client.as_person(unfilled, "GET", "/profile").json["user_id"],
@@ -84,6 +92,7 @@ VALID: dict[tuple[str, str], tuple[str | None, Any]] = {
     ("PATCH", "/passkeys/{passkey_id}"): ("filled", lambda w: {"name": "Mano telefonas"}),
     ("POST", "/login/passkey/options"): (None, lambda w: {}),
     ("POST", "/login/passkey"): (None, lambda w: {"credential": w.passkey_assertion}),
+    ("POST", "/activity/not-me"): (None, lambda w: {"token": w.not_me_token}),
     ("POST", "/staff/users/search"): ("staff", lambda w: {"email": "ona@example.lt"}),
     ("PATCH", "/staff/users/{user_id}"): ("staff", lambda w: {"level": 2, "reason": "Identified at the desk"}),
     ("POST", "/staff/users/{user_id}/sessions/revoke"): ("staff", lambda w: {"reason": "Phone stolen"}),

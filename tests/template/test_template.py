@@ -343,6 +343,7 @@ DYNAMODB_ACTIONS = {
         "CodesTable": {"BatchGetItem", "UpdateItem", "DeleteItem"},
         "AccountsTable": {"GetItem", "UpdateItem", "DeleteItem"},
         "SessionsTable": {"UpdateItem", "DeleteItem", "Query", "BatchGetItem", "GetItem"},
+        "PasskeysTable": {"Query", "DeleteItem", "UpdateItem"},  # "not me" removes the passkeys added since
     },
     "FirstFillFunction": {
         "CodesTable": {"UpdateItem"},

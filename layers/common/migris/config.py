@@ -133,6 +133,7 @@ class Settings(BaseModel):
     device_reserve_codes: Annotated[int, Field(ge=1)]
     max_passkeys: Annotated[int, Field(ge=1)]
     passkey_challenge_seconds: PositiveSeconds
+    not_me_token_seconds: PositiveSeconds
     # The time one check of an address's domain in public DNS may take, all its queries together.
     mx_lookup_millis: Annotated[int, Field(ge=1)]
 

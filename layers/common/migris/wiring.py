@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from migris.domain.mail import Lane
     from migris.domain.mail_delivery import MailDelivery
     from migris.domain.mail_domains import MailDomains
+    from migris.domain.not_me import NotMe
     from migris.domain.passkeys import Passkeys
     from migris.domain.profiles import Profiles
     from migris.domain.sessions import Sessions
@@ -135,7 +136,33 @@ class Services:
         )
         repository = PasskeyRepository(self._dynamodb, s.passkeys_table)
         return Passkeys(
-            repository, self._account_repository, self.sessions, self.devices, self.mailer, self.clock, settings
+            repository,
+            self._account_repository,
+            self.sessions,
+            self.devices,
+            self.mailer,
+            self.clock,
+            settings,
+            not_me=lambda: self.not_me,
+        )
+
+    @property
+    def not_me(self) -> NotMe:
+        from migris.dal.not_me import NotMeTokens
+        from migris.dal.passkeys import PasskeyRepository
+        from migris.domain.codes import keyed_hash
+        from migris.domain.not_me import NotMe
+
+        s = self.settings
+        return NotMe(
+            NotMeTokens(self._dynamodb, s.sessions_table),
+            self._account_repository,
+            PasskeyRepository(self._dynamodb, s.passkeys_table),
+            self.devices,
+            lambda purpose, value: keyed_hash(self.pepper(), purpose, value),
+            self.clock,
+            s.not_me_token_seconds,
+            s.web_origin,
         )
 
     @property

@@ -66,6 +66,10 @@ class SessionNotFound(DomainError):
     """No live session of this person has that id (or it is someone else's: the same answer)."""
 
 
+class InvalidToken(DomainError):
+    """A mailed link's token that is unknown, used or expired (400 invalid_token)."""
+
+
 class PasskeyNotFound(DomainError):
     """No passkey of this person has that id (or it is someone else's: the same answer)."""
 

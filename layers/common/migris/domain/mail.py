@@ -114,6 +114,8 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "in_use_subject": "MIGRIS: bandyta naudoti jūsų el. pašto adresą",
         "in_use_text": "Kažkas bandė šį el. pašto adresą nurodyti kitoje MIGRIS paskyroje. Jūsų paskyra "
         "nepakeista, ir šiuo adresu toliau jungiatės prie savo paskyros.",
+        "not_me_link": "Jei to nedarėte jūs, atidarykite šią nuorodą ir paspauskite mygtuką: visi prisijungimai "
+        "bus baigti, o naujas raktas pašalintas.",
         "passkey_added_subject": "MIGRIS: sukurtas naujas prieigos raktas",
         "passkey_added_text": "Jūsų MIGRIS paskyrai sukurtas naujas prieigos raktas „{name}“. Juo galima "
         "prisijungti be el. pašto kodo.",
@@ -148,6 +150,8 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "in_use_subject": "MIGRIS: someone tried to use your e-mail address",
         "in_use_text": "Someone tried to use this address for another MIGRIS account. Your account has not "
         "changed, and this address still signs in to it.",
+        "not_me_link": "If this was not you, open this link and press its button: every sign-in ends and the new "
+        "passkey is removed.",
         "passkey_added_subject": "MIGRIS: a new passkey was created",
         "passkey_added_text": "A new passkey, “{name}”, was created for your MIGRIS account. It signs in without "
         "an e-mail code.",
@@ -182,6 +186,8 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "in_use_subject": "MIGRIS: хтось намагався використати Вашу адресу електронної пошти",
         "in_use_text": "Хтось намагався вказати цю адресу електронної пошти в іншому обліковому записі MIGRIS. "
         "Ваш обліковий запис не змінено, і Ви, як і раніше, входите до нього, використовуючи цю адресу.",
+        "not_me_link": "Якщо це були не Ви, відкрийте це посилання й натисніть кнопку: усі сеанси входу буде "
+        "завершено, а новий ключ видалено.",
         "passkey_added_subject": "MIGRIS: створено новий ключ доступу",
         "passkey_added_text": "Для Вашого облікового запису MIGRIS створено новий ключ доступу «{name}». З ним "
         "можна входити без коду з електронної пошти.",
@@ -217,6 +223,8 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "in_use_subject": "MIGRIS: кто-то пытался использовать Ваш адрес электронной почты",
         "in_use_text": "Кто-то пытался указать этот адрес электронной почты в другой учётной записи MIGRIS. "
         "Ваша учётная запись не изменена, и Вы по-прежнему входите в неё, используя этот адрес.",
+        "not_me_link": "Если это были не Вы, откройте эту ссылку и нажмите кнопку: все сеансы входа будут "
+        "завершены, а новый ключ удалён.",
         "passkey_added_subject": "MIGRIS: создан новый ключ доступа",
         "passkey_added_text": "Для Вашей учётной записи MIGRIS создан новый ключ доступа «{name}». С ним можно "
         "входить без кода из электронной почты.",
@@ -275,13 +283,23 @@ def readable_domain(domain: str) -> str:
         return domain
 
 
-def _notice(language: Language, subject: str, text_key: str, new_address: str = "", *, name: str = "") -> MailMessage:
+def _notice(
+    language: Language, subject: str, text_key: str, new_address: str = "", *, name: str = "", not_me: str = ""
+) -> MailMessage:
+    """A notice: its line, what to do if it was not the person (with `not_me`, the link that secures the account:
+    a URL the service made from its configuration, never from a request), the signature."""
     texts = _TEXTS[language]
     line = texts[text_key].format(address=masked_address(new_address), name=name)
-    text = f"{line}\n\n{texts['not_you']}\n\n{texts['signature']}\n"
+    if not_me:
+        advice = texts["not_me_link"]
+        text = f"{line}\n\n{advice}\n{not_me}\n\n{texts['signature']}\n"
+        advice_html = f'{html.escape(advice)}<br><a href="{html.escape(not_me)}">{html.escape(not_me)}</a>'
+    else:
+        text = f"{line}\n\n{texts['not_you']}\n\n{texts['signature']}\n"
+        advice_html = html.escape(texts["not_you"])
     body = (
         f'<!doctype html><html lang="{language}"><body><p>{html.escape(line)}</p>'
-        f"<p>{html.escape(texts['not_you'])}</p><p>{html.escape(texts['signature'])}</p></body></html>"
+        f"<p>{advice_html}</p><p>{html.escape(texts['signature'])}</p></body></html>"
     )
     return MailMessage(subject=texts[subject], text=text, html=body)
 
@@ -308,9 +326,10 @@ def identity_linked_notice(language: Language) -> MailMessage:
     return _notice(language, "linked_subject", "linked_text")
 
 
-def passkey_added_notice(language: Language, name: str) -> MailMessage:
-    """To the account's address when a passkey was created: the owner learns of one they did not make."""
-    return _notice(language, "passkey_added_subject", "passkey_added_text", name=name)
+def passkey_added_notice(language: Language, name: str, not_me: str = "") -> MailMessage:
+    """To the account's address when a passkey was created: the owner learns of one they did not make, and its
+    "not me" link removes it and ends every session and device."""
+    return _notice(language, "passkey_added_subject", "passkey_added_text", name=name, not_me=not_me)
 
 
 def passkey_removed_notice(language: Language, name: str) -> MailMessage:

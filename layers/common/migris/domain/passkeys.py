@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -49,6 +50,7 @@ from migris.domain.versioned import WRITE_ATTEMPTS
 if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
     from migris.dal.passkeys import PasskeyRepository
+    from migris.domain.not_me import NotMe
 
 HANDLE_BYTES = 32
 CHALLENGE_BYTES = 32
@@ -94,7 +96,10 @@ class Passkeys:
         mailer: MailSender,
         clock: Clock,
         settings: PasskeySettings,
+        not_me: Callable[[], NotMe] | None = None,
     ) -> None:
+        """`not_me` makes the "not me" link of the mail that tells of a new passkey."""
+        self._not_me = not_me
         self._repository = repository
         self._accounts = accounts
         self._sessions = sessions
@@ -204,7 +209,7 @@ class Passkeys:
                 raise TooManyPasskeys
             self._refuse_registration("used_or_exists", current.user_id)
         log_event("passkey_added", user_id=current.user_id)
-        self._tell(current.account, passkey_added_notice, record.name)
+        self._tell_added(current.account, record)
         return record
 
     def _refuse_registration(self, reason: str, user_id: str) -> NoReturn:
@@ -364,6 +369,18 @@ class Passkeys:
         raise PasskeySignInRefused(reason)
 
     # --- mail ---
+
+    def _tell_added(self, account: Account, passkey: PasskeyRecord) -> None:
+        """The mail that tells of a new passkey, with its "not me" link: it removes this passkey (and any added
+        since) and ends every session and device."""
+        if not account.email:
+            return
+        try:
+            link = self._not_me().link(account, passkey.created_at) if self._not_me is not None else ""
+        except Exception:  # the passkey has landed: a link that cannot be made must not undo the answer
+            log_event("not_me_link_failed", level="error", user_id=account.user_id)
+            link = ""
+        self._tell(account, lambda language, name: passkey_added_notice(language, name, link), passkey.name)
 
     def _tell(self, account: Account, notice: Any, name: str) -> None:
         """A notice to the account's address, never failing the request it follows."""

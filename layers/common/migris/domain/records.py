@@ -165,6 +165,15 @@ class PasskeyChallenge(Record):
     expires_at: int
 
 
+class NotMeToken(Record):
+    """A mailed "not me" link's token, as its keyed hash (migris.domain.not_me), in the sessions table."""
+
+    token_hash: str
+    user_id: str
+    since: int  # what the mail told of happened then: passkeys added since go with the report
+    expires_at: int
+
+
 # --- codes table ---
 
 

@@ -1,0 +1,51 @@
+""" "Not me" tokens, in the sessions table beside the sessions and devices: `notme#<keyed hash of the token>`,
+deleted by the table's TTL when never used. Their account is `token_user_id`, not `user_id`, so they stay out
+of the by_user index (a listing of sessions or devices never meets one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from migris.dal.base import Table, as_int
+from migris.domain.records import NotMeToken
+
+NOT_ME_PREFIX = "notme#"
+
+
+class NotMeTokens:
+    def __init__(self, dynamodb: Any, table_name: str) -> None:
+        self._table = Table(dynamodb, table_name)
+        self._table_name = table_name
+
+    def put(self, token: NotMeToken) -> None:
+        self._table.put_item(
+            Item={
+                "pk": f"{NOT_ME_PREFIX}{token.token_hash}",
+                "token_user_id": token.user_id,
+                "since": token.since,
+                "expires_at": token.expires_at,
+            },
+            ConditionExpression="attribute_not_exists(pk)",
+        )
+
+    def get(self, token_hash: str) -> NotMeToken | None:
+        item = self._table.get_item(Key={"pk": f"{NOT_ME_PREFIX}{token_hash}"}, ConsistentRead=True).get("Item")
+        if item is None or "token_user_id" not in item:
+            return None
+        return NotMeToken(
+            token_hash=token_hash,
+            user_id=str(item["token_user_id"]),
+            since=as_int(item.get("since")),
+            expires_at=as_int(item.get("expires_at")),
+        )
+
+    def spend_item(self, token: NotMeToken, now: int) -> dict[str, Any]:
+        """The transaction item that uses the token up: only while it is there and unexpired (single use)."""
+        return {
+            "Delete": {
+                "TableName": self._table_name,
+                "Key": {"pk": f"{NOT_ME_PREFIX}{token.token_hash}"},
+                "ConditionExpression": "attribute_exists(pk) AND expires_at > :now",
+                "ExpressionAttributeValues": {":now": now},
+            }
+        }
