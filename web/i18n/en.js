@@ -235,6 +235,19 @@ export default {
   "viispError.signInViisp": "Sign in through VIISP",
   "viispError.signInAgain": "Sign in again",
 
+  "notMe.ready.title": "Secure your account",
+  "notMe.ready.text":
+    "If you did not add this passkey, press the button: we sign out every device, remove the passkey and " +
+    "cancel any change of your e-mail address.",
+  "notMe.ready.submit": "This was not me — secure my account",
+  "notMe.done.title": "Your account has been secured",
+  "notMe.done.text": "We signed out every device, removed the passkey and cancelled any change of your e-mail address.",
+  "notMe.done.reference": "If you contact the Migration Department, give them this reference number: {reference}",
+  "notMe.done.signIn": "Sign in again",
+  "notMe.refused.title": "This link does not work",
+  "notMe.refused.text": "The link was used already or is more than 7 days old.",
+  "notMe.refused.signIn": "Sign in",
+
   "error.network": "Could not reach the server. Check your internet connection and try again.",
   "error.server": "Something went wrong. Please try again later.",
   "error.mailUnavailable": "The code could not be sent just now. Nothing was counted: try again in a minute.",

@@ -242,6 +242,21 @@ export default {
   "viispError.signInViisp": "Prisijungti per VIISP",
   "viispError.signInAgain": "Prisijungti iš naujo",
 
+  "notMe.ready.title": "Apsaugokite savo paskyrą",
+  "notMe.ready.text":
+    "Jei šio prieigos rakto nesukūrėte jūs, paspauskite mygtuką: atjungsime visus įrenginius nuo jūsų " +
+    "paskyros, pašalinsime prieigos raktą ir atšauksime el. pašto adreso keitimą, jei jis pradėtas.",
+  "notMe.ready.submit": "Tai ne aš – apsaugoti mano paskyrą",
+  "notMe.done.title": "Jūsų paskyra apsaugota",
+  "notMe.done.text":
+    "Atjungėme visus įrenginius nuo jūsų paskyros, pašalinome prieigos raktą ir atšaukėme el. pašto " +
+    "adreso keitimą, jei jis buvo pradėtas.",
+  "notMe.done.reference": "Jei kreipsitės į Migracijos departamentą, nurodykite šio pranešimo numerį: {reference}",
+  "notMe.done.signIn": "Prisijungti iš naujo",
+  "notMe.refused.title": "Ši nuoroda neveikia",
+  "notMe.refused.text": "Nuoroda jau panaudota arba jai daugiau nei 7 dienos.",
+  "notMe.refused.signIn": "Prisijungti",
+
   "error.network": "Nepavyko susisiekti su serveriu. Patikrinkite interneto ryšį ir bandykite dar kartą.",
   "error.server": "Įvyko klaida. Bandykite dar kartą vėliau.",
   "error.mailUnavailable": "Šiuo metu kodo išsiųsti nepavyko. Niekas neužskaityta – bandykite dar kartą po minutės.",

@@ -1,7 +1,7 @@
 // The MIGRIS sign-in pages: which screen to show, the page's chrome (header, language, footer), focus and titles.
-// Screens live at #/ (sign in), #/code, #/contact, #/account (#/account?linked=1 just after linking with VIISP)
-// and #/viisp-error?reason=…; the signed-in state comes from GET /profile, the e-mail sign-in under way from
-// sessionStorage.
+// Screens live at #/ (sign in), #/code, #/contact, #/account (#/account?linked=1 just after linking with VIISP),
+// #/viisp-error?reason=… and #/not-me?t=<token> (a mailed link: the token is read, then the fragment leaves the
+// address bar); the signed-in state comes from GET /profile, the e-mail sign-in under way from sessionStorage.
 import { call } from "./api.js";
 import { LANGUAGES, language, languageChosen, setLanguage, t } from "./i18n.js";
 import { announce } from "./dom.js";
@@ -9,6 +9,7 @@ import { message, text } from "./problems.js";
 import { AccountView } from "./screens/account.js";
 import { CodeView } from "./screens/code.js";
 import { ContactView } from "./screens/contact.js";
+import { NotMeView } from "./screens/not_me.js";
 import { SignIn } from "./screens/signin.js";
 import { ViispErrorView } from "./screens/viisp_error.js";
 import { pendingLogin } from "./storage.js";
@@ -19,6 +20,7 @@ const SCREENS = {
   contact: { View: ContactView, hash: "#/contact" },
   account: { View: AccountView, hash: "#/account" },
   viispError: { View: ViispErrorView, hash: null }, // keeps the address the API sent the browser to
+  notMe: { View: NotMeView, hash: null }, // the address was emptied as the token was read
 };
 
 /** Whether a profile from GET /profile holds a confirmed identity (from VIISP or eIDAS). */
@@ -47,6 +49,14 @@ class App {
   /** Decide the screen from the address and the session: on load, and when the address changes. */
   async route() {
     const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
+    if (path === "/not-me") {
+      // A mailed link's single-use token: kept in memory only, and out of the address bar (and so of this tab's
+      // history) before anything else. Opening the screen asks nothing of the API; only its button spends it.
+      const token = new URLSearchParams(query).get("t");
+      history.replaceState(null, "", location.pathname + location.search);
+      this.show("notMe", { token });
+      return;
+    }
     if (path === "/viisp-error") {
       const params = new URLSearchParams(query);
       this.show("viispError", { reason: params.get("reason"), detail: params.get("detail") });
