@@ -53,10 +53,20 @@ class PathMatch:
 
 
 @dataclass(frozen=True)
+class AnyPathMatch:
+    """The scope-down as the template writes it: one ByteMatchStatement, or an OrStatement of them."""
+
+    matches_any: tuple[PathMatch, ...]
+
+    def matches(self, path: str) -> bool:
+        return any(match.matches(path) for match in self.matches_any)
+
+
+@dataclass(frozen=True)
 class RateRule:
     limit: int
     window_seconds: int
-    scope: PathMatch
+    scope: AnyPathMatch
     refusal: HttpResponse
 
 
@@ -71,7 +81,20 @@ def rate_rule(template: Template) -> RateRule | None:
     # Only what the rule uses is resolved: the other rule names resources the local stack does not make.
     rule = template.resolve(rule)
     statement = rule["Statement"]["RateBasedStatement"]
-    byte_match = statement["ScopeDownStatement"]["ByteMatchStatement"]
+    scope_down = statement["ScopeDownStatement"]
+    if "OrStatement" in scope_down:
+        statements = [inner["ByteMatchStatement"] for inner in scope_down["OrStatement"]["Statements"]]
+    else:
+        statements = [scope_down["ByteMatchStatement"]]
+    return RateRule(
+        limit=int(statement["Limit"]),
+        window_seconds=int(statement.get("EvaluationWindowSec", DEFAULT_WINDOW_SECONDS)),
+        scope=AnyPathMatch(tuple(_path_match(byte_match) for byte_match in statements)),
+        refusal=_custom_response(rule["Action"], template.resolve(properties.get("CustomResponseBodies", {}))),
+    )
+
+
+def _path_match(byte_match: dict[str, Any]) -> PathMatch:
     if "UriPath" not in byte_match["FieldToMatch"]:
         raise ValueError(f"{ACL}: the local stack plays a scope-down on the URI path only")
     transformations = tuple(t["Type"] for t in sorted(byte_match["TextTransformations"], key=lambda t: t["Priority"]))
@@ -80,12 +103,7 @@ def rate_rule(template: Template) -> RateRule | None:
     )
     if unknown:
         raise ValueError(f"{ACL}: the local stack cannot play {', '.join(unknown)}")
-    return RateRule(
-        limit=int(statement["Limit"]),
-        window_seconds=int(statement.get("EvaluationWindowSec", DEFAULT_WINDOW_SECONDS)),
-        scope=PathMatch(byte_match["PositionalConstraint"], byte_match["SearchString"], transformations),
-        refusal=_custom_response(rule["Action"], template.resolve(properties.get("CustomResponseBodies", {}))),
-    )
+    return PathMatch(byte_match["PositionalConstraint"], byte_match["SearchString"], transformations)
 
 
 def _custom_response(action: dict[str, Any], bodies: dict[str, Any]) -> HttpResponse:

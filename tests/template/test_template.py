@@ -568,7 +568,8 @@ def test_waf_rate_rule_guards_the_login_routes(cfn):
     # Behind CloudFront the peer is a CloudFront server: count by the client address the distribution writes.
     assert rate["AggregateKeyType"] == "FORWARDED_IP"
     assert rate["ForwardedIPConfig"]["HeaderName"] == "True-Client-IP"
-    assert rate["ScopeDownStatement"]["ByteMatchStatement"]["SearchString"] == "/login/"
+    scope = [inner["ByteMatchStatement"] for inner in rate["ScopeDownStatement"]["OrStatement"]["Statements"]]
+    assert [match["SearchString"] for match in scope] == ["/login/", "/activity/"]  # every public route
     assert "Block" in rule["Action"]
     association = cfn["Resources"]["LoginWebAclAssociation"]
     assert association["Condition"] == "WafEnabled"
