@@ -62,7 +62,7 @@ def make_world(client: Client) -> World:
         passkey_id=created.json["id"],
         passkey_assertion=authenticator.get(sign_in_options.json, authenticator.passkeys[0]),
         passkey_nonce=str(sign_in_options.cookie_value("__Host-passkey")),
-        not_me_token=_not_me_token(client, "jonas.naujas@example.lt"),
+        not_me_token=_not_me_token(client, "jonas@example.lt"),
         unfilled_token=unfilled,
         filled_token=filled,
         user_id=client.as_person(unfilled, "GET", "/profile").json["user_id"],
