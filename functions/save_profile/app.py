@@ -33,7 +33,8 @@ class SessionItem(BaseModel):
     created_at: str
     last_seen_at: str
     current: bool = Field(description="The session this request came with")
-    method: str = Field(description="How it was opened: email or viisp")
+    method: str = Field(description="How it was opened: email, viisp or passkey")
+    browser: str = Field(description="Browser and system in words, e.g. 'Chrome Mobile on Android'; may be empty")
 
 
 class DeviceItem(BaseModel):
@@ -152,6 +153,7 @@ def list_sessions() -> SessionList:
                 last_seen_at=iso_utc(entry.last_seen_at),
                 current=entry.current,
                 method=entry.method,
+                browser=entry.browser,
             )
             for entry in entries
         ],

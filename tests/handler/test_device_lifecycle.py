@@ -219,3 +219,16 @@ def test_a_known_device_that_a_revoke_overtakes_is_not_carried_into_the_new_epoc
         assert device_of(answer) != device
         (stored,) = device_items(stack)
         assert stored["epoch"] == 1
+
+
+def test_the_sessions_list_names_each_sessions_browser_in_words(client):
+    """A person recognises a session by its browser and system, in the parser's fixed words, never the header."""
+    login_id, code = asked(client)
+    header = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) " + (
+        "Version/17.1 Mobile/15E148 Safari/604.1 <script>"
+    )
+    answer = client.post(
+        "/login/email/verify", {"email": OWNER, "login_id": login_id, "code": code}, headers={"User-Agent": header}
+    )
+    (listed,) = client.as_person(answer.json["token"], "GET", "/sessions").json["sessions"]
+    assert listed["browser"] == "Mobile Safari on iOS"

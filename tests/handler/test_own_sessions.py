@@ -23,7 +23,7 @@ def test_a_person_sees_their_live_sessions_with_this_one_first(client, clock):
     listed = sessions_of(client, second)
     assert [entry["current"] for entry in listed] == [True, False]
     assert {entry["method"] for entry in listed} == {"email"}
-    assert set(listed[0]) == {"id", "created_at", "last_seen_at", "current", "method"}
+    assert set(listed[0]) == {"id", "created_at", "last_seen_at", "current", "method", "browser"}
     for token in (first, second):
         shown = {entry["id"] for entry in listed}
         assert token not in shown and hashlib.sha256(token.encode()).hexdigest() not in shown

@@ -137,6 +137,7 @@ export default {
   "account.sessions.other": "Another device or browser",
   "account.sessions.opened": "Signed in",
   "account.sessions.lastSeen": "Last active",
+  "account.sessions.browser": "Browser",
   "account.sessions.method": "Sign-in method",
   "account.sessions.method.email": "E-mail and temporary code",
   "account.sessions.method.viisp": "Through VIISP",

@@ -143,6 +143,7 @@ export default {
   "account.sessions.other": "Kitas įrenginys ar naršyklė",
   "account.sessions.opened": "Prisijungta",
   "account.sessions.lastSeen": "Paskutinį kartą aktyvi",
+  "account.sessions.browser": "Naršyklė",
   "account.sessions.method": "Prisijungimo būdas",
   "account.sessions.method.email": "El. paštu ir laikinu kodu",
   "account.sessions.method.viisp": "Per VIISP",

@@ -145,6 +145,7 @@ export default {
   "account.sessions.other": "Другое устройство или браузер",
   "account.sessions.opened": "Вход выполнен",
   "account.sessions.lastSeen": "Последняя активность",
+  "account.sessions.browser": "Браузер",
   "account.sessions.method": "Способ входа",
   "account.sessions.method.email": "Электронная почта и временный код",
   "account.sessions.method.viisp": "Через VIISP",

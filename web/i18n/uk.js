@@ -146,6 +146,7 @@ export default {
   "account.sessions.other": "Інший пристрій або браузер",
   "account.sessions.opened": "Вхід виконано",
   "account.sessions.lastSeen": "Остання активність",
+  "account.sessions.browser": "Браузер",
   "account.sessions.method": "Спосіб входу",
   "account.sessions.method.email": "Електронна пошта й тимчасовий код",
   "account.sessions.method.viisp": "Через VIISP",

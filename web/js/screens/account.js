@@ -49,7 +49,7 @@ function webAddress(value) {
   }
 }
 
-/** A known device's browser in words ("Chrome Mobile on Android" from the API, in the page's language), or
+/** A session's or known device's browser in words ("Chrome Mobile on Android" from the API, in the page's language), or
  * "Unknown browser" when the API could not tell. */
 function browserWords(browser) {
   const words = String(browser ?? "").trim();
@@ -420,6 +420,7 @@ export class AccountView extends View {
         fact(t("account.sessions.opened"), when(session.created_at)),
         fact(t("account.sessions.lastSeen"), when(session.last_seen_at)),
         fact(t("account.sessions.method"), t(method)),
+        fact(t("account.sessions.browser"), browserWords(session.browser)),
       ),
       button,
     );

@@ -162,6 +162,8 @@ def _session_item(session: SessionRecord) -> dict[str, Any]:
         item["sid"] = session.public_id
     if session.method:
         item["method"] = session.method
+    if session.browser:
+        item["browser"] = session.browser
     return item
 
 
@@ -175,4 +177,5 @@ def _record(token_hash: str, item: dict[str, Any]) -> SessionRecord:
         epoch=as_int(item.get("epoch")),
         public_id=str(item.get("sid", "")),
         method=str(item.get("method", "")),
+        browser=str(item.get("browser", "")),
     )

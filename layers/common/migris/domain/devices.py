@@ -18,10 +18,10 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from migris.clock import Clock
+from migris.domain.browsers import browser_in_words
 from migris.domain.errors import DeviceNotFound
 from migris.domain.events import log_event
 from migris.domain.records import Account, DeviceRecord
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 
 TOKEN_BYTES = 32
 PUBLIC_ID_BYTES = 16
-# What a device's browser is called in the person's list: at most this long (a parser's words, never the header).
-BROWSER_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -59,25 +57,6 @@ class DeviceGrant:
 
     token: str
     created: bool
-
-
-@cache
-def _parser() -> Any:
-    from ua_parser import parse  # imported on the first device a container sets, not at start
-
-    return parse
-
-
-def browser_in_words(user_agent: str | None) -> str:
-    """ "Chrome Mobile on Android": the browser and the system from a maintained parser's fixed list, never the
-    header itself (which could carry anything); empty when the parser knows neither."""
-    if not user_agent:
-        return ""
-    parsed = _parser()(user_agent[:512])
-    browser = parsed.user_agent.family if parsed.user_agent else ""
-    system = parsed.os.family if parsed.os else ""
-    words = " on ".join(part for part in (browser, system) if part and part != "Other")
-    return words[:BROWSER_CHARS]
 
 
 class Devices:

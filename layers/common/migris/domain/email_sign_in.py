@@ -73,7 +73,9 @@ class EmailSignIn:
                 self._devices.forget_ended(device, account, email)
                 right.refused("device_ended")
             grant, device_items = self._devices.prepare(account, email, device, shared=shared, user_agent=user_agent)
-            session, session_items = self._sessions.prepare(account, "email", account_written=bool(creating))
+            session, session_items = self._sessions.prepare(
+                account, "email", account_written=bool(creating), user_agent=user_agent
+            )
             items = [*right.items, *creating, *device_items, *session_items]
             failed = self._accounts.transact(items)
             if failed is None:

@@ -82,6 +82,7 @@ class IdentityLinks:
         identity: Identity,
         names: dict[str, str | None],
         language: Language,
+        user_agent: str | None = None,
     ) -> OpenedSession:
         """Give the account the identity and open a new session on it, ending `session_hash` (the session that
         asked) and every other session in the same write; then tell the account's address (in its kept
@@ -130,7 +131,10 @@ class IdentityLinks:
             )
             # The link's versioned write moves the epoch from the one read: that pins the new session's epoch.
             opened, new_session = self._sessions.prepare(
-                account.model_copy(update={"session_epoch": next_epoch}), "viisp", account_written=True
+                account.model_copy(update={"session_epoch": next_epoch}),
+                "viisp",
+                account_written=True,
+                user_agent=user_agent,
             )
             try:
                 self._repository.link_identity(

@@ -346,7 +346,7 @@ class Passkeys:
             grant, device_items = self._devices.prepare(
                 account, account.email, device, shared=shared, user_agent=user_agent
             )
-            session, session_items = self._sessions.prepare(account, "passkey")
+            session, session_items = self._sessions.prepare(account, "passkey", user_agent=user_agent)
             spent = [
                 self._repository.spend_challenge_item(challenge, now),
                 self._repository.used_item(passkey, presented_count, now),

@@ -116,7 +116,8 @@ class SessionRecord(Record):
     # not the account's any more has ended.
     epoch: int = 0
     public_id: str = ""  # what the person's list of sessions calls it: neither the token nor its hash
-    method: str = ""  # how it was opened: "email" or "viisp"
+    method: str = ""  # how it was opened: "email", "viisp" or "passkey"
+    browser: str = ""  # the browser and its system in words (migris.domain.browsers), when the sign-in said
 
 
 class DeviceRecord(Record):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from migris.clock import Clock
+from migris.domain.browsers import browser_in_words
 from migris.domain.errors import FreshSignInRequired, SessionNotFound, Unauthenticated
 from migris.domain.events import log_event
 from migris.domain.records import Account, EpochMoved, LoginMethod, SessionRecord
@@ -54,6 +55,7 @@ class SessionEntry:
     last_seen_at: int
     current: bool
     method: str
+    browser: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,14 +95,18 @@ class Sessions:
         self._max_seconds = max_seconds
 
     def open(
-        self, account: Account | Mapping[str, Any], method: LoginMethod, with_items: Sequence[dict[str, Any]] = ()
+        self,
+        account: Account | Mapping[str, Any],
+        method: LoginMethod,
+        with_items: Sequence[dict[str, Any]] = (),
+        user_agent: str | None = None,
     ) -> OpenedSession:
         """A new session for the account, in its session epoch as read, opened by `method` (with `with_items`,
         other writes that must land with it: a known device's); EpochMoved (and nothing written) when that
         epoch moved on before the write or one of them was refused. (An account item's plain attributes do too:
         tests open sessions on accounts they wrote.)"""
         account = Account.model_validate(account)
-        opened, items = self.prepare(account, method)
+        opened, items = self.prepare(account, method, user_agent=user_agent)
         if self._accounts.transact([*with_items, *items]) is not None:
             # A conflict with another transaction on the account is as likely a revoke: the caller reads again.
             raise EpochMoved(account.user_id)
@@ -108,13 +114,13 @@ class Sessions:
         return opened
 
     def prepare(
-        self, account: Account, method: LoginMethod, *, account_written: bool = False
+        self, account: Account, method: LoginMethod, *, account_written: bool = False, user_agent: str | None = None
     ) -> tuple[OpenedSession, list[dict[str, Any]]]:
         """A new session for the account, and the transaction items that create it in the caller's write (call
         `opened` once that has landed): the session, and a check that the account is still in the epoch read.
         With `account_written` the same write creates the account or updates it at the version read, which
         pins the epoch already (and a transaction may not check an item it writes)."""
-        opened, record = self._new(account, method)
+        opened, record = self._new(account, method, browser_in_words(user_agent))
         items = [self._repository.create_item(record)]
         if not account_written:
             items.append(self._accounts.in_epoch_item(account.user_id, account.session_epoch))
@@ -123,7 +129,7 @@ class Sessions:
     def opened(self, session: OpenedSession) -> None:
         log_event("session_opened", user_id=session.user_id)
 
-    def _new(self, account: Account, method: LoginMethod) -> tuple[OpenedSession, SessionRecord]:
+    def _new(self, account: Account, method: LoginMethod, browser: str) -> tuple[OpenedSession, SessionRecord]:
         token = secrets.token_urlsafe(TOKEN_BYTES)
         now = int(self._clock.now())
         record = SessionRecord(
@@ -136,6 +142,7 @@ class Sessions:
             # Random on its own: neither the token nor its hash, so the list gives nothing to sign in with.
             public_id=secrets.token_urlsafe(PUBLIC_ID_BYTES),
             method=method,
+            browser=browser,
         )
         opened = OpenedSession(
             token=token, user_id=account.user_id, expires_in=min(self._idle_seconds, self._max_seconds)
@@ -184,6 +191,7 @@ class Sessions:
                 last_seen_at=record.last_seen_at,
                 current=record.token_hash == current.token_hash,
                 method=record.method,
+                browser=record.browser,
             )
             for record in self._live_records(current.account)
             if record.public_id

@@ -184,7 +184,9 @@ class ViispSignIn:
             self._refuse(refused.reason, ref)  # which rule, never the name
         if record.link_user_id and record.link_session_hash:
             try:
-                session = self._links.link(record.link_user_id, record.link_session_hash, identity, names, language)
+                session = self._links.link(
+                    record.link_user_id, record.link_session_hash, identity, names, language, user_agent=user_agent
+                )
             except InvalidTicket as refused:
                 self._refuse(refused.reason, ref)
             log_event("viisp_linked", ticket_ref=ref, user_id=record.link_user_id, provider=found.provider)
@@ -201,7 +203,7 @@ class ViispSignIn:
                     user, user.email, presented, shared=record.shared_computer, user_agent=user_agent
                 )
             try:
-                session = self._sessions.open(user, "viisp", with_items=device_items)
+                session = self._sessions.open(user, "viisp", with_items=device_items, user_agent=user_agent)
             except EpochMoved:
                 # Staff ended the account's sessions or unlinked the identity after the read (or the known device
                 # was forgotten): look it up again, so the session opens in the epoch (and on the account) that
