@@ -17,6 +17,7 @@ export AWS_REGION ?= eu-north-1
 help:
 	@echo "make run   - install into .venv and serve the local stack on http://localhost:$(PORT)"
 	@echo "make test  - install and run every check (ruff, mypy, cfn-lint, sam validate/build, checkov, pytest)"
+	@echo "make clean - remove every venv ($(VENV), $(SAM_VENV), $(CHECKOV_VENV)), .aws-sam/ and test-artifacts/"
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -84,7 +85,7 @@ checkov: install-checkov
 
 test: lint typecheck template-check checkov pytest
 
-# Issue 11's measures beside their budgets, one table (README, Performance): cold starts in fresh processes
+# Issue 11's measures beside their budgets, one table (docs/performance.md): cold starts in fresh processes
 # against a moto server on loopback, peak memory, AWS requests per flow. A few minutes at most; times are noisy
 # on a shared machine, counts are exact. BENCH_RUNS=9 for more pairs (at least 7).
 bench: install
@@ -95,5 +96,7 @@ bench: install
 load: install
 	$(BIN)/python -m bench.load
 
+# Back to a fresh clone's state: every venv the targets above make, sam build's output, the browser tests'
+# screenshots and axe verdicts. (A venv that is a symlink loses only the link: no trailing slash.)
 clean:
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam test-artifacts

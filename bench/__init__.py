@@ -1,1 +1,1 @@
-"""Measurement tooling: `make bench` (bench/run.py) and `make load` (bench/load.py). See README, Performance."""
+"""Measurement tooling: `make bench` (bench/run.py) and `make load` (bench/load.py). See docs/performance.md."""

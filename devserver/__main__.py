@@ -1,4 +1,4 @@
-"""`python -m devserver`: serve the local stack (see README)."""
+"""`python -m devserver`: serve the local stack (see README.md and docs/local-stack.md)."""
 
 from __future__ import annotations
 

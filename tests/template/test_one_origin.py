@@ -438,7 +438,7 @@ def test_the_template_has_no_dependency_cycle(cfn):
 
 
 def test_the_functions_cannot_take_their_origin_from_the_distribution(sam_template):
-    """Why README's Deploying asks for WebOrigin: a function environment naming the distribution closes a
+    """Why docs/deploying.md asks for WebOrigin: a function environment naming the distribution closes a
     cycle (function -> distribution -> API origin -> REST API -> function)."""
     changed = copy.deepcopy(sam_template)
     changed["Globals"]["Function"]["Environment"]["Variables"]["WEB_ORIGIN"] = {

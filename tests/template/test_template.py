@@ -230,7 +230,7 @@ def test_only_staff_and_a_viisp_link_change_the_level_after_an_account_is_made(c
     }
     # VerifyCode (level 1) and the VIISP callback (level 3) set it when they create an account
     # (attribute_not_exists in code); later, staff change it, and the VIISP callback raises an e-mail account to
-    # 3 when the person links the identity VIISP vouched for (README, "IAM: who may write what").
+    # 3 when the person links the identity VIISP vouched for (docs/limits-and-iam.md, "IAM: who may write what").
     assert writers == {"StaffFunction", "VerifyCodeFunction", "ViispCallbackFunction"}
 
 

@@ -1,6 +1,6 @@
-"""template.yaml is the only place a default lives (issue 9, item 4): the README's parameter tables say the
-template's defaults row by row, Settings takes every value from the template's environment, and a variable
-missing from the environment is an error naming it, never a fallback."""
+"""template.yaml is the only place a default lives (issue 9, item 4): docs/configuration.md's parameter tables say
+the template's defaults row by row, Settings takes every value from the template's environment, and a variable missing
+from the environment is an error naming it, never a fallback."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from migris.config import MissingEnvironmentError, Settings
 
 from devserver.template import ROOT, Template
 
-README = ROOT / "README.md"
+CONFIGURATION = ROOT / "docs" / "configuration.md"
 
 
 @cache
@@ -23,9 +23,9 @@ def template() -> Template:
     return Template.load()
 
 
-def readme_rows(path: Path = README) -> dict[str, str]:
-    """Parameter name -> default as written, from every README table headed `| parameter | default |`. A row
-    may name several (`A` / `B` with `1 / 2`); `empty ...` is the empty string."""
+def doc_rows(path: Path = CONFIGURATION) -> dict[str, str]:
+    """Parameter name -> default as written, from every table of docs/configuration.md headed `| parameter |
+    default |`. A row may name several (`A` / `B` with `1 / 2`); `empty ...` is the empty string."""
     rows: dict[str, str] = {}
     in_table = False
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -39,9 +39,9 @@ def readme_rows(path: Path = README) -> dict[str, str]:
             continue
         names = [name.strip().strip("`") for name in cells[0].split(" / ")]
         defaults = [value.strip().strip("`") for value in cells[1].split(" / ")]
-        assert len(names) == len(defaults), f"README row {line!r}: {len(names)} names, {len(defaults)} defaults"
+        assert len(names) == len(defaults), f"{path.name} row {line!r}: {len(names)} names, {len(defaults)} defaults"
         for name, default in zip(names, defaults, strict=True):
-            assert name not in rows, f"README gives {name} twice"
+            assert name not in rows, f"{path.name} gives {name} twice"
             rows[name] = "" if default.startswith("empty") else default
     return rows
 
@@ -63,40 +63,41 @@ def environment_parameters() -> dict[str, str]:
     return refs
 
 
-# --- (1) the README says the template's defaults ---
+# --- (1) docs/configuration.md says the template's defaults ---
 
 
-def test_the_readme_tables_are_found():
-    rows = readme_rows()
-    assert "CodeTtlSeconds" in rows  # the Configuration table
+def test_the_configuration_tables_are_found():
+    rows = doc_rows()
+    assert "CodeTtlSeconds" in rows  # the main table
+    assert "DomainName" in rows  # the site's domain
     assert "ViispPid" in rows  # the VIISP one
 
 
-@pytest.mark.parametrize(("parameter", "written"), sorted(readme_rows().items()))
-def test_each_readme_row_gives_the_template_default(parameter, written):
+@pytest.mark.parametrize(("parameter", "written"), sorted(doc_rows().items()))
+def test_each_configuration_row_gives_the_template_default(parameter, written):
     defaults = template_defaults()
-    assert parameter in defaults, f"README lists {parameter}, which template.yaml does not declare"
+    assert parameter in defaults, f"docs/configuration.md lists {parameter}, which template.yaml does not declare"
     assert written == defaults[parameter], (
-        f"README says {parameter} defaults to {written!r}, template.yaml to {defaults[parameter]!r}"
+        f"docs/configuration.md says {parameter} defaults to {written!r}, template.yaml to {defaults[parameter]!r}"
     )
 
 
-def test_every_template_parameter_has_a_readme_row():
-    missing = sorted(set(template_defaults()) - set(readme_rows()))
-    assert not missing, f"template parameters without a README row: {missing}"
+def test_every_template_parameter_has_a_configuration_row():
+    missing = sorted(set(template_defaults()) - set(doc_rows()))
+    assert not missing, f"template parameters without a row in docs/configuration.md: {missing}"
 
 
-def test_every_parameter_in_the_functions_environment_has_a_readme_row():
+def test_every_parameter_in_the_functions_environment_has_a_configuration_row():
     parameters = set(environment_parameters().values())
     assert {"CodeTtlSeconds", "WebOrigin", "PublicApiUrl", "ViispTicketSeconds"} <= parameters  # the reader works
-    assert not sorted(parameters - set(readme_rows()))
+    assert not sorted(parameters - set(doc_rows()))
 
 
-def test_a_wrong_readme_default_is_caught(tmp_path):
-    """The check reads what it claims: a changed default in a copy of the README no longer matches."""
-    changed = README.read_text(encoding="utf-8").replace("| `CodeLength` | 8 |", "| `CodeLength` | 6 |")
-    (tmp_path / "README.md").write_text(changed, encoding="utf-8")
-    assert readme_rows(tmp_path / "README.md")["CodeLength"] == "6" != template_defaults()["CodeLength"]
+def test_a_wrong_documented_default_is_caught(tmp_path):
+    """The check reads what it claims: a changed default in a copy of docs/configuration.md no longer matches."""
+    changed = CONFIGURATION.read_text(encoding="utf-8").replace("| `CodeLength` | 8 |", "| `CodeLength` | 6 |")
+    (tmp_path / "configuration.md").write_text(changed, encoding="utf-8")
+    assert doc_rows(tmp_path / "configuration.md")["CodeLength"] == "6" != template_defaults()["CodeLength"]
 
 
 # --- (2) Settings from the template's environment holds the template's defaults ---
