@@ -19,9 +19,12 @@ help:
 	@echo "make test  - install and run every check (ruff, mypy, cfn-lint, sam validate/build, checkov, pytest)"
 	@echo "make clean - remove every venv ($(VENV), $(SAM_VENV), $(CHECKOV_VENV)), .aws-sam/ and test-artifacts/"
 
+# phonenumbers gave way to phonenumberslite, which installs the same folder: a .venv made before loses both first
+# (removing the old one later would take the new one's files with it).
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	@if $(BIN)/pip show --quiet phonenumbers 2>/dev/null; then $(BIN)/pip uninstall -qq --yes phonenumbers phonenumberslite; fi
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -276,6 +280,27 @@ def test_phone_numbers_become_e164(raw, stored):
 def test_bad_phone_numbers_say_what_is_wrong(raw, message):
     with pytest.raises(ValueError, match=message):
         normalize_phone(raw)
+
+
+# What phonenumbers ships and phonenumberslite (the layer's) leaves out, with the modules that read it.
+WITHOUT_DATA = ("geocoder", "geodata", "carrier", "carrierdata", "timezone", "tzdata")
+
+
+def test_a_phone_number_needs_none_of_the_data_the_lite_package_leaves_out():
+    """The layer ships phonenumberslite: phonenumbers' parsing and formatting without its geocoding, carrier and
+    time-zone data (39 MB). Parsing numbers, in a fresh interpreter, loads none of what reads that data."""
+    code = (
+        "import json, sys; from migris.domain.validation import normalize_phone; "
+        "[normalize_phone(n) for n in ('+370 612 34567', '8-612-34567', '+1 202 555 0143')]; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('phonenumbers'))))"
+    )
+    layer = Path(__file__).resolve().parents[2] / "layers" / "common"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env={"PYTHONPATH": str(layer)}, capture_output=True, text=True, check=True
+    )
+    loaded = json.loads(done.stdout)
+    assert "phonenumbers" in loaded
+    assert {name.split(".")[1] for name in loaded if "." in name} & set(WITHOUT_DATA) == set()
 
 
 # Known valid codes from python-stdnum and the VIISP notes (§5); one with a bad check digit.

@@ -86,15 +86,17 @@ def _calls_in(folder: Path) -> list[ast.Call]:
 
 
 def test_every_client_the_code_makes_is_of_a_kept_service() -> None:
-    made = {
-        str(call.args[0].value)
+    """migris makes each client through Services._client("service"), the one `.client(...)` call, which gives
+    it its timeouts and retries (CLIENT_BUDGETS, tests/unit/test_client_budgets.py)."""
+    calls = [
+        call
         for call in _calls_in(MIGRIS)
-        if isinstance(call.func, ast.Attribute)
-        and call.func.attr == "client"
-        and call.args
-        and isinstance(call.args[0], ast.Constant)
-    }
-    assert made == set(SERVICES)
+        if isinstance(call.func, ast.Attribute) and call.func.attr in {"client", "_client"} and call.args
+    ]
+    named = [call for call in calls if isinstance(call.args[0], ast.Constant)]
+    assert {str(call.args[0].value) for call in named} == set(SERVICES)
+    assert {call.func.attr for call in named} == {"_client"}
+    assert [call.func.attr for call in calls if call not in named] == ["client"]  # the helper's own
 
 
 def test_every_operation_the_code_calls_is_kept() -> None:

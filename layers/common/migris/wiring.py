@@ -9,6 +9,7 @@ import hmac
 import secrets
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from migris.observability import log_event
 # routes use (a profile read never loads the code rules, the staff desk or VIISP), which a cold start pays for.
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
+    from botocore.config import Config
 
     from migris.dal.accounts import AccountRepository
     from migris.dal.mail_queue import MailQueue, MailQueueConsumer
@@ -44,6 +46,49 @@ if TYPE_CHECKING:
 
 PEPPER_MAX_AGE_SECONDS = 300
 VIISP_CONFIG_MAX_AGE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class ClientBudget:
+    """How long one call of an AWS client may take: `attempts` in all (the first included), each given `connect`
+    seconds to open its connection (TLS included) and `read` seconds for each read of the answer, with botocore's
+    standard retry mode backing off between attempts."""
+
+    connect: float
+    read: float
+    attempts: int
+
+
+# Every AWS client the functions make, and its budget (issue 24 item 7). botocore's defaults (60 s to connect,
+# 60 s to read, 3 to 5 attempts) outlast the functions' 10 s Timeout: a call hung on a dead connection would end
+# the function without a word in its log. At worst a call takes attempts x (connect + read) plus, between two
+# attempts, a backoff of up to 1 s (a throttle) and the up to 5 s more an `x-amz-retry-after` answer may ask: so
+# 2 attempts at most, and 2 x (0.5 + 1.0) + 1 + 5 = 9 s for the request-time clients, inside the 10 s with a
+# second left to answer. tests/unit/test_client_budgets.py adds it up from botocore's own constants against each
+# function's Timeout in template.yaml. DynamoDB, Secrets Manager and SQS answer in tens of milliseconds.
+CLIENT_BUDGETS: dict[str, ClientBudget] = {
+    # One retry, for a throttle or a dropped connection.
+    "dynamodb": ClientBudget(connect=0.5, read=1.0, attempts=2),
+    "secretsmanager": ClientBudget(connect=0.5, read=1.0, attempts=2),
+    # One retry: a message sent twice is mailed once (the mail ledger knows its id).
+    "sqs": ClientBudget(connect=0.5, read=1.0, attempts=2),
+    # One attempt: the queue owns the retries (botocore's own would go past the send rate, and send again a mail
+    # SES may have taken).
+    "ses": ClientBudget(connect=2.0, read=3.0, attempts=1),
+}
+
+
+def client_config(service: str) -> Config:
+    """The botocore Config of the service's client: its CLIENT_BUDGETS entry (KeyError for a service without
+    one: a new client gets its budget first)."""
+    from botocore.config import Config
+
+    budget = CLIENT_BUDGETS[service]
+    return Config(
+        connect_timeout=budget.connect,
+        read_timeout=budget.read,
+        retries={"mode": "standard", "total_max_attempts": budget.attempts},
+    )
 
 
 class Services:
@@ -67,15 +112,19 @@ class Services:
         self._viisp_transport = viisp_transport
         self._mail_domains = mail_domains
 
+    def _client(self, service: str) -> Any:
+        """The one place a client is made: with its timeouts and retries (CLIENT_BUDGETS)."""
+        return self._boto.client(service, config=client_config(service))
+
     @cached_property
     def _dynamodb(self) -> Any:
-        return python_values(self._boto.client("dynamodb"))
+        return python_values(self._client("dynamodb"))
 
     @cached_property
     def _secrets(self) -> SecretsProvider:
         from aws_lambda_powertools.utilities.parameters import SecretsProvider  # on the first secret read only
 
-        return SecretsProvider(boto3_client=self._boto.client("secretsmanager"))
+        return SecretsProvider(boto3_client=self._client("secretsmanager"))
 
     def pepper(self) -> bytes:
         """The code pepper from Secrets Manager, cached for a few minutes so a rotation is picked up."""
@@ -199,9 +248,7 @@ class Services:
         return MailQueueConsumer(self._sqs, s.priority_mail_queue_url, s.dead_mail_queue_url, time.time)
 
     def _sqs(self) -> Any:
-        """SQS within a request's time: short timeouts, one retry (a message sent twice is mailed once: the mail
-        ledger knows its id)."""
-        return self._boto.client("sqs", config=_client_config(connect=1, read=2, attempts=2))
+        return self._client("sqs")
 
     @cached_property
     def mail_delivery(self) -> MailDelivery:
@@ -212,10 +259,9 @@ class Services:
         from migris.domain.mail_delivery import MailDelivery, Pace
 
         s = self.settings
-        # One attempt: the queue owns the retries (botocore's own would go past the send rate, and resend a mail
-        # SES may have taken); timeouts well inside the function's 10 s.
+        # One attempt at SES: the queue owns the retries (CLIENT_BUDGETS).
         ses = SesMailer(
-            lambda: self._boto.client("ses", config=_client_config(connect=2, read=3, attempts=1)),
+            lambda: self._client("ses"),
             s.sender_email,
             {"code": s.code_mail_configuration_set, "notice": s.ses_configuration_set},
         )
@@ -325,14 +371,6 @@ class Services:
             lambda: self.devices,
             lambda: self.passkeys,
         )
-
-
-def _client_config(*, connect: float, read: float, attempts: int) -> Any:
-    from botocore.config import Config
-
-    return Config(
-        connect_timeout=connect, read_timeout=read, retries={"mode": "standard", "total_max_attempts": attempts}
-    )
 
 
 _current: Services | None = None
