@@ -308,7 +308,7 @@ def test_only_the_staff_role_reads_the_audit_table_and_only_it_and_the_viisp_cal
 
 def test_the_audit_table_keeps_its_events(cfn):
     table = cfn["Resources"]["AuditTable"]
-    assert table["DeletionPolicy"] == "Retain"
+    assert table["DeletionPolicy"] == "RetainExceptOnCreate"
     assert "TimeToLiveSpecification" not in table["Properties"]
     assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     keys = {k["AttributeName"]: k["KeyType"] for k in table["Properties"]["KeySchema"]}
@@ -660,7 +660,19 @@ def test_each_function_logs_into_its_own_group_with_a_retention(cfn, function):
 def test_the_tables_that_keep_people_and_their_history_cannot_be_deleted_by_accident(cfn, table):
     resource = cfn["Resources"][table]
     assert resource["Properties"]["DeletionProtectionEnabled"] is True
-    assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Retain"
+    assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == ("RetainExceptOnCreate", "Retain")
+
+
+def test_a_first_create_that_fails_leaves_nothing_retained_to_clean_by_hand(cfn):
+    """Issue 24: what a stack keeps when it is deleted (tables, log groups, the Elastic IP) is kept only once it
+    was created: a failed first create rolls back whole (RetainExceptOnCreate), an update never loses it."""
+    retained = {
+        name: resource["DeletionPolicy"]
+        for name, resource in cfn["Resources"].items()
+        if str(resource.get("DeletionPolicy", "")).startswith("Retain")
+    }
+    assert {"AccountsTable", "AuditTable", "PasskeysTable", "ViispOutboundAddressAllocation"} <= set(retained)
+    assert set(retained.values()) == {"RetainExceptOnCreate"}, retained
 
 
 # --- alarms: one topic, the signals issue 12 names ---
@@ -790,7 +802,7 @@ def test_the_vpc_leaves_through_one_elastic_ip_which_is_an_output(cfn, sam_templ
             {"Ref": "ViispAddressAllocationId"},
         ]
     }
-    assert resources["ViispOutboundAddressAllocation"]["DeletionPolicy"] == "Retain"
+    assert resources["ViispOutboundAddressAllocation"]["DeletionPolicy"] == "RetainExceptOnCreate"
     assert resources["ViispOutboundAddressAllocation"]["Condition"] == "AllocatesViispAddress"
     assert resources["ViispPrivateDefaultRoute"]["Properties"]["NatGatewayId"] == {"Ref": "ViispNatGateway"}
     routed = {
