@@ -114,8 +114,10 @@ def account_update_statements(cfn, function: str):
 
 
 def integrated_function(operation) -> str:
+    """The function a route's integration calls (through its `live` alias: AutoPublishAlias)."""
     uri = operation["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
-    return uri.rsplit("/functions/${", 1)[1].split(".Arn}", 1)[0]
+    target = uri.rsplit("/functions/${", 1)[1].split("}", 1)[0]
+    return target.removesuffix(".Arn").removesuffix("Aliaslive")
 
 
 def resource_policy(cfn) -> list[dict[str, Any]]:
@@ -669,10 +671,26 @@ def test_a_first_create_that_fails_leaves_nothing_retained_to_clean_by_hand(cfn)
     retained = {
         name: resource["DeletionPolicy"]
         for name, resource in cfn["Resources"].items()
-        if str(resource.get("DeletionPolicy", "")).startswith("Retain")
+        # SAM's own function versions (AutoPublishAlias) are retained so a rollback has one to go back to.
+        if str(resource.get("DeletionPolicy", "")).startswith("Retain") and resource["Type"] != "AWS::Lambda::Version"
     }
     assert {"AccountsTable", "AuditTable", "PasskeysTable", "ViispOutboundAddressAllocation"} <= set(retained)
     assert set(retained.values()) == {"RetainExceptOnCreate"}, retained
+
+
+def test_every_function_rolls_back_on_its_own_when_a_release_raises_errors(cfn):
+    """Issue 24: each function answers through its `live` alias; CodeDeploy moves 10 % of calls to a new version
+    for 5 minutes and rolls back when the functions' errors or the API's 5xx alarm fires."""
+    for function in ALL_FUNCTIONS:
+        alias = cfn["Resources"][f"{function}Aliaslive"]
+        assert alias["Type"] == "AWS::Lambda::Alias"
+        group = alias["UpdatePolicy"]["CodeDeployLambdaAliasUpdate"]["DeploymentGroupName"]["Ref"]
+        config = cfn["Resources"][group]["Properties"]
+        assert config["DeploymentConfigName"]["Fn::Sub"][1] == {"ConfigName": "Canary10Percent5Minutes"}
+        alarms = [alarm["Name"]["Ref"] for alarm in config["AlarmConfiguration"]["Alarms"]]
+        assert alarms == ["FunctionErrorsAlarm", "ApiServerErrorsAlarm"]
+        assert config["AutoRollbackConfiguration"]["Enabled"] is True
+        assert "DEPLOYMENT_STOP_ON_ALARM" in config["AutoRollbackConfiguration"]["Events"]
 
 
 # --- alarms: one topic, the signals issue 12 names ---
