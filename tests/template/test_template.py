@@ -702,6 +702,16 @@ ALARMED = {
     "MailSendFailedAlarm": ("MIGRIS/SignIn", "MailSendFailed"),
     "ViispUnavailableAlarm": ("MIGRIS/SignIn", "ViispUnavailable"),
 }
+# What people hit first (issue 24): surges counted over 2 of 3 periods, quotas at 80 % of the account's.
+SURGES = {
+    "ApiClientErrorsSurgeAlarm": ("AWS/ApiGateway", "4XXError"),
+    "CodesRateLimitedSurgeAlarm": ("MIGRIS/SignIn", "CodeRateLimited"),
+    "EdgeBlockedSurgeAlarm": ("AWS/WAFV2", "BlockedRequests"),
+}
+QUOTAS = {
+    "LambdaConcurrencyAlarm": ("AWS/Lambda", "ConcurrentExecutions", "LambdaConcurrencyQuota"),
+    "SesDailyQuotaAlarm": ("AWS/SES", "Send", "SesDailyQuota"),
+}
 EVERY_FUNCTION = {
     "FunctionErrorsAlarm": "Errors",
     "FunctionThrottlesAlarm": "Throttles",
@@ -728,6 +738,24 @@ def test_every_alarm_goes_to_the_one_topic_and_back_when_it_clears(cfn):
 def test_each_signal_has_its_alarm(cfn, alarm, metric):
     properties = _alarms(cfn)[alarm]["Properties"]
     assert (properties["Namespace"], properties["MetricName"]) == metric
+
+
+@pytest.mark.parametrize(("alarm", "metric"), SURGES.items())
+def test_a_surge_of_what_people_hit_first_pages_only_when_it_lasts(cfn, alarm, metric):
+    properties = _alarms(cfn)[alarm]["Properties"]
+    assert (properties["Namespace"], properties["MetricName"]) == metric
+    assert (properties["DatapointsToAlarm"], properties["EvaluationPeriods"]) == (2, 3)
+
+
+@pytest.mark.parametrize(("alarm", "metric"), QUOTAS.items())
+def test_a_quota_alarm_fires_at_80_percent_of_the_accounts_quota(cfn, alarm, metric):
+    namespace, name, parameter = metric
+    properties = _alarms(cfn)[alarm]["Properties"]
+    (share,) = [entry for entry in properties["Metrics"] if entry.get("ReturnData")]
+    (read,) = [entry for entry in properties["Metrics"] if "MetricStat" in entry]
+    assert (read["MetricStat"]["Metric"]["Namespace"], read["MetricStat"]["Metric"]["MetricName"]) == (namespace, name)
+    assert share["Expression"]["Fn::Sub"] == f"100 * {read['Id']} / ${{{parameter}}}"
+    assert properties["Threshold"] == 80
 
 
 @pytest.mark.parametrize(("alarm", "metric"), EVERY_FUNCTION.items())
