@@ -693,6 +693,23 @@ def test_every_function_rolls_back_on_its_own_when_a_release_raises_errors(cfn):
         assert "DEPLOYMENT_STOP_ON_ALARM" in config["AutoRollbackConfiguration"]["Events"]
 
 
+def test_waf_logs_only_what_it_blocked_and_never_a_token(cfn):
+    """Issue 24: WAF's log of blocked requests, with every header that carries a session, a device, a passkey
+    challenge or the distribution's proof redacted (cookies and Authorization), and the query string."""
+    logging = cfn["Resources"]["WafLogging"]
+    assert logging["Condition"] == "WafEnabled"
+    properties = logging["Properties"]
+    assert properties["ResourceArn"] == {"Fn::GetAtt": ["LoginWebAcl", "Arn"]}
+    redacted = [field.get("SingleHeader", {}).get("Name", next(iter(field))) for field in properties["RedactedFields"]]
+    assert set(redacted) == {"cookie", "authorization", "x-origin-verify", "QueryString"}
+    assert properties["LoggingFilter"]["DefaultBehavior"] == "DROP"
+    (keep,) = properties["LoggingFilter"]["Filters"]
+    assert keep["Behavior"] == "KEEP" and keep["Conditions"] == [{"ActionCondition": {"Action": "BLOCK"}}]
+    group = cfn["Resources"]["WafBlockedLogs"]["Properties"]
+    assert group["LogGroupName"] == {"Fn::Sub": "aws-waf-logs-${AWS::StackName}"}
+    assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
 # --- alarms: one topic, the signals issue 12 names ---
 
 ALARMED = {
