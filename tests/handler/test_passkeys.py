@@ -283,3 +283,15 @@ def test_a_sign_in_from_another_site_is_refused_before_anything_is_spent(client)
     headers = {"Cookie": f"{PASSKEY_COOKIE}={nonce}", "Origin": "https://evil.example"}
     assert_error(client.post("/login/passkey", {"credential": credential}, headers=headers), 403, "origin_mismatch")
     assert sign_in(client, credential, nonce).status == 200
+
+
+def test_the_mail_of_a_new_passkey_carries_no_text_its_maker_typed(client):
+    """A passkey's name is what the person (or an intruder with their session) typed: it never enters the mail
+    the owner trusts, where "call this number" would read as ours."""
+    token = client.signed_in(ADDRESS, filled=True)
+    options = client.post("/passkeys/registration/options", {}, headers=bearer(token)).json
+    bait = "Call +370 600 00000 now"
+    body = {"credential": authenticator().create(options), "name": bait}
+    assert client.post("/passkeys", body, headers=bearer(token)).status == 201
+    (added,) = [mail for mail in client.stack.aws.mails_to(ADDRESS) if "prieigos raktas" in mail["subject"]]
+    assert bait not in added["text"] and bait not in added["html"]

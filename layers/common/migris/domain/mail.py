@@ -117,13 +117,12 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "not_me_link": "Jei to nedarėte jūs, atidarykite šią nuorodą ir paspauskite mygtuką: visi prisijungimai "
         "bus baigti, o naujas raktas pašalintas.",
         "passkey_added_subject": "MIGRIS: sukurtas naujas prieigos raktas",
-        "passkey_added_text": "Jūsų MIGRIS paskyrai sukurtas naujas prieigos raktas „{name}“. Juo galima "
+        "passkey_added_text": "Jūsų MIGRIS paskyrai sukurtas naujas prieigos raktas. Juo galima "
         "prisijungti be el. pašto kodo.",
         "passkey_removed_subject": "MIGRIS: prieigos raktas pašalintas",
-        "passkey_removed_text": "Iš jūsų MIGRIS paskyros pašalintas prieigos raktas „{name}“. Juo prisijungti "
-        "nebegalima.",
+        "passkey_removed_text": "Iš jūsų MIGRIS paskyros pašalintas prieigos raktas. Juo prisijungti nebegalima.",
         "passkey_clone_subject": "MIGRIS: įtartinas prisijungimas prieigos raktu",
-        "passkey_clone_text": "Kažkas bandė prisijungti prie jūsų MIGRIS paskyros prieigos raktu „{name}“, "
+        "passkey_clone_text": "Kažkas bandė prisijungti prie jūsų MIGRIS paskyros prieigos raktu, "
         "kuris gali būti nukopijuotas. Prisijungti neleista.",
     },
     "en": {
@@ -153,12 +152,11 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "not_me_link": "If this was not you, open this link and press its button: every sign-in ends and the new "
         "passkey is removed.",
         "passkey_added_subject": "MIGRIS: a new passkey was created",
-        "passkey_added_text": "A new passkey, “{name}”, was created for your MIGRIS account. It signs in without "
-        "an e-mail code.",
+        "passkey_added_text": "A new passkey was created for your MIGRIS account. It signs in without an e-mail code.",
         "passkey_removed_subject": "MIGRIS: a passkey was removed",
-        "passkey_removed_text": "The passkey “{name}” was removed from your MIGRIS account. It no longer signs in.",
+        "passkey_removed_text": "A passkey was removed from your MIGRIS account. It no longer signs in.",
         "passkey_clone_subject": "MIGRIS: a suspicious sign-in with a passkey",
-        "passkey_clone_text": "Someone tried to sign in to your MIGRIS account with the passkey “{name}”, which "
+        "passkey_clone_text": "Someone tried to sign in to your MIGRIS account with one of its passkeys, which "
         "may have been copied. The sign-in was refused.",
     },
     "uk": {
@@ -189,14 +187,13 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "not_me_link": "Якщо це були не Ви, відкрийте це посилання й натисніть кнопку: усі сеанси входу буде "
         "завершено, а новий ключ видалено.",
         "passkey_added_subject": "MIGRIS: створено новий ключ доступу",
-        "passkey_added_text": "Для Вашого облікового запису MIGRIS створено новий ключ доступу «{name}». З ним "
+        "passkey_added_text": "Для Вашого облікового запису MIGRIS створено новий ключ доступу. З ним "
         "можна входити без коду з електронної пошти.",
         "passkey_removed_subject": "MIGRIS: ключ доступу видалено",
-        "passkey_removed_text": "З Вашого облікового запису MIGRIS видалено ключ доступу «{name}». Ним більше "
-        "не можна увійти.",
+        "passkey_removed_text": "З Вашого облікового запису MIGRIS видалено ключ доступу. Ним більше не можна увійти.",
         "passkey_clone_subject": "MIGRIS: підозрілий вхід за допомогою ключа доступу",
         "passkey_clone_text": "Хтось намагався увійти до Вашого облікового запису MIGRIS за допомогою ключа "
-        "доступу «{name}», який міг бути скопійований. Вхід не дозволено.",
+        "доступу, який міг бути скопійований. Вхід не дозволено.",
     },
     "ru": {
         "linked_subject": "MIGRIS: учётная запись связана с VIISP",
@@ -226,13 +223,12 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "not_me_link": "Если это были не Вы, откройте эту ссылку и нажмите кнопку: все сеансы входа будут "
         "завершены, а новый ключ удалён.",
         "passkey_added_subject": "MIGRIS: создан новый ключ доступа",
-        "passkey_added_text": "Для Вашей учётной записи MIGRIS создан новый ключ доступа «{name}». С ним можно "
+        "passkey_added_text": "Для Вашей учётной записи MIGRIS создан новый ключ доступа. С ним можно "
         "входить без кода из электронной почты.",
         "passkey_removed_subject": "MIGRIS: ключ доступа удалён",
-        "passkey_removed_text": "Из Вашей учётной записи MIGRIS удалён ключ доступа «{name}». С ним больше "
-        "нельзя войти.",
+        "passkey_removed_text": "Из Вашей учётной записи MIGRIS удалён ключ доступа. С ним больше нельзя войти.",
         "passkey_clone_subject": "MIGRIS: подозрительный вход с ключом доступа",
-        "passkey_clone_text": "Кто-то пытался войти в Вашу учётную запись MIGRIS с ключом доступа «{name}», "
+        "passkey_clone_text": "Кто-то пытался войти в Вашу учётную запись MIGRIS с ключом доступа, "
         "который мог быть скопирован. Вход не разрешён.",
     },
 }
@@ -283,13 +279,11 @@ def readable_domain(domain: str) -> str:
         return domain
 
 
-def _notice(
-    language: Language, subject: str, text_key: str, new_address: str = "", *, name: str = "", not_me: str = ""
-) -> MailMessage:
+def _notice(language: Language, subject: str, text_key: str, new_address: str = "", *, not_me: str = "") -> MailMessage:
     """A notice: its line, what to do if it was not the person (with `not_me`, the link that secures the account:
     a URL the service made from its configuration, never from a request), the signature."""
     texts = _TEXTS[language]
-    line = texts[text_key].format(address=masked_address(new_address), name=name)
+    line = texts[text_key].format(address=masked_address(new_address))
     if not_me:
         advice = texts["not_me_link"]
         text = f"{line}\n\n{advice}\n{not_me}\n\n{texts['signature']}\n"
@@ -326,17 +320,21 @@ def identity_linked_notice(language: Language) -> MailMessage:
     return _notice(language, "linked_subject", "linked_text")
 
 
-def passkey_added_notice(language: Language, name: str, not_me: str = "") -> MailMessage:
+# The passkey mails name no passkey: its name is text a person typed (an intruder with a session could write
+# "call this number" there), and no text from a request enters a mail.
+
+
+def passkey_added_notice(language: Language, not_me: str = "") -> MailMessage:
     """To the account's address when a passkey was created: the owner learns of one they did not make, and its
     "not me" link removes it and ends every session and device."""
-    return _notice(language, "passkey_added_subject", "passkey_added_text", name=name, not_me=not_me)
+    return _notice(language, "passkey_added_subject", "passkey_added_text", not_me=not_me)
 
 
-def passkey_removed_notice(language: Language, name: str) -> MailMessage:
+def passkey_removed_notice(language: Language) -> MailMessage:
     """To the account's address when a passkey was removed."""
-    return _notice(language, "passkey_removed_subject", "passkey_removed_text", name=name)
+    return _notice(language, "passkey_removed_subject", "passkey_removed_text")
 
 
-def passkey_clone_notice(language: Language, name: str) -> MailMessage:
+def passkey_clone_notice(language: Language) -> MailMessage:
     """To the account's address when a passkey's counter did not rise: it may have been copied."""
-    return _notice(language, "passkey_clone_subject", "passkey_clone_text", name=name)
+    return _notice(language, "passkey_clone_subject", "passkey_clone_text")

@@ -44,7 +44,7 @@ from migris.domain.mail import (
 )
 from migris.domain.records import Account, PasskeyChallenge, PasskeyRecord
 from migris.domain.sessions import CurrentSession, OpenedSession, Sessions, require_fresh
-from migris.domain.validation import DEFAULT_LANGUAGE
+from migris.domain.validation import DEFAULT_LANGUAGE, Language
 from migris.domain.versioned import WRITE_ATTEMPTS
 
 if TYPE_CHECKING:
@@ -233,7 +233,7 @@ class Passkeys:
         if not self._repository.remove(passkey):
             raise PasskeyNotFound
         log_event("passkey_removed", user_id=current.user_id)
-        self._tell(current.account, passkey_removed_notice, passkey.name)
+        self._tell(current.account, passkey_removed_notice)
 
     def removal_items(self, user_id: str) -> tuple[int, list[dict[str, Any]]]:
         """How many passkeys the account has, and the transaction items that remove them all (a staff revoke with
@@ -337,7 +337,7 @@ class Passkeys:
             log_event("passkey_possible_clone", level="warning", security=True, user_id=passkey.user_id)
             account = self._accounts.get_user(passkey.user_id)
             if account is not None:
-                self._tell(account, passkey_clone_notice, passkey.name)
+                self._tell(account, passkey_clone_notice)
             self._refuse_sign_in("counter", passkey.user_id)
         for _ in range(WRITE_ATTEMPTS):
             account = self._accounts.get_user(passkey.user_id)
@@ -380,13 +380,13 @@ class Passkeys:
         except Exception:  # the passkey has landed: a link that cannot be made must not undo the answer
             log_event("not_me_link_failed", level="error", user_id=account.user_id)
             link = ""
-        self._tell(account, lambda language, name: passkey_added_notice(language, name, link), passkey.name)
+        self._tell(account, lambda language: passkey_added_notice(language, link))
 
-    def _tell(self, account: Account, notice: Any, name: str) -> None:
+    def _tell(self, account: Account, notice: Callable[[Language], MailMessage]) -> None:
         """A notice to the account's address, never failing the request it follows."""
         if not account.email:
             return
-        message: MailMessage = notice(account.language or DEFAULT_LANGUAGE, name)
+        message = notice(account.language or DEFAULT_LANGUAGE)
         try:
             self._mailer.deliver(account.email, message, email_ref=f"user#{account.user_id}", kind="notice")
         except Exception:  # what it tells of has landed: a mail that cannot go must not undo the answer
