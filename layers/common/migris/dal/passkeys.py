@@ -43,8 +43,15 @@ class PasskeyRepository:
         )
         if written is not None:
             return new_handle
-        item = self._table.get_item(Key={"pk": handle_key(user_id)}, ConsistentRead=True).get("Item") or {}
-        return str(item["handle"])
+        found = self.handle_of(user_id)
+        if found is None:  # deleted between the two calls: nothing removes a handle, so never expected
+            raise LookupError(f"no WebAuthn handle for {user_id}")
+        return found
+
+    def handle_of(self, user_id: str) -> str | None:
+        """The account's WebAuthn handle, or None before its first registration's options."""
+        item = self._table.get_item(Key={"pk": handle_key(user_id)}, ConsistentRead=True).get("Item")
+        return None if item is None or not item.get("handle") else str(item["handle"])
 
     # --- challenges ---
 

@@ -189,7 +189,9 @@ class Passkeys:
         except Exception as error:  # InvalidRegistrationResponse and the parse errors under it
             log_event("passkey_registration_detail", level="warning", error=type(error).__name__)
             self._refuse_registration("verification", current.user_id)
-        handle = self._repository.handle(current.user_id, "")
+        handle = self._repository.handle_of(current.user_id)  # made by the options that issued the challenge
+        if handle is None:
+            self._refuse_registration("no_handle", current.user_id)
         record = PasskeyRecord(
             credential_id=bytes_to_base64url(verified.credential_id),
             user_id=current.user_id,
