@@ -78,8 +78,9 @@ BUDGETS: dict[str, int] = {
     START: 2,
     VERIFY_FIRST: 3,
     # A returning person on a browser that is not a known device yet: the new device lists the account's devices
-    # (a Query and a BatchGetItem) to end the least recently used beyond MaxDevicesPerAccount.
-    VERIFY_RETURNING: 5,
+    # (a Query and a BatchGetItem) to end the least recently used beyond MaxDevicesPerAccount, and the account's
+    # address is told of the sign-in (the day's notice count, the "not me" link's token, the queued mail).
+    VERIFY_RETURNING: 8,
     GET_PROFILE: 2,
     PUT_PROFILE: 3,
 }

@@ -298,9 +298,10 @@ def table(stack: LocalStack, logical_id: str) -> Any:
 
 
 def session_items(stack: LocalStack) -> list[dict[str, Any]]:
-    """The sessions table's sessions (it keeps the known devices too, under `device#`)."""
+    """The sessions table's sessions, keyed by their token's hash (it keeps other items too, under a prefix such
+    as `device#` or `notme#`)."""
     items = table(stack, "SessionsTable").scan()["Items"]
-    return [item for item in items if not str(item["pk"]).startswith("device#")]
+    return [item for item in items if "#" not in str(item["pk"])]
 
 
 def device_items(stack: LocalStack) -> list[dict[str, Any]]:

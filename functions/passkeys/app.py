@@ -14,7 +14,7 @@ from migris.domain.records import PasskeyRecord
 from migris.domain.validation import PasskeyName, parse_input
 from migris.domain.views import SignedIn
 from migris.http.app import new_app, respond
-from migris.http.body import json_body
+from migris.http.body import json_body, source_ip
 from migris.http.responses import JSON, body_doc, error_docs, model_response, no_body_doc
 from migris.http.session import (
     PASSKEY_COOKIE,
@@ -187,6 +187,7 @@ def sign_in_with_passkey() -> Response[SignedIn]:
         device=presented_device(app),
         shared=asked.shared_computer,
         user_agent=app.current_event.headers.get("User-Agent"),
+        source_ip=source_ip(app),
     )
     answer = SignedIn.of(signed.account, signed.session.token, signed.session.expires_in)
     cookies = [session_cookie(signed.session.token), cleared_passkey_cookie(), *device_cookies(signed.device)]

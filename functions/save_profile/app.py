@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.clock import iso_utc
 from migris.domain.profiles import EmailChangeCode, ProfileChanges
 from migris.domain.validation import parse_input
-from migris.domain.views import Profile
+from migris.domain.views import ActivityEntry, ActivityList, Profile
 from migris.http.app import new_app, respond
 from migris.http.body import json_body, person_request
 from migris.http.responses import body_doc, error_docs, no_body_doc
@@ -186,6 +186,21 @@ def forget_device(device_id: str) -> Response[str]:
     forgotten = services().devices.forget(session.account, device_id)
     this_one = presented is not None and presented.hash == forgotten
     return Response(status_code=204, body="", cookies=[cleared_device_cookie()] if this_one else None)
+
+
+@app.get(
+    "/activity",
+    summary="What happened to the person's account, newest first",
+    description="Sign-ins (how, the browser and system in a parser's words, the network cut to /24 or /48), "
+    'contact changes, passkeys, links, sessions and devices ended, "not me" reports, recoveries and every staff '
+    "change with staff's reason (staff shown as `staff`). A page at a time: `?next=` the page before's `next`.",
+    responses={200: {"description": "A page of events"}, **error_docs(401, 422)},
+)
+def list_activity() -> ActivityList:
+    session = require_session(app)
+    cursor = app.current_event.get_query_string_value("next")
+    found = services().activity.page(session.user_id, cursor)
+    return ActivityList(events=[ActivityEntry.of(event) for event in found.events], next=found.next)
 
 
 class NotMeReport(BaseModel):

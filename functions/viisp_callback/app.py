@@ -11,7 +11,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.domain.viisp_login import MAX_STATE_LENGTH, MAX_TICKET_LENGTH
 from migris.http.app import new_app, respond
-from migris.http.body import accept_language
+from migris.http.body import accept_language, source_ip
 from migris.http.errors import answer_browsers_with_the_viisp_error_screen
 from migris.http.responses import body_doc, error_docs, no_body_doc
 from migris.http.session import (
@@ -87,6 +87,7 @@ def finish_viisp_login() -> Response[str]:
         cookie(app, SESSION_COOKIE),
         accept_language(app),
         user_agent=event.headers.get("User-Agent"),
+        source_ip=source_ip(app),
     )
     return Response(
         status_code=303,

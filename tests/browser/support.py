@@ -7,6 +7,7 @@ import contextlib
 import http.client
 import itertools
 import json
+import os
 import re
 import secrets
 import socket
@@ -15,13 +16,16 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.helpers import free_port
+
+if TYPE_CHECKING:
+    from staff.client import StaffClient
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -34,6 +38,13 @@ PARAMETERS = (
     "ResendCooldownSeconds=2 LockoutThreshold=3 MaxCodesPerHour=100000 MaxCodesPerDay=100000 "
     "MaxCodesPerAddressPerDay=100000"
 )
+
+
+# The local staff key the stack takes (it stands for a session of the staff role): tests call /staff/* with it.
+STAFF_KEY = {
+    "LOCAL_STAFF_ACCESS_KEY_ID": "AKIABROWSERSTAFF0000",
+    "LOCAL_STAFF_SECRET_ACCESS_KEY": "browser-staff-secret",
+}
 
 
 @contextlib.contextmanager
@@ -49,6 +60,7 @@ def serving(parameters: str, log_dir: Path) -> Iterator[str]:
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
+            env={**os.environ, **STAFF_KEY},
         )
         try:
             _wait_for(port, process, log_path)
@@ -110,6 +122,16 @@ def api(
         return response.status, json.loads(raw) if raw else None
     finally:
         connection.close()
+
+
+def staff_client(base: str) -> StaffClient:
+    """The staff CLI's client, signing with the local staff key (SigV4, as `python -m staff` signs)."""
+    from botocore.credentials import ReadOnlyCredentials
+
+    from staff.client import StaffClient
+
+    key, secret = STAFF_KEY["LOCAL_STAFF_ACCESS_KEY_ID"], STAFF_KEY["LOCAL_STAFF_SECRET_ACCESS_KEY"]
+    return StaffClient(base, ReadOnlyCredentials(key, secret, None), "eu-north-1")
 
 
 def mails_to(base: str, address: str) -> list[dict[str, Any]]:

@@ -51,12 +51,13 @@ LITHUANIAN = Words(
     sign_in_screen="Prisijungimas",
     passkeys=passkeys.LITHUANIAN,
     ready_title="Apsaugokite savo paskyrą",
-    ready_text="Jei šio prieigos rakto nesukūrėte jūs, paspauskite mygtuką: atjungsime visus įrenginius nuo jūsų "
-    "paskyros, pašalinsime prieigos raktą ir atšauksime el. pašto adreso keitimą, jei jis pradėtas.",
+    ready_text="Jei to, apie ką pranešta laiške, nedarėte jūs, paspauskite mygtuką: atjungsime visus įrenginius nuo "
+    "jūsų paskyros, pašalinsime nuo tada sukurtus prieigos raktus ir atšauksime el. pašto adreso keitimą,"
+    " jei jis pradėtas.",
     submit="Tai ne aš – apsaugoti mano paskyrą",
     done_title="Jūsų paskyra apsaugota",
-    done_text="Atjungėme visus įrenginius nuo jūsų paskyros, pašalinome prieigos raktą ir atšaukėme el. pašto "
-    "adreso keitimą, jei jis buvo pradėtas.",
+    done_text="Atjungėme visus įrenginius nuo jūsų paskyros, pašalinome nuo tada sukurtus prieigos raktus ir "
+    "atšaukėme el. pašto adreso keitimą, jei jis buvo pradėtas.",
     reference="Jei kreipsitės į Migracijos departamentą, nurodykite šio pranešimo numerį: {reference}",
     sign_in_again="Prisijungti iš naujo",
     refused_title="Ši nuoroda neveikia",
@@ -68,11 +69,12 @@ ENGLISH = Words(
     sign_in_screen="Sign in",
     passkeys=passkeys.ENGLISH,
     ready_title="Secure your account",
-    ready_text="If you did not add this passkey, press the button: we sign out every device, remove the passkey "
-    "and cancel any change of your e-mail address.",
+    ready_text="If you did not do what the e-mail told you about, press the button: we sign out every device, remove"
+    " any passkey created since then and cancel any change of your e-mail address.",
     submit="This was not me — secure my account",
     done_title="Your account has been secured",
-    done_text="We signed out every device, removed the passkey and cancelled any change of your e-mail address.",
+    done_text="We signed out every device, removed any passkey created since then and cancelled any change of your "
+    "e-mail address.",
     reference="If you contact the Migration Department, give them this reference number: {reference}",
     sign_in_again="Sign in again",
     refused_title="This link does not work",
@@ -84,12 +86,13 @@ UKRAINIAN = Words(
     sign_in_screen="Вхід",
     passkeys=passkeys.UKRAINIAN,
     ready_title="Захистіть свій обліковий запис",
-    ready_text="Якщо Ви не створювали цей ключ доступу, натисніть кнопку: ми виконаємо вихід на всіх пристроях, "
-    "видалимо ключ доступу та скасуємо зміну Вашої адреси електронної пошти, якщо її розпочато.",
+    ready_text="Якщо Ви не робили того, про що йдеться в листі, натисніть кнопку: ми виконаємо вихід на всіх "
+    "пристроях, видалимо ключі доступу, створені відтоді, та скасуємо зміну Вашої адреси електронної "
+    "пошти, якщо її розпочато.",
     submit="Це не я — захистити мій обліковий запис",
     done_title="Ваш обліковий запис захищено",
-    done_text="Ми виконали вихід на всіх пристроях, видалили ключ доступу та скасували зміну Вашої адреси "
-    "електронної пошти, якщо її було розпочато.",
+    done_text="Ми виконали вихід на всіх пристроях, видалили ключі доступу, створені відтоді, та скасували зміну "
+    "Вашої адреси електронної пошти, якщо її було розпочато.",
     reference="Якщо звертатиметеся до Департаменту міграції, назвіть цей номер звернення: {reference}",
     sign_in_again="Увійти знову",
     refused_title="Це посилання не діє",
@@ -101,12 +104,13 @@ RUSSIAN = Words(
     sign_in_screen="Вход",
     passkeys=None,
     ready_title="Защитите свою учётную запись",
-    ready_text="Если Вы не создавали этот ключ доступа, нажмите кнопку: мы выполним выход на всех устройствах, "
-    "удалим ключ доступа и отменим изменение Вашего адреса электронной почты, если оно начато.",
+    ready_text="Если Вы не делали того, о чём говорится в письме, нажмите кнопку: мы выполним выход на всех "
+    "устройствах, удалим ключи доступа, созданные с тех пор, и отменим изменение Вашего адреса "
+    "электронной почты, если оно начато.",
     submit="Это не я — защитить мою учётную запись",
     done_title="Ваша учётная запись защищена",
-    done_text="Мы выполнили выход на всех устройствах, удалили ключ доступа и отменили изменение Вашего адреса "
-    "электронной почты, если оно было начато.",
+    done_text="Мы выполнили выход на всех устройствах, удалили ключи доступа, созданные с тех пор, и отменили "
+    "изменение Вашего адреса электронной почты, если оно было начато.",
     reference="Если будете обращаться в Департамент миграции, назовите этот номер обращения: {reference}",
     sign_in_again="Войти снова",
     refused_title="Эта ссылка не действует",

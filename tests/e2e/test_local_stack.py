@@ -606,3 +606,72 @@ def test_a_person_lists_their_sessions_and_ends_another_one_over_http(server):
     status, _, body = server.call("GET", "/profile", headers={"Authorization": f"Bearer {phone}"})
     assert status == 401 and json.loads(body)["error"]["code"] == "unauthenticated"
     assert profile_over_http(server, laptop)["email"] == address
+
+
+# --- your account: the activity with staff's reasons, and the notice of a sign-in from a new device ---
+
+
+def test_the_activity_shows_a_staff_change_with_its_reason_over_http(server):
+    address = "walk.activity@example.lt"
+    token = sign_in(server, address)["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    contact = {"given_name": "Ona", "family_name": "Petraitienė", "phone_number": "8 612 34567"}
+    assert server.call("PUT", "/profile", contact, headers=bearer)[0] == 200
+    (found,) = staff_cli(server, "find", "--email", address)["users"]
+    staff_cli(server, "change", found["user_id"], "--given-name", "Rūta", "--reason", "Passport LT1234567 checked")
+
+    status, _, body = server.call("GET", "/activity", headers=bearer)
+    assert status == 200, body
+    newest = json.loads(body)["events"][0]
+    assert newest["kind"] == "staff_changed" and newest["actor"] == "staff"
+    assert newest["reason"] == "Passport LT1234567 checked"
+    assert newest["changes"] == {"given_name": {"before": "Ona", "after": "Rūta"}}
+    assert b"arn:" not in body
+
+
+def test_a_sign_in_from_a_new_device_is_told_and_only_the_notices_button_ends_every_session_over_http(server):
+    address = "walk.notice@example.lt"
+    first = server.call("POST", "/login/email", {"email": address})
+    login_id = json.loads(first[2])["login_id"]
+    verify = {"email": address, "login_id": login_id, "code": last_code_to(server, address)}
+    request = urllib.request.Request(
+        server.base + "/login/email/verify",
+        data=json.dumps(verify).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        mine = json.loads(response.read())["token"]
+        cookies = response.headers.get_all("Set-Cookie")
+    device = next(re.match(r"__Host-device=([^;]+)", c).group(1) for c in cookies if c.startswith("__Host-device="))
+    assert not [m for m in mails_to(server, address) if "naujo įrenginio" in m["subject"]]  # a new account: none
+
+    # The same phone (its device cookie) signs in again: a known device, no notice.
+    status, _, body = server.call(
+        "POST", "/login/email", {"email": address}, headers={"Cookie": f"__Host-device={device}"}
+    )
+    login_id = json.loads(body)["login_id"]
+    verify = {"email": address, "login_id": login_id, "code": last_code_to(server, address)}
+    status, _, body = server.call("POST", "/login/email/verify", verify, headers={"Cookie": f"__Host-device={device}"})
+    assert status == 200, body
+    assert not [m for m in mails_to(server, address) if "naujo įrenginio" in m["subject"]]
+
+    intruder = sign_in(server, address)["token"]  # another browser: no device cookie
+    (notice,) = [m for m in mails_to(server, address) if "naujo įrenginio" in m["subject"]]
+    link = re.search(r"(https?://\S+)/#/not-me\?t=([\w-]+)", notice["text"])
+    assert link and link.group(1) == server.base
+
+    # Opening the link loads the page (the token stays in the fragment, never sent): nothing changes.
+    status, _, page = server.call("GET", "/")
+    assert status == 200 and b"<html" in page
+    for token in (mine, intruder):
+        assert server.call("GET", "/profile", headers={"Authorization": f"Bearer {token}"})[0] == 200
+
+    status, _, body = server.call("POST", "/activity/not-me", {"token": link.group(2)})
+    assert status == 200, body
+    reference = json.loads(body)["reference"]
+    for token in (mine, intruder):
+        assert server.call("GET", "/profile", headers={"Authorization": f"Bearer {token}"})[0] == 401
+    mine = sign_in(server, address)["token"]
+    status, _, body = server.call("GET", "/activity", headers={"Authorization": f"Bearer {mine}"})
+    assert reference in [event.get("reference") for event in json.loads(body)["events"]]

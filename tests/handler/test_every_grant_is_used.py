@@ -69,6 +69,7 @@ def walk_every_path(stack, clock) -> None:
     # E-mail: a first sign-in (with a wrong try, so the success forgets the failures), the first fill.
     token = _sign_in_with_a_wrong_try_first(cdn, PERSON_ADDRESS)
     assert cdn.as_person(token, "PUT", "/profile", FIRST_FILL).status == 200
+    assert cdn.as_person(token, "GET", "/activity").json["events"]
     # Changes: the phone, then the address, confirmed after a wrong code.
     assert cdn.as_person(token, "PATCH", "/profile", {"phone_number": "+370 612 00000"}).status == 200
     assert cdn.as_person(token, "PATCH", "/profile", {"email": NEW_ADDRESS}).status == 200
@@ -91,7 +92,7 @@ def walk_every_path(stack, clock) -> None:
 
     # VIISP: a sign-in, and the new account's first fill with an address (a change code is mailed).
     client = Client(stack)
-    viisp_token = ViispBrowser(client).sign_in()
+    viisp_token = ViispBrowser(cdn).sign_in()  # through the distribution: the activity's network from its header
     filled = cdn.as_person(
         viisp_token, "PUT", "/profile", {"phone_number": "+370 612 11111", "email": VIISP_PERSON_ADDRESS}
     )

@@ -331,9 +331,17 @@ def test_an_account_change_that_cannot_land_leaves_no_audit_event(client):
     phones = iter(f"+3706111111{n}" for n in range(10))
     landed = []
 
+    busy = []  # the person's own change writes in a transaction too (its line in the activity): not raced
+
     def the_person_changes_their_phone_first(**_):
-        phone = next(phones)
-        answer = client.as_person(token, "PATCH", "/profile", {"phone_number": phone})
+        if busy:
+            return
+        busy.append(True)
+        try:
+            phone = next(phones)
+            answer = client.as_person(token, "PATCH", "/profile", {"phone_number": phone})
+        finally:
+            busy.clear()
         assert answer.status == 200, answer.raw
         landed.append(phone)
 
@@ -502,7 +510,8 @@ def test_a_revoke_raced_by_the_persons_own_change_is_tried_again_and_lands(clien
 
     def the_person_changes_their_phone_first(**_):
         if not raced:
-            raced.append(client.as_person(token, "PATCH", "/profile", {"phone_number": "+37061111119"}).status)
+            raced.append(0)  # the person's own change writes in a transaction too: not raced again
+            raced[0] = client.as_person(token, "PATCH", "/profile", {"phone_number": "+37061111119"}).status
 
     events = handler_client_hooks("dynamodb")
     events.register("before-call.dynamodb.TransactWriteItems", the_person_changes_their_phone_first)

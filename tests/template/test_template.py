@@ -317,6 +317,28 @@ def test_the_audit_table_keeps_its_events(cfn):
     assert keys == {"user_id": "HASH", "sk": "RANGE"}
 
 
+# --- the person's activity: appended by the functions that do what it tells of, read by the person's own ---
+
+
+def test_the_activity_is_appended_never_rewritten_and_read_only_by_the_persons_function(cfn):
+    readers = set()
+    for role, statement in all_statements(cfn):
+        if targets_table(statement, "ActivityTable"):
+            granted = set(actions(statement))
+            assert not {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"} & granted, role
+            if "dynamodb:Query" in granted:
+                readers.add(role)
+    assert readers == {role_of(cfn, "SaveProfileFunction")}
+
+
+def test_the_activity_is_deleted_by_its_ttl_after_its_time(cfn):
+    table = cfn["Resources"]["ActivityTable"]
+    assert table["Properties"]["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    keys = {k["AttributeName"]: k["KeyType"] for k in table["Properties"]["KeySchema"]}
+    assert keys == {"user_id": "HASH", "sk": "RANGE"}
+    assert table["DeletionPolicy"] == "RetainExceptOnCreate"
+
+
 # Each function's DynamoDB actions, table by table, exactly as its code calls them (a TransactWriteItems item is
 # authorised as the action it names: Put, Update, Delete). No Scan anywhere; BatchGetItem only where one read
 # takes several items (a code box with its counters, and at verify the address's uniqueness item with them). A
@@ -334,34 +356,40 @@ DYNAMODB_ACTIONS = {
         "AccountsTable": {"BatchGetItem", "GetItem", "UpdateItem", "ConditionCheckItem"},
         # Sessions are put; known devices (device#*) read, kept, set and the least recently used ended.
         "SessionsTable": {"PutItem", "GetItem", "UpdateItem", "DeleteItem", "BatchGetItem", "Query"},
+        "ActivityTable": {"PutItem"},
     },
     "ViispCallbackFunction": {
         "AccountsTable": {"GetItem", "UpdateItem", "ConditionCheckItem"},
         "SessionsTable": {"PutItem", "DeleteItem", "GetItem", "UpdateItem", "BatchGetItem", "Query"},
         "ViispTicketsTable": {"UpdateItem"},
         "AuditTable": {"PutItem"},
+        "ActivityTable": {"PutItem"},
     },
     "SaveProfileFunction": {
         "CodesTable": {"BatchGetItem", "UpdateItem", "DeleteItem"},
         "AccountsTable": {"GetItem", "UpdateItem", "DeleteItem"},
         "SessionsTable": {"UpdateItem", "DeleteItem", "Query", "BatchGetItem", "GetItem"},
         "PasskeysTable": {"Query", "DeleteItem", "UpdateItem"},  # "not me" removes the passkeys added since
+        "ActivityTable": {"PutItem", "Query"},  # GET /activity, the person's own partition
     },
     "FirstFillFunction": {
         "CodesTable": {"UpdateItem"},
         "AccountsTable": {"GetItem", "UpdateItem"},
         "SessionsTable": {"UpdateItem", "DeleteItem"},
+        "ActivityTable": {"PutItem"},
     },
     "StaffFunction": {
         "AccountsTable": {"GetItem", "UpdateItem", "DeleteItem"},
         "SessionsTable": {"Query", "BatchGetItem", "DeleteItem"},
         "AuditTable": {"PutItem", "Query"},
         "PasskeysTable": {"Query", "DeleteItem", "UpdateItem"},
+        "ActivityTable": {"PutItem"},
     },
     "PasskeysFunction": {
         "PasskeysTable": {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"},
         "SessionsTable": {"PutItem", "GetItem", "UpdateItem", "DeleteItem", "BatchGetItem", "Query"},
         "AccountsTable": {"GetItem", "ConditionCheckItem"},
+        "ActivityTable": {"PutItem"},
     },
     "SendMailFunction": {
         "CodesTable": {"GetItem", "UpdateItem"},
@@ -380,7 +408,7 @@ def test_each_function_holds_exactly_the_dynamodb_actions_its_code_calls(cfn):
                 for action in actions(statement)
                 if action.startswith("dynamodb:")
             }
-            for table in [*TABLES, "AuditTable", "MailLedgerTable"]
+            for table in [*TABLES, "AuditTable", "ActivityTable", "MailLedgerTable"]
         }
         assert {table: found for table, found in granted.items() if found} == DYNAMODB_ACTIONS[function], function
         assert all("dynamodb:Scan" not in actions(statement) for statement in role_statements(cfn, function))
@@ -496,7 +524,15 @@ def test_the_cdn_origin_proof_is_read_only_by_the_functions_that_count_per_netwo
         f for f in ALL_FUNCTIONS for s in role_statements(cfn, f) if {"Ref": "OriginVerifySecret"} in resources(s)
     }
     # They take the client's address from True-Client-IP only with the proof (migris.http.body.source_ip).
-    assert readers == {"StartLoginFunction", "VerifyCodeFunction", "SaveProfileFunction", "FirstFillFunction"}
+    # A sign-in (e-mail, passkey, VIISP) records its network in the activity.
+    assert readers == {
+        "StartLoginFunction",
+        "VerifyCodeFunction",
+        "PasskeysFunction",
+        "ViispCallbackFunction",
+        "SaveProfileFunction",
+        "FirstFillFunction",
+    }
 
 
 def test_the_viisp_service_key_is_read_only_by_the_two_viisp_functions(cfn):
@@ -524,6 +560,7 @@ def test_mail_is_queued_by_the_functions_that_cause_it_and_sent_only_by_the_mail
         "StartLoginFunction": ["bulk", "priority"],
         "FirstFillFunction": ["bulk", "priority"],
         "SaveProfileFunction": ["bulk", "priority"],
+        "VerifyCodeFunction": ["priority"],
         "ViispCallbackFunction": ["priority"],
         "PasskeysFunction": ["priority"],
         "SendMailFunction": ["dead"],

@@ -89,6 +89,7 @@ class Settings(BaseModel):
     passkeys_table: str
     accounts_table: str
     audit_table: str
+    activity_table: str
     viisp_tickets_table: str
     # VIISP's pid, endpoints, pinned certificate and signing algorithm are one JSON secret; the service's private
     # key is another (both in Secrets Manager: one client for the two).

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
     from migris.dal.mail_queue import MailQueue, MailQueueConsumer
     from migris.domain.accounts import Accounts
+    from migris.domain.activity import ActivityLog
     from migris.domain.codes import Codes
     from migris.domain.devices import Devices
     from migris.domain.email_sign_in import EmailSignIn
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from migris.domain.passkeys import Passkeys
     from migris.domain.profiles import Profiles
     from migris.domain.sessions import Sessions
+    from migris.domain.sign_in_notices import SignInNotices
     from migris.domain.staff import StaffDesk
     from migris.domain.viisp_login import ViispSignIn
     from migris.viisp.transport import SoapTransport, ViispConfig
@@ -193,6 +195,7 @@ class Services:
             self.clock,
             settings,
             not_me=lambda: self.not_me,
+            activity=self.activity,
         )
 
     @property
@@ -212,6 +215,7 @@ class Services:
             self.clock,
             s.not_me_token_seconds,
             s.web_origin,
+            self.activity,
         )
 
     @property
@@ -226,7 +230,9 @@ class Services:
         client = ViispClient(self.viisp_config(), self._default_viisp_transport)
         tickets = ViispTicketRepository(self._dynamodb, s.viisp_tickets_table)
         audit = AuditRepository(self._dynamodb, s.audit_table)
-        links = IdentityLinks(self._account_repository, self.sessions, audit, self.mailer, self.clock, self.devices)
+        links = IdentityLinks(
+            self._account_repository, self.sessions, audit, self.mailer, self.clock, self.devices, self.activity
+        )
         return ViispSignIn(
             client, tickets, self.accounts, self.sessions, links, self.clock, s.viisp_ticket_seconds, self.devices
         )
@@ -314,7 +320,30 @@ class Services:
 
         s = self.settings
         repository = SessionRepository(self._dynamodb, s.sessions_table)
-        return Sessions(repository, self._account_repository, self.clock, s.session_idle_seconds, s.session_max_seconds)
+        return Sessions(
+            repository,
+            self._account_repository,
+            self.clock,
+            s.session_idle_seconds,
+            s.session_max_seconds,
+            activity=self.activity,
+            notices=lambda: self.sign_in_notices,
+        )
+
+    @cached_property
+    def sign_in_notices(self) -> SignInNotices:
+        from migris.dal.not_me import NoticeCounter
+        from migris.domain.sign_in_notices import SignInNotices
+
+        counter = NoticeCounter(self._dynamodb, self.settings.sessions_table)
+        return SignInNotices(lambda: self.not_me, counter, self.mailer, self.clock)
+
+    @cached_property
+    def activity(self) -> ActivityLog:
+        from migris.dal.activity import ActivityRepository
+        from migris.domain.activity import ActivityLog
+
+        return ActivityLog(ActivityRepository(self._dynamodb, self.settings.activity_table), self.clock)
 
     @cached_property
     def _account_repository(self) -> AccountRepository:
@@ -349,13 +378,16 @@ class Services:
             self.clock,
             s.device_seconds,
             s.max_devices_per_account,
+            activity=self.activity,
         )
 
     @property
     def profiles(self) -> Profiles:
         from migris.domain.profiles import Profiles
 
-        return Profiles(self._account_repository, self.sessions, self.codes, self.mailer, self.clock, self.devices)
+        return Profiles(
+            self._account_repository, self.sessions, self.codes, self.mailer, self.clock, self.devices, self.activity
+        )
 
     @cached_property
     def staff_desk(self) -> StaffDesk:
@@ -370,6 +402,7 @@ class Services:
             self.clock,
             lambda: self.devices,
             lambda: self.passkeys,
+            self.activity,
         )
 
 

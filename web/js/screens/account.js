@@ -8,9 +8,11 @@
 import { addressNodes, addressText } from "../address.js";
 import { announce, fact, h, notice } from "../dom.js";
 import { language, t, tNodes } from "../i18n.js";
+import { browserWords, when } from "../words.js";
 import { browserProblem, creationOptions, credentialJSON, deviceKind, passkeysSupported } from "../passkeys.js";
 import { describe, message, text } from "../problems.js";
 import { View } from "../view.js";
+import { ActivityList } from "./activity.js";
 import { isLinkRefusal } from "./viisp_error.js";
 
 // eIDAS writes Greece and the United Kingdom as EL and UK; Intl.DisplayNames knows them as GR and GB.
@@ -49,24 +51,6 @@ function webAddress(value) {
   }
 }
 
-/** A session's or known device's browser in words ("Chrome Mobile on Android" from the API, in the page's language), or
- * "Unknown browser" when the API could not tell. */
-function browserWords(browser) {
-  const words = String(browser ?? "").trim();
-  if (!words) return t("account.devices.unknown");
-  const at = words.indexOf(" on ");
-  if (at <= 0) return words;
-  return t("account.devices.browser", { browser: words.slice(0, at), system: words.slice(at + 4) });
-}
-
-/** A time from the API (ISO 8601 UTC) as a <time>, in the page's language and the browser's time zone. */
-function when(iso) {
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return String(iso ?? "");
-  const words = new Intl.DateTimeFormat(language(), { dateStyle: "medium", timeStyle: "short" }).format(at);
-  return h("time", { datetime: at.toISOString() }, words);
-}
-
 export class AccountView extends View {
   constructor(app, props) {
     super(app, props);
@@ -83,12 +67,14 @@ export class AccountView extends View {
     this.renaming = null; // the id of the passkey whose name is being changed
     this.freshNeeded = false; // the API asked for a fresh sign-in: the "sign in again" button is shown
     this.asking = false; // the browser's passkey dialog is open
+    this.activity = new ActivityList(app); // what happened on the account, loaded beside the rest
     this.loadSessions();
     if (this.passkeysOn) this.loadPasskeys();
   }
 
   destroy() {
     this.gone = true;
+    this.activity.destroy();
   }
 
   title() {
@@ -111,6 +97,7 @@ export class AccountView extends View {
       this.passkeysNode,
       this.sessionsNode,
       this.devicesNode,
+      this.activity.section(),
     );
   }
 

@@ -6,10 +6,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from migris.dal.base import Table, as_int
+from migris.dal.base import Table, as_int, conditionally
 from migris.domain.records import NotMeToken
 
 NOT_ME_PREFIX = "notme#"
+# How many new-sign-in notices an account was sent on a UTC day: `notices#<user id>#<day>`, gone with the TTL.
+NOTICES_PREFIX = "notices#"
+
+
+class NoticeCounter:
+    def __init__(self, dynamodb: Any, table_name: str) -> None:
+        self._table = Table(dynamodb, table_name)
+
+    def take(self, user_id: str, day: str, cap: int, expires_at: int) -> bool:
+        """Count one more notice for the account on `day`, unless `cap` went already (one conditional write, so
+        concurrent sign-ins cannot pass it); whether it was counted."""
+        return (
+            conditionally(
+                lambda: self._table.update_item(
+                    Key={"pk": f"{NOTICES_PREFIX}{user_id}#{day}"},
+                    UpdateExpression="ADD #sent :one SET expires_at = :expires",
+                    ConditionExpression="attribute_not_exists(#sent) OR #sent < :cap",
+                    ExpressionAttributeNames={"#sent": "sent"},
+                    ExpressionAttributeValues={":one": 1, ":cap": cap, ":expires": expires_at},
+                )
+            )
+            is not None
+        )
 
 
 class NotMeTokens:

@@ -5,6 +5,7 @@ account's passkeys (and its handle item)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from migris.dal.base import Table, as_int, conditionally, transact
@@ -112,10 +113,16 @@ class PasskeyRepository:
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         return sorted(records, key=lambda record: record.created_at)
 
-    def add(self, passkey: PasskeyRecord, challenge_item: dict[str, Any], max_passkeys: int) -> list[int] | None:
+    def add(
+        self,
+        passkey: PasskeyRecord,
+        challenge_item: dict[str, Any],
+        max_passkeys: int,
+        also: Sequence[dict[str, Any]] = (),
+    ) -> list[int] | None:
         """The passkey, in one write with its challenge used up and the account's count raised while it is under
-        `max_passkeys` (so concurrent registrations cannot pass it). The failed items' indexes, or None: 0 the
-        challenge, 1 the count, 2 the passkey."""
+        `max_passkeys` (so concurrent registrations cannot pass it), and `also` (its line in the activity). The
+        failed items' indexes, or None: 0 the challenge, 1 the count, 2 the passkey."""
         return transact(
             self._dynamodb,
             [
@@ -137,6 +144,7 @@ class PasskeyRepository:
                         "ConditionExpression": "attribute_not_exists(pk)",
                     }
                 },
+                *also,
             ],
         )
 
@@ -183,9 +191,10 @@ class PasskeyRepository:
         )
         return items
 
-    def remove(self, passkey: PasskeyRecord) -> bool:
-        """Remove one passkey (and lower the count); whether it was still there."""
-        return transact(self._dynamodb, self.remove_items([passkey])) is None
+    def remove(self, passkey: PasskeyRecord, also: Sequence[dict[str, Any]] = ()) -> bool:
+        """Remove one passkey (and lower the count), with `also` (its line in the activity); whether it was still
+        there."""
+        return transact(self._dynamodb, [*self.remove_items([passkey]), *also]) is None
 
     def used_item(self, passkey: PasskeyRecord, new_count: int, now: int) -> dict[str, Any]:
         """The transaction item that records a sign-in: the new counter and the time, only while the counter is

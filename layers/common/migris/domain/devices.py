@@ -28,6 +28,7 @@ from migris.domain.records import Account, DeviceRecord
 
 if TYPE_CHECKING:
     from migris.dal.devices import DeviceRepository
+    from migris.domain.activity import ActivityLog
 
 TOKEN_BYTES = 32
 PUBLIC_ID_BYTES = 16
@@ -68,9 +69,11 @@ class Devices:
         clock: Clock,
         device_seconds: int,
         max_devices: int,
+        activity: ActivityLog | None = None,
     ) -> None:
         """`keyed(purpose, value)` is the keyed hash under the code pepper (read on first use); `address_hash` the
         address's keyed hash as the codes know it (migris.domain.codes.address_key)."""
+        self._activity = activity  # where a device the person forgets is recorded
         self._repository = repository
         self._keyed = keyed
         self._address_hash = address_hash
@@ -191,6 +194,7 @@ class Devices:
                 and self._repository.delete_of(record.device_hash, account.user_id)
             ):
                 log_event("device_forgotten", user_id=account.user_id)
+                self._forgotten(account, record)
                 return record.device_hash
         raise DeviceNotFound
 
@@ -202,6 +206,11 @@ class Devices:
             and self._repository.delete_of(presented.hash, account.user_id)
         ):
             log_event("device_forgotten", user_id=account.user_id)
+            self._forgotten(account, presented.record)
+
+    def _forgotten(self, account: Account, record: DeviceRecord) -> None:
+        if self._activity is not None:
+            self._activity.record(account.user_id, "device_forgotten", browser=record.browser)
 
     def forget_ended(self, presented: PresentedDevice | None, account: Account, email: str) -> None:
         """Delete the device the request's cookie names when it carries `email` but has ended for the account that

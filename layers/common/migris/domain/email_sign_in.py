@@ -74,15 +74,16 @@ class EmailSignIn:
                 right.refused("device_ended")
             grant, device_items = self._devices.prepare(account, email, device, shared=shared, user_agent=user_agent)
             session, session_items = self._sessions.prepare(
-                account, "email", account_written=bool(creating), user_agent=user_agent
+                account, "email", account_written=bool(creating), user_agent=user_agent, source_ip=source_ip
             )
+            known = device is not None and device.of_account(account) is not None
             items = [*right.items, *creating, *device_items, *session_items]
             failed = self._accounts.transact(items)
             if failed is None:
                 right.used()
                 if creating:
                     log_event("account_created", user_id=account.user_id, login_method="email")
-                self._sessions.opened(session)
+                self._sessions.opened(session, known_device=known, new_account=bool(creating))
                 self._devices.opened(account, grant, new_account=bool(creating))
                 return account, session, grant
             if 0 in failed:

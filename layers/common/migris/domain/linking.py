@@ -13,7 +13,7 @@ automatically."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from migris.clock import Clock, iso_utc
 from migris.domain.errors import (
@@ -41,6 +41,7 @@ from migris.domain.versioned import write_versioned
 if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
     from migris.dal.audit import AuditRepository
+    from migris.domain.activity import ActivityLog
     from migris.domain.devices import Devices
     from migris.domain.sessions import OpenedSession, Sessions
 
@@ -67,7 +68,9 @@ class IdentityLinks:
         mailer: MailSender,
         clock: Clock,
         devices: Devices | None = None,
+        activity: ActivityLog | None = None,
     ) -> None:
+        self._activity = activity
         self._devices = devices
         self._repository = repository
         self._sessions = sessions
@@ -83,6 +86,7 @@ class IdentityLinks:
         names: dict[str, str | None],
         language: Language,
         user_agent: str | None = None,
+        source_ip: str | None = None,
     ) -> OpenedSession:
         """Give the account the identity and open a new session on it, ending `session_hash` (the session that
         asked) and every other session in the same write; then tell the account's address (in its kept
@@ -135,6 +139,7 @@ class IdentityLinks:
                 "viisp",
                 account_written=True,
                 user_agent=user_agent,
+                source_ip=source_ip,
             )
             try:
                 self._repository.link_identity(
@@ -145,6 +150,7 @@ class IdentityLinks:
                         self._sessions.ending(session_hash, account),
                         *new_session,
                         self._audit.append_item(event, now),
+                        *self._line(user_id, event),
                     ),
                 )
             except IdentityTaken:
@@ -168,6 +174,12 @@ class IdentityLinks:
             except Exception:  # the link has landed: a mail that cannot go must not undo the answer
                 log_event("link_notice_failed", level="error", user_id=user_id)
         return opened
+
+    def _line(self, user_id: str, event: AuditEvent) -> list[dict[str, Any]]:
+        """The link's line in the person's activity: what the audit records, as the person sees it."""
+        if self._activity is None:
+            return []
+        return [self._activity.item(user_id, "identity_linked", LINK_ACTOR, changes=event.changes)]
 
     @staticmethod
     def _refused(user_id: str, reason: str, identity: Identity, holder: str | None = None) -> None:

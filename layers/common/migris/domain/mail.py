@@ -7,6 +7,7 @@ only; the rules send through a MailSender (migris.dal.mailer.Mailer, over SES)."
 from __future__ import annotations
 
 import html
+import time
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -90,6 +91,16 @@ def _validity_minutes(ttl_seconds: int) -> int:
 
 _TEXTS: dict[Language, dict[str, str]] = {
     "lt": {
+        "sign_in_subject": "MIGRIS: prisijungta iš naujo įrenginio",
+        "sign_in_text": "{when} prie jūsų MIGRIS paskyros prisijungta {way} iš įrenginio, kurio iki šiol "
+        "nematėme: {browser}.",
+        "sign_in_not_me": "Jei tai buvote jūs, nieko daryti nereikia. Jei ne, atidarykite šią nuorodą ir paspauskite "
+        "mygtuką: visi prisijungimai prie paskyros bus baigti.",
+        "way_email": "el. pašto kodu",
+        "way_viisp": "per VIISP",
+        "way_eidas": "per eIDAS (VIISP)",
+        "way_passkey": "prieigos raktu",
+        "another_browser": "kita naršyklė",
         "linked_subject": "MIGRIS: paskyra susieta su VIISP",
         "linked_text": "Jūsų MIGRIS paskyra susieta su tapatybe, patvirtinta per VIISP. Nuo šiol prie jos galite "
         "prisijungti el. paštu arba per VIISP, o vardas ir pavardė paskyroje yra tokie, kokius pateikė VIISP. Kiti "
@@ -126,6 +137,16 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "kuris gali būti nukopijuotas. Prisijungti neleista.",
     },
     "en": {
+        "sign_in_subject": "MIGRIS: a sign-in from a new device",
+        "sign_in_text": "On {when}, someone signed in to your MIGRIS account {way} from a device we had not seen "
+        "before: {browser}.",
+        "sign_in_not_me": "If this was you, there is nothing to do. If not, open this link and press its button: "
+        "every sign-in to your account ends.",
+        "way_email": "with an e-mail code",
+        "way_viisp": "through VIISP",
+        "way_eidas": "through eIDAS (VIISP)",
+        "way_passkey": "with a passkey",
+        "another_browser": "another browser",
         "linked_subject": "MIGRIS: your account was linked to VIISP",
         "linked_text": "Your MIGRIS account was linked to an identity confirmed through VIISP. From now on you can "
         "sign in to it by e-mail or through VIISP, and its names are those VIISP gave. Your other sessions on the "
@@ -160,6 +181,16 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "may have been copied. The sign-in was refused.",
     },
     "uk": {
+        "sign_in_subject": "MIGRIS: вхід з нового пристрою",
+        "sign_in_text": "{when} до Вашого облікового запису MIGRIS увійшли {way} з пристрою, якого ми раніше не "
+        "бачили: {browser}.",
+        "sign_in_not_me": "Якщо це були Ви, нічого робити не потрібно. Якщо ні, відкрийте це посилання й "
+        "натисніть кнопку: усі сеанси входу до облікового запису буде завершено.",
+        "way_email": "за кодом з електронної пошти",
+        "way_viisp": "за допомогою VIISP",
+        "way_eidas": "за допомогою eIDAS (VIISP)",
+        "way_passkey": "за допомогою ключа доступу",
+        "another_browser": "інший браузер",
         "linked_subject": "MIGRIS: обліковий запис пов’язано з VIISP",
         "linked_text": "Ваш обліковий запис MIGRIS пов’язано з особою, підтвердженою через VIISP. Відтепер Ви "
         "можете входити до нього електронною поштою або через VIISP, а ім’я та прізвище в обліковому записі — ті, "
@@ -196,6 +227,16 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "доступу, який міг бути скопійований. Вхід не дозволено.",
     },
     "ru": {
+        "sign_in_subject": "MIGRIS: вход с нового устройства",
+        "sign_in_text": "{when} в Вашу учётную запись MIGRIS вошли {way} с устройства, которого мы раньше не "
+        "видели: {browser}.",
+        "sign_in_not_me": "Если это были Вы, ничего делать не нужно. Если нет, откройте эту ссылку и нажмите "
+        "кнопку: все сеансы входа в учётную запись будут завершены.",
+        "way_email": "по коду из электронной почты",
+        "way_viisp": "через VIISP",
+        "way_eidas": "через eIDAS (VIISP)",
+        "way_passkey": "с ключом доступа",
+        "another_browser": "другой браузер",
         "linked_subject": "MIGRIS: учётная запись связана с VIISP",
         "linked_text": "Ваша учётная запись MIGRIS связана с личностью, подтверждённой через VIISP. Теперь Вы "
         "можете входить в неё по электронной почте или через VIISP, а имя и фамилия в учётной записи — те, что "
@@ -279,13 +320,23 @@ def readable_domain(domain: str) -> str:
         return domain
 
 
-def _notice(language: Language, subject: str, text_key: str, new_address: str = "", *, not_me: str = "") -> MailMessage:
-    """A notice: its line, what to do if it was not the person (with `not_me`, the link that secures the account:
-    a URL the service made from its configuration, never from a request), the signature."""
+def _notice(
+    language: Language,
+    subject: str,
+    text_key: str,
+    new_address: str = "",
+    *,
+    not_me: str = "",
+    line: str = "",
+    advice_key: str = "not_me_link",
+) -> MailMessage:
+    """A notice: its line (`line`, or the text `text_key` names), what to do if it was not the person (with
+    `not_me`, the link that secures the account: a URL the service made from its configuration, never from a
+    request), the signature."""
     texts = _TEXTS[language]
-    line = texts[text_key].format(address=masked_address(new_address))
+    line = line or texts[text_key].format(address=masked_address(new_address))
     if not_me:
-        advice = texts["not_me_link"]
+        advice = texts[advice_key]
         text = f"{line}\n\n{advice}\n{not_me}\n\n{texts['signature']}\n"
         advice_html = f'{html.escape(advice)}<br><a href="{html.escape(not_me)}">{html.escape(not_me)}</a>'
     else:
@@ -338,3 +389,25 @@ def passkey_removed_notice(language: Language) -> MailMessage:
 def passkey_clone_notice(language: Language) -> MailMessage:
     """To the account's address when a passkey's counter did not rise: it may have been copied."""
     return _notice(language, "passkey_clone_subject", "passkey_clone_text")
+
+
+def _browser_words(language: Language, browser: str) -> str:
+    """The browser and system as a parser named them ("Chrome Mobile on Android": a fixed list of names, never the
+    request's header), joined for any language; another browser in the language's words."""
+    browser_name, _, system = browser.partition(" on ")
+    if not browser_name:
+        return _TEXTS[language]["another_browser"]
+    return f"{browser_name}, {system}" if system else browser_name
+
+
+def new_sign_in_notice(language: Language, at: int, way: str, browser: str, not_me: str) -> MailMessage:
+    """To the account's address when it was signed in to from a device that is not one of its known devices: when
+    (UTC, 24-hour), how, and the browser and system in a parser's words; its "not me" link ends every session and
+    device and removes every passkey added since."""
+    texts = _TEXTS[language]
+    line = texts["sign_in_text"].format(
+        when=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(at)),
+        way=texts[f"way_{way}"],
+        browser=_browser_words(language, browser),
+    )
+    return _notice(language, "sign_in_subject", "", line=line, not_me=not_me, advice_key="sign_in_not_me")

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
     from migris.dal.not_me import NotMeTokens
     from migris.dal.passkeys import PasskeyRepository
+    from migris.domain.activity import ActivityLog
 
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 128
@@ -41,7 +42,9 @@ class NotMe:
         clock: Clock,
         token_seconds: int,
         web_origin: str,
+        activity: ActivityLog | None = None,
     ) -> None:
+        self._activity = activity
         self._tokens = tokens
         self._accounts = accounts
         self._passkeys = passkeys
@@ -73,6 +76,12 @@ class NotMe:
         if found is None or found.expires_at <= now:
             raise InvalidToken
         spent: list[int] = []
+        reference = f"NM-{secrets.token_hex(4).upper()}"
+        recorded = (
+            [self._activity.item(found.user_id, "not_me_reported", reference=reference)]
+            if self._activity is not None
+            else []
+        )
 
         def secure(account: Account) -> int:
             added = [p for p in self._passkeys.of_user(account.user_id) if p.created_at >= found.since]
@@ -83,7 +92,11 @@ class NotMe:
                     account.version,
                     changes,
                     remove=PENDING_CHANGE,
-                    with_items=(self._tokens.spend_item(found, now), *self._passkeys.remove_items(added)),
+                    with_items=(
+                        self._tokens.spend_item(found, now),
+                        *self._passkeys.remove_items(added),
+                        *recorded,
+                    ),
                 )
             except CompanionRefused:
                 if self._tokens.get(found.token_hash) is None:
@@ -100,7 +113,6 @@ class NotMe:
 
         removed = write_versioned(read, secure, exhausted=EditConflict)
         self._devices.after_epoch_moved(found.user_id)
-        reference = f"NM-{secrets.token_hex(4).upper()}"
         log_event(
             "not_me_reported",
             level="warning",

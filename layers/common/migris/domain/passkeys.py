@@ -42,7 +42,7 @@ from migris.domain.mail import (
     passkey_clone_notice,
     passkey_removed_notice,
 )
-from migris.domain.records import Account, PasskeyChallenge, PasskeyRecord
+from migris.domain.records import Account, ActivityKind, PasskeyChallenge, PasskeyRecord
 from migris.domain.sessions import CurrentSession, OpenedSession, Sessions, require_fresh
 from migris.domain.validation import DEFAULT_LANGUAGE, Language
 from migris.domain.versioned import WRITE_ATTEMPTS
@@ -50,6 +50,7 @@ from migris.domain.versioned import WRITE_ATTEMPTS
 if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
     from migris.dal.passkeys import PasskeyRepository
+    from migris.domain.activity import ActivityLog
     from migris.domain.not_me import NotMe
 
 HANDLE_BYTES = 32
@@ -97,9 +98,12 @@ class Passkeys:
         clock: Clock,
         settings: PasskeySettings,
         not_me: Callable[[], NotMe] | None = None,
+        activity: ActivityLog | None = None,
     ) -> None:
-        """`not_me` makes the "not me" link of the mail that tells of a new passkey."""
+        """`not_me` makes the "not me" link of the mail that tells of a new passkey; `activity` records sign-ins,
+        passkeys added and removed."""
         self._not_me = not_me
+        self._activity = activity
         self._repository = repository
         self._accounts = accounts
         self._sessions = sessions
@@ -204,7 +208,10 @@ class Passkeys:
             created_at=now,
         )
         failed = self._repository.add(
-            record, self._repository.spend_challenge_item(challenge, now), self._settings.max_passkeys
+            record,
+            self._repository.spend_challenge_item(challenge, now),
+            self._settings.max_passkeys,
+            also=self._line(current.user_id, "passkey_added"),
         )
         if failed is not None:
             if 1 in failed:
@@ -232,10 +239,13 @@ class Passkeys:
     def remove(self, current: CurrentSession, public_id: str) -> None:
         require_fresh(current, self._clock.now())
         passkey = self._find(current.account, public_id)
-        if not self._repository.remove(passkey):
+        if not self._repository.remove(passkey, also=self._line(current.user_id, "passkey_removed")):
             raise PasskeyNotFound
         log_event("passkey_removed", user_id=current.user_id)
         self._tell(current.account, passkey_removed_notice)
+
+    def _line(self, user_id: str, kind: ActivityKind) -> list[dict[str, Any]]:
+        return [] if self._activity is None else [self._activity.item(user_id, kind)]
 
     def removal_items(self, user_id: str) -> tuple[int, list[dict[str, Any]]]:
         """How many passkeys the account has, and the transaction items that remove them all (a staff revoke with
@@ -286,6 +296,7 @@ class Passkeys:
         device: PresentedDevice | None = None,
         shared: bool = False,
         user_agent: str | None = None,
+        source_ip: str | None = None,
     ) -> PasskeySignedIn:
         """A session on the passkey's account, when the assertion answers this browser's challenge; every refusal
         is PasskeySignInRefused."""
@@ -348,14 +359,17 @@ class Passkeys:
             grant, device_items = self._devices.prepare(
                 account, account.email, device, shared=shared, user_agent=user_agent
             )
-            session, session_items = self._sessions.prepare(account, "passkey", user_agent=user_agent)
+            session, session_items = self._sessions.prepare(
+                account, "passkey", user_agent=user_agent, source_ip=source_ip
+            )
             spent = [
                 self._repository.spend_challenge_item(challenge, now),
                 self._repository.used_item(passkey, presented_count, now),
             ]
+            known = device is not None and device.of_account(account) is not None
             failed = self._accounts.transact([*spent, *device_items, *session_items])
             if failed is None:
-                self._sessions.opened(session)
+                self._sessions.opened(session, known_device=known)
                 self._devices.opened(account, grant)
                 log_event("passkey_signed_in", user_id=account.user_id)
                 return PasskeySignedIn(account=account, session=session, device=grant)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from migris.clock import Clock
 from migris.domain.accounts import AccountMissing
+from migris.domain.activity import changes_of
 from migris.domain.codes import Codes, NewCode
 from migris.domain.devices import Devices, PresentedDevice
 from migris.domain.errors import (
@@ -36,13 +37,27 @@ from migris.domain.mail import (
     email_change_notice,
     email_changed_notice,
 )
-from migris.domain.records import Account, AccountChanges, AddressTaken, CompanionRefused, NoticeDue
+from migris.domain.records import (
+    Account,
+    AccountChanges,
+    ActivityKind,
+    AddressTaken,
+    AuditValue,
+    CompanionRefused,
+    NoticeDue,
+)
 from migris.domain.sessions import Sessions
 from migris.domain.validation import EmailAddress, Language, PersonName, PhoneNumber, parse_input
 from migris.domain.versioned import write_versioned
 
 if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
+    from migris.domain.activity import ActivityLog
+
+# What changed on an account, field by field: before and after.
+Pairs = dict[str, tuple[AuditValue, AuditValue]]
+# What the first fill's line in the activity shows as filled in.
+FIRST_FILL_FIELDS = ("given_name", "family_name", "phone_number")
 
 NAME_FIELDS = ("given_name", "family_name")
 
@@ -116,7 +131,10 @@ class Profiles:
         mailer: MailSender,
         clock: Clock,
         devices: Devices | None = None,
+        activity: ActivityLog | None = None,
     ) -> None:
+        """`activity` records each change in the write that makes it."""
+        self._activity = activity
         self._repository = repository
         self._devices = devices
         self._sessions = sessions
@@ -157,7 +175,13 @@ class Profiles:
                 raise ProfileExists
             return fields | _pending(new_email, pending)
 
-        filled = self._save(user, first_fill)
+        def first_fill_line(current: Account, changes: AccountChanges) -> list[dict[str, Any]]:
+            filled_in: Pairs = {
+                name: (None, cast(AuditValue, value)) for name, value in changes.items() if name in FIRST_FILL_FIELDS
+            }
+            return self._lines(current, ("profile_completed", filled_in), ("email_change_requested", _asked(changes)))
+
+        filled = self._save(user, first_fill, first_fill_line)
         log_event("profile_completed", user_id=user_id, email_pending=pending is not None)
         self._tell_the_old_address(user, new_email, pending, mail_language(user, request))
         return filled
@@ -196,7 +220,13 @@ class Profiles:
                 changes["language"] = form.language
             return changes
 
-        changed = self._save(user, phone_email_and_language)
+        def contact_lines(current: Account, changes: AccountChanges) -> list[dict[str, Any]]:
+            phone: Pairs = {}
+            if "phone_number" in changes:
+                phone["phone_number"] = (current.phone_number, changes["phone_number"])
+            return self._lines(current, ("contact_changed", phone), ("email_change_requested", _asked(changes)))
+
+        changed = self._save(user, phone_email_and_language, contact_lines)
         log_event(
             "profile_changed",
             user_id=user_id,
@@ -247,7 +277,10 @@ class Profiles:
                 "session_epoch": next_epoch,
                 "email_change_notice": _notice_due(old_email, new_email, mail_language(current, request)),
             }
-            keep_this_session = (self._sessions.keep_only(current_session_hash, current, next_epoch),)
+            keep_this_session = (
+                self._sessions.keep_only(current_session_hash, current, next_epoch),
+                *self._lines(current, ("contact_changed", {"email": (old_email, str(new_email))})),
+            )
             try:
                 if signs_in_by_email(current):
                     self._repository.move_email(
@@ -329,16 +362,35 @@ class Profiles:
         if not self._repository.clear_notice(user.user_id, due.id):
             log_event("notice_left_due", user_id=user.user_id)
 
-    def _save(self, user: Account, changes_for: Callable[[Account], AccountChanges]) -> Account:
+    def _lines(self, user: Account, *lines: tuple[ActivityKind, Pairs]) -> list[dict[str, Any]]:
+        """The activity's lines for what changed (a line whose values all stayed the same is none), as
+        transaction items for the change's own write."""
+        if self._activity is None:
+            return []
+        items = []
+        for kind, pairs in lines:
+            changes = changes_of(pairs)
+            if changes:
+                items.append(self._activity.item(user.user_id, kind, changes=changes))
+        return items
+
+    def _save(
+        self,
+        user: Account,
+        changes_for: Callable[[Account], AccountChanges],
+        lines_for: Callable[[Account, AccountChanges], list[dict[str, Any]]] | None = None,
+    ) -> Account:
         """Write what `changes_for` asks of the account as read, at its version (read again and asked again
-        when another write got there first); the account as written, without reading it again."""
+        when another write got there first), with the activity's lines `lines_for` gives for those changes; the
+        account as written, without reading it again."""
 
         def write(current: Account) -> Account:
             changes = changes_for(current)
             if not changes:
                 return current
+            lines = lines_for(current, changes) if lines_for is not None else []
             changes["updated_at"] = int(self._clock.now())
-            self._repository.update_user(current.user_id, current.version, changes)
+            self._repository.update_user(current.user_id, current.version, changes, with_items=tuple(lines))
             return current.model_copy(update={**changes, "version": current.version + 1})
 
         return write_versioned(lambda: self._user(user.user_id), write, first=user, exhausted=EditConflict)
@@ -363,6 +415,12 @@ def _pending(new_email: str | None, pending: PendingChange | None) -> AccountCha
     if new_email is None or pending is None:
         return {}
     return {"pending_email": new_email, "pending_email_id": pending.issued.login_id}
+
+
+def _asked(changes: AccountChanges) -> Pairs:
+    """An e-mail change asked in these changes, as the activity shows it: the address asked for."""
+    asked = changes.get("pending_email")
+    return {"email": (None, asked)} if asked else {}
 
 
 def _notice_due(old_email: str | None, new_email: str, language: Language) -> NoticeDue | None:

@@ -278,6 +278,47 @@ class AuditEvent(Record):
     reason: str
 
 
+# --- activity table: what the person sees happened to their account ---
+
+ActivityKind = Literal[
+    "signed_in",
+    "profile_completed",
+    "contact_changed",
+    "email_change_requested",
+    "passkey_added",
+    "passkey_removed",
+    "identity_linked",
+    "identity_unlinked",
+    "session_ended",
+    "device_forgotten",
+    "sessions_ended",
+    "not_me_reported",
+    "staff_changed",
+    "recovery_started",
+    "recovery_confirmed",
+    "recovery_cancelled",
+    "recovery_completed",
+]
+SignInWay = Literal["email", "viisp", "eidas", "passkey"]
+
+
+class ActivityEvent(Record):
+    """One line of the person's activity (migris.domain.activity): what happened, when, who did it (`self`,
+    `self:viisp`, `staff` or `system`: never an ARN) and, as the kind has them, how and from where a sign-in came
+    (the browser and system in a parser's words, the network cut to /24 or /48), what changed, staff's reason, a
+    report's reference."""
+
+    at: int
+    kind: ActivityKind
+    actor: str
+    method: SignInWay | None = None
+    browser: str | None = None
+    network: str | None = None
+    changes: dict[str, FieldChange] | None = None
+    reason: str | None = None
+    reference: str | None = None
+
+
 # --- what a conditional write answers besides success ---
 
 

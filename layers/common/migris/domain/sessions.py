@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from migris.clock import Clock
+from migris.domain.activity import ActivityLog, network_of, sign_in_way
 from migris.domain.browsers import browser_in_words
 from migris.domain.errors import FreshSignInRequired, SessionNotFound, Unauthenticated
 from migris.domain.events import log_event
@@ -27,6 +28,7 @@ from migris.domain.records import Account, EpochMoved, LoginMethod, SessionRecor
 if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
     from migris.dal.sessions import SessionRepository
+    from migris.domain.sign_in_notices import SignInNotices
 
 # What a sensitive change (a link, a passkey's registration or removal) asks of the session that asks for it: to
 # have been opened this recently, a fresh proof of the address (ASVS 5.0 V6/V7: re-authentication before it), rather
@@ -44,6 +46,10 @@ class OpenedSession:
     token: str
     user_id: str
     expires_in: int
+    # What a new-sign-in notice tells: the account signed in to, how (the activity's words) and the browser.
+    account: Account | None = field(default=None, repr=False, compare=False)
+    way: str = ""
+    browser: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,13 @@ class Sessions:
         clock: Clock,
         idle_seconds: int,
         max_seconds: int,
+        activity: ActivityLog | None = None,
+        notices: Callable[[], SignInNotices] | None = None,
     ) -> None:
+        """`activity` records each sign-in in the write that opens its session; `notices` tells the account's
+        address of a sign-in from a device it did not know."""
+        self._activity = activity
+        self._notices = notices
         self._repository = repository
         self._accounts = accounts
         self._clock = clock
@@ -100,34 +112,60 @@ class Sessions:
         method: LoginMethod,
         with_items: Sequence[dict[str, Any]] = (),
         user_agent: str | None = None,
+        source_ip: str | None = None,
+        known_device: bool = True,
+        new_account: bool = False,
     ) -> OpenedSession:
         """A new session for the account, in its session epoch as read, opened by `method` (with `with_items`,
         other writes that must land with it: a known device's); EpochMoved (and nothing written) when that
         epoch moved on before the write or one of them was refused. (An account item's plain attributes do too:
-        tests open sessions on accounts they wrote.)"""
+        tests open sessions on accounts they wrote.) See `opened` for `known_device` and `new_account`."""
         account = Account.model_validate(account)
-        opened, items = self.prepare(account, method, user_agent=user_agent)
+        opened, items = self.prepare(account, method, user_agent=user_agent, source_ip=source_ip)
         if self._accounts.transact([*with_items, *items]) is not None:
             # A conflict with another transaction on the account is as likely a revoke: the caller reads again.
             raise EpochMoved(account.user_id)
-        self.opened(opened)
+        self.opened(opened, known_device=known_device, new_account=new_account)
         return opened
 
     def prepare(
-        self, account: Account, method: LoginMethod, *, account_written: bool = False, user_agent: str | None = None
+        self,
+        account: Account,
+        method: LoginMethod,
+        *,
+        account_written: bool = False,
+        user_agent: str | None = None,
+        source_ip: str | None = None,
     ) -> tuple[OpenedSession, list[dict[str, Any]]]:
         """A new session for the account, and the transaction items that create it in the caller's write (call
-        `opened` once that has landed): the session, and a check that the account is still in the epoch read.
-        With `account_written` the same write creates the account or updates it at the version read, which
-        pins the epoch already (and a transaction may not check an item it writes)."""
-        opened, record = self._new(account, method, browser_in_words(user_agent))
+        `opened` once that has landed): the session, the sign-in's line in the activity, and a check that the
+        account is still in the epoch read. With `account_written` the same write creates the account or updates
+        it at the version read, which pins the epoch already (and a transaction may not check an item it writes)."""
+        browser = browser_in_words(user_agent)
+        opened, record = self._new(account, method, browser)
+        way = sign_in_way(account, method)
+        opened = replace(opened, account=account, way=way, browser=browser)
         items = [self._repository.create_item(record)]
+        if self._activity is not None:
+            items.append(
+                self._activity.item(
+                    account.user_id,
+                    "signed_in",
+                    method=way,
+                    browser=browser,
+                    network=network_of(source_ip),
+                )
+            )
         if not account_written:
             items.append(self._accounts.in_epoch_item(account.user_id, account.session_epoch))
         return opened, items
 
-    def opened(self, session: OpenedSession) -> None:
+    def opened(self, session: OpenedSession, *, known_device: bool = True, new_account: bool = False) -> None:
+        """After the sign-in's write: a sign-in from a device that is not a known device of the account (one the
+        person just made is not) tells its address, unless it is the account's first."""
         log_event("session_opened", user_id=session.user_id)
+        if not known_device and not new_account and self._notices is not None and session.account is not None:
+            self._notices().after_sign_in(session.account, session.way, session.browser)
 
     def _new(self, account: Account, method: LoginMethod, browser: str) -> tuple[OpenedSession, SessionRecord]:
         token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -216,6 +254,8 @@ class Sessions:
                 if not self._repository.delete_of(record.token_hash, current.user_id):
                     break
                 log_event("session_ended_by_person", user_id=current.user_id)
+                if self._activity is not None:
+                    self._activity.record(current.user_id, "session_ended", browser=record.browser)
                 return record.token_hash == current.token_hash
         raise SessionNotFound
 

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Self, cast
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from migris.clock import Clock, iso_utc
+from migris.domain.activity import STAFF_ACTOR
 from migris.domain.errors import EditConflict, InvalidInput, NotLinked, ProfileIncomplete, UserNotFound
 from migris.domain.events import log_event
 from migris.domain.records import (
     Account,
     AccountChanges,
+    ActivityKind,
     AuditEvent,
     CompanionRefused,
     FieldChange,
@@ -34,6 +36,7 @@ from migris.domain.views import AuditEntry, StaffProfile
 if TYPE_CHECKING:
     from migris.dal.accounts import AccountRepository
     from migris.dal.audit import AuditRepository
+    from migris.domain.activity import ActivityLog
     from migris.domain.devices import Devices
     from migris.domain.passkeys import Passkeys
     from migris.domain.sessions import Sessions
@@ -138,9 +141,12 @@ class StaffDesk:
         clock: Clock,
         devices: Callable[[], Devices] | None = None,
         passkeys: Callable[[], Passkeys] | None = None,
+        activity: ActivityLog | None = None,
     ) -> None:
         """`sessions` gives the session rules when a revoke first needs them: no other staff route loads them;
-        `devices`, the known devices a revoke or an unlink ends with the sessions."""
+        `devices`, the known devices a revoke or an unlink ends with the sessions; `activity`, where the person
+        sees each change with its reason (staff shown as `staff`, never by their ARN)."""
+        self._activity = activity
         self._devices = devices
         self._passkeys = passkeys
         self._accounts = accounts
@@ -185,7 +191,7 @@ class StaffDesk:
                 user_id,
                 user.version,
                 cast(AccountChanges, changed | {"updated_at": int(now)}),  # STAFF_FIELDS name account attributes
-                with_items=(self._audit.append_item(event, now),),
+                with_items=(self._audit.append_item(event, now), *self._line("staff_changed", event)),
             )
             log_event("staff_changed_user", user_id=user_id, actor=actor, fields=sorted(changed))
             return self._user(user_id)
@@ -212,7 +218,7 @@ class StaffDesk:
                     user_id,
                     user.version,
                     {"session_epoch": user.session_epoch + 1},
-                    with_items=(self._audit.append_item(event, now), *removal),
+                    with_items=(self._audit.append_item(event, now), *removal, *self._line("sessions_ended", event)),
                 )
             except CompanionRefused:
                 raise StaleVersion(user_id) from None  # a passkey went meanwhile: count and remove them again
@@ -243,7 +249,7 @@ class StaffDesk:
                 "session_epoch": user.session_epoch + 1,
                 "updated_at": int(now),
             }
-            audited = (self._audit.append_item(event, now),)
+            audited = (self._audit.append_item(event, now), *self._line("identity_unlinked", event))
             try:
                 self._accounts.unlink_identity(user, identity, unlinked, with_items=audited)
             except IdentityTaken:
@@ -257,6 +263,12 @@ class StaffDesk:
         unlinked = write_versioned(lambda: self._user(user_id), unlink_with_audit, exhausted=EditConflict)
         self._end_devices(user_id)
         return StaffProfile.of(unlinked)
+
+    def _line(self, kind: ActivityKind, event: AuditEvent) -> list[dict[str, Any]]:
+        """The change's line in the person's activity, in the change's own write: what and why, by `staff`."""
+        if self._activity is None:
+            return []
+        return [self._activity.item(event.user_id, kind, STAFF_ACTOR, changes=event.changes, reason=event.reason)]
 
     def _end_devices(self, user_id: str) -> None:
         """The known devices ended with the epoch: deleted too, so a code's start stops giving them the reserve."""

@@ -8,7 +8,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field
 
 from migris.clock import iso_utc
-from migris.domain.records import Account, AuditEvent, FieldChange, IdentityKind
+from migris.domain.records import Account, ActivityEvent, ActivityKind, AuditEvent, FieldChange, IdentityKind, SignInWay
 from migris.domain.validation import Language
 
 
@@ -91,6 +91,52 @@ class AuditEntry(BaseModel):
     @classmethod
     def of(cls, event: AuditEvent) -> Self:
         return cls(at=event.at, actor=event.actor, changes=event.changes, reason=event.reason)
+
+
+# Browser words the parser could not give, as the activity shows them (the pages say it in the person's language).
+ANOTHER_BROWSER = "another browser"
+
+
+class ActivityEntry(BaseModel):
+    """One line of the person's activity as the API shows it (migris.domain.activity)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    at: str
+    kind: ActivityKind
+    actor: str = Field(description="self, self:viisp, staff or system: never an ARN")
+    method: SignInWay | None = Field(default=None, description="A sign-in's way: email, viisp, eidas or passkey")
+    browser: str | None = Field(
+        default=None, description="Browser and system in a parser's words, else 'another browser'"
+    )
+    network: str | None = Field(default=None, description="The network a sign-in came from, cut to /24 or /48")
+    changes: dict[str, FieldChange] | None = None
+    reason: str | None = Field(default=None, description="Staff's reason for their change")
+    reference: str | None = Field(default=None, description='A "not me" report\'s reference number')
+
+    @classmethod
+    def of(cls, event: ActivityEvent) -> Self:
+        browser = event.browser
+        if browser is not None and not browser:
+            browser = ANOTHER_BROWSER
+        return cls(
+            at=iso_utc(event.at),
+            kind=event.kind,
+            actor=event.actor,
+            method=event.method,
+            browser=browser,
+            network=event.network,
+            changes=event.changes,
+            reason=event.reason,
+            reference=event.reference,
+        )
+
+
+class ActivityList(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
+    events: list[ActivityEntry]  # newest first
+    next: str | None = Field(default=None, description="Ask `GET /activity?next=<this>` for older events")
 
 
 class SignedIn(BaseModel):

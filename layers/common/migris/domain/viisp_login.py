@@ -140,6 +140,7 @@ class ViispSignIn:
         session_token: str | None = None,
         language: Language = "lt",
         user_agent: str | None = None,
+        source_ip: str | None = None,
     ) -> ViispFinish:
         """A new session on the account VIISP vouched for (a link: on the account that asked, now holding the
         identity), after every check on the ticket; InvalidTicket otherwise. `session_token` is the session
@@ -185,7 +186,13 @@ class ViispSignIn:
         if record.link_user_id and record.link_session_hash:
             try:
                 session = self._links.link(
-                    record.link_user_id, record.link_session_hash, identity, names, language, user_agent=user_agent
+                    record.link_user_id,
+                    record.link_session_hash,
+                    identity,
+                    names,
+                    language,
+                    user_agent=user_agent,
+                    source_ip=source_ip,
                 )
             except InvalidTicket as refused:
                 self._refuse(refused.reason, ref)
@@ -196,6 +203,7 @@ class ViispSignIn:
         presented = devices.recognise_hash(record.device_hash) if devices is not None else None
         for _ in range(WRITE_ATTEMPTS):
             user = self._accounts.sign_in_by_viisp(identity, fields)
+            known = presented is not None and presented.of_account(user) is not None
             grant: DeviceGrant | None = None
             device_items: list[dict[str, Any]] = []
             if devices is not None:
@@ -203,7 +211,16 @@ class ViispSignIn:
                     user, user.email, presented, shared=record.shared_computer, user_agent=user_agent
                 )
             try:
-                session = self._sessions.open(user, "viisp", with_items=device_items, user_agent=user_agent)
+                session = self._sessions.open(
+                    user,
+                    "viisp",
+                    with_items=device_items,
+                    user_agent=user_agent,
+                    source_ip=source_ip,
+                    known_device=known,
+                    # Created by this sign-in (its first): no one to tell yet.
+                    new_account=(user.created_at or 0) >= now,
+                )
             except EpochMoved:
                 # Staff ended the account's sessions or unlinked the identity after the read (or the known device
                 # was forgotten): look it up again, so the session opens in the epoch (and on the account) that
