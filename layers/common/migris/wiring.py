@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from migris.domain.not_me import NotMe
     from migris.domain.passkeys import Passkeys
     from migris.domain.profiles import Profiles
+    from migris.domain.recovery import Recoveries
     from migris.domain.sessions import Sessions
     from migris.domain.staff import StaffDesk
     from migris.domain.viisp_login import ViispSignIn
@@ -370,6 +371,30 @@ class Services:
             self.clock,
             lambda: self.devices,
             lambda: self.passkeys,
+        )
+
+    @cached_property
+    def recoveries(self) -> Recoveries:
+        """Recovery of a lost mailbox: staff start and cancel it, the mailed links confirm or cancel it, the
+        scheduled function completes it."""
+        from migris.dal.audit import AuditRepository
+        from migris.dal.recovery import RecoveryTokens
+        from migris.domain.codes import keyed_hash
+        from migris.domain.recovery import Recoveries
+
+        s = self.settings
+        return Recoveries(
+            self._account_repository,
+            RecoveryTokens(self._dynamodb, s.sessions_table),
+            AuditRepository(self._dynamodb, s.audit_table),
+            self.mailer,
+            lambda purpose, value: keyed_hash(self.pepper(), purpose, value),
+            self.clock,
+            hold_seconds=s.recovery_hold_seconds,
+            web_origin=s.web_origin,
+            mail_domains=lambda: self.mail_domains,
+            devices=lambda: self.devices,
+            passkeys=lambda: self.passkeys,
         )
 
 
