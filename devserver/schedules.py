@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from devserver.apigw import LambdaContext, load_handler
@@ -41,20 +42,20 @@ class Schedules:
         """Invoke every scheduled function once, as its schedule would; what each answered."""
         answers: dict[str, Any] = {}
         for function, route in self._routes.items():
-            handler = load_handler(route)
-            event = {
-                "version": "0",
-                "detail-type": "Scheduled Event",
-                "source": "aws.events",
-                "region": self._stack.region,
-                "resources": [],
-                "detail": {},
-            }
             with self._stack.lock:
-                answers[function] = self._stack.as_function(
-                    function, lambda: handler(event, LambdaContext(function_name=function))
-                )
+                answers[function] = self._stack.as_function(function, partial(self._invoke, function, route))
         return answers
+
+    def _invoke(self, function: str, route: Route) -> Any:
+        event = {
+            "version": "0",
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "region": self._stack.region,
+            "resources": [],
+            "detail": {},
+        }
+        return load_handler(route)(event, LambdaContext(function_name=function))
 
     def run_in_background(self, on_error: Callable[[BaseException], None]) -> None:
         def loop() -> None:

@@ -183,13 +183,14 @@ def test_the_cancel_link_is_refused_after_the_hold_ended(client, clock):
     confirm, cancel = started(client, user_id)
     client.post("/recovery/confirm", {"token": confirm})
     clock.advance(HOLD)
-    assert_error(client.post("/recovery/cancel", {"token": cancel}), 400, "invalid_token")  # not run yet: still too late
+    # The function has not run yet: the cancel is too late all the same.
+    assert_error(client.post("/recovery/cancel", {"token": cancel}), 400, "invalid_token")
     assert complete(client) == 1
     assert_error(client.post("/recovery/cancel", {"token": cancel}), 400, "invalid_token")
 
 
 def test_staff_cancel_it_with_a_reason(client):
-    token, user_id = identified(client)
+    _, user_id = identified(client)
     started(client, user_id)
     path = f"/staff/users/{user_id}/email/cancel"
     assert_error(client.as_staff("POST", path, {}), 422, "validation_error")
@@ -199,7 +200,8 @@ def test_staff_cancel_it_with_a_reason(client):
     (cancelled,) = [e for e in last_event(client, user_id) if e["changes"]["recovery"]["after"] == "cancelled"]
     assert cancelled["reason"] == "the person asked"
     assert cancelled["actor"].startswith("arn:aws:sts::")  # the caller's IAM ARN
-    assert_error(client.as_staff("POST", f"/staff/users/{MISSING_USER}/email/cancel", {"reason": "x"}), 404, "not_found")
+    missing = client.as_staff("POST", f"/staff/users/{MISSING_USER}/email/cancel", {"reason": "x"})
+    assert_error(missing, 404, "not_found")
 
 
 def test_completion_and_a_staff_cancel_at_once_exactly_one_lands(client, clock):
@@ -212,12 +214,12 @@ def test_completion_and_a_staff_cancel_at_once_exactly_one_lands(client, clock):
         barrier = threading.Barrier(2)
         outcomes: dict[str, object] = {}
 
-        def cancelling(user_id: str = user_id) -> None:
+        def cancelling(user_id: str = user_id, barrier: threading.Barrier = barrier, outcomes=outcomes) -> None:
             barrier.wait()
             path = f"/staff/users/{user_id}/email/cancel"
             outcomes["cancel"] = client.as_staff("POST", path, {"reason": "asked"}).status
 
-        def completing() -> None:
+        def completing(barrier: threading.Barrier = barrier, outcomes=outcomes) -> None:
             barrier.wait()
             outcomes["complete"] = client.stack.schedules.run()["CompleteRecoveriesFunction"]["completed"]
 

@@ -22,7 +22,6 @@ from migris.domain.records import (
     StaleVersion,
 )
 
-
 # The sparse index of pending recoveries: one partition, sorted by when each falls due.
 RECOVERIES_DUE_INDEX = "recoveries_due"
 RECOVERY_QUEUE = "pending"

@@ -189,7 +189,9 @@ class Recoveries:
             # Each pointer lives as long as its link may be of use; the recovery decides whether it still works.
             lives = seconds + CONFIRM_SECONDS + self._hold_seconds + DAY_SECONDS
             pointers = [
-                self._tokens.put_item(RecoveryToken(token_hash=h, user_id=user_id, recovery_id=recovery.id, expires_at=lives))
+                self._tokens.put_item(
+                    RecoveryToken(token_hash=h, user_id=user_id, recovery_id=recovery.id, expires_at=lives)
+                )
                 for h in (confirm_hash, cancel_hash)
             ]
             try:
@@ -213,9 +215,13 @@ class Recoveries:
         log_event("recovery_started", user_id=user_id, actor=actor)
         before = started[-1]
         language = before.language or DEFAULT_LANGUAGE
-        self._mail(new_email, recovery_confirm_message(language, self._link("confirm-recovery", confirm_token)), user_id)
+        self._mail(
+            new_email, recovery_confirm_message(language, self._link("confirm-recovery", confirm_token)), user_id
+        )
         if before.email:
-            self._mail(before.email, recovery_started_notice(language, self._link("cancel-recovery", cancel_token)), user_id)
+            self._mail(
+                before.email, recovery_started_notice(language, self._link("cancel-recovery", cancel_token)), user_id
+            )
 
     def cancel_by_staff(self, user_id: str, asked: RecoveryCancelByStaff, actor: str) -> None:
         """Staff cancel the account's pending recovery (the person at the desk changed their mind, say).
