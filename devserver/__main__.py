@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     stack.aws.ses_throttle_every = max(0, args.ses_throttle_every)
     stack.aws.ses_delay_seconds = max(0, args.ses_delay_ms) / 1000
     stack.mail.run_in_background(on_error=lambda error: traceback.print_exception(error))
+    stack.schedules.run_in_background(on_error=lambda error: traceback.print_exception(error))
     server = make_server(stack, args.host, args.port)
     print(f"MIGRIS local stack on {origin}", flush=True)
     if listening != origin:

@@ -39,6 +39,7 @@ from devserver.edge import EdgeGuard, rate_rule
 from devserver.iam import IamGate, Refusal, staff_principal
 from devserver.local_aws import LocalAws
 from devserver.mail_pump import MailPump
+from devserver.schedules import Schedules
 from devserver.template import ROOT, Route, Template
 from devserver.viisp_standin import InProcessTransport, ViispStandIn, local_rsa_key
 
@@ -117,6 +118,8 @@ class LocalStack:
         self.page_headers = PageHeaders.from_template(template)
         self._containers: dict[str, Services] = {}
         self.mail = MailPump(self, mail_redelivery_seconds)
+        # The EventBridge schedules (the recovery function): served, every second; in tests, `run` on demand.
+        self.schedules = Schedules(self)
         self._mail_at_once = mail_at_once
         # Reading the outbox shows what was queued before: the queues drained, what is in flight waited for.
         self.aws.before_reading_outbox = lambda: self.mail.drain(settle_seconds=OUTBOX_SETTLE_SECONDS)
@@ -196,7 +199,16 @@ class LocalStack:
         )
         self.aws.put_secret("ViispServiceKeySecret", key_pem.decode())
 
+    def run_schedules(self) -> dict[str, Any]:
+        """Invoke the scheduled functions once (as their schedule would), then send the mail they queued."""
+        answers = self.schedules.run()
+        if self._mail_at_once:
+            with self.lock:
+                self.mail.drain()
+        return answers
+
     def stop(self) -> None:
+        self.schedules.stop()
         self.mail.stop()
         use_services(None)
         self.aws.stop()

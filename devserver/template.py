@@ -233,6 +233,15 @@ class Template:
             found[queue] = (function, logical_id)
         return found
 
+    def schedules(self) -> dict[str, str]:
+        """Each function a Schedule event invokes, with its schedule expression: {function: "rate(1 minute)"}."""
+        found: dict[str, str] = {}
+        for logical_id, function in self.functions().items():
+            for event in function["Properties"].get("Events", {}).values():
+                if event.get("Type") == "Schedule":
+                    found[logical_id] = str(event["Properties"]["Schedule"])
+        return found
+
     def tables(self) -> dict[str, dict[str, Any]]:
         return {k: v for k, v in self.resources.items() if v.get("Type") == "AWS::DynamoDB::Table"}
 

@@ -1,4 +1,5 @@
-"""`python -m staff`: find a person, change names or level or end their sessions with a reason, print the audit.
+"""`python -m staff`: find a person, change names or level, end their sessions, recover a lost mailbox (each
+with a reason), print the audit.
 
 Requests are signed with your own AWS credentials (the usual chain: environment, AWS_PROFILE or --profile, SSO);
 a profile whose role_arn is the stack's StaffRoleArn output signs as the staff role. For the local stack, use
@@ -76,6 +77,17 @@ def _parser() -> argparse.ArgumentParser:
     unlink.add_argument("user_id")
     unlink.add_argument("--reason", required=True)
 
+    recover = commands.add_parser(
+        "recover-email", help="recover a lost mailbox: move a level 2 account to a new address; reason recorded"
+    )
+    recover.add_argument("user_id")
+    recover.add_argument("--email", required=True, help="the new address (mailed a confirmation link)")
+    recover.add_argument("--reason", required=True, help="say which identity document was checked")
+
+    cancel = commands.add_parser("cancel-recovery", help="cancel a pending recovery of a mailbox; reason recorded")
+    cancel.add_argument("user_id")
+    cancel.add_argument("--reason", required=True)
+
     audit = commands.add_parser("audit", help="print the staff changes of an account, oldest first")
     audit.add_argument("user_id")
     return parser
@@ -108,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         reply = client.revoke_sessions(args.user_id, args.reason)
     elif args.command == "unlink":
         reply = client.unlink_identity(args.user_id, args.reason)
+    elif args.command == "recover-email":
+        reply = client.recover_email(args.user_id, args.email, args.reason)
+    elif args.command == "cancel-recovery":
+        reply = client.cancel_recovery(args.user_id, args.reason)
     else:
         reply = client.audit(args.user_id)
     output = for_terminal(reply.body)

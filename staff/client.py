@@ -54,6 +54,13 @@ class StaffClient:
     def unlink_identity(self, user_id: str, reason: str) -> Reply:
         return self._call("POST", f"/staff/users/{user_id}/identity/unlink", {"reason": reason})
 
+    def recover_email(self, user_id: str, email: str, reason: str) -> Reply:
+        """Start a recovery of a lost mailbox (a level 2 account): 202, the new address mailed its link."""
+        return self._call("POST", f"/staff/users/{user_id}/email", {"email": email, "reason": reason})
+
+    def cancel_recovery(self, user_id: str, reason: str) -> Reply:
+        return self._call("POST", f"/staff/users/{user_id}/email/cancel", {"reason": reason})
+
     def audit(self, user_id: str) -> Reply:
         return self._call("GET", f"/staff/users/{user_id}/audit")
 

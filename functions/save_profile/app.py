@@ -1,6 +1,7 @@
 """The signed-in person's profile: GET /profile, PATCH /profile (phone, e-mail), POST /profile/email/verify,
 POST /logout, and their sessions and known devices: GET /sessions, DELETE /sessions/{id},
-DELETE /devices/{id}. Each checks the session before it reads
+DELETE /devices/{id}; and the public routes of mailed links: POST /activity/not-me, POST /recovery/confirm,
+POST /recovery/cancel. Each signed-in route checks the session before it reads
 the body. PUT /profile (the first fill, which may write names) runs in its own function (first_fill.py) with its
 own role; the staff routes in staff.py."""
 
@@ -13,6 +14,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.clock import iso_utc
 from migris.domain.profiles import EmailChangeCode, ProfileChanges
+from migris.domain.recovery import RecoveryLink
 from migris.domain.validation import parse_input
 from migris.domain.views import ActivityEntry, ActivityList, Profile
 from migris.http.app import new_app, respond
@@ -225,6 +227,40 @@ class NotMeReference(BaseModel):
 def report_not_me() -> NotMeReference:
     asked = parse_input(NotMeReport, json_body(app))
     return NotMeReference(reference=services().not_me.report(asked.token))
+
+
+class RecoveryDone(BaseModel):
+    state: str = Field(description="held (the hold started) or cancelled")
+
+
+@app.post(
+    "/recovery/confirm",
+    summary="Confirm a recovery's new address (the link mailed to it)",
+    description="Public (the mailed link's token is the proof). The hold of RecoveryHoldSeconds starts now; a "
+    "scheduled function completes the recovery when it ends, unless the old address cancels it first. 400 "
+    "invalid_token for a token unknown, used, too old, or of a recovery no longer pending.",
+    openapi_extensions=body_doc(RecoveryLink),
+    responses={200: {"description": "The hold started"}, **error_docs(400, 409, 415, 422, 429)},
+)
+def confirm_recovery() -> RecoveryDone:
+    asked = parse_input(RecoveryLink, json_body(app))
+    services().recoveries.confirm(asked.token)
+    return RecoveryDone(state="held")
+
+
+@app.post(
+    "/recovery/cancel",
+    summary="Cancel a recovery (the link mailed to the old address)",
+    description="Public (the mailed link's token is the proof). The recovery ends, the new address is freed, and "
+    "an audit event staff see records it. 400 invalid_token for a token unknown, of a recovery no longer pending, "
+    "or after the hold ended.",
+    openapi_extensions=body_doc(RecoveryLink),
+    responses={200: {"description": "The recovery was cancelled"}, **error_docs(400, 409, 415, 422, 429)},
+)
+def cancel_recovery() -> RecoveryDone:
+    asked = parse_input(RecoveryLink, json_body(app))
+    services().recoveries.cancel(asked.token)
+    return RecoveryDone(state="cancelled")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

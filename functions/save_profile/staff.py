@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from migris.domain.recovery import RecoveryCancelByStaff, RecoveryStart
 from migris.domain.staff import IdentityUnlink, SessionsRevoke, StaffChange, UserSearch
 from migris.domain.views import AuditEntry, StaffProfile
 from migris.http.app import new_app, respond
-from migris.http.responses import staff_error_docs
+from migris.http.responses import model_response, staff_error_docs
 from migris.http.session import staff_actor
 from migris.observability import logger, metrics
 from migris.wiring import services
@@ -75,6 +77,41 @@ def revoke_sessions(user_id: str, body: SessionsRevoke) -> SessionsEnded:
 )
 def unlink_identity(user_id: str, body: IdentityUnlink) -> StaffProfile:
     return services().staff_desk.unlink_identity(user_id, body, staff_actor(app))
+
+
+class RecoveryAnswer(BaseModel):
+    state: str = Field(description="started (mails on their way) or cancelled")
+
+
+@app.post(
+    "/staff/users/<user_id>/email",
+    summary="Recover a lost mailbox: move a level 2 account to a new address, with a reason",
+    description="Only for an account at level 2 (staff checked an identity document in person). The new address's "
+    "uniqueness item is reserved, it is mailed a confirmation link, and the old address is told at once with a "
+    "cancel link; the hold of RecoveryHoldSeconds starts when the person confirms, and a scheduled function then "
+    "completes it (docs/recovery.md). Recorded in the audit with the caller's IAM ARN. 404; 409 has_identity (the "
+    "person recovers through VIISP), not_identified (level 1), recovery_pending, email_taken; 422, also for the "
+    "account's own address and a domain that cannot receive mail.",
+    responses={
+        202: {"description": "The recovery started"},
+        **staff_error_docs(403, 404, 409, 415, 422),
+    },
+)
+def start_recovery(user_id: str, body: RecoveryStart) -> Response[RecoveryAnswer]:
+    services().recoveries.start(user_id, body, staff_actor(app))
+    return model_response(202, RecoveryAnswer(state="started"))
+
+
+@app.post(
+    "/staff/users/<user_id>/email/cancel",
+    summary="Cancel a pending recovery of a person's mailbox, with a reason",
+    description="The reserved address is freed; recorded in the audit with the caller's IAM ARN. 404; 409 "
+    "no_recovery; 422.",
+    responses={200: {"description": "The recovery was cancelled"}, **staff_error_docs(403, 404, 409, 415, 422)},
+)
+def cancel_recovery(user_id: str, body: RecoveryCancelByStaff) -> RecoveryAnswer:
+    services().recoveries.cancel_by_staff(user_id, body, staff_actor(app))
+    return RecoveryAnswer(state="cancelled")
 
 
 @app.get(

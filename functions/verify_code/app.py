@@ -35,8 +35,9 @@ class VerifyCodeRequest(BaseModel):
     "/login/email/verify",
     summary="Check the code and open a session",
     description="401 invalid_code for a wrong, expired, used, replaced or foreign code; 429 too_many_attempts; "
-    "403 origin_mismatch from a page that is not ours (before the code is looked at).",
-    responses={200: {"description": "Signed in"}, **error_docs(401, 403, 415, 422, 429)},
+    "403 origin_mismatch from a page that is not ours (before the code is looked at); 409 recovery_pending for an "
+    "address a recovery at the desk reserved (it signs in once the recovery completes; the code stays unused).",
+    responses={200: {"description": "Signed in"}, **error_docs(401, 403, 409, 415, 422, 429)},
 )
 def verify_email_code(body: VerifyCodeRequest) -> Response[SignedIn]:
     require_our_origin(app)  # login CSRF: a foreign page gets no session, and spends no try of the code

@@ -143,7 +143,8 @@ def with_a_new_passkey(page: Page, site: str, words: Words) -> str:
     passkeys.choose_language(page, words.passkeys)
     passkeys.sign_in_with_code(page, site, address, words.passkeys)
     passkeys.create_passkey(page, words.passkeys)
-    links = [link for mail in mails_to(site, address) for link in LINK.findall(mail["text"])]
+    # The sign-in from this new browser was told too; the newest mail tells of the passkey.
+    links = LINK.findall(mails_to(site, address)[-1]["text"])
     assert len(links) == 1, "the mail of the new passkey carries one link"
     assert links[0].startswith(f"{site}/#/not-me?t=")
     return links[0]

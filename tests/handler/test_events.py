@@ -29,6 +29,8 @@ EXPECTED = {
     "passkey_sign_in_options": (200, None),
     "passkey_sign_in": (401, "invalid_passkey"),
     "report_not_me": (400, "invalid_token"),  # a token no mail carried
+    "confirm_recovery": (400, "invalid_token"),
+    "cancel_recovery": (400, "invalid_token"),
     "fill_in_profile": (401, "unauthenticated"),
     "change_profile": (401, "unauthenticated"),
     "confirm_email": (401, "unauthenticated"),
@@ -37,6 +39,8 @@ EXPECTED = {
     "staff_change_user": (404, "not_found"),
     "staff_revoke_sessions": (404, "not_found"),
     "staff_unlink_identity": (404, "not_found"),
+    "staff_recover_email": (404, "not_found"),
+    "staff_cancel_recovery": (404, "not_found"),
     "staff_audit": (404, "not_found"),
     # Against the local VIISP stand-in: a fresh ticket; a callback with a ticket we never issued.
     "start_viisp_login": (302, None),

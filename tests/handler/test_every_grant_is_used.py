@@ -213,3 +213,46 @@ def walk_every_path(stack, clock) -> None:
         assert cdn.start("late@example.lt").status == 202
         clock.advance(3600)
     assert stack.aws.mails_to("late@example.lt") == []
+
+    # Recovery of a lost mailbox: staff start one for a level 2 account with a passkey and a known device, the new
+    # address confirms it and the scheduled function completes it after the hold; the old address's link cancels
+    # another, staff cancel a third, and a fourth lapses unconfirmed.
+    walk_recoveries(stack, clock, client, soft)
+
+
+def _recovery_link(stack, address: str, screen: str) -> str:
+    marker = f"/#/{screen}?t="
+    mailed = [mail["text"] for mail in stack.aws.mails_to(address) if marker in mail["text"]]
+    return mailed[-1].split(marker)[1].split()[0]
+
+
+def _recovering(client: Client, address: str, new: str) -> tuple[str, str]:
+    clock_free = client.signed_in(address, filled=True)
+    user_id = client.as_person(clock_free, "GET", "/profile").json["user_id"]
+    assert client.as_staff("PATCH", f"/staff/users/{user_id}", {"level": 2, "reason": "passport"}).status == 200
+    started = client.as_staff("POST", f"/staff/users/{user_id}/email", {"email": new, "reason": "lost mailbox"})
+    assert started.status == 202, started.raw
+    return user_id, clock_free
+
+
+def walk_recoveries(stack, clock, client: Client, soft: SoftAuthenticator) -> None:
+    clock.advance(61)
+    user_id, token = _recovering(client, "lost@example.lt", "found@example.lt")
+    as_owner = {"Authorization": f"Bearer {token}"}
+    options = client.post("/passkeys/registration/options", {}, headers=as_owner).json
+    assert client.post("/passkeys", {"credential": soft.create(options)}, headers=as_owner).status == 201
+    confirm = _recovery_link(stack, "found@example.lt", "confirm-recovery")
+    assert client.post("/recovery/confirm", {"token": confirm}).status == 200
+    cancelled_by_link, _ = _recovering(client, "second@example.lt", "second.new@example.lt")
+    cancel = _recovery_link(stack, "second@example.lt", "cancel-recovery")
+    assert client.post("/recovery/cancel", {"token": cancel}).status == 200
+    by_staff, _ = _recovering(client, "third@example.lt", "third.new@example.lt")
+    assert client.as_staff("POST", f"/staff/users/{by_staff}/email/cancel", {"reason": "asked"}).status == 200
+    _recovering(client, "fourth@example.lt", "fourth.new@example.lt")
+    clock.advance(int(stack.template.parameters["RecoveryHoldSeconds"]))
+    assert stack.run_schedules()["CompleteRecoveriesFunction"] == {"completed": 1}
+    clock.advance(7 * 86400)
+    assert stack.run_schedules()["CompleteRecoveriesFunction"] == {"completed": 0}  # the fourth lapsed
+    (found,) = client.as_staff("POST", "/staff/users/search", {"email": "found@example.lt"}).json["users"]
+    assert found["user_id"] == user_id
+    del cancelled_by_link

@@ -33,12 +33,29 @@ class World:
     passkey_assertion: dict[str, Any]  # a sign-in with it, answering `passkey_nonce`'s challenge
     passkey_nonce: str
     not_me_token: str  # from the mail that told of the filled person's passkey
+    identified_user_id: str  # level 2, no recovery: staff may start one
+    recovering_user_id: str  # level 2, a recovery pending: staff may cancel it, its links confirm and cancel
+    confirm_token: str
+    cancel_token: str
 
 
 def _not_me_token(client: Client, address: str) -> str:
     """The token of the newest "not me" link mailed to the address."""
     texts = [mail["text"] for mail in client.stack.aws.mails_to(address) if "/#/not-me?t=" in mail["text"]]
     return texts[-1].split("/#/not-me?t=")[1].split()[0]
+
+
+def _link_token(client: Client, address: str, screen: str) -> str:
+    marker = f"/#/{screen}?t="
+    texts = [mail["text"] for mail in client.stack.aws.mails_to(address) if marker in mail["text"]]
+    return texts[-1].split(marker)[1].split()[0]
+
+
+def _identified(client: Client, address: str) -> str:
+    token = client.signed_in(address, filled=True)
+    user_id = str(client.as_person(token, "GET", "/profile").json["user_id"])
+    assert client.as_staff("PATCH", f"/staff/users/{user_id}", {"level": 2, "reason": "passport"}).status == 200
+    return user_id
 
 
 def make_world(client: Client) -> World:
@@ -57,7 +74,15 @@ def make_world(client: Client) -> World:
     assert created.status == 201, created.raw
     new_passkey = authenticator.create(client.post("/passkeys/registration/options", {}, headers=bearer).json)
     sign_in_options = client.post("/login/passkey/options", {})
+    identified = _identified(client, "rasa@example.lt")
+    recovering = _identified(client, "vida@example.lt")
+    recovery = {"email": "vida.nauja@example.lt", "reason": "lost mailbox"}
+    assert client.as_staff("POST", f"/staff/users/{recovering}/email", recovery).status == 202
     return World(
+        identified_user_id=identified,
+        recovering_user_id=recovering,
+        confirm_token=_link_token(client, "vida.nauja@example.lt", "confirm-recovery"),
+        cancel_token=_link_token(client, "vida@example.lt", "cancel-recovery"),
         new_passkey=new_passkey,
         passkey_id=created.json["id"],
         passkey_assertion=authenticator.get(sign_in_options.json, authenticator.passkeys[0]),
@@ -93,6 +118,10 @@ VALID: dict[tuple[str, str], tuple[str | None, Any]] = {
     ("POST", "/login/passkey/options"): (None, lambda w: {}),
     ("POST", "/login/passkey"): (None, lambda w: {"credential": w.passkey_assertion}),
     ("POST", "/activity/not-me"): (None, lambda w: {"token": w.not_me_token}),
+    ("POST", "/recovery/confirm"): (None, lambda w: {"token": w.confirm_token}),
+    ("POST", "/recovery/cancel"): (None, lambda w: {"token": w.cancel_token}),
+    ("POST", "/staff/users/{user_id}/email"): ("staff", lambda w: {"email": "rasa.nauja@example.lt", "reason": "lost"}),
+    ("POST", "/staff/users/{user_id}/email/cancel"): ("staff", lambda w: {"reason": "the person asked"}),
     ("POST", "/staff/users/search"): ("staff", lambda w: {"email": "ona@example.lt"}),
     ("PATCH", "/staff/users/{user_id}"): ("staff", lambda w: {"level": 2, "reason": "Identified at the desk"}),
     ("POST", "/staff/users/{user_id}/sessions/revoke"): ("staff", lambda w: {"reason": "Phone stolen"}),
@@ -119,7 +148,10 @@ def test_every_route_with_a_json_body_is_tried_here():
 
 def send(client: Client, world: World, method: str, path: str, body: str) -> Any:
     who, _ = VALID[(method, path)]
-    url = path.replace("{user_id}", world.linked_user_id if path.endswith("/unlink") else world.user_id)
+    staff_user = {"/unlink": world.linked_user_id, "/email": world.identified_user_id}
+    staff_user["/cancel"] = world.recovering_user_id
+    owner = next((user for end, user in staff_user.items() if path.endswith(end)), world.user_id)
+    url = path.replace("{user_id}", owner)
     url = url.replace("{passkey_id}", world.passkey_id)
     if who == "staff":
         return client.as_staff(method, url, raw_body=body.encode())

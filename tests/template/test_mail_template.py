@@ -19,6 +19,8 @@ PRODUCERS = (
     "SaveProfileFunction",
     "FirstFillFunction",
     "PasskeysFunction",
+    "StaffFunction",  # a recovery's two mails
+    "CompleteRecoveriesFunction",  # the new address told the recovery completed
 )
 
 

@@ -378,7 +378,7 @@ def test_the_rate_rule_keys_on_the_address_the_distribution_writes(cfn):
     assert rate["ForwardedIPConfig"]["FallbackBehavior"] == "MATCH"
     assert rate["ForwardedIPConfig"]["HeaderName"].lower() != "x-forwarded-for"  # its first entry is the client's
     scope = [inner["ByteMatchStatement"] for inner in rate["ScopeDownStatement"]["OrStatement"]["Statements"]]
-    assert [match["SearchString"] for match in scope] == ["/login/", "/activity/"]  # every public route
+    assert [match["SearchString"] for match in scope] == ["/login/", "/activity/", "/recovery/"]  # every public route
 
 
 def test_the_distribution_writes_the_viewers_address_over_the_clients_header(cfn):

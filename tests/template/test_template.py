@@ -18,7 +18,7 @@ PERSON_FACING_FUNCTIONS = [
     "FirstFillFunction",
     "PasskeysFunction",
 ]
-ALL_FUNCTIONS = [*PERSON_FACING_FUNCTIONS, "StaffFunction", "SendMailFunction"]
+ALL_FUNCTIONS = [*PERSON_FACING_FUNCTIONS, "StaffFunction", "SendMailFunction", "CompleteRecoveriesFunction"]
 TABLES = ["CodesTable", "SessionsTable", "AccountsTable", "ViispTicketsTable", "PasskeysTable"]
 # The passkeys table expires its challenges only: a passkey item has no expires_at.
 EXPIRING_TABLES = ["CodesTable", "SessionsTable", "ViispTicketsTable", "PasskeysTable"]
@@ -29,6 +29,8 @@ STAFF_PATHS = {
     "/staff/users/{user_id}/sessions/revoke",
     "/staff/users/{user_id}/identity/unlink",
     "/staff/users/{user_id}/audit",
+    "/staff/users/{user_id}/email",
+    "/staff/users/{user_id}/email/cancel",
 }
 DYNAMODB_WRITES = {
     "dynamodb:PutItem",
@@ -244,13 +246,32 @@ def test_only_the_profile_role_writes_the_language_of_mails(cfn):
     assert writers == {"SaveProfileFunction"}
 
 
-def test_the_staff_role_writes_only_names_level_session_epoch_and_linked_identity_on_accounts(cfn):
-    (statement,) = account_update_statements(cfn, "StaffFunction")
+def test_the_staff_role_writes_only_names_level_session_epoch_linked_identity_and_recovery_on_accounts(cfn):
+    accounts, reservation = account_update_statements(cfn, "StaffFunction")
     # The session epoch: a revoke ends every session of the person by moving it (migris.domain.sessions). The
-    # identity's attributes: an unlink removes them.
+    # identity's attributes: an unlink removes them. A recovery's start (and a staff cancel): the recovery, its
+    # place in the recoveries_due index, and the pending e-mail change it drops; never the address itself.
     allowed = {"pk", "given_name", "family_name", "level", "session_epoch", "updated_at", "version"}
     allowed |= {"personal_code", "eidas_id", "identity_country"}
-    assert attribute_allow_list(statement) == allowed
+    allowed |= {"recovery", "recovery_queue", "recovery_due_at", "pending_email", "pending_email_id"}
+    assert attribute_allow_list(accounts) == allowed
+    assert "email" not in allowed
+    assert accounts["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["user#*"]
+    # The new address's uniqueness item is reserved naming the recovery, never an account: it cannot write user_id.
+    assert attribute_allow_list(reservation) == {"pk", "reserved_by", "recovery_id", "created_at"}
+    assert reservation["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["email#*"]
+
+
+def test_the_recovery_function_moves_addresses_but_writes_no_name_or_level(cfn):
+    (statement,) = account_update_statements(cfn, "CompleteRecoveriesFunction")
+    allowed = attribute_allow_list(statement)
+    assert {"email", "session_epoch", "recovery", "recovered_at", "user_id", "reserved_by"} <= allowed
+    assert not allowed & {"given_name", "family_name", "level", "personal_code", "eidas_id", "phone_number"}
+    events = cfn["Resources"]["CompleteRecoveriesFunction"]["Properties"]
+    del events  # the translated template keeps the schedule as its own rule
+    rules = resources_of(cfn, "AWS::Events::Rule")
+    (rule,) = [r for r in rules.values() if "CompleteRecoveriesFunction" in repr(r["Properties"]["Targets"])]
+    assert rule["Properties"]["ScheduleExpression"] == "rate(1 minute)"
 
 
 # --- IAM rule 6: person-facing roles update accounts only through an attribute allow-list, never PutItem ---
@@ -277,12 +298,15 @@ def test_only_the_profile_and_staff_roles_delete_from_accounts_and_only_uniquene
         for statement in role_statements(cfn, function):
             if targets_table(statement, "AccountsTable") and "dynamodb:DeleteItem" in actions(statement):
                 deleters[function] = statement
-    assert set(deleters) == {"SaveProfileFunction", "StaffFunction"}
-    for function, kinds in (("SaveProfileFunction", ["email#*"]), ("StaffFunction", ["personal_code#*", "eidas#*"])):
-        # An e-mail change releases the old address; a staff unlink the identity it takes off an account.
-        statement = deleters[function]
-        assert actions(statement) == ["dynamodb:DeleteItem"]
-        assert statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == kinds
+    assert set(deleters) == {"SaveProfileFunction", "StaffFunction", "CompleteRecoveriesFunction"}
+    for function in deleters:
+        # An e-mail change releases the old address; a staff unlink the identity it takes off an account; a
+        # recovery's cancel or lapse frees the address it reserved, and its completion releases the old one.
+        for statement in role_statements(cfn, function):
+            if targets_table(statement, "AccountsTable") and "dynamodb:DeleteItem" in actions(statement):
+                assert actions(statement) == ["dynamodb:DeleteItem"]
+                kinds = statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+                assert kinds in (["email#*"], ["personal_code#*", "eidas#*"]), function
 
 
 # --- IAM rule 7: the audit table is append-only and only the staff role touches it ---
@@ -296,16 +320,18 @@ def test_no_role_may_update_or_delete_audit_events(cfn):
             ), role
 
 
-def test_only_the_staff_role_reads_the_audit_table_and_only_it_and_the_viisp_callback_append(cfn):
+def test_only_the_staff_role_reads_the_audit_table_and_only_it_and_the_event_makers_append(cfn):
     touching = {role for role, statement in all_statements(cfn) if targets_table(statement, "AuditTable")}
-    assert touching == {role_of(cfn, "StaffFunction"), role_of(cfn, "ViispCallbackFunction")}
+    # Besides staff: a VIISP link's event; a recovery cancelled by the old address's link (SaveProfile), or
+    # lapsed unconfirmed (the recovery function). Each appends only.
+    appenders = ("ViispCallbackFunction", "SaveProfileFunction", "CompleteRecoveriesFunction")
+    assert touching == {role_of(cfn, f) for f in ("StaffFunction", *appenders)}
     granted = {a for s in role_statements(cfn, "StaffFunction") if targets_table(s, "AuditTable") for a in actions(s)}
     assert granted == {"dynamodb:PutItem", "dynamodb:Query"}
     # A link's event (actor self:viisp) lands with the link; the callback can neither read nor rewrite events.
-    linked = {
-        a for s in role_statements(cfn, "ViispCallbackFunction") if targets_table(s, "AuditTable") for a in actions(s)
-    }
-    assert linked == {"dynamodb:PutItem"}
+    for function in appenders:
+        linked = {a for s in role_statements(cfn, function) if targets_table(s, "AuditTable") for a in actions(s)}
+        assert linked == {"dynamodb:PutItem"}, function
 
 
 def test_the_audit_table_keeps_its_events(cfn):
@@ -371,6 +397,7 @@ DYNAMODB_ACTIONS = {
         "SessionsTable": {"UpdateItem", "DeleteItem", "Query", "BatchGetItem", "GetItem"},
         "PasskeysTable": {"Query", "DeleteItem", "UpdateItem"},  # "not me" removes the passkeys added since
         "ActivityTable": {"PutItem", "Query"},  # GET /activity, the person's own partition
+        "AuditTable": {"PutItem"},  # a recovery cancelled by the old address's link
     },
     "FirstFillFunction": {
         "CodesTable": {"UpdateItem"},
@@ -380,7 +407,7 @@ DYNAMODB_ACTIONS = {
     },
     "StaffFunction": {
         "AccountsTable": {"GetItem", "UpdateItem", "DeleteItem"},
-        "SessionsTable": {"Query", "BatchGetItem", "DeleteItem"},
+        "SessionsTable": {"Query", "BatchGetItem", "DeleteItem", "PutItem"},  # PutItem: recovery#* token pointers
         "AuditTable": {"PutItem", "Query"},
         "PasskeysTable": {"Query", "DeleteItem", "UpdateItem"},
         "ActivityTable": {"PutItem"},
@@ -394,6 +421,13 @@ DYNAMODB_ACTIONS = {
     "SendMailFunction": {
         "CodesTable": {"GetItem", "UpdateItem"},
         "MailLedgerTable": {"UpdateItem", "DeleteItem"},
+    },
+    "CompleteRecoveriesFunction": {
+        "AccountsTable": {"Query", "GetItem", "UpdateItem", "DeleteItem"},
+        "AuditTable": {"PutItem"},
+        "PasskeysTable": {"Query", "DeleteItem", "UpdateItem"},
+        "SessionsTable": {"Query", "BatchGetItem", "DeleteItem"},
+        "ActivityTable": {"PutItem"},
     },
 }
 
@@ -416,14 +450,22 @@ def test_each_function_holds_exactly_the_dynamodb_actions_its_code_calls(cfn):
 
 def test_the_staff_function_only_reads_sessions_and_has_no_code_access(cfn):
     """A revoke counts the person's live sessions (the by_user index, then their items) and ends them by the
-    account's session epoch: the staff role never writes a session, nor touches codes, mail or secrets. It
-    deletes the known devices the epoch ended (device#* only)."""
+    account's session epoch: the staff role never writes a session, nor touches codes or sends mail. It deletes
+    the known devices the epoch ended (device#* only). A recovery's start puts its links' token pointers
+    (recovery#* only), keyed by the pepper (the one secret it reads), and queues its two mails (priority lane)."""
     session_reads = []
     for statement in role_statements(cfn, "StaffFunction"):
         assert not targets_table(statement, "CodesTable")
-        assert not any(a.startswith(("ses:", "secretsmanager:")) for a in actions(statement))
+        assert not any(a.startswith("ses:") for a in actions(statement))
+        if any(a.startswith("secretsmanager:") for a in actions(statement)):
+            assert (actions(statement), resources(statement)) == (
+                ["secretsmanager:GetSecretValue"],
+                [{"Ref": "CodePepperSecret"}],
+            )
         if targets_table(statement, "SessionsTable") and actions(statement) == ["dynamodb:DeleteItem"]:
             assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["device#*"]}}
+        elif targets_table(statement, "SessionsTable") and actions(statement) == ["dynamodb:PutItem"]:
+            assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["recovery#*"]}}
         elif targets_table(statement, "SessionsTable"):
             session_reads += [(action, resource) for action in actions(statement) for resource in resources(statement)]
     assert sorted(session_reads, key=repr) == sorted(
@@ -497,9 +539,10 @@ def test_pepper_is_readable_only_by_the_functions_that_hash_codes(cfn):
         for s in role_statements(cfn, f)
         if "secretsmanager:GetSecretValue" in actions(s) and {"Ref": "CodePepperSecret"} in resources(s)
     }
-    # Everyone who makes or checks a code (sign-in codes and e-mail change codes), and the VIISP callback, which
-    # keeps a known device as the pepper's keyed hash.
+    # Everyone who makes or checks a code (sign-in codes and e-mail change codes), the VIISP callback, which
+    # keeps a known device as the pepper's keyed hash, and staff, who key a recovery's link tokens with it.
     assert readers == {
+        "StaffFunction",
         "StartLoginFunction",
         "VerifyCodeFunction",
         "SaveProfileFunction",
@@ -563,6 +606,8 @@ def test_mail_is_queued_by_the_functions_that_cause_it_and_sent_only_by_the_mail
         "VerifyCodeFunction": ["priority"],
         "ViispCallbackFunction": ["priority"],
         "PasskeysFunction": ["priority"],
+        "StaffFunction": ["priority"],  # a recovery's two mails
+        "CompleteRecoveriesFunction": ["priority"],  # the new address told the recovery completed
         "SendMailFunction": ["dead"],
     }
 
@@ -608,7 +653,7 @@ def test_waf_rate_rule_guards_the_login_routes(cfn):
     assert rate["AggregateKeyType"] == "FORWARDED_IP"
     assert rate["ForwardedIPConfig"]["HeaderName"] == "True-Client-IP"
     scope = [inner["ByteMatchStatement"] for inner in rate["ScopeDownStatement"]["OrStatement"]["Statements"]]
-    assert [match["SearchString"] for match in scope] == ["/login/", "/activity/"]  # every public route
+    assert [match["SearchString"] for match in scope] == ["/login/", "/activity/", "/recovery/"]  # every public route
     assert "Block" in rule["Action"]
     association = cfn["Resources"]["LoginWebAclAssociation"]
     assert association["Condition"] == "WafEnabled"
@@ -968,4 +1013,6 @@ def test_every_grant_on_accounts_names_the_kinds_of_item_it_may_touch(cfn):
             if targets_table(statement, "AccountsTable"):
                 leading = statement.get("Condition", {}).get("ForAllValues:StringLike", {}).get("dynamodb:LeadingKeys")
                 assert leading, (function, statement.get("Sid"))
-                assert set(leading) <= {"user#*", "email#*", "personal_code#*", "eidas#*"}, (function, leading)
+                # "pending": the one partition of the recoveries_due index (migris.dal.accounts).
+                kinds = {"user#*", "email#*", "personal_code#*", "eidas#*", "pending"}
+                assert set(leading) <= kinds, (function, leading)

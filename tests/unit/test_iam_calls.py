@@ -87,7 +87,8 @@ QUEUE = "https://sqs.eu-north-1.amazonaws.com/123456789012/migris-local-mail-"
         ("ViispCallbackFunction", "priority", True),
         ("ViispCallbackFunction", "bulk", False),
         ("VerifyCodeFunction", "bulk", False),
-        ("StaffFunction", "priority", False),
+        ("StaffFunction", "priority", True),  # a recovery's two mails
+        ("StaffFunction", "bulk", False),
         ("SendMailFunction", "dead", True),
         ("StartLoginFunction", "dead", False),
     ],
@@ -107,7 +108,9 @@ def test_only_the_mail_function_reads_the_queues():
 def test_a_secret_is_read_only_by_the_roles_given_it():
     pepper = {"SecretId": "migris-local-CodePepperSecret"}
     assert refusals("VerifyCodeFunction", "secretsmanager", "GetSecretValue", pepper) == []
-    assert refusals("StaffFunction", "secretsmanager", "GetSecretValue", pepper)
+    assert refusals("SendMailFunction", "secretsmanager", "GetSecretValue", pepper)
+    viisp_key = {"SecretId": "migris-local-ViispServiceKeySecret"}
+    assert refusals("StaffFunction", "secretsmanager", "GetSecretValue", viisp_key)
 
 
 def test_a_condition_operator_the_check_cannot_evaluate_is_a_failure_not_a_pass():

@@ -302,6 +302,32 @@ export default {
   "notMe.refused.text": "The link was used already or is more than 7 days old.",
   "notMe.refused.signIn": "Sign in",
 
+  "recoveryConfirm.ready.title": "Confirm your new e-mail address",
+  "recoveryConfirm.ready.text":
+    "Migration Department staff started moving your account to this e-mail address. Press the button to confirm " +
+    "it: after a waiting period your account will sign in with this address, and every earlier sign-in ends.",
+  "recoveryConfirm.ready.submit": "Confirm this address",
+  "recoveryConfirm.done.title": "Your new address is confirmed",
+  "recoveryConfirm.done.text":
+    "The waiting period has started. When it ends, sign in with this address; we will send you a mail then.",
+  "recoveryConfirm.done.signIn": "Go to sign in",
+  "recoveryConfirm.refused.title": "This link does not work",
+  "recoveryConfirm.refused.text": "The link was used already, is too old, or the change was cancelled.",
+  "recoveryConfirm.refused.signIn": "Sign in",
+  "recoveryCancel.ready.title": "Stop the change of your e-mail address",
+  "recoveryCancel.ready.text":
+    "Migration Department staff started moving your account to another e-mail address. If you did not ask for " +
+    "this, press the button: the change is cancelled and your account stays with this address.",
+  "recoveryCancel.ready.submit": "Cancel the change",
+  "recoveryCancel.done.title": "The change was cancelled",
+  "recoveryCancel.done.text": "Your account stays with this e-mail address. Nothing else was changed.",
+  "recoveryCancel.done.signIn": "Sign in",
+  "recoveryCancel.refused.title": "This link does not work",
+  "recoveryCancel.refused.text":
+    "The change was cancelled already or has been completed. If you did not ask for it, contact the Migration " +
+    "Department.",
+  "recoveryCancel.refused.signIn": "Sign in",
+
   "error.network": "Could not reach the server. Check your internet connection and try again.",
   "error.server": "Something went wrong. Please try again later.",
   "error.mailUnavailable": "The code could not be sent just now. Nothing was counted: try again in a minute.",
@@ -310,6 +336,9 @@ export default {
   "error.conflict": "Your account was changed elsewhere at the same time. Please try again.",
   "error.namesLocked": "Given and family names can be changed only by migration staff.",
   "error.emailTaken": "This e-mail address is already used by another account. The change has been cancelled.",
+  "error.recoveryPending":
+    "A change of this account's e-mail address by the Migration Department is under way. Try again when it has " +
+    "been completed or cancelled.",
   "error.invalidCode": "The code is wrong or no longer valid. Check the code or ask for a new one.",
   "error.locked":
     "A wrong code was entered too many times. Signing in with this e-mail address is temporarily locked. " +

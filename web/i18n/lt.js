@@ -309,6 +309,32 @@ export default {
   "notMe.refused.text": "Nuoroda jau panaudota arba jai daugiau nei 7 dienos.",
   "notMe.refused.signIn": "Prisijungti",
 
+  "recoveryConfirm.ready.title": "Patvirtinkite naują el. pašto adresą",
+  "recoveryConfirm.ready.text":
+    "Migracijos departamento darbuotojas pradėjo jūsų paskyros perkėlimą į šį el. pašto adresą. Paspauskite " +
+    "mygtuką, kad jį patvirtintumėte: po laukimo laiko prie paskyros jungsitės šiuo adresu, o visi ankstesni " +
+    "prisijungimai bus baigti.",
+  "recoveryConfirm.ready.submit": "Patvirtinti šį adresą",
+  "recoveryConfirm.done.title": "Naujas adresas patvirtintas",
+  "recoveryConfirm.done.text":
+    "Laukimo laikas prasidėjo. Jam pasibaigus, prisijunkite šiuo adresu; tada atsiųsime jums laišką.",
+  "recoveryConfirm.done.signIn": "Eiti prisijungti",
+  "recoveryConfirm.refused.title": "Ši nuoroda neveikia",
+  "recoveryConfirm.refused.text": "Nuoroda jau panaudota, per sena, arba keitimas atšauktas.",
+  "recoveryConfirm.refused.signIn": "Prisijungti",
+  "recoveryCancel.ready.title": "Sustabdykite el. pašto adreso keitimą",
+  "recoveryCancel.ready.text":
+    "Migracijos departamento darbuotojas pradėjo jūsų paskyros perkėlimą į kitą el. pašto adresą. Jei to " +
+    "neprašėte, paspauskite mygtuką: keitimas bus atšauktas, o paskyra liks su šiuo adresu.",
+  "recoveryCancel.ready.submit": "Atšaukti keitimą",
+  "recoveryCancel.done.title": "Keitimas atšauktas",
+  "recoveryCancel.done.text": "Jūsų paskyra lieka su šiuo el. pašto adresu. Niekas kita nepakeista.",
+  "recoveryCancel.done.signIn": "Prisijungti",
+  "recoveryCancel.refused.title": "Ši nuoroda neveikia",
+  "recoveryCancel.refused.text":
+    "Keitimas jau atšauktas arba jau baigtas. Jei jo neprašėte, kreipkitės į Migracijos departamentą.",
+  "recoveryCancel.refused.signIn": "Prisijungti",
+
   "error.network": "Nepavyko susisiekti su serveriu. Patikrinkite interneto ryšį ir bandykite dar kartą.",
   "error.server": "Įvyko klaida. Bandykite dar kartą vėliau.",
   "error.mailUnavailable": "Šiuo metu kodo išsiųsti nepavyko. Niekas neužskaityta – bandykite dar kartą po minutės.",
@@ -317,6 +343,9 @@ export default {
   "error.conflict": "Paskyra tuo pačiu metu buvo pakeista kitur. Bandykite dar kartą.",
   "error.namesLocked": "Vardą ir pavardę pakeisti gali tik migracijos tarnybos darbuotojai.",
   "error.emailTaken": "Šis el. pašto adresas jau naudojamas kitoje paskyroje. Keitimas atšauktas.",
+  "error.recoveryPending":
+    "Migracijos departamentas šiuo metu keičia šios paskyros el. pašto adresą. Bandykite vėl, kai keitimas " +
+    "bus baigtas arba atšauktas.",
   "error.invalidCode": "Neteisingas arba nebegaliojantis kodas. Patikrinkite kodą arba paprašykite naujo.",
   "error.locked":
     "Per daug kartų įvestas neteisingas kodas. Prisijungimas šiuo el. pašto adresu laikinai užrakintas. " +

@@ -1,7 +1,7 @@
 // The MIGRIS sign-in pages: which screen to show, the page's chrome (header, language, footer), focus and titles.
 // Screens live at #/ (sign in), #/code, #/contact, #/account (#/account?linked=1 just after linking with VIISP),
-// #/viisp-error?reason=… and #/not-me?t=<token> (a mailed link: the token is read, then the fragment leaves the
-// address bar); the signed-in state comes from GET /profile, the e-mail sign-in under way from sessionStorage.
+// #/viisp-error?reason=…, and the mailed links #/not-me?t=<token>, #/confirm-recovery?t=<token> and
+// #/cancel-recovery?t=<token> (the token is read, then the fragment leaves the address bar); the signed-in state comes from GET /profile, the e-mail sign-in under way from sessionStorage.
 import { call } from "./api.js";
 import { LANGUAGES, language, languageChosen, setLanguage, t } from "./i18n.js";
 import { announce } from "./dom.js";
@@ -10,6 +10,7 @@ import { AccountView } from "./screens/account.js";
 import { CodeView } from "./screens/code.js";
 import { ContactView } from "./screens/contact.js";
 import { NotMeView } from "./screens/not_me.js";
+import { RecoveryLinkView } from "./screens/recovery.js";
 import { SignIn } from "./screens/signin.js";
 import { ViispErrorView } from "./screens/viisp_error.js";
 import { pendingLogin } from "./storage.js";
@@ -21,6 +22,7 @@ const SCREENS = {
   account: { View: AccountView, hash: "#/account" },
   viispError: { View: ViispErrorView, hash: null }, // keeps the address the API sent the browser to
   notMe: { View: NotMeView, hash: null }, // the address was emptied as the token was read
+  recovery: { View: RecoveryLinkView, hash: null }, // likewise
 };
 
 /** Whether a profile from GET /profile holds a confirmed identity (from VIISP or eIDAS). */
@@ -55,6 +57,13 @@ class App {
       const token = new URLSearchParams(query).get("t");
       history.replaceState(null, "", location.pathname + location.search);
       this.show("notMe", { token });
+      return;
+    }
+    if (path === "/confirm-recovery" || path === "/cancel-recovery") {
+      // A recovery's mailed link: as "not me", the token is kept in memory only, and only the button spends it.
+      const token = new URLSearchParams(query).get("t");
+      history.replaceState(null, "", location.pathname + location.search);
+      this.show("recovery", { token, kind: path === "/confirm-recovery" ? "confirm" : "cancel" });
       return;
     }
     if (path === "/viisp-error") {

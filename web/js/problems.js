@@ -52,6 +52,7 @@ const EDGE_CODES = new Set([EDGE_REFUSAL, "unknown"]);
 const CONFLICTS = {
   mail_unavailable: "error.mailUnavailable",
   email_taken: "error.emailTaken",
+  recovery_pending: "error.recoveryPending",
   edit_conflict: "error.conflict",
   names_locked: "error.namesLocked",
   origin_mismatch: "error.origin",

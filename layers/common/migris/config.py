@@ -135,6 +135,8 @@ class Settings(BaseModel):
     max_passkeys: Annotated[int, Field(ge=1)]
     passkey_challenge_seconds: PositiveSeconds
     not_me_token_seconds: PositiveSeconds
+    # A recovery of a lost mailbox completes this long after the new address confirmed it (the old one may cancel).
+    recovery_hold_seconds: PositiveSeconds
     # The time one check of an address's domain in public DNS may take, all its queries together.
     mx_lookup_millis: Annotated[int, Field(ge=1)]
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from migris.domain.not_me import NotMe
     from migris.domain.passkeys import Passkeys
     from migris.domain.profiles import Profiles
+    from migris.domain.recovery import Recoveries
     from migris.domain.sessions import Sessions
     from migris.domain.sign_in_notices import SignInNotices
     from migris.domain.staff import StaffDesk
@@ -403,6 +404,31 @@ class Services:
             lambda: self.devices,
             lambda: self.passkeys,
             self.activity,
+        )
+
+    @cached_property
+    def recoveries(self) -> Recoveries:
+        """Recovery of a lost mailbox: staff start and cancel it, the mailed links confirm or cancel it, the
+        scheduled function completes it."""
+        from migris.dal.audit import AuditRepository
+        from migris.dal.recovery import RecoveryTokens
+        from migris.domain.codes import keyed_hash
+        from migris.domain.recovery import Recoveries
+
+        s = self.settings
+        return Recoveries(
+            self._account_repository,
+            RecoveryTokens(self._dynamodb, s.sessions_table),
+            AuditRepository(self._dynamodb, s.audit_table),
+            self.mailer,
+            lambda purpose, value: keyed_hash(self.pepper(), purpose, value),
+            self.clock,
+            hold_seconds=s.recovery_hold_seconds,
+            web_origin=s.web_origin,
+            mail_domains=lambda: self.mail_domains,
+            devices=lambda: self.devices,
+            passkeys=lambda: self.passkeys,
+            activity=self.activity,
         )
 
 

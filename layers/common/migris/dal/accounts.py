@@ -22,6 +22,10 @@ from migris.domain.records import (
     StaleVersion,
 )
 
+# The sparse index of pending recoveries: one partition, sorted by when each falls due.
+RECOVERIES_DUE_INDEX = "recoveries_due"
+RECOVERY_QUEUE = "pending"
+
 
 def user_key(user_id: str) -> str:
     return f"user#{user_id}"
@@ -88,8 +92,71 @@ class AccountRepository:
         }
 
     def user_id_for_email(self, email: str) -> str | None:
+        """The account the address signs in to; None for a free address, and for one a pending recovery
+        reserved (its item names no account until the recovery completes)."""
         item = self._table.get_item(Key={"pk": email_key(email)}, ConsistentRead=True).get("Item")
-        return None if item is None else str(item["user_id"])
+        return None if item is None or "user_id" not in item else str(item["user_id"])
+
+    # --- recovery of a lost mailbox (migris.domain.recovery) ---
+
+    def reserve_email_item(self, email: str, user_id: str, recovery_id: str, now: int) -> dict[str, Any]:
+        """The transaction item that reserves a free address for the account's recovery: its uniqueness item,
+        naming the recovery but no account (`user_id`), so nothing signs in with it until completion."""
+        return self._create_update(
+            email_key(email),
+            "SET reserved_by = :user_id, recovery_id = :recovery_id, created_at = :now",
+            {":user_id": user_id, ":recovery_id": recovery_id, ":now": now},
+        )
+
+    def release_reservation_item(self, email: str, user_id: str, recovery_id: str) -> dict[str, Any]:
+        """The transaction item that gives a reserved address back (a cancel, a lapse): only this recovery's."""
+        return {
+            "Delete": {
+                "TableName": self._table_name,
+                "Key": {"pk": email_key(email)},
+                "ConditionExpression": "reserved_by = :user_id AND recovery_id = :recovery_id",
+                "ExpressionAttributeValues": {":user_id": user_id, ":recovery_id": recovery_id},
+            }
+        }
+
+    def claim_reservation_item(self, email: str, user_id: str, recovery_id: str, now: int) -> dict[str, Any]:
+        """The transaction item that makes this recovery's reserved address the account's sign-in."""
+        return {
+            "Update": {
+                "TableName": self._table_name,
+                "Key": {"pk": email_key(email)},
+                "UpdateExpression": "SET user_id = :user_id, created_at = :now REMOVE reserved_by, recovery_id",
+                "ConditionExpression": "reserved_by = :user_id AND recovery_id = :recovery_id",
+                "ExpressionAttributeValues": {":user_id": user_id, ":recovery_id": recovery_id, ":now": now},
+            }
+        }
+
+    def release_email_item(self, email: str, user_id: str) -> dict[str, Any]:
+        """The transaction item that releases the account's old address (only while it is still its own)."""
+        return {
+            "Delete": {
+                "TableName": self._table_name,
+                "Key": {"pk": email_key(email)},
+                "ConditionExpression": "user_id = :user_id",
+                "ExpressionAttributeValues": {":user_id": user_id},
+            }
+        }
+
+    def due_recoveries(self, now: int) -> list[str]:
+        """The accounts whose pending recovery is due by `now` (its hold ended, or its confirmation lapsed),
+        from the sparse `recoveries_due` index (only an account with a pending recovery is in it)."""
+        user_ids: list[str] = []
+        query: dict[str, Any] = {
+            "IndexName": RECOVERIES_DUE_INDEX,
+            "KeyConditionExpression": "recovery_queue = :queue AND recovery_due_at <= :now",
+            "ExpressionAttributeValues": {":queue": RECOVERY_QUEUE, ":now": now},
+        }
+        while True:
+            page = self._table.query(**query)
+            user_ids += [str(item["pk"]).removeprefix("user#") for item in page.get("Items", [])]
+            if "LastEvaluatedKey" not in page:
+                return user_ids
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def user_id_for_identity(self, identity: Identity) -> str | None:
         item = self._table.get_item(Key={"pk": identity_key(identity)}, ConsistentRead=True).get("Item")

@@ -21,7 +21,7 @@ from migris.clock import Clock
 from migris.domain.accounts import AccountMissing, new_email_account
 from migris.domain.codes import Codes
 from migris.domain.devices import DeviceGrant, Devices, PresentedDevice
-from migris.domain.errors import EditConflict
+from migris.domain.errors import EditConflict, RecoveryPending
 from migris.domain.events import log_event
 from migris.domain.records import Account
 from migris.domain.sessions import OpenedSession, Sessions
@@ -63,6 +63,11 @@ class EmailSignIn:
             self._accounts.email_item(email),
             device_hash=None if device is None else device.hash,
         )
+        if right.also is not None and "user_id" not in right.also:
+            # A recovery at the desk reserved this address (migris.domain.recovery): it signs in nowhere until
+            # the recovery completes. The code stays unused.
+            log_event("sign_in_to_reserved_address", level="warning")
+            raise RecoveryPending
         user_id = None if right.also is None else str(right.also["user_id"])
         for _ in range(WRITE_ATTEMPTS):
             account, creating = self._account(email, user_id)

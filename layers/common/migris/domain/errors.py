@@ -157,3 +157,20 @@ class ViispUnavailable(DomainError):
 class MailUnavailable(DomainError):
     """A code mail could not be put on its way (the mail queue refused or failed): nothing was counted against
     the address, and the person may ask again at once."""
+
+
+class RecoveryPending(DomainError):
+    """A recovery of the account's lost mailbox is pending: an e-mail change, an erasure or another recovery
+    waits until it completes or is cancelled (409 recovery_pending)."""
+
+
+class NotIdentified(DomainError):
+    """Staff recover only an account at level 2, whose person they identified at the desk (409 not_identified)."""
+
+
+class HasIdentity(DomainError):
+    """An account with an identity recovers alone: VIISP signs it in and it changes its address (409 has_identity)."""
+
+
+class NoRecovery(DomainError):
+    """Staff asked to cancel a recovery, and none is pending (409 no_recovery)."""

@@ -101,6 +101,21 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "way_eidas": "per eIDAS (VIISP)",
         "way_passkey": "prieigos raktu",
         "another_browser": "kita naršyklė",
+        "recovery_confirm_subject": "MIGRIS: patvirtinkite naują el. pašto adresą",
+        "recovery_confirm_text": "Migracijos departamento darbuotojas, patikrinęs jūsų asmens dokumentą, pradėjo jūsų "
+        "MIGRIS paskyros el. pašto adreso keitimą į šį adresą. Atidarykite nuorodą ir paspauskite mygtuką: nuo tada "
+        "prasidės laukimo laikas, o jam pasibaigus šiuo adresu galėsite prisijungti.",
+        "recovery_confirm_link": "Jei adreso keisti neprašėte, nieko nedarykite: be patvirtinimo adresas "
+        "nebus pakeistas.",
+        "recovery_started_subject": "MIGRIS: pradėtas jūsų el. pašto adreso keitimas",
+        "recovery_started_text": "Migracijos departamento darbuotojas pradėjo jūsų MIGRIS paskyros el. pašto "
+        "adreso keitimą, nes paskyros savininkas nebegali naudotis šia pašto dėžute. Kai naujas adresas bus "
+        "patvirtintas ir baigsis laukimo laikas, šiuo adresu prisijungti nebegalėsite.",
+        "recovery_cancel_link": "Jei to neprašėte, atidarykite šią nuorodą ir paspauskite mygtuką: keitimas bus "
+        "atšauktas.",
+        "recovery_done_subject": "MIGRIS: el. pašto adresas pakeistas",
+        "recovery_done_text": "Jūsų MIGRIS paskyros el. pašto adresas dabar yra šis. Prisijunkite juo; ankstesni "
+        "prisijungimai ir prieigos raktai baigti.",
         "linked_subject": "MIGRIS: paskyra susieta su VIISP",
         "linked_text": "Jūsų MIGRIS paskyra susieta su tapatybe, patvirtinta per VIISP. Nuo šiol prie jos galite "
         "prisijungti el. paštu arba per VIISP, o vardas ir pavardė paskyroje yra tokie, kokius pateikė VIISP. Kiti "
@@ -147,6 +162,20 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "way_eidas": "through eIDAS (VIISP)",
         "way_passkey": "with a passkey",
         "another_browser": "another browser",
+        "recovery_confirm_subject": "MIGRIS: confirm your new e-mail address",
+        "recovery_confirm_text": "Migration Department staff checked your identity document and started moving your "
+        "MIGRIS account to this e-mail address. Open the link and press its button: a waiting period starts then, "
+        "and when it ends this address signs in to your account.",
+        "recovery_confirm_link": "If you did not ask for this, do nothing: without the confirmation nothing changes.",
+        "recovery_started_subject": "MIGRIS: your e-mail address is being changed",
+        "recovery_started_text": "Migration Department staff started moving your MIGRIS account to another e-mail "
+        "address, because its owner can no longer use this mailbox. Once the new address is confirmed and a waiting "
+        "period ends, this address no longer signs in.",
+        "recovery_cancel_link": "If you did not ask for this, open this link and press its button: the change is "
+        "cancelled.",
+        "recovery_done_subject": "MIGRIS: your e-mail address was changed",
+        "recovery_done_text": "This is now the e-mail address of your MIGRIS account. Sign in with it; earlier "
+        "sessions and passkeys were ended.",
         "linked_subject": "MIGRIS: your account was linked to VIISP",
         "linked_text": "Your MIGRIS account was linked to an identity confirmed through VIISP. From now on you can "
         "sign in to it by e-mail or through VIISP, and its names are those VIISP gave. Your other sessions on the "
@@ -191,6 +220,20 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "way_eidas": "за допомогою eIDAS (VIISP)",
         "way_passkey": "за допомогою ключа доступу",
         "another_browser": "інший браузер",
+        "recovery_confirm_subject": "MIGRIS: підтвердьте нову адресу електронної пошти",
+        "recovery_confirm_text": "Працівник Департаменту міграції перевірив Ваш документ, що посвідчує особу, і "
+        "почав переведення Вашого облікового запису MIGRIS на цю адресу електронної пошти. Відкрийте посилання й "
+        "натисніть кнопку: тоді почнеться період очікування, а після нього Ви зможете входити з цією адресою.",
+        "recovery_confirm_link": "Якщо Ви цього не просили, нічого не робіть: без підтвердження нічого не зміниться.",
+        "recovery_started_subject": "MIGRIS: адреса електронної пошти змінюється",
+        "recovery_started_text": "Працівник Департаменту міграції почав переведення Вашого облікового запису MIGRIS "
+        "на іншу адресу електронної пошти, бо власник більше не може користуватися цією скринькою. Коли нову "
+        "адресу буде підтверджено і мине період очікування, з цією адресою більше не можна буде увійти.",
+        "recovery_cancel_link": "Якщо Ви цього не просили, відкрийте це посилання й натисніть кнопку: зміну буде "
+        "скасовано.",
+        "recovery_done_subject": "MIGRIS: адресу електронної пошти змінено",
+        "recovery_done_text": "Тепер це адреса електронної пошти Вашого облікового запису MIGRIS. Входьте з нею; "
+        "попередні сеанси входу та ключі доступу завершено.",
         "linked_subject": "MIGRIS: обліковий запис пов’язано з VIISP",
         "linked_text": "Ваш обліковий запис MIGRIS пов’язано з особою, підтвердженою через VIISP. Відтепер Ви "
         "можете входити до нього електронною поштою або через VIISP, а ім’я та прізвище в обліковому записі — ті, "
@@ -237,6 +280,21 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "way_eidas": "через eIDAS (VIISP)",
         "way_passkey": "с ключом доступа",
         "another_browser": "другой браузер",
+        "recovery_confirm_subject": "MIGRIS: подтвердите новый адрес электронной почты",
+        "recovery_confirm_text": "Сотрудник Департамента миграции проверил Ваш документ, удостоверяющий личность, и "
+        "начал перевод Вашей учётной записи MIGRIS на этот адрес электронной почты. Откройте ссылку и нажмите "
+        "кнопку: тогда начнётся период ожидания, а после него Вы сможете входить с этим адресом.",
+        "recovery_confirm_link": "Если Вы об этом не просили, ничего не делайте: без подтверждения ничего не "
+        "изменится.",
+        "recovery_started_subject": "MIGRIS: адрес электронной почты меняется",
+        "recovery_started_text": "Сотрудник Департамента миграции начал перевод Вашей учётной записи MIGRIS на "
+        "другой адрес электронной почты, так как владелец больше не может пользоваться этим ящиком. Когда новый "
+        "адрес будет подтверждён и пройдёт период ожидания, с этим адресом больше нельзя будет войти.",
+        "recovery_cancel_link": "Если Вы об этом не просили, откройте эту ссылку и нажмите кнопку: изменение будет "
+        "отменено.",
+        "recovery_done_subject": "MIGRIS: адрес электронной почты изменён",
+        "recovery_done_text": "Теперь это адрес электронной почты Вашей учётной записи MIGRIS. Входите с ним; "
+        "прежние сеансы входа и ключи доступа завершены.",
         "linked_subject": "MIGRIS: учётная запись связана с VIISP",
         "linked_text": "Ваша учётная запись MIGRIS связана с личностью, подтверждённой через VIISP. Теперь Вы "
         "можете входить в неё по электронной почте или через VIISP, а имя и фамилия в учётной записи — те, что "
@@ -411,3 +469,34 @@ def new_sign_in_notice(language: Language, at: int, way: str, browser: str, not_
         browser=_browser_words(language, browser),
     )
     return _notice(language, "sign_in_subject", "", line=line, not_me=not_me, advice_key="sign_in_not_me")
+
+
+# The recovery mails (migris.domain.recovery) carry no text from the request: not the new address (staff typed
+# it), not the reason; only the links the service made from its configuration.
+
+
+def _link_mail(language: Language, subject: str, text_key: str, advice_key: str, link: str) -> MailMessage:
+    texts = _TEXTS[language]
+    line, advice = texts[text_key], texts[advice_key]
+    text = f"{line}\n\n{link}\n\n{advice}\n\n{texts['signature']}\n"
+    body = (
+        f'<!doctype html><html lang="{language}"><body><p>{html.escape(line)}</p>'
+        f'<p><a href="{html.escape(link)}">{html.escape(link)}</a></p><p>{html.escape(advice)}</p>'
+        f"<p>{html.escape(texts['signature'])}</p></body></html>"
+    )
+    return MailMessage(subject=texts[subject], text=text, html=body)
+
+
+def recovery_confirm_message(language: Language, link: str) -> MailMessage:
+    """To the new address of a recovery: its confirmation link (/#/confirm-recovery?t=)."""
+    return _link_mail(language, "recovery_confirm_subject", "recovery_confirm_text", "recovery_confirm_link", link)
+
+
+def recovery_started_notice(language: Language, link: str) -> MailMessage:
+    """To the old address when a recovery starts: its cancel link (/#/cancel-recovery?t=)."""
+    return _link_mail(language, "recovery_started_subject", "recovery_started_text", "recovery_cancel_link", link)
+
+
+def recovery_completed_notice(language: Language) -> MailMessage:
+    """To the new address once the recovery has moved the account to it."""
+    return _notice(language, "recovery_done_subject", "recovery_done_text")

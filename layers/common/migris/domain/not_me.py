@@ -68,6 +68,9 @@ class NotMe:
         )
         return f"{self._web_origin}/#/not-me?t={token}"
 
+    def _made_at(self, token: NotMeToken) -> int:
+        return token.expires_at - self._token_seconds
+
     def report(self, token: str) -> str:
         """Spend the token: end every session and device, remove the passkeys added since, cancel a pending
         change; the report's reference. InvalidToken for a token unknown, used or expired."""
@@ -84,6 +87,8 @@ class NotMe:
         )
 
         def secure(account: Account) -> int:
+            if account.recovered_at and self._made_at(found) < account.recovered_at:
+                raise InvalidToken  # mailed to the address a recovery took the account from
             added = [p for p in self._passkeys.of_user(account.user_id) if p.created_at >= found.since]
             changes: AccountChanges = {"session_epoch": account.session_epoch + 1, "updated_at": now}
             try:

@@ -167,6 +167,8 @@ class Profiles:
             fields["phone_number"] = viisp_form.phone_number
             if viisp_form.email is not None and viisp_form.email != user.email:
                 new_email = viisp_form.email
+        if new_email is not None:
+            user.require_no_recovery()
         pending = self._start_email_change(user, new_email, request, mail_language(user, request))
 
         def first_fill(current: Account) -> AccountChanges:
@@ -209,10 +211,14 @@ class Profiles:
             raise InvalidInput({"body": "send phone_number, email or language"})
         self._send_due_notice(user)
         new_email = form.email if "email" in sent and form.email != user.email else None
+        if new_email is not None:
+            user.require_no_recovery()  # 409 recovery_pending: the address is being recovered at the desk
         named = form.language if "language" in sent else None
         pending = self._start_email_change(user, new_email, request, mail_language(user, request, named))
 
         def phone_email_and_language(current: Account) -> AccountChanges:
+            if new_email is not None:
+                current.require_no_recovery()  # started while this change was on its way
             changes = _pending(new_email, pending)
             if "phone_number" in sent and form.phone_number != current.phone_number:
                 changes["phone_number"] = form.phone_number
@@ -270,6 +276,7 @@ class Profiles:
             read[:] = [current]
             if current.pending_email_id != pending_id:
                 raise InvalidCode  # a newer change replaced this one while its code was checked
+            current.require_no_recovery()  # a recovery started meanwhile: it decides the address
             next_epoch = current.session_epoch + 1
             changes: AccountChanges = {
                 "email": new_email,

@@ -10,6 +10,7 @@ from typing import Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from migris.domain.errors import RecoveryPending
 from migris.domain.validation import DEFAULT_LANGUAGE, Language
 
 
@@ -49,6 +50,25 @@ class NoticeDue(Record):
     language: Language = DEFAULT_LANGUAGE
 
 
+RecoveryState = Literal["unconfirmed", "held"]
+
+
+class RecoveryRecord(Record):
+    """A recovery of a lost mailbox (migris.domain.recovery), on the account item while it is pending: the new
+    address (its uniqueness item reserved, signing in nowhere yet), the keyed hashes of the two mailed links'
+    tokens, and the times that decide it. Completion and cancel are each one write of the account conditional on
+    its version, so exactly one of them lands."""
+
+    id: str
+    state: RecoveryState
+    new_email: str
+    confirm_hash: str = ""  # spent (emptied) by the confirmation
+    cancel_hash: str
+    started_at: int
+    confirm_until: int  # an unconfirmed recovery lapses then
+    hold_ends_at: int = 0  # set by the confirmation: the hold runs from it to this
+
+
 class Account(Record):
     user_id: str
     version: int = 0
@@ -71,6 +91,20 @@ class Account(Record):
     email_change_notice: NoticeDue | None = None
     # The language the person chose for mails (PATCH /profile); None until they choose one.
     language: Language | None = None
+    # A pending recovery of a lost mailbox (staff started it); None when there is none.
+    recovery: RecoveryRecord | None = None
+    # When a recovery last completed: every token mailed to the old address before it is void.
+    recovered_at: int = 0
+
+    @property
+    def recovery_pending(self) -> bool:
+        return self.recovery is not None
+
+    def require_no_recovery(self) -> None:
+        """Raise RecoveryPending (409 recovery_pending) while a recovery is pending: an e-mail change, an erasure
+        and another recovery wait until it completes or is cancelled."""
+        if self.recovery is not None:
+            raise RecoveryPending
 
     @property
     def identity(self) -> Identity | None:
@@ -101,6 +135,11 @@ class AccountChanges(TypedDict, total=False):
     session_epoch: int
     email_change_notice: NoticeDue | None
     language: Language
+    recovery: RecoveryRecord | None
+    # The recoveries index (accounts table, `recoveries_due`): present only while a recovery is pending.
+    recovery_queue: str | None
+    recovery_due_at: int | None
+    recovered_at: int
 
 
 # --- sessions table ---
@@ -172,6 +211,16 @@ class NotMeToken(Record):
     token_hash: str
     user_id: str
     since: int  # what the mail told of happened then: passkeys added since go with the report
+    expires_at: int
+
+
+class RecoveryToken(Record):
+    """A mailed recovery link's token, as its keyed hash, in the sessions table: which account's recovery it
+    belongs to. Whether it still works is the account's recovery's to say (migris.domain.recovery)."""
+
+    token_hash: str
+    user_id: str
+    recovery_id: str
     expires_at: int
 
 

@@ -19,6 +19,7 @@ from migris.domain.errors import (
     EditConflict,
     EmailTaken,
     FreshSignInRequired,
+    HasIdentity,
     IdentityInUse,
     InvalidCode,
     InvalidInput,
@@ -28,6 +29,8 @@ from migris.domain.errors import (
     LithuanianEid,
     MailUnavailable,
     NamesLocked,
+    NoRecovery,
+    NotIdentified,
     NotLinked,
     OriginMismatch,
     PasskeyNotFound,
@@ -36,6 +39,7 @@ from migris.domain.errors import (
     ProfileExists,
     ProfileIncomplete,
     RateLimited,
+    RecoveryPending,
     RetryLater,
     SessionNotFound,
     StaffIdentityMissing,
@@ -91,6 +95,23 @@ ERROR_ANSWERS: dict[type[Exception], tuple[int, str, str]] = {
         409,
         "not_linked",
         "This account has no identity linked to it (a VIISP account's identity is how it signs in).",
+    ),
+    RecoveryPending: (
+        409,
+        "recovery_pending",
+        "A recovery of this account's e-mail address is pending: this waits until it is completed or cancelled.",
+    ),
+    NoRecovery: (409, "no_recovery", "No recovery of this account's e-mail address is pending."),
+    NotIdentified: (
+        409,
+        "not_identified",
+        "Staff recover only an account at level 2: check the person's identity document and set level 2 first.",
+    ),
+    HasIdentity: (
+        409,
+        "has_identity",
+        "This account has an identity confirmed through VIISP: the person signs in through VIISP and changes the "
+        "address themselves.",
     ),
     FreshSignInRequired: (
         403,
