@@ -18,7 +18,12 @@ PERSON_FACING_FUNCTIONS = [
     "FirstFillFunction",
     "PasskeysFunction",
 ]
-ALL_FUNCTIONS = [*PERSON_FACING_FUNCTIONS, "StaffFunction", "SendMailFunction"]
+ALL_FUNCTIONS = [*PERSON_FACING_FUNCTIONS, "StaffFunction", "SendMailFunction", "EraseAccountFunction"]
+# The erase function's allow-list names every attribute of an account: it REMOVEs them (the tombstone), which IAM
+# cannot tell from a SET. What it writes is pinned in tests/template/test_erasure_template.py; the tests of who
+# may set names, level or language look at the others.
+ERASER = "EraseAccountFunction"
+WRITERS = [function for function in ALL_FUNCTIONS if function != ERASER]
 TABLES = ["CodesTable", "SessionsTable", "AccountsTable", "ViispTicketsTable", "PasskeysTable"]
 # The passkeys table expires its challenges only: a passkey item has no expires_at.
 EXPIRING_TABLES = ["CodesTable", "SessionsTable", "ViispTicketsTable", "PasskeysTable"]
@@ -219,7 +224,7 @@ def test_staff_routes_run_only_in_the_staff_function_and_it_serves_nothing_else(
 
 def test_only_the_staff_first_fill_and_viisp_account_creation_roles_may_write_names(cfn):
     writers = {
-        f for f in ALL_FUNCTIONS for s in account_update_statements(cfn, f) if NAME_ATTRIBUTES & attribute_allow_list(s)
+        f for f in WRITERS for s in account_update_statements(cfn, f) if NAME_ATTRIBUTES & attribute_allow_list(s)
     }
     # The first fill writes the names a person gives once; the VIISP callback the names VIISP gives when it
     # creates the account or links an identity to an e-mail account; staff change them afterwards.
@@ -227,9 +232,7 @@ def test_only_the_staff_first_fill_and_viisp_account_creation_roles_may_write_na
 
 
 def test_only_staff_and_a_viisp_link_change_the_level_after_an_account_is_made(cfn):
-    writers = {
-        f for f in ALL_FUNCTIONS for s in account_update_statements(cfn, f) if "level" in attribute_allow_list(s)
-    }
+    writers = {f for f in WRITERS for s in account_update_statements(cfn, f) if "level" in attribute_allow_list(s)}
     # VerifyCode (level 1) and the VIISP callback (level 3) set it when they create an account
     # (attribute_not_exists in code); later, staff change it, and the VIISP callback raises an e-mail account to
     # 3 when the person links the identity VIISP vouched for (docs/limits-and-iam.md, "IAM: who may write what").
@@ -237,9 +240,7 @@ def test_only_staff_and_a_viisp_link_change_the_level_after_an_account_is_made(c
 
 
 def test_only_the_profile_role_writes_the_language_of_mails(cfn):
-    writers = {
-        f for f in ALL_FUNCTIONS for s in account_update_statements(cfn, f) if "language" in attribute_allow_list(s)
-    }
+    writers = {f for f in WRITERS for s in account_update_statements(cfn, f) if "language" in attribute_allow_list(s)}
     # PATCH /profile is the one place the person chooses it (issue 10); nothing else keeps a language.
     assert writers == {"SaveProfileFunction"}
 
@@ -250,7 +251,17 @@ def test_the_staff_role_writes_only_names_level_session_epoch_and_linked_identit
     # identity's attributes: an unlink removes them.
     allowed = {"pk", "given_name", "family_name", "level", "session_epoch", "updated_at", "version"}
     allowed |= {"personal_code", "eidas_id", "identity_country"}
+    # The account's audit key: made with its first sealed event (a name change), in that event's write.
+    allowed |= {"audit_key"}
     assert attribute_allow_list(statement) == allowed
+
+
+def test_only_roles_that_write_sealed_audit_events_set_the_audit_key(cfn):
+    writers = {
+        f for f in ALL_FUNCTIONS for s in account_update_statements(cfn, f) if "audit_key" in attribute_allow_list(s)
+    }
+    # Staff name changes and a VIISP link's names are sealed under it; the erasure removes it (its own grant).
+    assert writers == {"StaffFunction", "ViispCallbackFunction", "EraseAccountFunction"}
 
 
 # --- IAM rule 6: person-facing roles update accounts only through an attribute allow-list, never PutItem ---
@@ -277,9 +288,14 @@ def test_only_the_profile_and_staff_roles_delete_from_accounts_and_only_uniquene
         for statement in role_statements(cfn, function):
             if targets_table(statement, "AccountsTable") and "dynamodb:DeleteItem" in actions(statement):
                 deleters[function] = statement
-    assert set(deleters) == {"SaveProfileFunction", "StaffFunction"}
-    for function, kinds in (("SaveProfileFunction", ["email#*"]), ("StaffFunction", ["personal_code#*", "eidas#*"])):
-        # An e-mail change releases the old address; a staff unlink the identity it takes off an account.
+    assert set(deleters) == {"SaveProfileFunction", "StaffFunction", "EraseAccountFunction"}
+    for function, kinds in (
+        ("SaveProfileFunction", ["email#*"]),
+        ("StaffFunction", ["personal_code#*", "eidas#*"]),
+        ("EraseAccountFunction", ["email#*", "personal_code#*", "eidas#*"]),
+    ):
+        # An e-mail change releases the old address; a staff unlink the identity it takes off an account; an
+        # erasure both. No role deletes an account item (`user#`): an erased one stays as its tombstone.
         statement = deleters[function]
         assert actions(statement) == ["dynamodb:DeleteItem"]
         assert statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == kinds
@@ -298,7 +314,16 @@ def test_no_role_may_update_or_delete_audit_events(cfn):
 
 def test_only_the_staff_role_reads_the_audit_table_and_only_it_and_the_viisp_callback_append(cfn):
     touching = {role for role, statement in all_statements(cfn) if targets_table(statement, "AuditTable")}
-    assert touching == {role_of(cfn, "StaffFunction"), role_of(cfn, "ViispCallbackFunction")}
+    assert touching == {
+        role_of(cfn, "StaffFunction"),
+        role_of(cfn, "ViispCallbackFunction"),
+        role_of(cfn, "SaveProfileFunction"),
+    }
+    # The person's export reads their own account's events (Query), and nothing else.
+    exported = {
+        a for s in role_statements(cfn, "SaveProfileFunction") if targets_table(s, "AuditTable") for a in actions(s)
+    }
+    assert exported == {"dynamodb:Query"}
     granted = {a for s in role_statements(cfn, "StaffFunction") if targets_table(s, "AuditTable") for a in actions(s)}
     assert granted == {"dynamodb:PutItem", "dynamodb:Query"}
     # A link's event (actor self:viisp) lands with the link; the callback can neither read nor rewrite events.
@@ -314,7 +339,7 @@ def test_the_audit_table_keeps_its_events(cfn):
     assert "TimeToLiveSpecification" not in table["Properties"]
     assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     keys = {k["AttributeName"]: k["KeyType"] for k in table["Properties"]["KeySchema"]}
-    assert keys == {"user_id": "HASH", "sk": "RANGE"}
+    assert keys == {"subject": "HASH", "sk": "RANGE"}
 
 
 # Each function's DynamoDB actions, table by table, exactly as its code calls them (a TransactWriteItems item is
@@ -346,6 +371,7 @@ DYNAMODB_ACTIONS = {
         "AccountsTable": {"GetItem", "UpdateItem", "DeleteItem"},
         "SessionsTable": {"UpdateItem", "DeleteItem", "Query", "BatchGetItem", "GetItem"},
         "PasskeysTable": {"Query", "DeleteItem", "UpdateItem"},  # "not me" removes the passkeys added since
+        "AuditTable": {"Query"},  # the person's export
     },
     "FirstFillFunction": {
         "CodesTable": {"UpdateItem"},
@@ -357,6 +383,11 @@ DYNAMODB_ACTIONS = {
         "SessionsTable": {"Query", "BatchGetItem", "DeleteItem"},
         "AuditTable": {"PutItem", "Query"},
         "PasskeysTable": {"Query", "DeleteItem", "UpdateItem"},
+    },
+    "EraseAccountFunction": {
+        "AccountsTable": {"GetItem", "UpdateItem", "DeleteItem"},
+        "SessionsTable": {"UpdateItem", "DeleteItem", "Query"},
+        "PasskeysTable": {"Query", "DeleteItem"},
     },
     "PasskeysFunction": {
         "PasskeysTable": {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"},
@@ -388,12 +419,15 @@ def test_each_function_holds_exactly_the_dynamodb_actions_its_code_calls(cfn):
 
 def test_the_staff_function_only_reads_sessions_and_has_no_code_access(cfn):
     """A revoke counts the person's live sessions (the by_user index, then their items) and ends them by the
-    account's session epoch: the staff role never writes a session, nor touches codes, mail or secrets. It
-    deletes the known devices the epoch ended (device#* only)."""
+    account's session epoch: the staff role never writes a session, nor touches codes, mail or secrets but the
+    code pepper (the audit is keyed by the keyed hash of the user id). It deletes the known devices the epoch
+    ended (device#* only)."""
     session_reads = []
     for statement in role_statements(cfn, "StaffFunction"):
         assert not targets_table(statement, "CodesTable")
-        assert not any(a.startswith(("ses:", "secretsmanager:")) for a in actions(statement))
+        assert not any(a.startswith("ses:") for a in actions(statement))
+        if any(a.startswith("secretsmanager:") for a in actions(statement)):
+            assert resources(statement) == [{"Ref": "CodePepperSecret"}]
         if targets_table(statement, "SessionsTable") and actions(statement) == ["dynamodb:DeleteItem"]:
             assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["device#*"]}}
         elif targets_table(statement, "SessionsTable"):
@@ -470,7 +504,8 @@ def test_pepper_is_readable_only_by_the_functions_that_hash_codes(cfn):
         if "secretsmanager:GetSecretValue" in actions(s) and {"Ref": "CodePepperSecret"} in resources(s)
     }
     # Everyone who makes or checks a code (sign-in codes and e-mail change codes), and the VIISP callback, which
-    # keeps a known device as the pepper's keyed hash.
+    # keeps a known device as the pepper's keyed hash; staff, whose audit is keyed by the keyed hash of the user id
+    # (the VIISP callback appends a link's event under the same).
     assert readers == {
         "StartLoginFunction",
         "VerifyCodeFunction",
@@ -478,6 +513,7 @@ def test_pepper_is_readable_only_by_the_functions_that_hash_codes(cfn):
         "FirstFillFunction",
         "ViispCallbackFunction",
         "PasskeysFunction",
+        "StaffFunction",
     }
     for f in ALL_FUNCTIONS:
         for s in role_statements(cfn, f):
@@ -515,6 +551,7 @@ def test_mail_is_queued_by_the_functions_that_cause_it_and_sent_only_by_the_mail
             for s in role_statements(cfn, f)
             if "sqs:SendMessage" in actions(s)
             for resource in resources(s)
+            if not str(resource["Fn::Sub"]).endswith("-erasure")  # the erasure's retry, not mail
         )
         for f in ALL_FUNCTIONS
     }
@@ -526,6 +563,7 @@ def test_mail_is_queued_by_the_functions_that_cause_it_and_sent_only_by_the_mail
         "SaveProfileFunction": ["bulk", "priority"],
         "ViispCallbackFunction": ["priority"],
         "PasskeysFunction": ["priority"],
+        "EraseAccountFunction": ["priority"],
         "SendMailFunction": ["dead"],
     }
 

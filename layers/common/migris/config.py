@@ -109,6 +109,8 @@ class Settings(BaseModel):
     bulk_mail_queue_url: str
     dead_mail_queue_url: str
     mail_ledger_table: str
+    # The erasure queue (SQS URL): what an erasure's request leaves undone, the erase function finishes from it.
+    erasure_queue_url: str
     mail_send_rate: Annotated[int, Field(ge=1)]
     # The origin of the web pages: cookie-authenticated state changes must come from it.
     web_origin: str

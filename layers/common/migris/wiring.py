@@ -28,11 +28,14 @@ if TYPE_CHECKING:
     from botocore.config import Config
 
     from migris.dal.accounts import AccountRepository
+    from migris.dal.audit import AuditRepository
     from migris.dal.mail_queue import MailQueue, MailQueueConsumer
     from migris.domain.accounts import Accounts
     from migris.domain.codes import Codes
     from migris.domain.devices import Devices
     from migris.domain.email_sign_in import EmailSignIn
+    from migris.domain.erasure import Erasure
+    from migris.domain.export import AccountExports
     from migris.domain.mail import Lane
     from migris.domain.mail_delivery import MailDelivery
     from migris.domain.mail_domains import MailDomains
@@ -216,7 +219,6 @@ class Services:
 
     @property
     def viisp_sign_in(self) -> ViispSignIn:
-        from migris.dal.audit import AuditRepository
         from migris.dal.tickets import ViispTicketRepository
         from migris.domain.linking import IdentityLinks
         from migris.domain.viisp_login import ViispSignIn
@@ -225,7 +227,7 @@ class Services:
         s = self.settings
         client = ViispClient(self.viisp_config(), self._default_viisp_transport)
         tickets = ViispTicketRepository(self._dynamodb, s.viisp_tickets_table)
-        audit = AuditRepository(self._dynamodb, s.audit_table)
+        audit = self._audit
         links = IdentityLinks(self._account_repository, self.sessions, audit, self.mailer, self.clock, self.devices)
         return ViispSignIn(
             client, tickets, self.accounts, self.sessions, links, self.clock, s.viisp_ticket_seconds, self.devices
@@ -357,15 +359,49 @@ class Services:
 
         return Profiles(self._account_repository, self.sessions, self.codes, self.mailer, self.clock, self.devices)
 
+    @property
+    def exports(self) -> AccountExports:
+        from migris.dal.passkeys import PasskeyRepository
+        from migris.domain.export import AccountExports
+
+        passkeys = PasskeyRepository(self._dynamodb, self.settings.passkeys_table)
+        return AccountExports(self.sessions, lambda: self.devices, passkeys.of_user, lambda: self._audit, self.clock)
+
+    @property
+    def erasure(self) -> Erasure:
+        from migris.dal.erasure import ErasureStore
+        from migris.domain.erasure import Erasure
+
+        s = self.settings
+        store = ErasureStore(
+            self._dynamodb,
+            accounts_table=s.accounts_table,
+            sessions_table=s.sessions_table,
+            passkeys_table=s.passkeys_table,
+            sqs=self._sqs(),
+            queue_url=s.erasure_queue_url,
+        )
+        return Erasure(self._account_repository, store, self.mailer, self.clock)
+
+    @property
+    def _audit(self) -> AuditRepository:
+        """The audit table, its events keyed by the keyed hash of the user id (the pepper read on first use)."""
+        from migris.dal.audit import AUDIT_SUBJECT_PURPOSE, AuditRepository
+        from migris.domain.codes import keyed_hash
+
+        return AuditRepository(
+            self._dynamodb,
+            self.settings.audit_table,
+            lambda user_id: keyed_hash(self.pepper(), AUDIT_SUBJECT_PURPOSE, user_id),
+        )
+
     @cached_property
     def staff_desk(self) -> StaffDesk:
-        from migris.dal.audit import AuditRepository
         from migris.domain.staff import StaffDesk
 
-        audit = AuditRepository(self._dynamodb, self.settings.audit_table)
         return StaffDesk(
             self._account_repository,
-            audit,
+            self._audit,
             lambda: self.sessions,
             self.clock,
             lambda: self.devices,

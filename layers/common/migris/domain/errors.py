@@ -107,6 +107,10 @@ class IdentityInUse(DomainError):
     """A link: the identity VIISP vouched for has its own account already; nothing is merged automatically."""
 
 
+class RecoveryPending(DomainError):
+    """A staff recovery of the account's lost mailbox is pending: no erasure (nor e-mail change) meanwhile."""
+
+
 class FreshSignInRequired(DomainError):
     """A link asked from a session opened too long ago: sign in again first."""
 

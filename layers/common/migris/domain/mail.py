@@ -90,6 +90,9 @@ def _validity_minutes(ttl_seconds: int) -> int:
 
 _TEXTS: dict[Language, dict[str, str]] = {
     "lt": {
+        "erased_subject": "MIGRIS: paskyra ištrinta",
+        "erased_text": "Jūsų prašymu MIGRIS prisijungimo paskyra ištrinta: jos duomenys, prisijungimai, įrenginiai "
+        "ir prieigos raktai pašalinti. Šiuo adresu galite vėl prisijungti, tada bus sukurta nauja paskyra.",
         "linked_subject": "MIGRIS: paskyra susieta su VIISP",
         "linked_text": "Jūsų MIGRIS paskyra susieta su tapatybe, patvirtinta per VIISP. Nuo šiol prie jos galite "
         "prisijungti el. paštu arba per VIISP, o vardas ir pavardė paskyroje yra tokie, kokius pateikė VIISP. Kiti "
@@ -126,6 +129,9 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "kuris gali būti nukopijuotas. Prisijungti neleista.",
     },
     "en": {
+        "erased_subject": "MIGRIS: your account was deleted",
+        "erased_text": "At your request your MIGRIS sign-in account was deleted: its data, sessions, devices and "
+        "passkeys are gone. You may sign in with this address again; that creates a new account.",
         "linked_subject": "MIGRIS: your account was linked to VIISP",
         "linked_text": "Your MIGRIS account was linked to an identity confirmed through VIISP. From now on you can "
         "sign in to it by e-mail or through VIISP, and its names are those VIISP gave. Your other sessions on the "
@@ -160,6 +166,9 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "may have been copied. The sign-in was refused.",
     },
     "uk": {
+        "erased_subject": "MIGRIS: обліковий запис видалено",
+        "erased_text": "На Ваш запит обліковий запис MIGRIS для входу видалено: його дані, сеанси, пристрої та "
+        "ключі доступу стерто. Ви можете знову увійти з цією адресою — тоді буде створено новий обліковий запис.",
         "linked_subject": "MIGRIS: обліковий запис пов’язано з VIISP",
         "linked_text": "Ваш обліковий запис MIGRIS пов’язано з особою, підтвердженою через VIISP. Відтепер Ви "
         "можете входити до нього електронною поштою або через VIISP, а ім’я та прізвище в обліковому записі — ті, "
@@ -196,6 +205,9 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "доступу, який міг бути скопійований. Вхід не дозволено.",
     },
     "ru": {
+        "erased_subject": "MIGRIS: учётная запись удалена",
+        "erased_text": "По Вашему запросу учётная запись MIGRIS для входа удалена: её данные, сеансы, устройства и "
+        "ключи доступа стёрты. Вы можете снова войти с этим адресом — тогда будет создана новая учётная запись.",
         "linked_subject": "MIGRIS: учётная запись связана с VIISP",
         "linked_text": "Ваша учётная запись MIGRIS связана с личностью, подтверждённой через VIISP. Теперь Вы "
         "можете входить в неё по электронной почте или через VIISP, а имя и фамилия в учётной записи — те, что "
@@ -338,3 +350,8 @@ def passkey_removed_notice(language: Language) -> MailMessage:
 def passkey_clone_notice(language: Language) -> MailMessage:
     """To the account's address when a passkey's counter did not rise: it may have been copied."""
     return _notice(language, "passkey_clone_subject", "passkey_clone_text")
+
+
+def account_erased_notice(language: Language) -> MailMessage:
+    """To the erased account's address: the erasure it asked for is done, and the address may start anew."""
+    return _notice(language, "erased_subject", "erased_text")

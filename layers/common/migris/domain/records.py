@@ -71,6 +71,12 @@ class Account(Record):
     email_change_notice: NoticeDue | None = None
     # The language the person chose for mails (PATCH /profile); None until they choose one.
     language: Language | None = None
+    # The key that seals the names and addresses in the account's audit events (migris.domain.audit_seal), made
+    # with the first such event; erasure deletes it.
+    audit_key: str | None = None
+    # Erased (migris.domain.erasure): when the erasure's first write landed. Only a tombstone remains once done.
+    erased_at: int | None = None
+    erasure_done: bool = False
 
     @property
     def identity(self) -> Identity | None:
@@ -101,6 +107,7 @@ class AccountChanges(TypedDict, total=False):
     session_epoch: int
     email_change_notice: NoticeDue | None
     language: Language
+    audit_key: str
 
 
 # --- sessions table ---
@@ -268,6 +275,8 @@ AuditValue = str | int | None
 class FieldChange(Record):
     before: AuditValue
     after: AuditValue
+    # Read back after the account's erasure: the change was sealed and its key is gone (before and after None).
+    erased: bool = False
 
 
 class AuditEvent(Record):

@@ -80,17 +80,33 @@ class StaffProfile(Profile):
         )
 
 
+class AuditChange(BaseModel):
+    """One field's change as the audit shows it. A name or an address of an erased account reads as erased:
+    before and after null and `erased` true (the key that sealed them went with the account)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    before: str | int | None
+    after: str | int | None
+    erased: bool = Field(default=False, exclude_if=lambda erased: not erased)
+
+    @classmethod
+    def of(cls, change: FieldChange) -> Self:
+        return cls(before=change.before, after=change.after, erased=change.erased)
+
+
 class AuditEntry(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
     at: str
-    actor: str  # the IAM ARN API Gateway verified
-    changes: dict[str, FieldChange]
+    actor: str  # the IAM ARN API Gateway verified, or self:viisp
+    changes: dict[str, AuditChange]
     reason: str
 
     @classmethod
     def of(cls, event: AuditEvent) -> Self:
-        return cls(at=event.at, actor=event.actor, changes=event.changes, reason=event.reason)
+        changes = {name: AuditChange.of(change) for name, change in event.changes.items()}
+        return cls(at=event.at, actor=event.actor, changes=changes, reason=event.reason)
 
 
 class SignedIn(BaseModel):

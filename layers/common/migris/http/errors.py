@@ -36,6 +36,7 @@ from migris.domain.errors import (
     ProfileExists,
     ProfileIncomplete,
     RateLimited,
+    RecoveryPending,
     RetryLater,
     SessionNotFound,
     StaffIdentityMissing,
@@ -91,6 +92,11 @@ ERROR_ANSWERS: dict[type[Exception], tuple[int, str, str]] = {
         409,
         "not_linked",
         "This account has no identity linked to it (a VIISP account's identity is how it signs in).",
+    ),
+    RecoveryPending: (
+        409,
+        "recovery_pending",
+        "A recovery of this account's mailbox is under way; it cannot be changed or deleted until it ends.",
     ),
     FreshSignInRequired: (
         403,

@@ -88,7 +88,8 @@ ERROR_STATUSES: dict[int, str] = {
     401: "unauthenticated (no live session) or invalid_code",
     403: "origin_mismatch, names_locked, fresh_sign_in_required or forbidden",
     404: "not_found",
-    409: "profile_exists, email_taken, edit_conflict, profile_incomplete, already_linked or identity_in_use",
+    409: "profile_exists, email_taken, edit_conflict, profile_incomplete, already_linked, identity_in_use or "
+    "recovery_pending",
     415: "unsupported_media_type: the body must be application/json",
     422: "validation_error, with `fields`",
     429: "rate_limited or too_many_attempts; on every /login/ path also edge_rate_limited, the WAF rate rule's "
