@@ -370,7 +370,7 @@ class Services:
     @property
     def erasure(self) -> Erasure:
         from migris.dal.erasure import ErasureStore
-        from migris.domain.erasure import Erasure
+        from migris.domain import erasure
 
         s = self.settings
         store = ErasureStore(
@@ -381,7 +381,13 @@ class Services:
             sqs=self._sqs(),
             queue_url=s.erasure_queue_url,
         )
-        return Erasure(self._account_repository, store, self.mailer, self.clock)
+        return erasure.Erasure(
+            self._account_repository,
+            store,
+            self.mailer,
+            self.clock,
+            retry_delay_seconds=erasure.ERASURE_RETRY_DELAY_SECONDS,
+        )
 
     @property
     def _audit(self) -> AuditRepository:
