@@ -190,12 +190,22 @@ export class AccountView extends View {
             { class: "actions" },
             h(
               "button",
-              { type: "button", id: "erase-confirm", class: "button button--danger", onclick: () => this.eraseAccount() },
+              {
+                type: "button",
+                id: "erase-confirm",
+                class: "button button--danger",
+                onclick: () => this.eraseAccount(),
+              },
               t("account.erase.confirm"),
             ),
             h(
               "button",
-              { type: "button", id: "erase-cancel", class: "button button--secondary", onclick: () => this.cancelErase() },
+              {
+                type: "button",
+                id: "erase-cancel",
+                class: "button button--secondary",
+                onclick: () => this.cancelErase(),
+              },
               t("account.passkeys.cancel"),
             ),
           ),
