@@ -66,7 +66,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy layers/common/migris layers/common/sdk_trim devserver staff functions/start_login/app.py functions/verify_code/app.py functions/save_profile/app.py functions/save_profile/first_fill.py functions/save_profile/staff.py functions/viisp_callback/app.py functions/send_mail/app.py functions/recovery/app.py bench
+	$(BIN)/mypy layers/common/migris layers/common/sdk_trim devserver staff functions/start_login/app.py functions/verify_code/app.py functions/save_profile/app.py functions/save_profile/first_fill.py functions/save_profile/staff.py functions/viisp_callback/app.py functions/send_mail/app.py functions/recovery/app.py functions/erase_account/app.py bench
 
 template-check: install install-sam
 	$(BIN)/cfn-lint template.yaml

@@ -13,13 +13,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from migris.clock import iso_utc
+from migris.domain.export import AccountExport
 from migris.domain.profiles import EmailChangeCode, ProfileChanges
 from migris.domain.recovery import RecoveryLink
 from migris.domain.validation import parse_input
 from migris.domain.views import ActivityEntry, ActivityList, Profile
 from migris.http.app import new_app, respond
 from migris.http.body import json_body, person_request
-from migris.http.responses import body_doc, error_docs, no_body_doc
+from migris.http.responses import body_doc, error_docs, model_response, no_body_doc
 from migris.http.session import cleared_device_cookie, cleared_session_cookie, presented_device, require_session
 from migris.observability import logger, metrics
 from migris.wiring import services
@@ -73,6 +74,24 @@ class LogoutRequest(BaseModel):
 def get_profile() -> Profile:
     session = require_session(app)
     return Profile.of(services().profiles.view(session.account))
+
+
+@app.get(
+    "/profile/export",
+    summary="Download everything the service holds about the signed-in person",
+    description="One JSON file (Content-Disposition: attachment): the account with the person's own personal code "
+    "or eIDAS identifier, their sessions, devices, passkeys (no key material) and the staff audit of their account "
+    "(a staff actor reads `staff`). Never a token, a token or device hash, or an ARN. A session opened in the last "
+    "FreshSignInSeconds only: 403 fresh_sign_in_required.",
+    responses={200: {"description": "The file"}, **error_docs(401, 403)},
+)
+def export_account() -> Response[AccountExport]:
+    session = require_session(app)
+    exported = services().exports.export(session)
+    day = exported.exported_at[:10]
+    return model_response(
+        200, exported, headers={"Content-Disposition": f'attachment; filename="migris-account-{day}.json"'}
+    )
 
 
 @app.patch(

@@ -675,3 +675,52 @@ def test_a_sign_in_from_a_new_device_is_told_and_only_the_notices_button_ends_ev
     mine = sign_in(server, address)["token"]
     status, _, body = server.call("GET", "/activity", headers={"Authorization": f"Bearer {mine}"})
     assert reference in [event.get("reference") for event in json.loads(body)["events"]]
+
+
+def test_a_person_downloads_their_data_and_erases_the_account_over_http(server):
+    address = "walk.erase@example.lt"
+    first = sign_in(server, address)
+    bearer = {"Authorization": f"Bearer {first['token']}"}
+    contact = {"given_name": "Ona", "family_name": "Petraitienė", "phone_number": "8 612 34567"}
+    status, _, body = server.call("PUT", "/profile", contact, headers=bearer)
+    assert status == 200, body
+    user_id = json.loads(body)["user_id"]
+    staff_cli(server, "change", user_id, "--family-name", "Kazlauskienė", "--reason", "Marriage certificate seen")
+
+    # The export: the address, the phone and the staff reason; no token, and staff only as "staff".
+    token = sign_in(server, address)["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    status, headers, body = server.call("GET", "/profile/export", headers=bearer)
+    assert status == 200, body
+    assert headers["Cache-Control"] == "no-store"
+    assert re.fullmatch(
+        r'attachment; filename="migris-account-\d{4}-\d{2}-\d{2}\.json"', headers["Content-Disposition"]
+    )
+    exported = json.loads(body)
+    assert exported["account"]["email"] == address
+    assert exported["account"]["phone_number"] == "+37061234567"
+    (event,) = exported["staff_audit"]
+    assert (event["actor"], event["reason"]) == ("staff", "Marriage certificate seen")
+    text = body.decode()
+    assert token not in text and first["token"] not in text and "arn:" not in text
+
+    # The erasure: a session and a JSON body; then the token is over and the address free.
+    status, _, body = server.call("DELETE", "/profile", {})
+    assert status == 401, body
+    status, headers, body = server.call("DELETE", "/profile", {}, headers=bearer)
+    assert status == 204, body
+    status, _, body = server.call("GET", "/profile", headers=bearer)
+    assert status == 401, body
+    assert mails_to(server, address)[-1]["subject"] == "MIGRIS: paskyra ištrinta"
+    again = sign_in(server, address)
+    assert again["profile"]["user_id"] != user_id and again["profile_complete"] is False
+    (found,) = staff_cli(server, "find", "--email", address)["users"]
+    assert found["user_id"] == again["profile"]["user_id"]
+
+    # The audit stays for staff, its names unreadable: neither the address nor a name is in it.
+    audit = staff_cli(server, "audit", user_id)
+    (event,) = audit["events"]
+    assert event["changes"] == {"family_name": {"before": None, "after": None, "erased": True}}
+    assert event["reason"] == "Marriage certificate seen"
+    printed = json.dumps(audit, ensure_ascii=False)
+    assert address not in printed and "Petraitienė" not in printed and "Kazlauskienė" not in printed

@@ -23,8 +23,8 @@ def audit_writes_fail(monkeypatch: pytest.MonkeyPatch) -> None:
 
     original = AuditRepository.append_item
 
-    def broken(self: AuditRepository, event: Any, at_seconds: float) -> dict[str, Any]:
-        item = original(self, event, at_seconds)
+    def broken(self: AuditRepository, event: Any, at_seconds: float, *args: Any) -> dict[str, Any]:
+        item = original(self, event, at_seconds, *args)
         item["Put"]["TableName"] = "no-such-table"
         return item
 

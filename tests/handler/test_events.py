@@ -25,6 +25,9 @@ EXPECTED = {
     "list_passkeys": (401, "unauthenticated"),
     "rename_passkey": (401, "unauthenticated"),
     "remove_passkey": (401, "unauthenticated"),
+    "list_activity": (401, "unauthenticated"),
+    "export_account": (401, "unauthenticated"),
+    "erase_account": (401, "unauthenticated"),
     # Options to sign in with a passkey: a fresh challenge; an assertion from no authenticator is refused.
     "passkey_sign_in_options": (200, None),
     "passkey_sign_in": (401, "invalid_passkey"),

@@ -50,6 +50,12 @@ def _code_for(client: Client, address: str, headers: dict[str, str]) -> dict[str
     return {"email": address, "login_id": started.json["login_id"], "code": client.last_code(address)}
 
 
+# What Lambda's own SQS poller calls with a function's role (AWS: an SQS event source needs ReceiveMessage,
+# DeleteMessage and GetQueueAttributes), which the local stack's pump does not: the erase function's code never
+# reads its queue's attributes (the mail function's does: the priority lane's depth).
+USED_BY_LAMBDA_ITSELF = {("EraseAccountFunction", "sqs:GetQueueAttributes")}
+
+
 def test_every_grant_of_every_function_is_used(stack, clock):
     earlier, CHECKER.used = CHECKER.used, set()  # only this test's calls count
     try:
@@ -57,7 +63,11 @@ def test_every_grant_of_every_function_is_used(stack, clock):
         used = set(CHECKER.used)
     finally:
         CHECKER.used |= earlier
-    unused = sorted(CHECKER.roles.grants() - used)
+    unused = sorted(
+        (function, index, action)
+        for function, index, action in CHECKER.roles.grants() - used
+        if (function, action) not in USED_BY_LAMBDA_ITSELF
+    )
     statements = CHECKER.roles.statements
     described = [f"{function} {statements[function][index].get('Sid')} {action}" for function, index, action in unused]
     assert not unused, "grants no call used:\n" + "\n".join(described)
@@ -213,6 +223,28 @@ def walk_every_path(stack, clock) -> None:
         assert cdn.start("late@example.lt").status == 202
         clock.advance(3600)
     assert stack.aws.mails_to("late@example.lt") == []
+
+    # The person's export and erasure: a person with a passkey downloads their data and erases the account (its
+    # session touched a minute on, its sessions, devices and passkey deleted, the address released), a VIISP
+    # person erases theirs (the identity released), the ended session is met by the erase function, and the
+    # erasure queue's message (no delay here) is read and finds nothing left to do.
+    from migris.domain import erasure
+
+    delay, erasure.ERASURE_RETRY_DELAY_SECONDS = erasure.ERASURE_RETRY_DELAY_SECONDS, 0
+    try:
+        leaving = cdn.signed_in("leaving@example.lt", filled=True)
+        as_leaving = {"Authorization": f"Bearer {leaving}"}
+        options = cdn.post("/passkeys/registration/options", {}, headers=as_leaving).json
+        assert cdn.post("/passkeys", {"credential": soft.create(options)}, headers=as_leaving).status == 201
+        assert cdn.as_person(leaving, "GET", "/profile/export").status == 200
+        clock.advance(61)
+        assert cdn.as_person(leaving, "DELETE", "/profile", {}).status == 204
+        assert cdn.as_person(leaving, "DELETE", "/profile", {}).status == 401
+        viisp_leaving = ViispBrowser(client).sign_in()
+        assert cdn.as_person(viisp_leaving, "DELETE", "/profile", {}).status == 204
+        assert stack.aws.mails_to("leaving@example.lt")  # the notice; reading the outbox drains the queues
+    finally:
+        erasure.ERASURE_RETRY_DELAY_SECONDS = delay
 
     # Recovery of a lost mailbox: staff start one for a level 2 account with a passkey and a known device, the new
     # address confirms it and the scheduled function completes it after the hold; the old address's link cancels

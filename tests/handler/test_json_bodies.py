@@ -112,6 +112,7 @@ VALID: dict[tuple[str, str], tuple[str | None, Any]] = {
     ("PATCH", "/profile"): ("filled", lambda w: {"phone_number": "+37061111111"}),
     ("POST", "/profile/email/verify"): ("filled", lambda w: {"code": w.change_code}),
     ("POST", "/logout"): ("filled", lambda w: {"forget_device": False}),
+    ("DELETE", "/profile"): ("filled", lambda w: {}),
     ("POST", "/passkeys/registration/options"): ("filled", lambda w: {}),
     ("POST", "/passkeys"): ("filled", lambda w: {"credential": w.new_passkey}),
     ("PATCH", "/passkeys/{passkey_id}"): ("filled", lambda w: {"name": "Mano telefonas"}),

@@ -246,7 +246,7 @@ def test_session_is_checked_before_the_body(client):
 def test_unknown_route_and_method(client):
     assert_error(client.get("/nowhere/at/all"), 404, "not_found")
     # A method the resource does not declare: API Gateway's own refusal, and no function runs.
-    answer = client.request("DELETE", "/profile")
+    answer = client.request("DELETE", "/logout")
     assert answer.status == 403
     assert answer.header("x-amzn-ErrorType") == "MissingAuthenticationTokenException"
     assert answer.json == {"message": "Missing Authentication Token"}

@@ -21,6 +21,7 @@ PRODUCERS = (
     "PasskeysFunction",
     "StaffFunction",  # a recovery's two mails
     "CompleteRecoveriesFunction",  # the new address told the recovery completed
+    "EraseAccountFunction",  # the notice that the account is gone
 )
 
 
@@ -48,6 +49,8 @@ def test_both_lanes_invoke_the_mail_function_reporting_failures_one_by_one(cfn):
         props(cfn, name)["EventSourceArn"]["Fn::GetAtt"][0]: props(cfn, name)
         for name, resource in cfn["Resources"].items()
         if resource["Type"] == "AWS::Lambda::EventSourceMapping"
+        # The erasure queue's mapping invokes the erase function (tests/template/test_erasure_template.py).
+        and props(cfn, name)["FunctionName"] != {"Ref": "EraseAccountFunction"}
     }
     assert set(mappings) == set(LANES)
     for mapping in mappings.values():
@@ -149,6 +152,8 @@ def test_only_the_mail_function_may_read_the_queues(cfn):
         for name in (*PRODUCERS, "VerifyCodeFunction", "StaffFunction", "SendMailFunction")
         for statement in role_statements(cfn, name)
         if "sqs:ReceiveMessage" in actions(statement)
+        # The erase function reads its own queue only (user ids, no mail).
+        and not str(resources(statement)[0]["Fn::Sub"]).endswith("-erasure")
     }
     assert readers == {"SendMailFunction"}
     (receive,) = [s for s in role_statements(cfn, "SendMailFunction") if "sqs:ReceiveMessage" in actions(s)]

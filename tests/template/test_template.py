@@ -18,7 +18,18 @@ PERSON_FACING_FUNCTIONS = [
     "FirstFillFunction",
     "PasskeysFunction",
 ]
-ALL_FUNCTIONS = [*PERSON_FACING_FUNCTIONS, "StaffFunction", "SendMailFunction", "CompleteRecoveriesFunction"]
+ALL_FUNCTIONS = [
+    *PERSON_FACING_FUNCTIONS,
+    "StaffFunction",
+    "SendMailFunction",
+    "CompleteRecoveriesFunction",
+    "EraseAccountFunction",
+]
+# The erase function's allow-list names every attribute of an account: it REMOVEs them (the tombstone), which IAM
+# cannot tell from a SET. What it writes is pinned in tests/template/test_erasure_template.py; the tests of who
+# may set names, level or language look at the others.
+ERASER = "EraseAccountFunction"
+WRITERS = [function for function in ALL_FUNCTIONS if function != ERASER]
 TABLES = ["CodesTable", "SessionsTable", "AccountsTable", "ViispTicketsTable", "PasskeysTable"]
 # The passkeys table expires its challenges only: a passkey item has no expires_at.
 EXPIRING_TABLES = ["CodesTable", "SessionsTable", "ViispTicketsTable", "PasskeysTable"]
@@ -221,7 +232,7 @@ def test_staff_routes_run_only_in_the_staff_function_and_it_serves_nothing_else(
 
 def test_only_the_staff_first_fill_and_viisp_account_creation_roles_may_write_names(cfn):
     writers = {
-        f for f in ALL_FUNCTIONS for s in account_update_statements(cfn, f) if NAME_ATTRIBUTES & attribute_allow_list(s)
+        f for f in WRITERS for s in account_update_statements(cfn, f) if NAME_ATTRIBUTES & attribute_allow_list(s)
     }
     # The first fill writes the names a person gives once; the VIISP callback the names VIISP gives when it
     # creates the account or links an identity to an e-mail account; staff change them afterwards.
@@ -229,9 +240,7 @@ def test_only_the_staff_first_fill_and_viisp_account_creation_roles_may_write_na
 
 
 def test_only_staff_and_a_viisp_link_change_the_level_after_an_account_is_made(cfn):
-    writers = {
-        f for f in ALL_FUNCTIONS for s in account_update_statements(cfn, f) if "level" in attribute_allow_list(s)
-    }
+    writers = {f for f in WRITERS for s in account_update_statements(cfn, f) if "level" in attribute_allow_list(s)}
     # VerifyCode (level 1) and the VIISP callback (level 3) set it when they create an account
     # (attribute_not_exists in code); later, staff change it, and the VIISP callback raises an e-mail account to
     # 3 when the person links the identity VIISP vouched for (docs/limits-and-iam.md, "IAM: who may write what").
@@ -239,9 +248,7 @@ def test_only_staff_and_a_viisp_link_change_the_level_after_an_account_is_made(c
 
 
 def test_only_the_profile_role_writes_the_language_of_mails(cfn):
-    writers = {
-        f for f in ALL_FUNCTIONS for s in account_update_statements(cfn, f) if "language" in attribute_allow_list(s)
-    }
+    writers = {f for f in WRITERS for s in account_update_statements(cfn, f) if "language" in attribute_allow_list(s)}
     # PATCH /profile is the one place the person chooses it (issue 10); nothing else keeps a language.
     assert writers == {"SaveProfileFunction"}
 
@@ -254,6 +261,8 @@ def test_the_staff_role_writes_only_names_level_session_epoch_linked_identity_an
     allowed = {"pk", "given_name", "family_name", "level", "session_epoch", "updated_at", "version"}
     allowed |= {"personal_code", "eidas_id", "identity_country"}
     allowed |= {"recovery", "recovery_queue", "recovery_due_at", "pending_email", "pending_email_id"}
+    # The account's audit key: made with its first sealed event (a name change, a recovery), in that event's write.
+    allowed |= {"audit_key"}
     assert attribute_allow_list(accounts) == allowed
     assert "email" not in allowed
     assert accounts["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["user#*"]
@@ -272,6 +281,14 @@ def test_the_recovery_function_moves_addresses_but_writes_no_name_or_level(cfn):
     rules = resources_of(cfn, "AWS::Events::Rule")
     (rule,) = [r for r in rules.values() if "CompleteRecoveriesFunction" in repr(r["Properties"]["Targets"])]
     assert rule["Properties"]["ScheduleExpression"] == "rate(1 minute)"
+
+
+def test_only_roles_that_write_sealed_audit_events_set_the_audit_key(cfn):
+    writers = {
+        f for f in ALL_FUNCTIONS for s in account_update_statements(cfn, f) if "audit_key" in attribute_allow_list(s)
+    }
+    # Staff name changes and a VIISP link's names are sealed under it; the erasure removes it (its own grant).
+    assert writers == {"StaffFunction", "ViispCallbackFunction", "EraseAccountFunction"}
 
 
 # --- IAM rule 6: person-facing roles update accounts only through an attribute allow-list, never PutItem ---
@@ -298,15 +315,24 @@ def test_only_the_profile_and_staff_roles_delete_from_accounts_and_only_uniquene
         for statement in role_statements(cfn, function):
             if targets_table(statement, "AccountsTable") and "dynamodb:DeleteItem" in actions(statement):
                 deleters[function] = statement
-    assert set(deleters) == {"SaveProfileFunction", "StaffFunction", "CompleteRecoveriesFunction"}
-    for function in deleters:
+    assert set(deleters) == {
+        "SaveProfileFunction",
+        "StaffFunction",
+        "CompleteRecoveriesFunction",
+        "EraseAccountFunction",
+    }
+    for function, kinds in (
+        ("SaveProfileFunction", ["email#*"]),
+        ("StaffFunction", ["personal_code#*", "eidas#*"]),
+        ("CompleteRecoveriesFunction", ["email#*"]),
+        ("EraseAccountFunction", ["email#*", "personal_code#*", "eidas#*"]),
+    ):
         # An e-mail change releases the old address; a staff unlink the identity it takes off an account; a
-        # recovery's cancel or lapse frees the address it reserved, and its completion releases the old one.
-        for statement in role_statements(cfn, function):
-            if targets_table(statement, "AccountsTable") and "dynamodb:DeleteItem" in actions(statement):
-                assert actions(statement) == ["dynamodb:DeleteItem"]
-                kinds = statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
-                assert kinds in (["email#*"], ["personal_code#*", "eidas#*"]), function
+        # recovery's cancel or lapse frees the address it reserved, and its completion releases the old one; an
+        # erasure both. No role deletes an account item (`user#`): an erased one stays as its tombstone.
+        statement = deleters[function]
+        assert actions(statement) == ["dynamodb:DeleteItem"]
+        assert statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == kinds
 
 
 # --- IAM rule 7: the audit table is append-only and only the staff role touches it ---
@@ -326,12 +352,17 @@ def test_only_the_staff_role_reads_the_audit_table_and_only_it_and_the_event_mak
     # lapsed unconfirmed (the recovery function). Each appends only.
     appenders = ("ViispCallbackFunction", "SaveProfileFunction", "CompleteRecoveriesFunction")
     assert touching == {role_of(cfn, f) for f in ("StaffFunction", *appenders)}
+    # The person's export reads their own account's events (Query), and nothing else.
+    exported = {
+        a for s in role_statements(cfn, "SaveProfileFunction") if targets_table(s, "AuditTable") for a in actions(s)
+    }
+    assert exported == {"dynamodb:Query", "dynamodb:PutItem"}  # PutItem: the recovery's cancel link's event
     granted = {a for s in role_statements(cfn, "StaffFunction") if targets_table(s, "AuditTable") for a in actions(s)}
     assert granted == {"dynamodb:PutItem", "dynamodb:Query"}
     # A link's event (actor self:viisp) lands with the link; the callback can neither read nor rewrite events.
     for function in appenders:
         linked = {a for s in role_statements(cfn, function) if targets_table(s, "AuditTable") for a in actions(s)}
-        assert linked == {"dynamodb:PutItem"}, function
+        assert linked - {"dynamodb:Query"} == {"dynamodb:PutItem"}, function  # Query: the export, checked above
 
 
 def test_the_audit_table_keeps_its_events(cfn):
@@ -340,21 +371,25 @@ def test_the_audit_table_keeps_its_events(cfn):
     assert "TimeToLiveSpecification" not in table["Properties"]
     assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     keys = {k["AttributeName"]: k["KeyType"] for k in table["Properties"]["KeySchema"]}
-    assert keys == {"user_id": "HASH", "sk": "RANGE"}
+    assert keys == {"subject": "HASH", "sk": "RANGE"}
 
 
 # --- the person's activity: appended by the functions that do what it tells of, read by the person's own ---
 
 
 def test_the_activity_is_appended_never_rewritten_and_read_only_by_the_persons_function(cfn):
-    readers = set()
+    readers, deleters = set(), set()
     for role, statement in all_statements(cfn):
         if targets_table(statement, "ActivityTable"):
             granted = set(actions(statement))
-            assert not {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"} & granted, role
+            assert not {"dynamodb:UpdateItem", "dynamodb:BatchWriteItem"} & granted, role
             if "dynamodb:Query" in granted:
                 readers.add(role)
-    assert readers == {role_of(cfn, "SaveProfileFunction")}
+            if "dynamodb:DeleteItem" in granted:
+                deleters.add(role)
+    # The person reads their own lines; the erasure lists them to delete them, and only it deletes.
+    assert readers == {role_of(cfn, "SaveProfileFunction"), role_of(cfn, "EraseAccountFunction")}
+    assert deleters == {role_of(cfn, "EraseAccountFunction")}
 
 
 def test_the_activity_is_deleted_by_its_ttl_after_its_time(cfn):
@@ -397,7 +432,7 @@ DYNAMODB_ACTIONS = {
         "SessionsTable": {"UpdateItem", "DeleteItem", "Query", "BatchGetItem", "GetItem"},
         "PasskeysTable": {"Query", "DeleteItem", "UpdateItem"},  # "not me" removes the passkeys added since
         "ActivityTable": {"PutItem", "Query"},  # GET /activity, the person's own partition
-        "AuditTable": {"PutItem"},  # a recovery cancelled by the old address's link
+        "AuditTable": {"PutItem", "Query"},  # a recovery cancelled by the old address's link; the person's export
     },
     "FirstFillFunction": {
         "CodesTable": {"UpdateItem"},
@@ -411,6 +446,12 @@ DYNAMODB_ACTIONS = {
         "AuditTable": {"PutItem", "Query"},
         "PasskeysTable": {"Query", "DeleteItem", "UpdateItem"},
         "ActivityTable": {"PutItem"},
+    },
+    "EraseAccountFunction": {
+        "AccountsTable": {"GetItem", "UpdateItem", "DeleteItem"},
+        "SessionsTable": {"UpdateItem", "DeleteItem", "Query"},
+        "PasskeysTable": {"Query", "DeleteItem"},
+        "ActivityTable": {"Query", "DeleteItem"},
     },
     "PasskeysFunction": {
         "PasskeysTable": {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"},
@@ -450,9 +491,10 @@ def test_each_function_holds_exactly_the_dynamodb_actions_its_code_calls(cfn):
 
 def test_the_staff_function_only_reads_sessions_and_has_no_code_access(cfn):
     """A revoke counts the person's live sessions (the by_user index, then their items) and ends them by the
-    account's session epoch: the staff role never writes a session, nor touches codes or sends mail. It deletes
-    the known devices the epoch ended (device#* only). A recovery's start puts its links' token pointers
-    (recovery#* only), keyed by the pepper (the one secret it reads), and queues its two mails (priority lane)."""
+    account's session epoch: the staff role never writes a session, nor touches codes. It deletes the known
+    devices the epoch ended (device#* only). It reads one secret, the code pepper: the audit is keyed by the keyed
+    hash of the user id, and a recovery's link tokens by the pepper too; a recovery's start puts those tokens'
+    pointers (recovery#* only) and queues its two mails (priority lane)."""
     session_reads = []
     for statement in role_statements(cfn, "StaffFunction"):
         assert not targets_table(statement, "CodesTable")
@@ -539,10 +581,13 @@ def test_pepper_is_readable_only_by_the_functions_that_hash_codes(cfn):
         for s in role_statements(cfn, f)
         if "secretsmanager:GetSecretValue" in actions(s) and {"Ref": "CodePepperSecret"} in resources(s)
     }
-    # Everyone who makes or checks a code (sign-in codes and e-mail change codes), the VIISP callback, which
-    # keeps a known device as the pepper's keyed hash, and staff, who key a recovery's link tokens with it.
+    # Everyone who makes or checks a code (sign-in codes and e-mail change codes), and the VIISP callback, which
+    # keeps a known device as the pepper's keyed hash; staff, whose audit is keyed by the keyed hash of the user id
+    # (the VIISP callback appends a link's event under the same) and who key a recovery's link tokens with it; the
+    # recovery function, whose lapse appends an audit event.
     assert readers == {
         "StaffFunction",
+        "CompleteRecoveriesFunction",
         "StartLoginFunction",
         "VerifyCodeFunction",
         "SaveProfileFunction",
@@ -594,6 +639,7 @@ def test_mail_is_queued_by_the_functions_that_cause_it_and_sent_only_by_the_mail
             for s in role_statements(cfn, f)
             if "sqs:SendMessage" in actions(s)
             for resource in resources(s)
+            if not str(resource["Fn::Sub"]).endswith("-erasure")  # the erasure's retry, not mail
         )
         for f in ALL_FUNCTIONS
     }
@@ -608,6 +654,7 @@ def test_mail_is_queued_by_the_functions_that_cause_it_and_sent_only_by_the_mail
         "PasskeysFunction": ["priority"],
         "StaffFunction": ["priority"],  # a recovery's two mails
         "CompleteRecoveriesFunction": ["priority"],  # the new address told the recovery completed
+        "EraseAccountFunction": ["priority"],
         "SendMailFunction": ["dead"],
     }
 

@@ -108,7 +108,9 @@ def test_only_the_mail_function_reads_the_queues():
 def test_a_secret_is_read_only_by_the_roles_given_it():
     pepper = {"SecretId": "migris-local-CodePepperSecret"}
     assert refusals("VerifyCodeFunction", "secretsmanager", "GetSecretValue", pepper) == []
+    assert refusals("StaffFunction", "secretsmanager", "GetSecretValue", pepper) == []  # the audit's keyed hash
     assert refusals("SendMailFunction", "secretsmanager", "GetSecretValue", pepper)
+    assert refusals("EraseAccountFunction", "secretsmanager", "GetSecretValue", pepper)
     viisp_key = {"SecretId": "migris-local-ViispServiceKeySecret"}
     assert refusals("StaffFunction", "secretsmanager", "GetSecretValue", viisp_key)
 

@@ -132,7 +132,15 @@ class App {
     this.show("signin", { notice: { kind: "success", msg: said } });
   }
 
-  /** The account keeps a language for its mails: the one picked here wins, else the page takes the account's. */
+  /** The account was erased (DELETE /profile): signed out (the API cleared the cookies), and told so. */
+  accountErased() {
+    this.profile = null;
+    pendingLogin.clear();
+    this.show("signin", { notice: { kind: "success", msg: message("account.erase.done") } });
+    announce(t("account.erase.done"));
+  }
+
+    /** The account keeps a language for its mails: the one picked here wins, else the page takes the account's. */
   syncLanguage() {
     if (!this.profile || !("language" in this.profile)) return; // an API that does not keep one
     const kept = this.profile.language;

@@ -110,6 +110,8 @@ class Settings(BaseModel):
     bulk_mail_queue_url: str
     dead_mail_queue_url: str
     mail_ledger_table: str
+    # The erasure queue (SQS URL): what an erasure's request leaves undone, the erase function finishes from it.
+    erasure_queue_url: str
     mail_send_rate: Annotated[int, Field(ge=1)]
     # The origin of the web pages: cookie-authenticated state changes must come from it.
     web_origin: str
@@ -137,6 +139,8 @@ class Settings(BaseModel):
     not_me_token_seconds: PositiveSeconds
     # A recovery of a lost mailbox completes this long after the new address confirmed it (the old one may cancel).
     recovery_hold_seconds: PositiveSeconds
+    # How recent a sign-in must be for a passkey's creation or removal, a link, the export and the erasure.
+    fresh_sign_in_seconds: PositiveSeconds
     # The time one check of an address's domain in public DNS may take, all its queries together.
     mx_lookup_millis: Annotated[int, Field(ge=1)]
 

@@ -28,12 +28,15 @@ if TYPE_CHECKING:
     from botocore.config import Config
 
     from migris.dal.accounts import AccountRepository
+    from migris.dal.audit import AuditRepository
     from migris.dal.mail_queue import MailQueue, MailQueueConsumer
     from migris.domain.accounts import Accounts
     from migris.domain.activity import ActivityLog
     from migris.domain.codes import Codes
     from migris.domain.devices import Devices
     from migris.domain.email_sign_in import EmailSignIn
+    from migris.domain.erasure import Erasure
+    from migris.domain.export import AccountExports
     from migris.domain.mail import Lane
     from migris.domain.mail_delivery import MailDelivery
     from migris.domain.mail_domains import MailDomains
@@ -221,7 +224,6 @@ class Services:
 
     @property
     def viisp_sign_in(self) -> ViispSignIn:
-        from migris.dal.audit import AuditRepository
         from migris.dal.tickets import ViispTicketRepository
         from migris.domain.linking import IdentityLinks
         from migris.domain.viisp_login import ViispSignIn
@@ -230,7 +232,7 @@ class Services:
         s = self.settings
         client = ViispClient(self.viisp_config(), self._default_viisp_transport)
         tickets = ViispTicketRepository(self._dynamodb, s.viisp_tickets_table)
-        audit = AuditRepository(self._dynamodb, s.audit_table)
+        audit = self._audit
         links = IdentityLinks(
             self._account_repository, self.sessions, audit, self.mailer, self.clock, self.devices, self.activity
         )
@@ -329,6 +331,7 @@ class Services:
             s.session_max_seconds,
             activity=self.activity,
             notices=lambda: self.sign_in_notices,
+            fresh_seconds=s.fresh_sign_in_seconds,
         )
 
     @cached_property
@@ -390,15 +393,58 @@ class Services:
             self._account_repository, self.sessions, self.codes, self.mailer, self.clock, self.devices, self.activity
         )
 
+    @property
+    def exports(self) -> AccountExports:
+        from migris.dal.passkeys import PasskeyRepository
+        from migris.domain.export import AccountExports
+
+        passkeys = PasskeyRepository(self._dynamodb, self.settings.passkeys_table)
+        return AccountExports(
+            self.sessions, lambda: self.devices, passkeys.of_user, lambda: self._audit, self.activity, self.clock
+        )
+
+    @property
+    def erasure(self) -> Erasure:
+        from migris.dal.erasure import ErasureStore
+        from migris.domain import erasure
+
+        s = self.settings
+        store = ErasureStore(
+            self._dynamodb,
+            accounts_table=s.accounts_table,
+            sessions_table=s.sessions_table,
+            passkeys_table=s.passkeys_table,
+            activity_table=s.activity_table,
+            sqs=self._sqs(),
+            queue_url=s.erasure_queue_url,
+        )
+        return erasure.Erasure(
+            self._account_repository,
+            store,
+            self.mailer,
+            self.clock,
+            retry_delay_seconds=erasure.ERASURE_RETRY_DELAY_SECONDS,
+        )
+
+    @property
+    def _audit(self) -> AuditRepository:
+        """The audit table, its events keyed by the keyed hash of the user id (the pepper read on first use)."""
+        from migris.dal.audit import AUDIT_SUBJECT_PURPOSE, AuditRepository
+        from migris.domain.codes import keyed_hash
+
+        return AuditRepository(
+            self._dynamodb,
+            self.settings.audit_table,
+            lambda user_id: keyed_hash(self.pepper(), AUDIT_SUBJECT_PURPOSE, user_id),
+        )
+
     @cached_property
     def staff_desk(self) -> StaffDesk:
-        from migris.dal.audit import AuditRepository
         from migris.domain.staff import StaffDesk
 
-        audit = AuditRepository(self._dynamodb, self.settings.audit_table)
         return StaffDesk(
             self._account_repository,
-            audit,
+            self._audit,
             lambda: self.sessions,
             self.clock,
             lambda: self.devices,
@@ -410,7 +456,6 @@ class Services:
     def recoveries(self) -> Recoveries:
         """Recovery of a lost mailbox: staff start and cancel it, the mailed links confirm or cancel it, the
         scheduled function completes it."""
-        from migris.dal.audit import AuditRepository
         from migris.dal.recovery import RecoveryTokens
         from migris.domain.codes import keyed_hash
         from migris.domain.recovery import Recoveries
@@ -419,7 +464,7 @@ class Services:
         return Recoveries(
             self._account_repository,
             RecoveryTokens(self._dynamodb, s.sessions_table),
-            AuditRepository(self._dynamodb, s.audit_table),
+            self._audit,
             self.mailer,
             lambda purpose, value: keyed_hash(self.pepper(), purpose, value),
             self.clock,

@@ -4,7 +4,9 @@
 // person is signed in (GET /sessions), each of which can be ended (DELETE /sessions/{id}), and the devices the
 // service remembers (the same answer's "devices"), each of which can be forgotten (DELETE /devices/{id}), and,
 // where the browser has WebAuthn, the person's passkeys (GET /passkeys): create one (a fresh sign-in only, with a
-// warning against a shared device), rename (PATCH) and remove (DELETE) each.
+// warning against a shared device), rename (PATCH) and remove (DELETE) each; and the person's data: "Download my
+// data" (GET /profile/export, saved as a file) and "Delete my account" (DELETE /profile, after a confirmation),
+// both for a fresh sign-in only.
 import { addressNodes, addressText } from "../address.js";
 import { announce, fact, h, notice } from "../dom.js";
 import { language, t, tNodes } from "../i18n.js";
@@ -68,6 +70,8 @@ export class AccountView extends View {
     this.freshNeeded = false; // the API asked for a fresh sign-in: the "sign in again" button is shown
     this.asking = false; // the browser's passkey dialog is open
     this.activity = new ActivityList(app); // what happened on the account, loaded beside the rest
+    this.dataFresh = false; // the export or the erasure asked for a fresh sign-in
+    this.confirmingErase = false; // the erasure's confirmation step is shown
     this.loadSessions();
     if (this.passkeysOn) this.loadPasskeys();
   }
@@ -98,7 +102,152 @@ export class AccountView extends View {
       this.sessionsNode,
       this.devicesNode,
       this.activity.section(),
+      this.dataSection(),
+      this.eraseSection(),
     );
+  }
+
+  /** "Sign in again" where the API asked for a fresh sign-in. */
+  signInAgainButton() {
+    return h(
+      "p",
+      {},
+      h(
+        "button",
+        { type: "button", class: "button button--secondary", onclick: () => this.app.signOut() },
+        t("account.passkeys.signInAgain"),
+      ),
+    );
+  }
+
+  /** "Download my data": one JSON file of what the service holds about the person. */
+  dataSection() {
+    return h(
+      "section",
+      { class: "card", id: "my-data", "aria-labelledby": "my-data-heading" },
+      h("h2", { id: "my-data-heading", tabindex: "-1" }, t("account.data.heading")),
+      h("p", { id: "my-data-text" }, t("account.data.intro")),
+      this.notice("data"),
+      this.dataFresh && !this.confirmingErase ? this.signInAgainButton() : null,
+      h(
+        "button",
+        {
+          type: "button",
+          id: "data-download",
+          class: "button button--secondary",
+          "aria-describedby": "my-data-text",
+          onclick: () => this.downloadData(),
+        },
+        t("account.data.download"),
+      ),
+    );
+  }
+
+  async downloadData() {
+    this.clear("data");
+    this.dataFresh = false;
+    const answer = await this.call("GET", "/profile/export");
+    if (!answer || this.gone) return;
+    if (answer.status !== 200 || !answer.data) {
+      if (answer.status === 403 && answer.error?.code === "fresh_sign_in_required") {
+        this.dataFresh = true;
+        return this.refuse("data", { notice: message("account.data.fresh") });
+      }
+      return this.refuse("data", describe(answer));
+    }
+    const day = String(answer.data.exported_at ?? new Date().toISOString()).slice(0, 10);
+    const file = new Blob([JSON.stringify(answer.data, null, 2)], { type: "application/json" });
+    const link = h("a", { href: URL.createObjectURL(file), download: `migris-account-${day}.json`, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    this.succeed("data", message("account.data.saved"));
+  }
+
+  /** "Delete my account": what goes and what stays, then a confirmation step. */
+  eraseSection() {
+    const confirming = this.confirmingErase
+      ? h(
+          "div",
+          { class: "erase-confirm", role: "group", "aria-labelledby": "erase-confirm-text" },
+          h("p", { id: "erase-confirm-text" }, h("strong", {}, t("account.erase.confirmText"))),
+          h(
+            "div",
+            { class: "actions" },
+            h(
+              "button",
+              {
+                type: "button",
+                id: "erase-confirm",
+                class: "button button--danger",
+                onclick: () => this.eraseAccount(),
+              },
+              t("account.erase.confirm"),
+            ),
+            h(
+              "button",
+              {
+                type: "button",
+                id: "erase-cancel",
+                class: "button button--secondary",
+                onclick: () => this.cancelErase(),
+              },
+              t("account.passkeys.cancel"),
+            ),
+          ),
+        )
+      : h(
+          "button",
+          {
+            type: "button",
+            id: "erase-start",
+            class: "button button--secondary",
+            "aria-describedby": "erase-text erase-kept",
+            onclick: () => this.startErase(),
+          },
+          t("account.erase.start"),
+        );
+    return h(
+      "section",
+      { class: "card", id: "erase", "aria-labelledby": "erase-heading" },
+      h("h2", { id: "erase-heading", tabindex: "-1" }, t("account.erase.heading")),
+      h("p", { id: "erase-text" }, t("account.erase.intro")),
+      h("p", { id: "erase-kept" }, t("account.erase.kept")),
+      this.notice("erase"),
+      this.dataFresh && this.confirmingErase ? this.signInAgainButton() : null,
+      confirming,
+    );
+  }
+
+  startErase() {
+    this.clear("erase");
+    this.confirmingErase = true;
+    this.app.repaint({ focus: "erase-confirm" });
+  }
+
+  cancelErase() {
+    this.clear("erase");
+    this.confirmingErase = false;
+    this.dataFresh = false;
+    this.app.repaint({ focus: "erase-start" });
+  }
+
+  async eraseAccount() {
+    this.clear("erase");
+    this.dataFresh = false;
+    const answer = await this.call("DELETE", "/profile", {});
+    if (!answer || this.gone) return;
+    if (answer.status === 204) return this.app.accountErased();
+    const code = answer.error?.code;
+    if (answer.status === 403 && code === "fresh_sign_in_required") {
+      this.dataFresh = true;
+      return this.refuse("erase", { notice: message("account.erase.fresh") });
+    }
+    if (answer.status === 409 && code === "recovery_pending") {
+      return this.refuse("erase", { notice: message("account.erase.recoveryPending") });
+    }
+    this.refuse("erase", describe(answer));
   }
 
   /** The account's confirmed identity, if any: {kind, country?} from the profile; none for an older API. */

@@ -86,7 +86,8 @@ class AccountRepository:
             "ConditionCheck": {
                 "TableName": self._table_name,
                 "Key": {"pk": user_key(user_id)},
-                "ConditionExpression": f"attribute_exists(pk) AND {in_epoch}",
+                # An erased account opens nothing, whatever a sign-in in flight read (migris.domain.erasure).
+                "ConditionExpression": f"attribute_exists(pk) AND attribute_not_exists(erased_at) AND {in_epoch}",
                 "ExpressionAttributeValues": {":epoch": epoch},
             }
         }

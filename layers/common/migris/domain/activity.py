@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 ACTIVITY_DAYS = 400
 ACTIVITY_SECONDS = ACTIVITY_DAYS * 86400
 PAGE_SIZE = 25
+EXPORT_PAGE_SIZE = 500  # pages of the export: fewer round trips, each well under 1 MB
 # How staff appear to the person: the event is theirs, the ARN of whoever did it is the audit's (staff only).
 STAFF_ACTOR = "staff"
 SELF_ACTOR = "self"
@@ -92,6 +93,16 @@ class ActivityLog:
             self._repository.append(user_id, event, now, int(now) + ACTIVITY_SECONDS)
         except Exception:  # what it tells of has landed: a line that cannot be written must not undo the answer
             log_event("activity_not_recorded", level="error", user_id=user_id, kind=kind)
+
+    def everything(self, user_id: str) -> list[ActivityEvent]:
+        """Every event the account's activity keeps, newest first (the person's export)."""
+        events: list[ActivityEvent] = []
+        cursor: str | None = None
+        while True:
+            found, cursor = self._repository.page(user_id, EXPORT_PAGE_SIZE, cursor, int(self._clock.now()))
+            events += found
+            if cursor is None:
+                return events
 
     def page(self, user_id: str, cursor: str | None) -> ActivityPage:
         """A page of the account's events, newest first, after the previous page's `next`."""

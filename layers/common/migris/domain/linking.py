@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from migris.clock import Clock, iso_utc
+from migris.domain.audit_seal import account_key, needs_seal
 from migris.domain.errors import (
     AlreadyLinked,
     EditConflict,
@@ -129,9 +130,11 @@ class IdentityLinks:
             )
             # Every session of the account ends with the link (the epoch moves); the new one lives in the new epoch.
             next_epoch = account.session_epoch + 1
+            # Names are sealed under the account's audit key; the first such event brings the key, in this write.
+            key, with_key = account_key(account) if needs_seal(event.changes) else (None, {})
             changes = cast(
                 AccountChanges,
-                given | {"level": LINKED_LEVEL, "session_epoch": next_epoch, "updated_at": int(now)},
+                given | {"level": LINKED_LEVEL, "session_epoch": next_epoch, "updated_at": int(now)} | dict(with_key),
             )
             # The link's versioned write moves the epoch from the one read: that pins the new session's epoch.
             opened, new_session = self._sessions.prepare(
@@ -149,7 +152,7 @@ class IdentityLinks:
                     with_items=(
                         self._sessions.ending(session_hash, account),
                         *new_session,
-                        self._audit.append_item(event, now),
+                        self._audit.append_item(event, now, key),
                         *self._line(user_id, event),
                     ),
                 )

@@ -116,6 +116,9 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "recovery_done_subject": "MIGRIS: el. pašto adresas pakeistas",
         "recovery_done_text": "Jūsų MIGRIS paskyros el. pašto adresas dabar yra šis. Prisijunkite juo; ankstesni "
         "prisijungimai ir prieigos raktai baigti.",
+        "erased_subject": "MIGRIS: paskyra ištrinta",
+        "erased_text": "Jūsų prašymu MIGRIS prisijungimo paskyra ištrinta: jos duomenys, prisijungimai, įrenginiai "
+        "ir prieigos raktai pašalinti. Šiuo adresu galite vėl prisijungti, tada bus sukurta nauja paskyra.",
         "linked_subject": "MIGRIS: paskyra susieta su VIISP",
         "linked_text": "Jūsų MIGRIS paskyra susieta su tapatybe, patvirtinta per VIISP. Nuo šiol prie jos galite "
         "prisijungti el. paštu arba per VIISP, o vardas ir pavardė paskyroje yra tokie, kokius pateikė VIISP. Kiti "
@@ -176,6 +179,9 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "recovery_done_subject": "MIGRIS: your e-mail address was changed",
         "recovery_done_text": "This is now the e-mail address of your MIGRIS account. Sign in with it; earlier "
         "sessions and passkeys were ended.",
+        "erased_subject": "MIGRIS: your account was deleted",
+        "erased_text": "At your request your MIGRIS sign-in account was deleted: its data, sessions, devices and "
+        "passkeys are gone. You may sign in with this address again; that creates a new account.",
         "linked_subject": "MIGRIS: your account was linked to VIISP",
         "linked_text": "Your MIGRIS account was linked to an identity confirmed through VIISP. From now on you can "
         "sign in to it by e-mail or through VIISP, and its names are those VIISP gave. Your other sessions on the "
@@ -234,6 +240,9 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "recovery_done_subject": "MIGRIS: адресу електронної пошти змінено",
         "recovery_done_text": "Тепер це адреса електронної пошти Вашого облікового запису MIGRIS. Входьте з нею; "
         "попередні сеанси входу та ключі доступу завершено.",
+        "erased_subject": "MIGRIS: обліковий запис видалено",
+        "erased_text": "На Ваш запит обліковий запис MIGRIS для входу видалено: його дані, сеанси, пристрої та "
+        "ключі доступу стерто. Ви можете знову увійти з цією адресою — тоді буде створено новий обліковий запис.",
         "linked_subject": "MIGRIS: обліковий запис пов’язано з VIISP",
         "linked_text": "Ваш обліковий запис MIGRIS пов’язано з особою, підтвердженою через VIISP. Відтепер Ви "
         "можете входити до нього електронною поштою або через VIISP, а ім’я та прізвище в обліковому записі — ті, "
@@ -295,6 +304,9 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "recovery_done_subject": "MIGRIS: адрес электронной почты изменён",
         "recovery_done_text": "Теперь это адрес электронной почты Вашей учётной записи MIGRIS. Входите с ним; "
         "прежние сеансы входа и ключи доступа завершены.",
+        "erased_subject": "MIGRIS: учётная запись удалена",
+        "erased_text": "По Вашему запросу учётная запись MIGRIS для входа удалена: её данные, сеансы, устройства и "
+        "ключи доступа стёрты. Вы можете снова войти с этим адресом — тогда будет создана новая учётная запись.",
         "linked_subject": "MIGRIS: учётная запись связана с VIISP",
         "linked_text": "Ваша учётная запись MIGRIS связана с личностью, подтверждённой через VIISP. Теперь Вы "
         "можете входить в неё по электронной почте или через VIISP, а имя и фамилия в учётной записи — те, что "
@@ -500,3 +512,8 @@ def recovery_started_notice(language: Language, link: str) -> MailMessage:
 def recovery_completed_notice(language: Language) -> MailMessage:
     """To the new address once the recovery has moved the account to it."""
     return _notice(language, "recovery_done_subject", "recovery_done_text")
+
+
+def account_erased_notice(language: Language) -> MailMessage:
+    """To the erased account's address: the erasure it asked for is done, and the address may start anew."""
+    return _notice(language, "erased_subject", "erased_text")

@@ -95,6 +95,12 @@ class Account(Record):
     recovery: RecoveryRecord | None = None
     # When a recovery last completed: every token mailed to the old address before it is void.
     recovered_at: int = 0
+    # The key that seals the names and addresses in the account's audit events (migris.domain.audit_seal), made
+    # with the first such event; erasure deletes it.
+    audit_key: str | None = None
+    # Erased (migris.domain.erasure): when the erasure's first write landed. Only a tombstone remains once done.
+    erased_at: int | None = None
+    erasure_done: bool = False
 
     @property
     def recovery_pending(self) -> bool:
@@ -140,6 +146,7 @@ class AccountChanges(TypedDict, total=False):
     recovery_queue: str | None
     recovery_due_at: int | None
     recovered_at: int
+    audit_key: str
 
 
 # --- sessions table ---
@@ -317,6 +324,8 @@ AuditValue = str | int | None
 class FieldChange(Record):
     before: AuditValue
     after: AuditValue
+    # Read back after the account's erasure: the change was sealed and its key is gone (before and after None).
+    erased: bool = False
 
 
 class AuditEvent(Record):

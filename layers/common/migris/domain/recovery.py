@@ -37,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from migris.clock import DAY_SECONDS, Clock, iso_utc
 from migris.domain.activity import SELF_ACTOR, STAFF_ACTOR, SYSTEM_ACTOR
+from migris.domain.audit_seal import account_key
 from migris.domain.errors import (
     EditConflict,
     EmailTaken,
@@ -174,12 +175,6 @@ class Recoveries:
                 started_at=seconds,
                 confirm_until=seconds + CONFIRM_SECONDS,
             )
-            changes: AccountChanges = {
-                "recovery": recovery,
-                "recovery_queue": RECOVERY_QUEUE,
-                "recovery_due_at": recovery.confirm_until,
-                "updated_at": seconds,
-            }
             event = AuditEvent(
                 user_id=user_id,
                 at=iso_utc(now),
@@ -190,6 +185,15 @@ class Recoveries:
                 },
                 reason=asked.reason,
             )
+            # The addresses are sealed under the account's audit key; the first such event brings the key.
+            key, with_key = account_key(current)
+            changes: AccountChanges = {
+                "recovery": recovery,
+                "recovery_queue": RECOVERY_QUEUE,
+                "recovery_due_at": recovery.confirm_until,
+                "updated_at": seconds,
+                **with_key,
+            }
             # Each pointer lives as long as its link may be of use; the recovery decides whether it still works.
             lives = seconds + CONFIRM_SECONDS + self._hold_seconds + DAY_SECONDS
             pointers = [
@@ -208,7 +212,7 @@ class Recoveries:
                     with_items=(
                         self._accounts.reserve_email_item(new_email, user_id, recovery.id, seconds),
                         *pointers,
-                        self._audit.append_item(event, now),
+                        self._audit.append_item(event, now, key),
                         *self._told(user_id, "recovery_started", STAFF_ACTOR, asked.reason),
                     ),
                 )

@@ -73,11 +73,12 @@ class CurrentSession:
     token_hash: str
     account: Account
     created_at: int = 0  # when the session was opened (a link asks for a recent one)
+    fresh_seconds: int = FRESH_SIGN_IN_SECONDS  # how long after that it counts as a fresh sign-in
 
 
 def require_fresh(session: CurrentSession, now: float) -> None:
-    """FreshSignInRequired unless the session was opened in the last FRESH_SIGN_IN_SECONDS."""
-    if now - session.created_at > FRESH_SIGN_IN_SECONDS:
+    """FreshSignInRequired unless the session was opened in the last `fresh_seconds` (FreshSignInSeconds)."""
+    if now - session.created_at > session.fresh_seconds:
         raise FreshSignInRequired
 
 
@@ -95,9 +96,11 @@ class Sessions:
         max_seconds: int,
         activity: ActivityLog | None = None,
         notices: Callable[[], SignInNotices] | None = None,
+        fresh_seconds: int = FRESH_SIGN_IN_SECONDS,
     ) -> None:
         """`activity` records each sign-in in the write that opens its session; `notices` tells the account's
-        address of a sign-in from a device it did not know."""
+        address of a sign-in from a device it did not know; `fresh_seconds`, how long a sign-in counts as fresh."""
+        self._fresh_seconds = fresh_seconds
         self._activity = activity
         self._notices = notices
         self._repository = repository
@@ -212,7 +215,11 @@ class Sessions:
         if account is None or account.session_epoch != session.epoch:
             self._end(session, "session_ended")
         return CurrentSession(
-            user_id=session.user_id, token_hash=session.token_hash, account=account, created_at=session.created_at
+            user_id=session.user_id,
+            token_hash=session.token_hash,
+            account=account,
+            created_at=session.created_at,
+            fresh_seconds=self._fresh_seconds,
         )
 
     def _end(self, session: SessionRecord, event: str) -> NoReturn:

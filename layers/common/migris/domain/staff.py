@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, m
 
 from migris.clock import Clock, iso_utc
 from migris.domain.activity import STAFF_ACTOR
+from migris.domain.audit_seal import account_key, needs_seal
 from migris.domain.errors import EditConflict, InvalidInput, NotLinked, ProfileIncomplete, UserNotFound
 from migris.domain.events import log_event
 from migris.domain.records import (
@@ -187,11 +188,14 @@ class StaffDesk:
                 changes={name: FieldChange(before=before[name], after=value) for name, value in changed.items()},
                 reason=change.reason,
             )
+            # Names are sealed under the account's audit key; the first such event brings the key, in this write.
+            key, with_key = account_key(user) if needs_seal(event.changes) else (None, {})
             self._accounts.update_user(
                 user_id,
                 user.version,
-                cast(AccountChanges, changed | {"updated_at": int(now)}),  # STAFF_FIELDS name account attributes
-                with_items=(self._audit.append_item(event, now), *self._line("staff_changed", event)),
+                # STAFF_FIELDS name account attributes
+                cast(AccountChanges, changed | {"updated_at": int(now)} | dict(with_key)),
+                with_items=(self._audit.append_item(event, now, key), *self._line("staff_changed", event)),
             )
             log_event("staff_changed_user", user_id=user_id, actor=actor, fields=sorted(changed))
             return self._user(user_id)
@@ -276,15 +280,18 @@ class StaffDesk:
             self._devices().after_epoch_moved(user_id)
 
     def audit(self, user_id: str) -> list[AuditEntry]:
-        self._user(user_id)
-        return [AuditEntry.of(event) for event in self._audit.events(user_id)]
+        """The account's audit, its sealed changes opened; an erased account's (its tombstone stays) with the
+        names and addresses read as erased: the key that sealed them is gone."""
+        user = self._user(user_id, erased=True)
+        return [AuditEntry.of(event) for event in self._audit.events(user_id, user.audit_key)]
 
-    def _user(self, user_id: str) -> Account:
+    def _user(self, user_id: str, *, erased: bool = False) -> Account:
+        """The account; UserNotFound for none, and for an erased one unless `erased` (only its audit is read)."""
         try:
             uuid.UUID(user_id)
         except ValueError:
             raise UserNotFound from None
         user = self._accounts.get_user(user_id)
-        if user is None:
+        if user is None or (user.erased_at is not None and not erased):
             raise UserNotFound
         return user

@@ -80,17 +80,33 @@ class StaffProfile(Profile):
         )
 
 
+class AuditChange(BaseModel):
+    """One field's change as the audit shows it. A name or an address of an erased account reads as erased:
+    before and after null and `erased` true (the key that sealed them went with the account)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    before: str | int | None
+    after: str | int | None
+    erased: bool = Field(default=False, exclude_if=lambda erased: not erased)
+
+    @classmethod
+    def of(cls, change: FieldChange) -> Self:
+        return cls(before=change.before, after=change.after, erased=change.erased)
+
+
 class AuditEntry(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
     at: str
-    actor: str  # the IAM ARN API Gateway verified
-    changes: dict[str, FieldChange]
+    actor: str  # the IAM ARN API Gateway verified, or self:viisp
+    changes: dict[str, AuditChange]
     reason: str
 
     @classmethod
     def of(cls, event: AuditEvent) -> Self:
-        return cls(at=event.at, actor=event.actor, changes=event.changes, reason=event.reason)
+        changes = {name: AuditChange.of(change) for name, change in event.changes.items()}
+        return cls(at=event.at, actor=event.actor, changes=changes, reason=event.reason)
 
 
 # Browser words the parser could not give, as the activity shows them (the pages say it in the person's language).
@@ -110,7 +126,7 @@ class ActivityEntry(BaseModel):
         default=None, description="Browser and system in a parser's words, else 'another browser'"
     )
     network: str | None = Field(default=None, description="The network a sign-in came from, cut to /24 or /48")
-    changes: dict[str, FieldChange] | None = None
+    changes: dict[str, AuditChange] | None = None
     reason: str | None = Field(default=None, description="Staff's reason for their change")
     reference: str | None = Field(default=None, description='A "not me" report\'s reference number')
 
@@ -126,7 +142,7 @@ class ActivityEntry(BaseModel):
             method=event.method,
             browser=browser,
             network=event.network,
-            changes=event.changes,
+            changes=None if event.changes is None else {n: AuditChange.of(c) for n, c in event.changes.items()},
             reason=event.reason,
             reference=event.reference,
         )
