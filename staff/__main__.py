@@ -29,6 +29,10 @@ HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
 KEPT_AS_THEY_ARE = frozenset(" \n")  # the ASCII space, and the indentation's line ends (a string's are \n already)
 
 
+# Issue 22: the person reads staff's reasons in their account's activity (actor "staff", never who).
+REASON_HELP = "recorded in the audit and shown word for word to the person in their account's activity"
+
+
 def for_terminal(value: Any) -> str:
     """The answer as indented JSON, readable in any script but with every character of HIDDEN_CATEGORIES written
     as a \\u escape: whatever a name, an identifier or a reason holds, what staff see is what is there, and it
@@ -67,26 +71,26 @@ def _parser() -> argparse.ArgumentParser:
     change.add_argument("--family-name")
     # Level 3 comes only with an identity confirmed through VIISP: staff set 1 or 2, on an account without one.
     change.add_argument("--level", type=int, choices=[1, 2])
-    change.add_argument("--reason", required=True)
+    change.add_argument("--reason", required=True, help=REASON_HELP)
 
     revoke = commands.add_parser("revoke-sessions", help="end every session of a person now; the reason is recorded")
     revoke.add_argument("user_id")
-    revoke.add_argument("--reason", required=True)
+    revoke.add_argument("--reason", required=True, help=REASON_HELP)
 
     unlink = commands.add_parser("unlink", help="take a linked VIISP identity off an e-mail account; reason recorded")
     unlink.add_argument("user_id")
-    unlink.add_argument("--reason", required=True)
+    unlink.add_argument("--reason", required=True, help=REASON_HELP)
 
     recover = commands.add_parser(
         "recover-email", help="recover a lost mailbox: move a level 2 account to a new address; reason recorded"
     )
     recover.add_argument("user_id")
     recover.add_argument("--email", required=True, help="the new address (mailed a confirmation link)")
-    recover.add_argument("--reason", required=True, help="say which identity document was checked")
+    recover.add_argument("--reason", required=True, help="say which identity document was checked; " + REASON_HELP)
 
     cancel = commands.add_parser("cancel-recovery", help="cancel a pending recovery of a mailbox; reason recorded")
     cancel.add_argument("user_id")
-    cancel.add_argument("--reason", required=True)
+    cancel.add_argument("--reason", required=True, help=REASON_HELP)
 
     audit = commands.add_parser("audit", help="print the staff changes of an account, oldest first")
     audit.add_argument("user_id")

@@ -1,7 +1,7 @@
 """The account page's last two cards (issue 22, items 3 and 4): "Download my data" saves the export as a file,
 and says to sign in again when the session is no longer fresh; "Delete my account" explains what goes and what
-stays, asks once more, and afterwards the person is signed out and told the account is gone. In Lithuanian and
-Ukrainian."""
+stays, asks once more, and afterwards the person is signed out and told the account is gone. Each in Lithuanian
+and Ukrainian."""
 
 # The Cyrillic in this file (the Ukrainian page) is on purpose: no confusable here.
 
@@ -48,12 +48,30 @@ def test_the_data_downloads_as_a_file_and_a_stale_session_is_told_to_sign_in_aga
     expect(heading(page)).to_have_text("Prisijungimas")
 
 
+def test_the_data_downloads_in_ukrainian_with_the_activity_in_it(page: Page, site: str):
+    address = new_address("dani")
+    make_account(site, address)
+    sign_in_by_email(page, site, address)
+    page.get_by_role("combobox").select_option("uk")
+    expect(heading(page)).to_have_text("Мій обліковий запис")
+    card = page.get_by_role("region", name="Ваші дані")
+    with page.expect_download() as downloading:
+        card.get_by_role("button", name="Завантажити мої дані").click()
+    saved = json.loads(open(downloading.value.path(), encoding="utf-8").read())  # noqa: SIM115
+    assert saved["account"]["email"] == address
+    assert "signed_in" in [line["kind"] for line in saved["activity"]]
+    expect(page.locator("#notice-data")).to_contain_text("Ваші дані збережено")
+
+
 def test_deleting_the_account_in_ukrainian_asks_once_more_then_signs_out(page: Page, site: str, screens):
     address = new_address("trinti")
     make_account(site, address)
     sign_in_by_email(page, site, address)
     expect(heading(page)).to_have_text("Mano paskyra")
-    page.get_by_role("combobox").select_option("uk")
+    # The choice is kept on the account (PATCH /profile) before anything else: the notice will speak it.
+    with page.expect_response(lambda r: r.url.endswith("/profile") and r.request.method == "PATCH") as kept:
+        page.get_by_role("combobox").select_option("uk")
+    assert kept.value.status == 200
     expect(heading(page)).to_have_text("Мій обліковий запис")
     card = page.get_by_role("region", name="Видалення облікового запису")
     expect(card).to_contain_text("без Вашого імені та адреси")

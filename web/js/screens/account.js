@@ -126,7 +126,7 @@ export class AccountView extends View {
       "section",
       { class: "card", id: "my-data", "aria-labelledby": "my-data-heading" },
       h("h2", { id: "my-data-heading", tabindex: "-1" }, t("account.data.heading")),
-      h("p", { id: "my-data-text" }, t("account.data.intro")),
+      h("p", { id: "my-data-text" }, t(this.passkeysOn ? "account.data.intro" : "account.data.introNoPasskeys")),
       this.notice("data"),
       this.dataFresh && !this.confirmingErase ? this.signInAgainButton() : null,
       h(
@@ -212,7 +212,7 @@ export class AccountView extends View {
       "section",
       { class: "card", id: "erase", "aria-labelledby": "erase-heading" },
       h("h2", { id: "erase-heading", tabindex: "-1" }, t("account.erase.heading")),
-      h("p", { id: "erase-text" }, t("account.erase.intro")),
+      h("p", { id: "erase-text" }, t(this.passkeysOn ? "account.erase.intro" : "account.erase.introNoPasskeys")),
       h("p", { id: "erase-kept" }, t("account.erase.kept")),
       this.notice("erase"),
       this.dataFresh && this.confirmingErase ? this.signInAgainButton() : null,

@@ -71,7 +71,16 @@ StaffLevel = Annotated[
     int, Field(strict=True, ge=1, json_schema_extra={"maximum": STAFF_MAX_LEVEL}), AfterValidator(_staff_level)
 ]
 # Why staff did it, as the audit keeps it: 1 to 500 characters as sent, whitespace runs collapsed to one space.
-StaffReason = Annotated[str, Field(min_length=1, max_length=MAX_REASON_LENGTH), AfterValidator(_reason_in_words)]
+# The person reads it too, word for word, in their activity.
+StaffReason = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_REASON_LENGTH,
+        description="Why: kept in the audit and shown word for word to the person in their activity",
+    ),
+    AfterValidator(_reason_in_words),
+]
 
 
 class UserSearch(BaseModel):
