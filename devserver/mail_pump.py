@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import threading
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from devserver.apigw import LambdaContext, load_handler
+from devserver.repeating import Repeating
 from devserver.template import Route
 
 if TYPE_CHECKING:
@@ -54,8 +54,7 @@ class MailPump:
             )
             for _, function, _ in self._sources
         }
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = Repeating("mail-pump", POLL_SECONDS, self.drain)
         self._held = 0
 
     @contextlib.contextmanager
@@ -147,20 +146,10 @@ class MailPump:
     # --- as the mapping's poll: in the background ---
 
     def run_in_background(self, on_error: Callable[[BaseException], None]) -> None:
-        def loop() -> None:
-            while not self._stop.wait(POLL_SECONDS):
-                try:
-                    self.drain()
-                except Exception as error:  # the pump keeps going, as Lambda's mapping does
-                    on_error(error)
-
-        self._thread = threading.Thread(target=loop, name="mail-pump", daemon=True)
-        self._thread.start()
+        self._loop.start(on_error)
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._loop.stop()
 
 
 def _record(message: dict[str, Any], queue_arn: str, region: str) -> dict[str, Any]:

@@ -6,12 +6,12 @@ under the dispatch lock, with the scheduled event EventBridge sends."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from devserver.apigw import LambdaContext, load_handler
+from devserver.repeating import Repeating
 from devserver.template import Route
 
 if TYPE_CHECKING:
@@ -35,8 +35,7 @@ class Schedules:
             )
             for function in stack.template.schedules()
         }
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = Repeating("schedules", RUN_SECONDS, self.run)
 
     def run(self) -> dict[str, Any]:
         """Invoke every scheduled function once, as its schedule would; what each answered."""
@@ -58,17 +57,7 @@ class Schedules:
         return load_handler(route)(event, LambdaContext(function_name=function))
 
     def run_in_background(self, on_error: Callable[[BaseException], None]) -> None:
-        def loop() -> None:
-            while not self._stop.wait(RUN_SECONDS):
-                try:
-                    self.run()
-                except Exception as error:  # the schedule keeps going, as EventBridge does
-                    on_error(error)
-
-        self._thread = threading.Thread(target=loop, name="schedules", daemon=True)
-        self._thread.start()
+        self._loop.start(on_error)
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._loop.stop()

@@ -173,7 +173,7 @@ def sign_in(server, address):
     return json.loads(body)
 
 
-def staff_cli(server, *args):
+def run_staff(server, *args) -> subprocess.CompletedProcess[str]:
     """`python -m staff`, signing with the local staff key as the caller's own AWS credentials."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env |= {
@@ -183,7 +183,7 @@ def staff_cli(server, *args):
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
     }
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "staff", "--api", server.base, *args],
         cwd=ROOT,
         env=env,
@@ -192,6 +192,11 @@ def staff_cli(server, *args):
         timeout=60,
         check=False,
     )
+
+
+def staff_cli(server, *args):
+    """The staff CLI's JSON answer; it must succeed."""
+    done = run_staff(server, *args)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

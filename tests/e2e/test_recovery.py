@@ -6,17 +6,14 @@ sessions end; the old address's cancel link stops another; a level 1 account is 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import time
 from typing import Any
 
 import pytest
 
-from tests.e2e.test_local_stack import STAFF_KEY, Http, mails_to, sign_in
-from tests.helpers import ROOT, devserver_running
+from tests.e2e.test_local_stack import STAFF_KEY, Http, mails_to, run_staff, sign_in
+from tests.helpers import devserver_running
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-recovery")]
 
@@ -32,23 +29,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def staff(server: Http, *args: str) -> tuple[int, Any]:
     """`python -m staff` with the local staff key: its exit status and the JSON it printed (stdout or stderr)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env |= {
-        "AWS_ACCESS_KEY_ID": STAFF_KEY["LOCAL_STAFF_ACCESS_KEY_ID"],
-        "AWS_SECRET_ACCESS_KEY": STAFF_KEY["LOCAL_STAFF_SECRET_ACCESS_KEY"],
-        "AWS_REGION": "eu-north-1",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "staff", "--api", server.base, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_staff(server, *args)
     if done.returncode == 0:
         return 0, json.loads(done.stdout)
     return done.returncode, json.loads(done.stderr.split("\n", 1)[1])
