@@ -5,6 +5,7 @@ import re
 import pytest
 from migris.domain.codes import CodePolicy, address_key, code_hash, generate_code, lock_duration, new_login_id
 from migris.domain.mail import (
+    DEFAULT_CONTACT_URL,
     email_change_code_message,
     email_change_notice,
     email_changed_notice,
@@ -83,7 +84,7 @@ def test_the_change_code_message_carries_the_code_and_how_long_it_lives(language
 @pytest.mark.parametrize("notice", [email_change_notice, email_changed_notice])
 @pytest.mark.parametrize("language", ["lt", "en"])
 def test_notices_to_the_old_address_mask_the_new_one(notice, language):
-    message = notice(language, "ona.nauja@example.lt")
+    message = notice(language, "ona.nauja@example.lt", contact_url=DEFAULT_CONTACT_URL)
     assert "o***@example.lt" in message.text
     assert "ona.nauja" not in message.text and "ona.nauja" not in message.html
     assert re.search(r"\d{6,}", message.text) is None

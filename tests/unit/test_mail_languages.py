@@ -2,10 +2,11 @@
 plural, the "if it was not you" line, the signature), and Accept-Language picking uk and ru too."""
 
 # The Cyrillic in this file is on purpose: no confusable here.
-# ruff: noqa: RUF001
+# ruff: noqa: RUF001, RUF003
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -13,16 +14,27 @@ from hypothesis import given
 from hypothesis import strategies as st
 from migris.domain.mail import (
     _TEXTS,
+    DEFAULT_CONTACT_URL,
+    account_erased_notice,
     address_in_use_notice,
     email_change_code_message,
     email_change_notice,
     email_changed_notice,
+    identity_linked_notice,
     login_code_message,
     minutes_phrase,
+    new_sign_in_notice,
+    passkey_added_notice,
+    passkey_clone_notice,
+    passkey_removed_notice,
+    recovery_completed_notice,
+    recovery_confirm_message,
+    recovery_started_notice,
 )
 from migris.domain.validation import LANGUAGES, language_from_header
 
 CODE = "04812345"
+CONTACT = "https://www.migracija.example/kontaktai?tema=migris&kalba=lt"  # a configured page, & and all
 
 
 def test_the_languages_are_lithuanian_english_ukrainian_and_russian():
@@ -153,7 +165,7 @@ def test_every_code_mail_carries_the_code_in_both_parts_and_not_in_the_subject(l
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("notice", [email_change_notice, email_changed_notice])
 def test_every_notice_masks_the_new_address_and_says_what_to_do_if_it_was_not_you(language, notice):
-    message = notice(language, "ona.nauja@example.lt")
+    message = notice(language, "ona.nauja@example.lt", contact_url=CONTACT)
     assert "o***@example.lt" in message.text and "o***@example.lt" in message.html
     assert "ona.nauja" not in message.text + message.html
     assert _TEXTS[language]["not_you"] in message.text
@@ -161,9 +173,85 @@ def test_every_notice_masks_the_new_address_and_says_what_to_do_if_it_was_not_yo
     assert re.search(r"\d{6,}", message.text) is None
 
 
+# --- each mail says what fits it (issue 23) ---
+
+
+def _every_mail(language):
+    """Every mail the service sends, by name, in `language` (the notices with the configured contact page)."""
+    link = "https://www.migracija.lt/#/not-me?t=abc"
+    return {
+        "login_code": login_code_message(language, CODE, 900),
+        "change_code": email_change_code_message(language, CODE, 900),
+        "in_use": address_in_use_notice(language, contact_url=CONTACT),
+        "change_asked": email_change_notice(language, "ona@example.lt", contact_url=CONTACT),
+        "changed": email_changed_notice(language, "ona@example.lt", contact_url=CONTACT),
+        "linked": identity_linked_notice(language, contact_url=CONTACT),
+        "passkey_added": passkey_added_notice(language, link),
+        "passkey_removed": passkey_removed_notice(language, contact_url=CONTACT),
+        "passkey_clone": passkey_clone_notice(language, contact_url=CONTACT),
+        "new_sign_in": new_sign_in_notice(language, 1_700_000_000, "email", "Firefox on Android", link),
+        "recovery_confirm": recovery_confirm_message(language, link),
+        "recovery_started": recovery_started_notice(language, link),
+        "recovery_done": recovery_completed_notice(language, contact_url=CONTACT),
+        "erased": account_erased_notice(language, contact_url=CONTACT),
+    }
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_email_change_code_mail_does_not_speak_of_signing_in(language):
+    change = email_change_code_message(language, CODE, 900)
+    sign_in = login_code_message(language, CODE, 900)
+    sign_in_sentences = [_TEXTS[language][key] for key in ("intro", "ignore")]
+    sign_in_sentences.append(_TEXTS[language]["valid"].split("{duration}")[1].strip(" .,—-"))
+    for sentence in sign_in_sentences:
+        assert sentence in sign_in.text  # the sign-in code's mail says each
+        assert sentence not in change.text, sentence
+        assert html.escape(sentence) not in change.html, sentence
+    assert minutes_phrase(language, 15) in change.text  # how long the code lives, all the same
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_mail_that_says_to_contact_the_department_links_to_the_configured_page(language):
+    said = 0
+    for name, message in _every_mail(language).items():
+        if _TEXTS[language]["not_you"] not in message.text:
+            assert CONTACT not in message.text, name
+            continue
+        said += 1
+        assert f"{_TEXTS[language]['not_you']}\n{CONTACT}\n" in message.text, name
+        assert f'<a href="{html.escape(CONTACT)}">{html.escape(CONTACT)}</a>' in message.html, name
+    assert said == 8  # in use, change asked, changed, linked, passkey removed and copied, recovered, erased
+
+
+def test_a_notice_without_a_configured_page_links_to_the_departments_contacts():
+    assert DEFAULT_CONTACT_URL == "https://migracija.lrv.lt/lt/kontaktai"
+    message = account_erased_notice("lt", contact_url="")
+    assert f"\n{DEFAULT_CONTACT_URL}\n" in message.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_mail_with_a_not_me_link_does_not_also_send_the_person_to_the_department(language):
+    for name in ("passkey_added", "new_sign_in", "recovery_confirm", "recovery_started"):
+        message = _every_mail(language)[name]
+        assert _TEXTS[language]["not_you"] not in message.text, name
+        assert "https://www.migracija.lt/#/not-me?t=abc" in message.text, name
+
+
+def test_ukrainian_writes_one_apostrophe_the_typographic_one():
+    texts = " ".join(_TEXTS["uk"].values())
+    assert re.search(r"[а-яіїєґ]’[а-яіїєґ]", texts)  # пов’язано, ім’я
+    assert not re.search(r"[а-яіїєґ]['ʼ`][а-яіїєґ]", texts, re.IGNORECASE)
+
+
+def test_the_english_mails_use_no_stilted_phrases_of_the_old_texts():
+    texts = " ".join(_TEXTS["en"].values())
+    for stilted in ("no longer signs in", "still signs in", "was asked", "press its button", "every sign-in ends"):
+        assert stilted not in texts, stilted
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_address_in_use_notice_carries_no_code_and_no_address(language):
-    message = address_in_use_notice(language)
+    message = address_in_use_notice(language, contact_url=CONTACT)
     assert re.search(r"\d{4,}", message.text) is None
     assert "@" not in message.text
     assert _TEXTS[language]["not_you"] in message.text

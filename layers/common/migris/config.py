@@ -62,6 +62,17 @@ def checked_base_url(value: str, *, base_path: bool) -> str:
     return value
 
 
+def checked_contact_url(value: str) -> str:
+    """`value` if a mail may link to it: an https page (a path and a query allowed, as on a department's site),
+    no spaces, no user, no fragment. ValueError saying what is wrong otherwise."""
+    if not value.isascii() or not value.isprintable() or any(c in value for c in ' "<>\\@#'):
+        raise ValueError("must be a plain URL: no spaces, quotes, user or fragment")
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ValueError("must be an https URL with a host")
+    return value
+
+
 class MissingEnvironmentError(RuntimeError):
     """Variables the template sets are missing from the environment (or empty where empty means nothing)."""
 
@@ -119,6 +130,8 @@ class Settings(BaseModel):
     # pages and the API share one origin behind the CDN). Every absolute URL the service builds starts at one
     # of these two, never at a request header.
     public_api_url: str | None
+    # The Migration Department's contact page (ContactUrl): where a notice sends a person it was not about.
+    contact_url: str
 
     code_ttl_seconds: PositiveSeconds
     code_length: Annotated[int, Field(ge=1)]
@@ -153,6 +166,11 @@ class Settings(BaseModel):
     @classmethod
     def _public_api_url(cls, value: str | None) -> str | None:
         return None if value is None else checked_base_url(value, base_path=True)
+
+    @field_validator("contact_url")
+    @classmethod
+    def _contact_url(cls, value: str) -> str:
+        return checked_contact_url(value)
 
     @property
     def api_base_url(self) -> str:

@@ -200,6 +200,7 @@ class Services:
             settings,
             not_me=lambda: self.not_me,
             activity=self.activity,
+            contact_url=s.contact_url,
         )
 
     @property
@@ -234,7 +235,14 @@ class Services:
         tickets = ViispTicketRepository(self._dynamodb, s.viisp_tickets_table)
         audit = self._audit
         links = IdentityLinks(
-            self._account_repository, self.sessions, audit, self.mailer, self.clock, self.devices, self.activity
+            self._account_repository,
+            self.sessions,
+            audit,
+            self.mailer,
+            self.clock,
+            self.devices,
+            self.activity,
+            contact_url=s.contact_url,
         )
         return ViispSignIn(
             client, tickets, self.accounts, self.sessions, links, self.clock, s.viisp_ticket_seconds, self.devices
@@ -390,7 +398,14 @@ class Services:
         from migris.domain.profiles import Profiles
 
         return Profiles(
-            self._account_repository, self.sessions, self.codes, self.mailer, self.clock, self.devices, self.activity
+            self._account_repository,
+            self.sessions,
+            self.codes,
+            self.mailer,
+            self.clock,
+            self.devices,
+            self.activity,
+            contact_url=self.settings.contact_url,
         )
 
     @property
@@ -424,6 +439,7 @@ class Services:
             self.mailer,
             self.clock,
             retry_delay_seconds=erasure.ERASURE_RETRY_DELAY_SECONDS,
+            contact_url=s.contact_url,
         )
 
     @property
@@ -474,6 +490,7 @@ class Services:
             devices=lambda: self.devices,
             passkeys=lambda: self.passkeys,
             activity=self.activity,
+            contact_url=s.contact_url,
         )
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from migris.clock import Clock
 from migris.domain.errors import EditConflict, Unauthenticated
 from migris.domain.events import log_event
-from migris.domain.mail import MailSender, account_erased_notice
+from migris.domain.mail import DEFAULT_CONTACT_URL, MailSender, account_erased_notice
 from migris.domain.records import Account
 from migris.domain.sessions import CurrentSession, require_fresh
 from migris.domain.validation import DEFAULT_LANGUAGE
@@ -50,11 +50,13 @@ class Erasure:
         *,
         retry_delay_seconds: int = ERASURE_RETRY_DELAY_SECONDS,
         steps_hook: Callable[[str], None] | None = None,
+        contact_url: str = DEFAULT_CONTACT_URL,
     ) -> None:
         """`steps_hook` is called with each step's name before it runs (tests make one fail, as a crash would)."""
         self._accounts = accounts
         self._store = store
         self._mailer = mailer
+        self._contact_url = contact_url  # ContactUrl: where a notice sends a person it was not about
         self._clock = clock
         self._retry_delay = retry_delay_seconds
         self._steps_hook = steps_hook
@@ -105,7 +107,7 @@ class Erasure:
             self._store.delete_activity_item(user_id, key)
         if account.email:
             self._step("notice")
-            notice = account_erased_notice(account.language or DEFAULT_LANGUAGE)
+            notice = account_erased_notice(account.language or DEFAULT_LANGUAGE, contact_url=self._contact_url)
             self._mailer.deliver(account.email, notice, email_ref=f"user#{user_id}", kind="notice")
         self._step("tombstone")
         self._store.tombstone(user_id)

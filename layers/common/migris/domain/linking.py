@@ -25,7 +25,7 @@ from migris.domain.errors import (
     ProfileIncomplete,
 )
 from migris.domain.events import log_event
-from migris.domain.mail import MailSender, identity_linked_notice
+from migris.domain.mail import DEFAULT_CONTACT_URL, MailSender, identity_linked_notice
 from migris.domain.records import (
     Account,
     AccountChanges,
@@ -70,6 +70,7 @@ class IdentityLinks:
         clock: Clock,
         devices: Devices | None = None,
         activity: ActivityLog | None = None,
+        contact_url: str = DEFAULT_CONTACT_URL,
     ) -> None:
         self._activity = activity
         self._devices = devices
@@ -77,6 +78,7 @@ class IdentityLinks:
         self._sessions = sessions
         self._audit = audit
         self._mailer = mailer
+        self._contact_url = contact_url  # ContactUrl: where a notice sends a person it was not about
         self._clock = clock
 
     def link(
@@ -171,7 +173,7 @@ class IdentityLinks:
             self._devices.after_epoch_moved(user_id)
         log_event("identity_linked", user_id=user_id, kind=identity.kind)
         if account.email:
-            notice = identity_linked_notice(account.language or language)
+            notice = identity_linked_notice(account.language or language, contact_url=self._contact_url)
             try:
                 self._mailer.deliver(account.email, notice, email_ref=f"user#{user_id}", kind="notice")
             except Exception:  # the link has landed: a mail that cannot go must not undo the answer

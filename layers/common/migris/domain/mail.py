@@ -132,6 +132,7 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "signature": "Migracijos departamentas",
         "change_subject": "MIGRIS el. pašto adreso patvirtinimo kodas",
         "change_intro": "Šį adresą nurodėte savo MIGRIS paskyroje. Patvirtinimo kodas:",
+        "change_valid": "Kodas galioja {duration}. Paprašius naujo kodo, šis nebegalios.",
         "change_ignore": "Jei adreso nekeitėte, nieko nedarykite: be šio kodo adresas nebus pakeistas.",
         "notice_subject": "MIGRIS: prašoma pakeisti el. pašto adresą",
         "notice_text": "Jūsų MIGRIS paskyroje paprašyta el. pašto adresą pakeisti į {address}. Adresas bus "
@@ -139,7 +140,7 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "changed_subject": "MIGRIS: el. pašto adresas pakeistas",
         "changed_text": "Jūsų MIGRIS paskyros el. pašto adresas pakeistas į {address}. Šiuo adresu "
         "nebegalėsite prisijungti.",
-        "not_you": "Jei to nedarėte jūs, kreipkitės į Migracijos departamentą.",
+        "not_you": "Jei to nedarėte jūs, kreipkitės į Migracijos departamentą:",
         "in_use_subject": "MIGRIS: bandyta naudoti jūsų el. pašto adresą",
         "in_use_text": "Kažkas bandė šį el. pašto adresą nurodyti kitoje MIGRIS paskyroje. Jūsų paskyra "
         "nepakeista, ir šiuo adresu toliau jungiatės prie savo paskyros.",
@@ -158,59 +159,64 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "sign_in_subject": "MIGRIS: a sign-in from a new device",
         "sign_in_text": "On {when}, someone signed in to your MIGRIS account {way} from a device we had not seen "
         "before: {browser}.",
-        "sign_in_not_me": "If this was you, there is nothing to do. If not, open this link and press its button: "
-        "every sign-in to your account ends.",
+        "sign_in_not_me": "If this was you, you need not do anything. If it was not, open this link and press the "
+        "button: you will be signed out of your account everywhere.",
         "way_email": "with an e-mail code",
         "way_viisp": "through VIISP",
         "way_eidas": "through eIDAS (VIISP)",
         "way_passkey": "with a passkey",
         "another_browser": "another browser",
         "recovery_confirm_subject": "MIGRIS: confirm your new e-mail address",
-        "recovery_confirm_text": "Migration Department staff checked your identity document and started moving your "
-        "MIGRIS account to this e-mail address. Open the link and press its button: a waiting period starts then, "
-        "and when it ends this address signs in to your account.",
-        "recovery_confirm_link": "If you did not ask for this, do nothing: without the confirmation nothing changes.",
+        "recovery_confirm_text": "Migration Department staff have checked your identity document and started "
+        "changing the e-mail address of your MIGRIS account to this one. Open the link and press the button: a "
+        "waiting period then starts, and once it is over you can sign in with this address.",
+        "recovery_confirm_link": "If you did not ask for this, do nothing: without your confirmation nothing changes.",
         "recovery_started_subject": "MIGRIS: your e-mail address is being changed",
-        "recovery_started_text": "Migration Department staff started moving your MIGRIS account to another e-mail "
-        "address, because its owner can no longer use this mailbox. Once the new address is confirmed and a waiting "
-        "period ends, this address no longer signs in.",
-        "recovery_cancel_link": "If you did not ask for this, open this link and press its button: the change is "
-        "cancelled.",
-        "recovery_done_subject": "MIGRIS: your e-mail address was changed",
-        "recovery_done_text": "This is now the e-mail address of your MIGRIS account. Sign in with it; earlier "
-        "sessions and passkeys were ended.",
-        "erased_subject": "MIGRIS: your account was deleted",
-        "erased_text": "At your request your MIGRIS sign-in account was deleted: its data, sessions, devices and "
-        "passkeys are gone. You may sign in with this address again; that creates a new account.",
-        "linked_subject": "MIGRIS: your account was linked to VIISP",
-        "linked_text": "Your MIGRIS account was linked to an identity confirmed through VIISP. From now on you can "
-        "sign in to it by e-mail or through VIISP, and its names are those VIISP gave. Your other sessions on the "
-        "account were ended.",
+        "recovery_started_text": "Migration Department staff have started changing the e-mail address of your MIGRIS "
+        "account, because its owner can no longer use this mailbox. Once the new address is confirmed and a waiting "
+        "period is over, you will no longer be able to sign in with this address.",
+        "recovery_cancel_link": "If you did not ask for this, open this link and press the button to cancel the "
+        "change.",
+        "recovery_done_subject": "MIGRIS: your e-mail address has been changed",
+        "recovery_done_text": "This is now the e-mail address of your MIGRIS account. Sign in with it; your earlier "
+        "sessions have ended and your passkeys no longer work.",
+        "erased_subject": "MIGRIS: your account has been deleted",
+        "erased_text": "As you asked, your MIGRIS sign-in account has been deleted together with its data, sessions, "
+        "devices and passkeys. You can sign in with this address again; that will create a new account.",
+        "linked_subject": "MIGRIS: your account has been linked to VIISP",
+        "linked_text": "Your MIGRIS account has been linked to an identity confirmed through VIISP. You can now sign "
+        "in by e-mail or through VIISP, and the names on the account are the ones VIISP gave. Your other sessions on "
+        "the account have ended.",
         "subject": "Your MIGRIS sign-in code",
         "intro": "Your MIGRIS sign-in code:",
-        "valid": "The code is valid for {duration}. Every new sign-in sends a new code, "
-        "and the previous one stops working.",
-        "ignore": "If you did not ask to sign in, do nothing: nobody can sign in without this code. "
-        "Do not share the code; MIGRIS staff will never ask for it.",
+        "valid": "The code is valid for {duration}. Each time you sign in, a new code is sent and the previous one "
+        "stops working.",
+        "ignore": "If you did not try to sign in, do nothing: no one can sign in without this code. Do not share "
+        "the code with anyone; MIGRIS staff will never ask for it.",
         "signature": "Migration Department",
         "change_subject": "Your MIGRIS e-mail confirmation code",
-        "change_intro": "You entered this address in your MIGRIS account. The confirmation code:",
-        "change_ignore": "If you did not change your address, do nothing: without this code it is not changed.",
-        "notice_subject": "MIGRIS: a change of your e-mail address was asked",
-        "notice_text": "Someone signed in to your MIGRIS account asked to change its e-mail address to {address}. "
-        "The address changes only when the code sent to the new address is entered.",
-        "changed_subject": "MIGRIS: your e-mail address was changed",
-        "changed_text": "The e-mail address of your MIGRIS account is now {address}. This address no longer signs in.",
-        "not_you": "If this was not you, contact the Migration Department.",
+        "change_intro": "You entered this address in your MIGRIS account. Your confirmation code:",
+        "change_valid": "The code is valid for {duration}. If you ask for another code, this one stops working.",
+        "change_ignore": "If you did not ask to change your address, do nothing: without this code it will not be "
+        "changed.",
+        "notice_subject": "MIGRIS: a request to change your e-mail address",
+        "notice_text": "Someone signed in to your MIGRIS account has asked to change its e-mail address to "
+        "{address}. The address will change only once the code sent to the new address is entered.",
+        "changed_subject": "MIGRIS: your e-mail address has been changed",
+        "changed_text": "The e-mail address of your MIGRIS account has been changed to {address}. You can no longer "
+        "sign in with this address.",
+        "not_you": "If this was not you, contact the Migration Department:",
         "in_use_subject": "MIGRIS: someone tried to use your e-mail address",
-        "in_use_text": "Someone tried to use this address for another MIGRIS account. Your account has not "
-        "changed, and this address still signs in to it.",
-        "not_me_link": "If this was not you, open this link and press its button: every sign-in ends and the new "
-        "passkey is removed.",
-        "passkey_added_subject": "MIGRIS: a new passkey was created",
-        "passkey_added_text": "A new passkey was created for your MIGRIS account. It signs in without an e-mail code.",
-        "passkey_removed_subject": "MIGRIS: a passkey was removed",
-        "passkey_removed_text": "A passkey was removed from your MIGRIS account. It no longer signs in.",
+        "in_use_text": "Someone tried to use this e-mail address for another MIGRIS account. Your account has not "
+        "changed, and you still sign in to it with this address.",
+        "not_me_link": "If this was not you, open this link and press the button: you will be signed out "
+        "everywhere and the new passkey will be removed.",
+        "passkey_added_subject": "MIGRIS: a new passkey has been created",
+        "passkey_added_text": "A new passkey has been created for your MIGRIS account. It lets you sign in without "
+        "an e-mail code.",
+        "passkey_removed_subject": "MIGRIS: a passkey has been removed",
+        "passkey_removed_text": "A passkey has been removed from your MIGRIS account. It can no longer be used to "
+        "sign in.",
         "passkey_clone_subject": "MIGRIS: a suspicious sign-in with a passkey",
         "passkey_clone_text": "Someone tried to sign in to your MIGRIS account with one of its passkeys, which "
         "may have been copied. The sign-in was refused.",
@@ -256,6 +262,7 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "signature": "Департамент міграції",
         "change_subject": "MIGRIS: код підтвердження адреси електронної пошти",
         "change_intro": "Ви вказали цю адресу у своєму обліковому записі MIGRIS. Код підтвердження:",
+        "change_valid": "Термін дії коду — {duration}. Якщо Ви попросите новий код, цей стане недійсним.",
         "change_ignore": "Якщо Ви не змінювали адресу, нічого не робіть: без цього коду її не буде змінено.",
         "notice_subject": "MIGRIS: запит на зміну адреси електронної пошти",
         "notice_text": "Надійшов запит змінити адресу електронної пошти Вашого облікового запису MIGRIS на "
@@ -263,7 +270,7 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "changed_subject": "MIGRIS: адресу електронної пошти змінено",
         "changed_text": "Адресу електронної пошти Вашого облікового запису MIGRIS змінено на {address}. "
         "Цю адресу більше не можна використовувати для входу.",
-        "not_you": "Якщо це були не Ви, зверніться до Департаменту міграції.",
+        "not_you": "Якщо це були не Ви, зверніться до Департаменту міграції:",
         "in_use_subject": "MIGRIS: хтось намагався використати Вашу адресу електронної пошти",
         "in_use_text": "Хтось намагався вказати цю адресу електронної пошти в іншому обліковому записі MIGRIS. "
         "Ваш обліковий запис не змінено, і Ви, як і раніше, входите до нього, використовуючи цю адресу.",
@@ -320,6 +327,7 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "signature": "Департамент миграции",
         "change_subject": "MIGRIS: код подтверждения адреса электронной почты",
         "change_intro": "Вы указали этот адрес в своей учётной записи MIGRIS. Код подтверждения:",
+        "change_valid": "Срок действия кода — {duration}. Если Вы запросите новый код, этот станет недействительным.",
         "change_ignore": "Если Вы не меняли адрес, ничего не делайте: без этого кода он не будет изменён.",
         "notice_subject": "MIGRIS: запрос на изменение адреса электронной почты",
         "notice_text": "Поступил запрос на изменение адреса электронной почты Вашей учётной записи MIGRIS на "
@@ -327,7 +335,7 @@ _TEXTS: dict[Language, dict[str, str]] = {
         "changed_subject": "MIGRIS: адрес электронной почты изменён",
         "changed_text": "Адрес электронной почты Вашей учётной записи MIGRIS изменён на {address}. "
         "Этот адрес больше нельзя использовать для входа.",
-        "not_you": "Если это были не Вы, обратитесь в Департамент миграции.",
+        "not_you": "Если это были не Вы, обратитесь в Департамент миграции:",
         "in_use_subject": "MIGRIS: кто-то пытался использовать Ваш адрес электронной почты",
         "in_use_text": "Кто-то пытался указать этот адрес электронной почты в другой учётной записи MIGRIS. "
         "Ваша учётная запись не изменена, и Вы по-прежнему входите в неё, используя этот адрес.",
@@ -346,11 +354,13 @@ _TEXTS: dict[Language, dict[str, str]] = {
 
 
 def _code_message(
-    language: Language, code: str, ttl_seconds: int, *, subject: str, intro: str, ignore: str
+    language: Language, code: str, ttl_seconds: int, *, subject: str, intro: str, valid: str, ignore: str
 ) -> MailMessage:
+    """A code mail: its intro, the code, how long it is valid (and, for a sign-in code, that each sign-in sends a
+    new one: the e-mail change's code says only what fits it), what to do if it was not asked, the signature."""
     texts = _TEXTS[language]
     minutes = _validity_minutes(ttl_seconds)
-    valid = texts["valid"].format(duration=minutes_phrase(language, minutes))
+    valid = texts[valid].format(duration=minutes_phrase(language, minutes))
     text = f"{texts[intro]}\n\n    {code}\n\n{valid}\n\n{texts[ignore]}\n\n{texts['signature']}\n"
     body = (
         f'<!doctype html><html lang="{language}"><body>'
@@ -363,12 +373,18 @@ def _code_message(
 
 
 def login_code_message(language: Language, code: str, ttl_seconds: int) -> MailMessage:
-    return _code_message(language, code, ttl_seconds, subject="subject", intro="intro", ignore="ignore")
+    return _code_message(language, code, ttl_seconds, subject="subject", intro="intro", valid="valid", ignore="ignore")
 
 
 def email_change_code_message(language: Language, code: str, ttl_seconds: int) -> MailMessage:
     return _code_message(
-        language, code, ttl_seconds, subject="change_subject", intro="change_intro", ignore="change_ignore"
+        language,
+        code,
+        ttl_seconds,
+        subject="change_subject",
+        intro="change_intro",
+        valid="change_valid",
+        ignore="change_ignore",
     )
 
 
@@ -390,28 +406,33 @@ def readable_domain(domain: str) -> str:
         return domain
 
 
+# Where a notice without a "not me" link sends a person it was not about: the Migration Department's contacts
+# (ContactUrl; this is its default, the department's contact page).
+DEFAULT_CONTACT_URL = "https://migracija.lrv.lt/lt/kontaktai"
+
+
 def _notice(
     language: Language,
     subject: str,
     text_key: str,
     new_address: str = "",
     *,
+    contact_url: str = "",
     not_me: str = "",
     line: str = "",
     advice_key: str = "not_me_link",
 ) -> MailMessage:
     """A notice: its line (`line`, or the text `text_key` names), what to do if it was not the person (with
-    `not_me`, the link that secures the account: a URL the service made from its configuration, never from a
-    request), the signature."""
+    `not_me`, the link that secures the account; else "contact the Migration Department" with `contact_url`, its
+    contact page: both URLs the service made from its configuration, never from a request), the signature."""
     texts = _TEXTS[language]
     line = line or texts[text_key].format(address=masked_address(new_address))
     if not_me:
-        advice = texts[advice_key]
-        text = f"{line}\n\n{advice}\n{not_me}\n\n{texts['signature']}\n"
-        advice_html = f'{html.escape(advice)}<br><a href="{html.escape(not_me)}">{html.escape(not_me)}</a>'
+        advice, link = texts[advice_key], not_me
     else:
-        text = f"{line}\n\n{texts['not_you']}\n\n{texts['signature']}\n"
-        advice_html = html.escape(texts["not_you"])
+        advice, link = texts["not_you"], contact_url or DEFAULT_CONTACT_URL
+    text = f"{line}\n\n{advice}\n{link}\n\n{texts['signature']}\n"
+    advice_html = f'{html.escape(advice)}<br><a href="{html.escape(link)}">{html.escape(link)}</a>'
     body = (
         f'<!doctype html><html lang="{language}"><body><p>{html.escape(line)}</p>'
         f"<p>{advice_html}</p><p>{html.escape(texts['signature'])}</p></body></html>"
@@ -419,26 +440,26 @@ def _notice(
     return MailMessage(subject=texts[subject], text=text, html=body)
 
 
-def address_in_use_notice(language: Language) -> MailMessage:
+def address_in_use_notice(language: Language, *, contact_url: str) -> MailMessage:
     """To an address that signs in to an account already, when another account asks to take it: the same
     answer goes to the asker as for a free address, so only the owner learns of it, and gets no code."""
-    return _notice(language, "in_use_subject", "in_use_text")
+    return _notice(language, "in_use_subject", "in_use_text", contact_url=contact_url)
 
 
-def email_change_notice(language: Language, new_address: str) -> MailMessage:
+def email_change_notice(language: Language, new_address: str, *, contact_url: str) -> MailMessage:
     """To the old address when a change is asked."""
-    return _notice(language, "notice_subject", "notice_text", new_address)
+    return _notice(language, "notice_subject", "notice_text", new_address, contact_url=contact_url)
 
 
-def email_changed_notice(language: Language, new_address: str) -> MailMessage:
+def email_changed_notice(language: Language, new_address: str, *, contact_url: str) -> MailMessage:
     """To the old address when the change has landed."""
-    return _notice(language, "changed_subject", "changed_text", new_address)
+    return _notice(language, "changed_subject", "changed_text", new_address, contact_url=contact_url)
 
 
-def identity_linked_notice(language: Language) -> MailMessage:
+def identity_linked_notice(language: Language, *, contact_url: str) -> MailMessage:
     """To the account's address when an identity confirmed through VIISP has been linked to it: the owner
     learns of a link they did not make (one made from a stolen session, say) and whom to tell."""
-    return _notice(language, "linked_subject", "linked_text")
+    return _notice(language, "linked_subject", "linked_text", contact_url=contact_url)
 
 
 # The passkey mails name no passkey: its name is text a person typed (an intruder with a session could write
@@ -451,14 +472,14 @@ def passkey_added_notice(language: Language, not_me: str = "") -> MailMessage:
     return _notice(language, "passkey_added_subject", "passkey_added_text", not_me=not_me)
 
 
-def passkey_removed_notice(language: Language) -> MailMessage:
+def passkey_removed_notice(language: Language, *, contact_url: str) -> MailMessage:
     """To the account's address when a passkey was removed."""
-    return _notice(language, "passkey_removed_subject", "passkey_removed_text")
+    return _notice(language, "passkey_removed_subject", "passkey_removed_text", contact_url=contact_url)
 
 
-def passkey_clone_notice(language: Language) -> MailMessage:
+def passkey_clone_notice(language: Language, *, contact_url: str) -> MailMessage:
     """To the account's address when a passkey's counter did not rise: it may have been copied."""
-    return _notice(language, "passkey_clone_subject", "passkey_clone_text")
+    return _notice(language, "passkey_clone_subject", "passkey_clone_text", contact_url=contact_url)
 
 
 def _browser_words(language: Language, browser: str) -> str:
@@ -509,11 +530,11 @@ def recovery_started_notice(language: Language, link: str) -> MailMessage:
     return _link_mail(language, "recovery_started_subject", "recovery_started_text", "recovery_cancel_link", link)
 
 
-def recovery_completed_notice(language: Language) -> MailMessage:
+def recovery_completed_notice(language: Language, *, contact_url: str) -> MailMessage:
     """To the new address once the recovery has moved the account to it."""
-    return _notice(language, "recovery_done_subject", "recovery_done_text")
+    return _notice(language, "recovery_done_subject", "recovery_done_text", contact_url=contact_url)
 
 
-def account_erased_notice(language: Language) -> MailMessage:
+def account_erased_notice(language: Language, *, contact_url: str) -> MailMessage:
     """To the erased account's address: the erasure it asked for is done, and the address may start anew."""
-    return _notice(language, "erased_subject", "erased_text")
+    return _notice(language, "erased_subject", "erased_text", contact_url=contact_url)

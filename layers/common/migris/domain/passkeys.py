@@ -36,6 +36,7 @@ from migris.domain.errors import (
 )
 from migris.domain.events import log_event
 from migris.domain.mail import (
+    DEFAULT_CONTACT_URL,
     MailMessage,
     MailSender,
     passkey_added_notice,
@@ -99,6 +100,7 @@ class Passkeys:
         settings: PasskeySettings,
         not_me: Callable[[], NotMe] | None = None,
         activity: ActivityLog | None = None,
+        contact_url: str = DEFAULT_CONTACT_URL,
     ) -> None:
         """`not_me` makes the "not me" link of the mail that tells of a new passkey; `activity` records sign-ins,
         passkeys added and removed."""
@@ -109,6 +111,7 @@ class Passkeys:
         self._sessions = sessions
         self._devices = devices
         self._mailer = mailer
+        self._contact_url = contact_url  # ContactUrl: where a notice sends a person it was not about
         self._clock = clock
         self._settings = settings
 
@@ -242,7 +245,7 @@ class Passkeys:
         if not self._repository.remove(passkey, also=self._line(current.user_id, "passkey_removed")):
             raise PasskeyNotFound
         log_event("passkey_removed", user_id=current.user_id)
-        self._tell(current.account, passkey_removed_notice)
+        self._tell(current.account, lambda language: passkey_removed_notice(language, contact_url=self._contact_url))
 
     def _line(self, user_id: str, kind: ActivityKind) -> list[dict[str, Any]]:
         return [] if self._activity is None else [self._activity.item(user_id, kind)]
@@ -350,7 +353,7 @@ class Passkeys:
             log_event("passkey_possible_clone", level="warning", security=True, user_id=passkey.user_id)
             account = self._accounts.get_user(passkey.user_id)
             if account is not None:
-                self._tell(account, passkey_clone_notice)
+                self._tell(account, lambda language: passkey_clone_notice(language, contact_url=self._contact_url))
             self._refuse_sign_in("counter", passkey.user_id)
         for _ in range(WRITE_ATTEMPTS):
             account = self._accounts.get_user(passkey.user_id)

@@ -31,6 +31,7 @@ from migris.domain.errors import (
 )
 from migris.domain.events import log_event
 from migris.domain.mail import (
+    DEFAULT_CONTACT_URL,
     MailSender,
     address_in_use_notice,
     email_change_code_message,
@@ -132,6 +133,7 @@ class Profiles:
         clock: Clock,
         devices: Devices | None = None,
         activity: ActivityLog | None = None,
+        contact_url: str = DEFAULT_CONTACT_URL,
     ) -> None:
         """`activity` records each change in the write that makes it."""
         self._activity = activity
@@ -140,6 +142,7 @@ class Profiles:
         self._sessions = sessions
         self._codes = codes
         self._mailer = mailer
+        self._contact_url = contact_url  # ContactUrl: where a notice sends a person it was not about
         self._clock = clock
 
     # --- PUT /profile ---
@@ -332,7 +335,12 @@ class Profiles:
 
         def mail(issued: NewCode) -> None:
             if taken:
-                queued = self._mailer.deliver(new_email, address_in_use_notice(language), email_ref=ref, kind="notice")
+                queued = self._mailer.deliver(
+                    new_email,
+                    address_in_use_notice(language, contact_url=self._contact_url),
+                    email_ref=ref,
+                    kind="notice",
+                )
             else:
                 message = email_change_code_message(language, issued.code, self._codes.ttl_seconds)
                 queued = self._mailer.deliver(new_email, message, email_ref=ref, code=issued.mail_ref)
@@ -352,7 +360,7 @@ class Profiles:
             return
         old_email = user.email
         if old_email and old_email != new_email:
-            notice = email_change_notice(language, new_email)
+            notice = email_change_notice(language, new_email, contact_url=self._contact_url)
             self._mailer.deliver(old_email, notice, email_ref=self._codes.address_ref(old_email), kind="notice")
         log_event("email_change_requested", user_id=user.user_id)
 
@@ -361,7 +369,7 @@ class Profiles:
         due = user.email_change_notice
         if due is None:
             return
-        notice = email_changed_notice(due.language, due.new)
+        notice = email_changed_notice(due.language, due.new, contact_url=self._contact_url)
         if due.to and not self._mailer.deliver(
             due.to, notice, email_ref=self._codes.address_ref(due.to), kind="notice"
         ):

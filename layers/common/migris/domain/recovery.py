@@ -50,6 +50,7 @@ from migris.domain.errors import (
 )
 from migris.domain.events import log_event
 from migris.domain.mail import (
+    DEFAULT_CONTACT_URL,
     MailSender,
     recovery_completed_notice,
     recovery_confirm_message,
@@ -135,11 +136,13 @@ class Recoveries:
         devices: Callable[[], Devices] | None = None,
         passkeys: Callable[[], Passkeys] | None = None,
         activity: ActivityLog | None = None,
+        contact_url: str = DEFAULT_CONTACT_URL,
     ) -> None:
         self._accounts = accounts
         self._tokens = tokens
         self._audit = audit
         self._mailer = mailer
+        self._contact_url = contact_url  # ContactUrl: where a notice sends a person it was not about
         self._keyed = keyed
         self._clock = clock
         self._hold_seconds = hold_seconds
@@ -328,7 +331,7 @@ class Recoveries:
         if self._devices is not None:
             self._devices().after_epoch_moved(user_id)
         language = before.language or DEFAULT_LANGUAGE
-        self._mail(recovery.new_email, recovery_completed_notice(language), user_id)
+        self._mail(recovery.new_email, recovery_completed_notice(language, contact_url=self._contact_url), user_id)
         return 1
 
     def _complete(self, current: Account, recovery: RecoveryRecord, now: float) -> None:
