@@ -69,7 +69,10 @@ export default {
   "contact.introViisp": "This is your first sign-in. We received your name from VIISP; please add the missing details.",
   "contact.given": "Given name(s)",
   "contact.family": "Family name(s)",
-  "contact.namesHint": "Enter them as written in your travel document.",
+  "contact.namesHint":
+    "Use Latin letters, exactly as your names are written in the Latin line of your passport or " +
+    "other travel document.",
+  "contact.namesExample": "For example: Olena Kovalenko, not Олена Коваленко.",
   "contact.phone": "Phone number",
   "contact.phoneHint": "With the country code, for example +370 612 34567.",
   "contact.fromViisp": "Name received from VIISP.",
@@ -102,15 +105,20 @@ export default {
   "account.identity.eidasCountry": "Confirmed through eIDAS ({country})",
   "account.notGiven": "Not given",
   "account.phone.heading": "Phone number",
+  "account.phone.open": "Enter a new phone number",
   "account.phone.current": "Current phone number",
   "account.phone.label": "New phone number",
   "account.phone.submit": "Change phone number",
   "account.phone.changed": "Your phone number has been changed.",
   "account.email.heading": "E-mail address",
+  "account.email.open": "Enter a new e-mail address",
   "account.email.current": "Current e-mail",
   "account.email.label": "New e-mail address",
   "account.email.hint":
     "We will send a confirmation code to the new address. Your current address stays in use until you enter the code.",
+  "account.email.hintNone":
+    "You sign in through VIISP. An e-mail address here is only for notices about your account; we will " +
+    "send a confirmation code to it.",
   "account.email.submit": "Send confirmation code",
   "account.email.pending": "Waiting for confirmation: {email}",
   "account.email.sent": "We have sent a confirmation code to {email}. Enter it below.",
@@ -124,7 +132,10 @@ export default {
     "If you have a personal code issued in Lithuania, or an electronic identity from another EU country (eIDAS), " +
     "link this account with VIISP. Your identity will be confirmed (level 3 user) and you will still have one " +
     "account: you can sign in to it either by e-mail or through VIISP.",
-  "account.link.names": "Your given and family names will be replaced with those received from VIISP.",
+  "account.eidas": "eIDAS lets you prove who you are with an electronic ID issued in another EU country.",
+  "account.link.names":
+    "Linking replaces the given and family names you typed with the names VIISP gives. You cannot change " +
+    "them back yourself: only migration staff can change names.",
   "account.link.sessions": "After linking, you will be signed out on your other devices.",
   "account.link.submit": "Link with VIISP",
   "account.sessions.heading": "Where you are signed in",

@@ -75,7 +75,10 @@ export default {
   "contact.introViisp": "Jungiatės pirmą kartą. Vardą ir pavardę gavome iš VIISP, nurodykite trūkstamus duomenis.",
   "contact.given": "Vardas (-ai)",
   "contact.family": "Pavardė (-ės)",
-  "contact.namesHint": "Įrašykite taip, kaip nurodyta jūsų kelionės dokumente.",
+  "contact.namesHint":
+    "Rašykite lotyniškomis raidėmis, tiksliai taip, kaip vardas ir pavardė įrašyti lotyniškoje jūsų " +
+    "paso ar kito kelionės dokumento eilutėje.",
+  "contact.namesExample": "Pavyzdžiui: Olena Kovalenko, o ne Олена Коваленко.",
   "contact.phone": "Telefono Nr.",
   "contact.phoneHint": "Su šalies kodu, pvz., +370 612 34567.",
   "contact.fromViisp": "Vardas ir pavardė gauti iš VIISP.",
@@ -108,14 +111,19 @@ export default {
   "account.identity.eidasCountry": "Patvirtinta per eIDAS ({country})",
   "account.notGiven": "Nenurodyta",
   "account.phone.heading": "Telefono numeris",
+  "account.phone.open": "Įvesti naują telefono numerį",
   "account.phone.current": "Dabartinis telefono Nr.",
   "account.phone.label": "Naujas telefono Nr.",
   "account.phone.submit": "Keisti telefono numerį",
   "account.phone.changed": "Telefono numeris pakeistas.",
   "account.email.heading": "El. pašto adresas",
+  "account.email.open": "Įvesti naują el. pašto adresą",
   "account.email.current": "Dabartinis el. paštas",
   "account.email.label": "Naujas el. pašto adresas",
   "account.email.hint": "Naujuoju adresu atsiųsime patvirtinimo kodą. Dabartinis adresas galios, kol įvesite kodą.",
+  "account.email.hintNone":
+    "Jungiatės per VIISP. El. pašto adresas čia skirtas tik pranešimams apie jūsų paskyrą; juo atsiųsime " +
+    "patvirtinimo kodą.",
   "account.email.submit": "Siųsti patvirtinimo kodą",
   "account.email.pending": "Laukiama patvirtinimo: {email}",
   "account.email.sent": "Patvirtinimo kodą išsiuntėme adresu {email}. Įveskite jį žemiau.",
@@ -129,7 +137,12 @@ export default {
     "Jei turite Lietuvoje suteiktą asmens kodą arba kitos ES valstybės elektroninės atpažinties priemonę (eIDAS), " +
     "susiekite šią paskyrą su VIISP. Jūsų tapatybė bus patvirtinta (3 lygio naudotojas), o paskyra liks viena: prie " +
     "jos galėsite prisijungti ir el. paštu, ir per VIISP.",
-  "account.link.names": "Vardą (-us) ir pavardę (-es) pakeis iš VIISP gauti duomenys.",
+  "account.eidas":
+    "eIDAS – tai būdas patvirtinti savo tapatybę kitos ES šalies išduota elektronine atpažinties " +
+    "priemone.",
+  "account.link.names":
+    "Susiejus paskyrą, jūsų įrašyti vardas ir pavardė bus pakeisti tais, kuriuos pateiks VIISP. Patys jų " +
+    "atgal pakeisti negalėsite: vardą ir pavardę keisti gali tik migracijos darbuotojai.",
   "account.link.sessions": "Susiejus paskyrą, kituose įrenginiuose būsite atjungti.",
   "account.link.submit": "Susieti su VIISP",
   "account.sessions.heading": "Kur esate prisijungę",

@@ -130,3 +130,26 @@ export function announce(message, { urgent = false } = {}) {
     region.textContent = message;
   }, 60);
 }
+
+/**
+ * A card whose content folds under its heading, so a long page stays short on a phone: a section named by its
+ * heading, the heading inside the <summary> that opens and closes it. `open`: as it is drawn; `onToggle(open)`
+ * hears the person open or close it. The summary (id `${id}-fold`) takes focus where the heading would.
+ */
+export function foldCard({ id, heading, open, onToggle }, ...children) {
+  return h(
+    "section",
+    { class: "card card--fold", id, "aria-labelledby": `${id}-heading` },
+    h(
+      "details",
+      { class: "fold", open: Boolean(open), ontoggle: (event) => onToggle?.(event.target.open) },
+      h("summary", { class: "fold__summary", id: `${id}-fold` }, h("h2", { id: `${id}-heading` }, heading)),
+      ...children,
+    ),
+  );
+}
+
+/** Where focus goes when a card is drawn again: its summary if it folds, else its heading. */
+export function cardHeading(card) {
+  return card.querySelector("summary") ?? card.querySelector("h2");
+}

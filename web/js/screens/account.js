@@ -8,9 +8,10 @@
 // data" (GET /profile/export, saved as a file) and "Delete my account" (DELETE /profile, after a confirmation),
 // both for a fresh sign-in only.
 import { addressNodes, addressText } from "../address.js";
-import { announce, fact, h, notice } from "../dom.js";
+import { announce, cardHeading, fact, foldCard, h, notice } from "../dom.js";
 import { language, t, tNodes } from "../i18n.js";
 import { browserWords, when } from "../words.js";
+import { phoneWords } from "../phone.js";
 import { browserProblem, creationOptions, credentialJSON, deviceKind, passkeysSupported } from "../passkeys.js";
 import { describe, message, text } from "../problems.js";
 import { View } from "../view.js";
@@ -25,6 +26,8 @@ const SESSION_METHODS = {
   passkey: "account.sessions.method.passkey",
 };
 const PASSKEY_NAME = "passkey-name"; // the rename field's id
+// From this width the page has two columns and room for every card open; narrower, the long cards start folded.
+const WIDE = "(min-width: 64rem)";
 
 /** A new passkey's name: the kind of device it was made on, in the page's language ("Passkey (Android)"). */
 function newPasskeyName() {
@@ -69,16 +72,38 @@ export class AccountView extends View {
     this.renaming = null; // the id of the passkey whose name is being changed
     this.freshNeeded = false; // the API asked for a fresh sign-in: the "sign in again" button is shown
     this.asking = false; // the browser's passkey dialog is open
-    this.activity = new ActivityList(app); // what happened on the account, loaded beside the rest
+    this.folds = {}; // card -> open, as the person left it; a card not in it follows the width (open when wide)
+    this.activity = new ActivityList(app, (card) => this.folded(card)); // what happened on the account
     this.dataFresh = false; // the export or the erasure asked for a fresh sign-in
     this.confirmingErase = false; // the erasure's confirmation step is shown
     this.loadSessions();
     if (this.passkeysOn) this.loadPasskeys();
+    // A window made wider or narrower opens or folds the cards the person has not opened or closed.
+    this.wide = window.matchMedia(WIDE);
+    this.onWidth = () => this.app.repaint();
+    this.wide.addEventListener("change", this.onWidth);
   }
 
   destroy() {
     this.gone = true;
+    this.wide.removeEventListener("change", this.onWidth);
     this.activity.destroy();
+  }
+
+  /** How a folding card is drawn: its `id`, whether it is open (as the person left it; open where it has news or
+   * a step under way; else open when the window is wide), and a way to keep what the person does. */
+  folded(id, { busy = false } = {}) {
+    const area = { "my-data": "data" }[id] ?? id;
+    const open = busy || Boolean(this.notices[area]) || (this.folds[id] ?? this.wide?.matches ?? true);
+    return { id, open, onToggle: (isOpen) => (this.folds[id] = isOpen) };
+  }
+
+  /** Only the latest news is shown: a success replaces any other success on the page (errors stay at theirs). */
+  succeed(area, msg, options) {
+    for (const [shown, notice] of Object.entries(this.notices)) {
+      if (notice.kind === "success") delete this.notices[shown];
+    }
+    super.succeed(area, msg, options);
   }
 
   title() {
@@ -89,21 +114,34 @@ export class AccountView extends View {
     this.sessionsNode = this.sessionsSection();
     this.devicesNode = this.devicesSection();
     this.passkeysNode = this.passkeysSection();
+    // Two columns when wide: who the person is and how to reach them; then what signs in, and the account's data.
     return h(
       "div",
       { class: "screen screen--account" },
       this.heading(),
       this.notice("page"),
-      this.personSection(),
-      this.linkSection(),
-      this.phoneSection(),
-      this.emailSection(),
-      this.passkeysNode,
-      this.sessionsNode,
-      this.devicesNode,
-      this.activity.section(),
-      this.dataSection(),
-      this.eraseSection(),
+      h(
+        "div",
+        { class: "account-columns" },
+        h(
+          "div",
+          { class: "account-column" },
+          this.personSection(),
+          this.linkSection(),
+          this.phoneSection(),
+          this.emailSection(),
+        ),
+        h(
+          "div",
+          { class: "account-column" },
+          this.passkeysNode,
+          this.sessionsNode,
+          this.devicesNode,
+          this.activity.section(),
+          this.dataSection(),
+          this.eraseSection(),
+        ),
+      ),
     );
   }
 
@@ -122,10 +160,8 @@ export class AccountView extends View {
 
   /** "Download my data": one JSON file of what the service holds about the person. */
   dataSection() {
-    return h(
-      "section",
-      { class: "card", id: "my-data", "aria-labelledby": "my-data-heading" },
-      h("h2", { id: "my-data-heading", tabindex: "-1" }, t("account.data.heading")),
+    return foldCard(
+      { ...this.folded("my-data", { busy: this.dataFresh && !this.confirmingErase }), heading: t("account.data.heading") },
       h("p", { id: "my-data-text" }, t(this.passkeysOn ? "account.data.intro" : "account.data.introNoPasskeys")),
       this.notice("data"),
       this.dataFresh && !this.confirmingErase ? this.signInAgainButton() : null,
@@ -208,10 +244,8 @@ export class AccountView extends View {
           },
           t("account.erase.start"),
         );
-    return h(
-      "section",
-      { class: "card", id: "erase", "aria-labelledby": "erase-heading" },
-      h("h2", { id: "erase-heading", tabindex: "-1" }, t("account.erase.heading")),
+    return foldCard(
+      { ...this.folded("erase", { busy: this.confirmingErase }), heading: t("account.erase.heading") },
       h("p", { id: "erase-text" }, t(this.passkeysOn ? "account.erase.intro" : "account.erase.introNoPasskeys")),
       h("p", { id: "erase-kept" }, t("account.erase.kept")),
       this.notice("erase"),
@@ -296,7 +330,11 @@ export class AccountView extends View {
           h("span", { class: "level" }, t(`account.level.${level}`)),
           level === 1 ? h("span", { class: "fact-note" }, t("account.level.1.note")) : null,
         ),
-        fact(t("account.identity"), h("span", { id: "identity" }, this.identityWords())),
+        fact(
+          t("account.identity"),
+          h("span", { id: "identity" }, this.identityWords()),
+          this.identity()?.kind === "eidas" ? h("span", { class: "fact-note" }, t("account.eidas")) : null,
+        ),
         fact(t("account.method"), this.methodWords()),
       ),
       notice("info", t("account.namesNote")),
@@ -307,17 +345,21 @@ export class AccountView extends View {
    * POST with our Origin (no other site can make the browser send one), then the browser goes to VIISP. */
   linkSection() {
     if (this.identity() || this.level() === 3) return null;
-    return h(
-      "section",
-      { class: "card", "aria-labelledby": "link-heading" },
-      h("h2", { id: "link-heading" }, t("account.link.heading")),
+    return foldCard(
+      { ...this.folded("link"), heading: t("account.link.heading") },
       h("p", { id: "link-text" }, t("account.link.text")),
-      h("p", { class: "hint" }, t("account.link.names")),
+      h("p", { class: "hint", id: "link-eidas" }, t("account.eidas")),
+      notice("warning", t("account.link.names"), { id: "link-names" }),
       h("p", { class: "hint", id: "link-sessions" }, t("account.link.sessions")), // a link ends the other sessions
       this.notice("link"),
       h(
         "button",
-        { type: "button", class: "button", "aria-describedby": "link-text", onclick: () => this.startLink() },
+        {
+          type: "button",
+          class: "button",
+          "aria-describedby": "link-text link-names",
+          onclick: () => this.startLink(),
+        },
         t("account.link.submit"),
       ),
     );
@@ -350,8 +392,17 @@ export class AccountView extends View {
       "section",
       { class: "card", "aria-labelledby": "phone-heading" },
       h("h2", { id: "phone-heading" }, t("account.phone.heading")),
-      h("dl", { class: "facts" }, fact(t("account.phone.current"), profile.phone_number || t("account.notGiven"))),
-      h(
+      h("dl", { class: "facts" }, fact(
+          t("account.phone.current"),
+          profile.phone_number
+            ? h("span", { class: "phone", dir: "ltr", id: "current-phone" }, phoneWords(profile.phone_number))
+            : t("account.notGiven"),
+        ),),
+      this.changeFold(
+        "phone-change",
+        "phone",
+        t("account.phone.open"),
+        h(
         "form",
         { novalidate: true, onsubmit: (event) => this.changePhone(event) },
         this.notice("phone"),
@@ -365,6 +416,7 @@ export class AccountView extends View {
         }),
         h("button", { type: "submit", class: "button" }, t("account.phone.submit")),
       ),
+      ),
     );
   }
 
@@ -376,8 +428,25 @@ export class AccountView extends View {
       h("h2", { id: "email-heading" }, t("account.email.heading")),
       h("dl", { class: "facts" }, fact(t("account.email.current"), profile.email ? addressNodes(profile.email) : t("account.notGiven"))),
       this.notice("email"),
-      profile.pending_email ? this.confirmForm(profile.pending_email) : this.changeForm(),
+      profile.pending_email
+        ? this.confirmForm(profile.pending_email)
+        : this.changeFold("email-change", "email", t("account.email.open"), this.changeForm()),
     );
+  }
+
+  /** A change's form, folded on a phone under a line that opens it (open when wide, with news, or an error). */
+  changeFold(id, area, summary, form) {
+    const { open, onToggle } = this.folded(id, { busy: Boolean(this.notices[area]) || this.hasFieldErrors(form) });
+    return h(
+      "details",
+      { class: "fold fold--change", id, open, ontoggle: (event) => onToggle(event.target.open) },
+      h("summary", { class: "fold__summary fold__summary--change" }, summary),
+      form,
+    );
+  }
+
+  hasFieldErrors(form) {
+    return [...form.querySelectorAll("input")].some((input) => this.errors[input.id]);
   }
 
   changeForm() {
@@ -387,7 +456,7 @@ export class AccountView extends View {
       this.field({
         id: "new-email",
         label: t("account.email.label"),
-        hint: t("account.email.hint"),
+        hint: t(this.app.profile.email ? "account.email.hint" : "account.email.hintNone"),
         max: 254,
         type: "email",
         autocomplete: "email",
@@ -516,10 +585,8 @@ export class AccountView extends View {
     } else {
       content = h("p", { class: "loading" }, t("account.sessions.loading"));
     }
-    return h(
-      "section",
-      { class: "card", id: "sessions", "aria-labelledby": "sessions-heading" },
-      h("h2", { id: "sessions-heading", tabindex: "-1" }, t("account.sessions.heading")),
+    return foldCard(
+      { ...this.folded("sessions"), heading: t("account.sessions.heading") },
       h("p", {}, t("account.sessions.intro")),
       this.notice("sessions"),
       content,
@@ -584,10 +651,8 @@ export class AccountView extends View {
   devicesSection() {
     if (!Array.isArray(this.devices)) return document.createComment("devices");
     const devices = [...this.devices].sort((a, b) => Number(Boolean(b.current)) - Number(Boolean(a.current)));
-    return h(
-      "section",
-      { class: "card", id: "devices", "aria-labelledby": "devices-heading" },
-      h("h2", { id: "devices-heading", tabindex: "-1" }, t("account.devices.heading")),
+    return foldCard(
+      { ...this.folded("devices"), heading: t("account.devices.heading") },
       h("p", {}, t("account.devices.intro")),
       this.notice("devices"),
       devices.length
@@ -650,8 +715,8 @@ export class AccountView extends View {
       const freshDevices = this.devicesSection();
       this.devicesNode.replaceWith(freshDevices);
       this.devicesNode = freshDevices;
-      if (hadFocus) fresh.querySelector("h2").focus();
-      if (devicesHadFocus) (freshDevices.querySelector?.("h2") ?? fresh.querySelector("h2")).focus();
+      if (hadFocus) cardHeading(fresh).focus();
+      if (devicesHadFocus) (freshDevices.querySelector ? cardHeading(freshDevices) : cardHeading(fresh)).focus();
     }
     if (announceIt && !loaded) announce(t("account.sessions.failed"), { urgent: true });
     return loaded;
@@ -712,10 +777,11 @@ export class AccountView extends View {
         ),
       );
     }
-    return h(
-      "section",
-      { class: "card", id: "passkeys", "aria-labelledby": "passkeys-heading" },
-      h("h2", { id: "passkeys-heading", tabindex: "-1" }, t("account.passkeys.heading")),
+    return foldCard(
+      {
+        ...this.folded("passkeys", { busy: this.freshNeeded || this.renaming !== null }),
+        heading: t("account.passkeys.heading"),
+      },
       h("p", { id: "passkeys-text" }, t("account.passkeys.intro")),
       notice("warning", [h("strong", {}, t("code.attention")), " ", t("account.passkeys.shared")], {
         id: "passkeys-shared",
@@ -843,7 +909,7 @@ export class AccountView extends View {
     const fresh = this.passkeysSection();
     this.passkeysNode.replaceWith(fresh);
     this.passkeysNode = fresh;
-    if (hadFocus) fresh.querySelector("h2").focus();
+    if (hadFocus) cardHeading(fresh).focus();
   }
 
   /** New options (a fresh sign-in only), the browser's dialog, then POST /passkeys with a name for the list. */
@@ -917,7 +983,7 @@ export class AccountView extends View {
   /** The id of a button of a passkey in the list ("passkey-0-rename"), or the section's heading if it is gone. */
   passkeyButton(passkey, action) {
     const index = (this.passkeys ?? []).findIndex((item) => item.id === passkey.id);
-    return index >= 0 ? `passkey-${index}-${action}` : "passkeys-heading";
+    return index >= 0 ? `passkey-${index}-${action}` : "passkeys-fold";
   }
 
   async saveName(event, passkey) {

@@ -1,7 +1,7 @@
 // "Activity on your account" (GET /activity): what happened to the account, newest first, in words: when, what,
 // how and from where a sign-in came, who did it (you, VIISP, migration staff, the system) and staff's reason. A
 // page at a time; "Show earlier activity" asks for the next.
-import { announce, fact, h, notice } from "../dom.js";
+import { announce, cardHeading, fact, foldCard, h, notice } from "../dom.js";
 import { t } from "../i18n.js";
 import { browserWords, when } from "../words.js";
 
@@ -53,8 +53,9 @@ function changeWords(field, change) {
 
 export class ActivityList {
   /** `app` calls the API; `replaced(node)` is told when the section is drawn again (the list came). */
-  constructor(app) {
+  constructor(app, folded = (id) => ({ id, open: true })) {
     this.app = app;
+    this.folded = folded; // how the account page draws its folding cards (open or folded, and kept so)
     this.events = null; // null until the first page comes
     this.next = null; // the `next` of the last page, or null when there is no more
     this.failed = false;
@@ -93,10 +94,8 @@ export class ActivityList {
             t(this.failed ? "account.activity.retry" : "account.activity.more"),
           )
         : null;
-    this.node = h(
-      "section",
-      { class: "card", id: "activity", "aria-labelledby": "activity-heading" },
-      h("h2", { id: "activity-heading", tabindex: "-1" }, t("account.activity.heading")),
+    this.node = foldCard(
+      { ...this.folded("activity"), heading: t("account.activity.heading") },
       h("p", {}, t("account.activity.intro")),
       content,
       more,
@@ -162,6 +161,6 @@ export class ActivityList {
     const hadFocus = this.node.contains(document.activeElement);
     const old = this.node;
     old.replaceWith(this.section());
-    if (hadFocus) this.node.querySelector("h2").focus();
+    if (hadFocus) cardHeading(this.node).focus();
   }
 }

@@ -54,7 +54,8 @@ export class ContactView extends View {
       this.field({
         id: "given-name",
         label: t("contact.given"),
-        hint: t("contact.namesHint"),
+        // Which alphabet, with an example: only staff can change a name once it is saved.
+        hint: [t("contact.namesHint"), h("span", { class: "hint__example" }, t("contact.namesExample"))],
         max: 31,
         autocomplete: "given-name",
       }),
