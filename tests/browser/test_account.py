@@ -37,7 +37,7 @@ def test_the_phone_number_changes_and_a_success_looks_unlike_an_error(page: Page
     make_account(site, address)
     sign_in_by_email(page, site, address)
     phone = page.get_by_role("region", name="Telefono numeris")
-    expect(phone).to_contain_text("+37061234567")
+    expect(phone).to_contain_text("+370 612 34567")
 
     phone.get_by_label("Naujas telefono Nr.").fill("12")
     phone.get_by_role("button", name="Keisti telefono numerį").click()
@@ -53,7 +53,7 @@ def test_the_phone_number_changes_and_a_success_looks_unlike_an_error(page: Page
     expect(success).to_be_focused()
     expect(page.locator("#live-status")).to_have_text("Telefono numeris pakeistas.")
     expect(page.locator("#new-phone-error")).to_have_count(0)
-    expect(phone).to_contain_text("+37069911223")
+    expect(phone).to_contain_text("+370 699 11223")
     expect(phone.get_by_label("Naujas telefono Nr.")).to_have_value("")
     assert notice_colours(page, "#notice-phone")[1] != error_colours[1]
     assert page.locator(".notice--error").count() == 0

@@ -103,7 +103,7 @@ def test_first_sign_in_by_email_asks_for_contact_data_then_shows_the_account(pag
     expect(person).to_contain_text("Petraitienė")
     expect(person).to_contain_text("1 lygio neidentifikuotas naudotojas")
     expect(person).to_contain_text("pakeisti gali tik migracijos tarnybos darbuotojai")
-    expect(main.get_by_role("region", name="Telefono numeris")).to_contain_text("+37061234567")
+    expect(main.get_by_role("region", name="Telefono numeris")).to_contain_text("+370 612 34567")
     expect(main.get_by_role("region", name="El. pašto adresas")).to_contain_text(address)
     expect(main).not_to_contain_text("{")  # words, not JSON
     expect(page.get_by_role("banner").get_by_role("button", name="Atsijungti")).to_be_visible()
