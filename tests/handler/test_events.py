@@ -70,7 +70,7 @@ def test_the_mail_functions_sample_sends_its_notice_once(stack):
         result = stack.as_function("SendMailFunction", lambda: load_handler(route)(event, LambdaContext("SendMail")))
         assert result == {"batchItemFailures": []}
     (mail,) = stack.aws.mails_to("ona@example.lt")
-    assert mail["subject"] == "MIGRIS: a change of your e-mail address was asked"
+    assert mail["subject"] == "MIGRIS: a request to change your e-mail address"
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

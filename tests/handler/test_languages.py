@@ -24,9 +24,9 @@ MAILS = {
     },
     "en": {
         "code": ("Your MIGRIS sign-in code", "The code is valid for 60 minutes."),
-        "change_code": ("Your MIGRIS e-mail confirmation code", "The confirmation code:"),
-        "notice": ("MIGRIS: a change of your e-mail address was asked", "If this was not you"),
-        "changed": ("MIGRIS: your e-mail address was changed", "This address no longer signs in."),
+        "change_code": ("Your MIGRIS e-mail confirmation code", "Your confirmation code:"),
+        "notice": ("MIGRIS: a request to change your e-mail address", "If this was not you"),
+        "changed": ("MIGRIS: your e-mail address has been changed", "You can no longer sign in with this address."),
         "in_use": ("MIGRIS: someone tried to use your e-mail address", "Your account has not changed"),
     },
     "uk": {

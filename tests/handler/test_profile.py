@@ -259,7 +259,7 @@ def test_the_change_code_mail_follows_accept_language(client):
     headers = {"Accept-Language": "en-GB,en;q=0.9"}
     client.as_person(token, "PATCH", "/profile", {"email": NEW_ADDRESS}, headers=headers)
     assert client.stack.aws.mails_to(NEW_ADDRESS)[-1]["subject"] == "Your MIGRIS e-mail confirmation code"
-    assert client.stack.aws.mails_to(ADDRESS)[-1]["subject"] == "MIGRIS: a change of your e-mail address was asked"
+    assert client.stack.aws.mails_to(ADDRESS)[-1]["subject"] == "MIGRIS: a request to change your e-mail address"
 
 
 def test_a_taken_address_gets_the_same_answer_as_a_free_one_and_its_owner_a_notice_never_a_code(client, clock):
