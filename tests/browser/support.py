@@ -189,6 +189,22 @@ def heading(page: Page) -> Locator:
     return page.get_by_role("heading", level=1)
 
 
+LANGUAGE_NAMES = {"lt": "Lietuvių", "en": "English", "uk": "Українська", "ru": "Русский"}
+
+
+def language_button(page: Page, code: str) -> Locator:
+    """The header's button for a language (lt, en, uk, ru), named in its own script."""
+    return page.get_by_role("banner").get_by_role("button", name=LANGUAGE_NAMES[code], exact=True)
+
+
+def choose_language(page: Page, code: str) -> None:
+    """Pick a language as a person would, by its name in the header; waits until the page speaks it."""
+    button = language_button(page, code)
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
 def ask_for_code(page: Page, address: str) -> None:
     """From the start page, ask for a sign-in code by e-mail (in Lithuanian)."""
     page.goto("/")
