@@ -85,10 +85,11 @@ def _wait_for(port: int, process: subprocess.Popen[bytes], log_path: Path) -> No
 
 
 @contextlib.contextmanager
-def fresh_page(browser: Browser, base: str) -> Iterator[Page]:
-    """A page of a new browser context (its own cookies and storage) on `base`; it fails on any script error."""
+def fresh_page(browser: Browser, base: str, locale: str = "lt-LT") -> Iterator[Page]:
+    """A page of a new browser context (its own cookies and storage) on `base`, a browser that prefers `locale`
+    (navigator.languages); it fails on any script error."""
     context = browser.new_context(
-        base_url=base, viewport={"width": 1280, "height": 800}, locale="lt-LT", timezone_id="Europe/Vilnius"
+        base_url=base, viewport={"width": 1280, "height": 800}, locale=locale, timezone_id="Europe/Vilnius"
     )
     page = context.new_page()
     errors: list[str] = []
