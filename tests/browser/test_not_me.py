@@ -166,8 +166,10 @@ def token_of(link: str) -> str:
 def open_link(page: Page, link: str, words: Words) -> None:
     """Open the mailed link; in another language than the page's default, pick it there (the token is kept)."""
     page.goto(link)
+    expect(heading(page)).to_be_focused()  # the screen puts focus on its heading as it opens
     if language_button(page, words.code).get_attribute("aria-pressed") != "true":
         choose_language(page, words.code)
+        heading(page).focus()  # the press moved focus to the language's button: back where the screen put it
     expect(heading(page)).to_have_text(words.ready_title)
 
 
