@@ -19,6 +19,7 @@ export default {
 
   "signin.title": "Sign in",
   "signin.intro": "Choose how you would like to sign in.",
+  "signin.banner.newTab": "(opens in a new tab)",
   "signin.email.heading": "Use this sign-in if you do not have a personal code issued in Lithuania",
   "signin.email.text":
     "Signing in by e-mail creates a level 1 unidentified user account: your identity is not confirmed until " +

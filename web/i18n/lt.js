@@ -20,6 +20,7 @@ export default {
 
   "signin.title": "Prisijungimas",
   "signin.intro": "Pasirinkite, kaip norite prisijungti.",
+  "signin.banner.newTab": "(atsidaro naujoje kortelėje)",
   "signin.email.heading": "Naudokite šį prisijungimą, jei neturite Lietuvoje suteikto asmens kodo",
   "signin.email.text":
     "Prisijungus el. paštu sukuriama 1 lygio neidentifikuoto naudotojo paskyra: jūsų tapatybė nebus patvirtinta, " +

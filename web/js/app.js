@@ -3,7 +3,16 @@
 // #/viisp-error?reason=…, and the mailed links #/not-me?t=<token>, #/confirm-recovery?t=<token> and
 // #/cancel-recovery?t=<token> (the token is read, then the fragment leaves the address bar); the signed-in state comes from GET /profile, the e-mail sign-in under way from sessionStorage.
 import { call } from "./api.js";
-import { LANGUAGES, language, languageChosen, setLanguage, t } from "./i18n.js";
+import {
+  LANGUAGES,
+  browserLanguage,
+  language,
+  languageChosen,
+  loadLanguage,
+  setLanguage,
+  startingLanguage,
+  t,
+} from "./i18n.js";
 import { announce } from "./dom.js";
 import { message, text } from "./problems.js";
 import { AccountView } from "./screens/account.js";
@@ -37,8 +46,8 @@ class App {
     this.profile = null; // the signed-in person's profile, null when signed out
   }
 
-  start() {
-    setLanguage(language());
+  async start() {
+    setLanguage(await loadLanguage(startingLanguage())); // shown, not kept: only a pick is kept
     this.setUpChrome();
     window.addEventListener("hashchange", () => this.route());
     return this.route();
@@ -140,13 +149,19 @@ class App {
     announce(t("account.erase.done"));
   }
 
-    /** The account keeps a language for its mails: the one picked here wins, else the page takes the account's. */
+  /** The account keeps a language for its mails. A language picked on this browser wins and is sent; else the
+   * page takes the account's (a new phone in another language does not overwrite it). An account that keeps none
+   * is told the browser's preferred language, if the pages speak it; Lithuanian as the mere default never is. */
   syncLanguage() {
     if (!this.profile || !("language" in this.profile)) return; // an API that does not keep one
     const kept = this.profile.language;
-    if (kept === language()) return;
-    if (languageChosen() || !kept) this.sendLanguage();
-    else this.changeLanguage(kept, { send: false });
+    if (languageChosen()) {
+      if (kept !== language()) this.sendLanguage();
+    } else if (kept) {
+      if (kept !== language()) this.changeLanguage(kept, { send: false, keep: false });
+    } else if (browserLanguage() === language()) {
+      this.sendLanguage();
+    }
   }
 
   async sendLanguage() {
@@ -155,27 +170,34 @@ class App {
     if (answer.status === 200) this.profile = answer.data;
   }
 
-  changeLanguage(code, { send = true } = {}) {
-    setLanguage(code);
-    document.getElementById("language").value = code;
+  /** Show another language once its strings have loaded; a pick (`keep`) is kept here and sent to the API. */
+  async changeLanguage(code, { send = true, keep = true } = {}) {
+    const asked = (this.languageAsked = code); // the latest of quick presses wins
+    const loaded = await loadLanguage(code);
+    if (this.languageAsked !== asked) return;
+    setLanguage(loaded, { keep });
     this.translateChrome();
     if (this.view) this.repaint();
     if (send) this.sendLanguage();
   }
 
   setUpChrome() {
-    const select = document.getElementById("language");
-    select.replaceChildren(
+    // The four languages, each named in its own script, as buttons; the one shown is pressed.
+    const choice = document.getElementById("languages");
+    choice.replaceChildren(
       ...LANGUAGES.map(({ code, name }) => {
-        const option = document.createElement("option");
-        option.value = code;
-        option.lang = code;
-        option.textContent = name;
-        return option;
+        const item = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "language__choice";
+        button.lang = code;
+        button.dataset.language = code;
+        button.textContent = name;
+        button.addEventListener("click", () => this.changeLanguage(code));
+        item.append(button);
+        return item;
       }),
     );
-    select.value = language();
-    select.addEventListener("change", () => this.changeLanguage(select.value));
     document.getElementById("sign-out").addEventListener("click", () => this.signOut());
     document.querySelector(".skip-link").addEventListener("click", (event) => {
       event.preventDefault(); // the address holds the screen, not an anchor
@@ -186,6 +208,9 @@ class App {
 
   translateChrome() {
     for (const element of document.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
+    for (const button of document.querySelectorAll("#languages button")) {
+      button.setAttribute("aria-pressed", String(button.dataset.language === language()));
+    }
   }
 
   updateChrome() {
