@@ -4,10 +4,12 @@ then the language choice."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import SCREENSHOTS, api, heading, latest_code, new_address
+from tests.browser.support import SCREENSHOTS, heading, latest_code, new_address
 
 PHONE = {"width": 360, "height": 740}
 LANGUAGES = ["lt", "en", "uk", "ru"]
@@ -27,7 +29,8 @@ def fits(page: Page, name: str) -> None:
     wide = page.evaluate(
         """() => [...document.querySelectorAll("body *")]
             .filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5)
-            .slice(0, 5).map((e) => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right))"""
+            .slice(0, 5)
+            .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"""
     )
     assert widths[0] <= widths[1], f"{name}: {widths[0]} px wide on a {widths[1]} px screen: {wide}"
 
@@ -55,3 +58,42 @@ def test_no_screen_scrolls_sideways_at_200_percent_text_on_a_phone(page: Page, s
     page.locator("#phone").press("Enter")
     expect(page.locator("#new-email")).to_be_visible()
     fits(page, f"{code}-account")
+
+
+def test_the_first_tab_reaches_the_skip_link_then_the_language_choice(page: Page):
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    expect(heading(page)).to_have_text("Prisijungimas")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Pereiti prie pagrindinio turinio")).to_be_focused()
+    page.keyboard.press("Tab")
+    in_language_choice = "document.activeElement.closest('.site-header .language') !== null"
+    assert page.evaluate(in_language_choice), page.evaluate("document.activeElement.outerHTML")
+
+
+def test_back_steps_through_a_sign_in_never_out_of_the_service(page: Page, site: str):
+    page.goto("about:blank")  # what the phone showed before: Back past the service would land here
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    address = new_address("atgal")
+    page.locator("#email").fill(address)
+    page.locator("#email").press("Enter")
+    expect(heading(page)).to_have_text("Prisijungimo kodas")
+
+    page.go_back()  # the phone's Back button: to the sign-in screen, not out of the service
+    expect(heading(page)).to_have_text("Prisijungimas")
+    expect(page).to_have_url(re.compile(r"/#/$"))
+    expect(heading(page)).to_be_focused()
+    page.go_forward()  # the sign-in under way is still there
+    expect(heading(page)).to_have_text("Prisijungimo kodas")
+    expect(page.get_by_text(address)).to_be_visible()
+
+    page.locator("#code").fill(latest_code(site, address))
+    page.locator("#code").press("Enter")
+    expect(heading(page)).to_have_text("Kontaktiniai duomenys")
+    page.go_back()  # the code step again: the code is used, so the signed-in person stays on the contact screen
+    expect(page).to_have_url(re.compile(r"/#/contact$"))
+    expect(heading(page)).to_have_text("Kontaktiniai duomenys")
+    page.go_back()
+    expect(heading(page)).to_have_text("Kontaktiniai duomenys")
+    assert page.url.startswith(site)
