@@ -102,12 +102,15 @@ class App {
     this.view?.destroy();
     const screen = SCREENS[name];
     const step = STEPS.has(`${this.screen}>${name}`);
-    const first = this.screen === null; // the page just loaded: focus stays at its start, so Tab finds the skip link
+    // The service's front door, just loaded with nothing to tell: the focus stays at the page's start, so the first
+    // Tab reaches the skip link, then the language choice. A screen landed on (VIISP's return, a mailed link, a
+    // reload elsewhere) focuses its heading, which says where the person is.
+    const door = this.screen === null && name === "signin" && !props.notice;
     this.screen = name;
     this.view = new screen.View(this, props);
     if (screen.hash && location.hash !== screen.hash) history[step ? "pushState" : "replaceState"](null, "", screen.hash);
     document.getElementById("live-alert").textContent = ""; // a new screen: the last one's alert is not its own
-    this.repaint({ focus: first ? null : "heading" });
+    this.repaint({ focus: door ? null : "heading" });
   }
 
   /** Draw the screen again (new words, new messages); focus the heading, an element by id, or keep it. */
