@@ -22,7 +22,7 @@ import { NotMeView } from "./screens/not_me.js";
 import { RecoveryLinkView } from "./screens/recovery.js";
 import { SignIn } from "./screens/signin.js";
 import { ViispErrorView } from "./screens/viisp_error.js";
-import { pendingLogin } from "./storage.js";
+import { pendingLogin, signedInHere } from "./storage.js";
 
 const SCREENS = {
   signin: { View: SignIn, hash: "#/" },
@@ -33,6 +33,9 @@ const SCREENS = {
   notMe: { View: NotMeView, hash: null }, // the address was emptied as the token was read
   recovery: { View: RecoveryLinkView, hash: null }, // likewise
 };
+// The steps forward of a sign-in get their own history entry, so the phone's Back button goes back a step (the
+// code screen to the sign-in screen), not out of the service; every other change of screen replaces the entry.
+const STEPS = new Set(["signin>code", "code>contact", "code>account"]);
 
 /** Whether a profile from GET /profile holds a confirmed identity (from VIISP or eIDAS). */
 function hasIdentity(profile) {
@@ -43,6 +46,7 @@ class App {
   constructor() {
     this.main = document.getElementById("main");
     this.view = null;
+    this.screen = null; // the name of the screen shown
     this.profile = null; // the signed-in person's profile, null when signed out
   }
 
@@ -87,12 +91,18 @@ class App {
       const linked =
         path === "/account" && new URLSearchParams(query).get("linked") === "1" && hasIdentity(answer.data);
       this.signedIn(answer.data, linked ? message("account.linked") : null);
-    } else if (pendingLogin.load()) {
+    } else if (pendingLogin.load() && path !== "/") {
       this.profile = null;
       this.show("code");
     } else {
       this.profile = null;
-      const trouble = answer.status === 401 ? null : message(answer.status === 0 ? "error.network" : "error.server");
+      // A tab that was signed in and finds no session: it was ended elsewhere (or timed out), and is said so.
+      const ended = answer.status === 401 && signedInHere.load();
+      signedInHere.save(false);
+      const trouble =
+        answer.status === 401
+          ? ended && message("signin.endedElsewhere")
+          : message(answer.status === 0 ? "error.network" : "error.server");
       this.show("signin", trouble ? { notice: { kind: "error", msg: trouble } } : {});
     }
   }
@@ -100,9 +110,16 @@ class App {
   show(name, props = {}) {
     this.view?.destroy();
     const screen = SCREENS[name];
+    const step = STEPS.has(`${this.screen}>${name}`);
+    // The service's front door, just loaded with nothing to tell: the focus stays at the page's start, so the first
+    // Tab reaches the skip link, then the language choice. A screen landed on (VIISP's return, a mailed link, a
+    // reload elsewhere) focuses its heading, which says where the person is.
+    const door = this.screen === null && name === "signin" && !props.notice;
+    this.screen = name;
     this.view = new screen.View(this, props);
-    if (screen.hash && location.hash !== screen.hash) history.replaceState(null, "", screen.hash);
-    this.repaint({ focus: "heading" });
+    if (screen.hash && location.hash !== screen.hash) history[step ? "pushState" : "replaceState"](null, "", screen.hash);
+    document.getElementById("live-alert").textContent = ""; // a new screen: the last one's alert is not its own
+    this.repaint({ focus: door ? null : "heading" });
   }
 
   /** Draw the screen again (new words, new messages); focus the heading, an element by id, or keep it. */
@@ -121,6 +138,7 @@ class App {
   signedIn(profile, notice = null) {
     this.profile = profile;
     pendingLogin.clear();
+    signedInHere.save(true);
     this.syncLanguage();
     const props = notice ? { notice: { kind: "success", msg: notice } } : {};
     this.show(profile.profile_complete ? "account" : "contact", props);
@@ -129,6 +147,7 @@ class App {
 
   sessionEnded() {
     this.profile = null;
+    signedInHere.save(false);
     this.show("signin", { notice: { kind: "error", msg: message("signin.expired") } });
   }
 
@@ -136,6 +155,7 @@ class App {
   async signOut({ forget = false } = {}) {
     await this.call("POST", "/logout", forget ? { forget_device: true } : undefined);
     this.profile = null;
+    signedInHere.save(false);
     pendingLogin.clear();
     const said = message(forget ? "signin.signedOutForgot" : "signin.signedOut");
     this.show("signin", { notice: { kind: "success", msg: said } });
@@ -144,6 +164,7 @@ class App {
   /** The account was erased (DELETE /profile): signed out (the API cleared the cookies), and told so. */
   accountErased() {
     this.profile = null;
+    signedInHere.save(false);
     pendingLogin.clear();
     this.show("signin", { notice: { kind: "success", msg: message("account.erase.done") } });
     announce(t("account.erase.done"));

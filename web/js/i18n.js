@@ -115,9 +115,9 @@ export function duration(seconds) {
   return t("time.hoursMinutes", { h: Math.floor(minutes / 60), m: minutes % 60 });
 }
 
-/** The clock time `seconds` from now, e.g. "14:35". */
+/** The clock time `seconds` from now on the 24-hour clock in every language, e.g. "14:35". */
 export function clockAfter(seconds) {
   const at = new Date(Date.now() + seconds * 1000);
-  return new Intl.DateTimeFormat(current, { hour: "2-digit", minute: "2-digit" }).format(at);
+  return new Intl.DateTimeFormat(current, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
 }
 

@@ -16,7 +16,7 @@ import {
   requestOptions,
 } from "../passkeys.js";
 import { describe, message } from "../problems.js";
-import { locks, pendingLogin, sharedComputer } from "../storage.js";
+import { changeCodes, locks, pendingLogin, sharedComputer } from "../storage.js";
 import { View } from "../view.js";
 
 // A challenge offered to the autofill is asked anew when the e-mail field is focused after this share of its
@@ -191,6 +191,7 @@ export class SignIn extends View {
         email: started.email,
         loginId: started.login_id,
         expiresIn: started.expires_in,
+        expiresAt: Date.now() + started.expires_in * 1000,
         cooldown: started.resend_after,
         resendAt: Date.now() + started.resend_after * 1000,
       });
@@ -203,6 +204,10 @@ export class SignIn extends View {
       locked: Boolean(locks.until(email.toLowerCase())),
     });
     if (outcome.lockedUntil) locks.lock(email.toLowerCase(), outcome.lockedUntil);
+    // The wait a code to confirm an e-mail change started (from this tab) is not one for a sign-in code.
+    if (outcome.waitUntil && outcome.fields.email?.key === "error.cooldown" && changeCodes.recent(email)) {
+      outcome.fields.email = message("error.cooldownChange", {}, outcome.waitUntil);
+    }
     this.refuse("email", outcome);
   }
 
