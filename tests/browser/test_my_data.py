@@ -72,6 +72,14 @@ def test_deleting_the_account_in_ukrainian_asks_once_more_then_signs_out(page: P
     with page.expect_response(lambda r: r.url.endswith("/profile") and r.request.method == "PATCH") as kept:
         choose_language(page, "uk")
     assert kept.value.status == 200
+    # The account keeps it before the erasure is asked (no later write of the page's may overwrite it).
+    for _ in range(50):
+        if (
+            page.evaluate("fetch('/profile', {credentials: 'include'}).then(r => r.json()).then(p => p.language)")
+            == "uk"
+        ):
+            break
+        page.wait_for_timeout(100)
     expect(heading(page)).to_have_text("Мій обліковий запис")
     card = page.get_by_role("region", name="Видалення облікового запису")
     expect(card).to_contain_text("без Вашого імені та адреси")
