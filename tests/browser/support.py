@@ -85,10 +85,11 @@ def _wait_for(port: int, process: subprocess.Popen[bytes], log_path: Path) -> No
 
 
 @contextlib.contextmanager
-def fresh_page(browser: Browser, base: str) -> Iterator[Page]:
-    """A page of a new browser context (its own cookies and storage) on `base`; it fails on any script error."""
+def fresh_page(browser: Browser, base: str, locale: str = "lt-LT") -> Iterator[Page]:
+    """A page of a new browser context (its own cookies and storage) on `base`, a browser that prefers `locale`
+    (navigator.languages); it fails on any script error."""
     context = browser.new_context(
-        base_url=base, viewport={"width": 1280, "height": 800}, locale="lt-LT", timezone_id="Europe/Vilnius"
+        base_url=base, viewport={"width": 1280, "height": 800}, locale=locale, timezone_id="Europe/Vilnius"
     )
     page = context.new_page()
     errors: list[str] = []
@@ -187,6 +188,22 @@ def title(screen: str) -> str:
 
 def heading(page: Page) -> Locator:
     return page.get_by_role("heading", level=1)
+
+
+LANGUAGE_NAMES = {"lt": "Lietuvių", "en": "English", "uk": "Українська", "ru": "Русский"}
+
+
+def language_button(page: Page, code: str) -> Locator:
+    """The header's button for a language (lt, en, uk, ru), named in its own script."""
+    return page.get_by_role("banner").get_by_role("button", name=LANGUAGE_NAMES[code], exact=True)
+
+
+def choose_language(page: Page, code: str) -> None:
+    """Pick a language as a person would, by its name in the header; waits until the page speaks it."""
+    button = language_button(page, code)
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("html")).to_have_attribute("lang", code)
 
 
 def ask_for_code(page: Page, address: str) -> None:

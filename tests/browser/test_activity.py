@@ -12,7 +12,15 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import api, heading, make_account, new_address, sign_in_by_email, staff_client
+from tests.browser.support import (
+    api,
+    choose_language,
+    heading,
+    make_account,
+    new_address,
+    sign_in_by_email,
+    staff_client,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +76,7 @@ def test_the_activity_shows_sign_ins_changes_and_staffs_reason(page: Page, site:
 
     sign_in_by_email(page, site, address)
     if words.code != "lt":
-        page.locator("#language").select_option(words.code)
+        choose_language(page, words.code)
     expect(heading(page)).to_have_text(words.account)
     events = page.get_by_role("region", name=words.region).get_by_role("listitem")
     expect(events.first).to_be_visible()

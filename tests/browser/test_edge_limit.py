@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.browser.support import PARAMETERS, api, fresh_page, heading, new_address, serving
+from tests.browser.support import PARAMETERS, api, choose_language, fresh_page, heading, new_address, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser-edge-limit")]
 
@@ -79,8 +79,8 @@ def crowded_page(browser: Browser, crowded_site: str) -> Iterator[Page]:
 
 def ask_for_a_code_in(page: Page, words: Words) -> None:
     page.goto("/")
-    expect(heading(page)).to_be_focused()  # the page has settled on its first screen
-    page.locator("#language").select_option(words.code)
+    expect(heading(page)).to_be_visible()  # the page has settled on its first screen
+    choose_language(page, words.code)
     expect(heading(page)).to_have_text(words.sign_in)
     page.locator("#email").fill(new_address(f"tinklas.{words.code}"))
     page.locator("#email").press("Enter")

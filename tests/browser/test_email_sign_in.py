@@ -14,6 +14,7 @@ from tests.browser.support import (
     VIISP_WAY,
     ask_for_code,
     heading,
+    language_button,
     latest_code,
     mails_to,
     make_account,
@@ -28,12 +29,12 @@ COOLDOWN_SECONDS = 2  # ResendCooldownSeconds of the stack under test (conftest.
 def test_first_sign_in_by_email_asks_for_contact_data_then_shows_the_account(page: Page, site: str, screens):
     page.goto("/")
     expect(heading(page)).to_have_text("Prisijungimas")
-    expect(heading(page)).to_be_focused()
+    expect(heading(page)).to_be_visible()
     expect(page).to_have_title(title("Prisijungimas"))
     banner = page.get_by_role("banner")
     expect(banner).to_contain_text("MIGRIS")
     expect(banner).to_contain_text("Elektroninės migracijos paslaugos")
-    expect(banner.get_by_label("Kalba")).to_have_value("lt")
+    expect(language_button(page, "lt")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_role("contentinfo")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "lt")
 
@@ -187,16 +188,22 @@ def test_use_another_address(page: Page, site: str):
 def test_keyboard_only_sign_in(page: Page, site: str):
     address = new_address("klaviatura")
     page.goto("/")
-    expect(heading(page)).to_be_focused()
-    page.keyboard.press("Shift+Tab")  # backwards from the heading: the language, then the skip link
-    expect(page.get_by_label("Kalba")).to_be_focused()
-    page.keyboard.press("Shift+Tab")
+    expect(heading(page)).to_be_visible()
+    page.keyboard.press("Tab")  # the first Tab: the skip link, then the language
     skip = page.get_by_role("link", name="Pereiti prie pagrindinio turinio")
     expect(skip).to_be_focused()
     expect(skip).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    expect(language_button(page, "lt")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(heading(page)).to_be_focused()
-    page.keyboard.press("Tab")  # first the passkey sign-in (Chromium has WebAuthn), then the e-mail way
+    page.keyboard.press("Tab")  # first the two notices' links, then the passkey sign-in, then the e-mail way
+    expect(page.get_by_role("link", name=re.compile("Важлива інформація"))).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name=re.compile("Беларусі"))).to_be_focused()
+    page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Prisijungti prieigos raktu")).to_be_focused()
     page.keyboard.press("Tab")
     email = page.get_by_label("El. paštas")

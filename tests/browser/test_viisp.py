@@ -16,6 +16,7 @@ from playwright.sync_api import Locator, Page, expect
 from tests.browser.support import (
     VIISP_WAY,
     api,
+    choose_language,
     heading,
     make_account,
     new_address,
@@ -395,7 +396,7 @@ def test_an_eidas_identity_links_and_reads_as_its_country(page: Page, site: str)
     expect(page.locator("#notice-page")).to_contain_text("Paskyra susieta su VIISP.")
     main = page.get_by_role("main")
     expect(main.locator("#identity")).to_have_text("Patvirtinta per eIDAS (Vokietija)")
-    page.get_by_label("Kalba").select_option("en")
+    choose_language(page, "en")
     expect(main.locator("#identity")).to_have_text("Confirmed through eIDAS (Germany)")
 
 

@@ -281,3 +281,20 @@ def test_the_export_carries_the_persons_own_personal_code(client):
     exported = client.as_person(token, "GET", "/profile/export").json
     assert exported["account"]["personal_code"] == "33309240064"
     assert "personal_code" not in client.as_person(token, "GET", "/profile").json
+
+
+def test_staff_cannot_start_a_recovery_of_an_erased_account_even_before_its_tombstone(client, monkeypatch):
+    from migris.dal.erasure import ErasureStore
+
+    token = client.signed_in(ADDRESS, filled=True)
+    user_id = client.as_person(token, "GET", "/profile").json["user_id"]
+    assert client.as_staff("PATCH", f"/staff/users/{user_id}", {"level": 2, "reason": "passport"}).status == 200
+
+    def crash(self, user, email):
+        raise RuntimeError("the function died here")
+
+    monkeypatch.setattr(ErasureStore, "release_email", crash)
+    with client.stack.mail.held():
+        assert erase(client, token).status >= 500  # erased, its level still on the item until the tombstone
+        recovery = {"email": "ona.found@example.lt", "reason": "lost mailbox, passport seen"}
+        assert_error(client.as_staff("POST", f"/staff/users/{user_id}/email", recovery), 404, "not_found")

@@ -19,6 +19,7 @@ export default {
 
   "signin.title": "Sign in",
   "signin.intro": "Choose how you would like to sign in.",
+  "signin.banner.newTab": "(opens in a new tab)",
   "signin.email.heading": "Use this sign-in if you do not have a personal code issued in Lithuania",
   "signin.email.text":
     "Signing in by e-mail creates a level 1 unidentified user account: your identity is not confirmed until " +
@@ -34,6 +35,7 @@ export default {
   "signin.signedOut": "You have signed out.",
   "signin.signedOutForgot": "You have signed out. This device has been forgotten.",
   "signin.expired": "Your session has ended. Please sign in again.",
+  "signin.endedElsewhere": "You are no longer signed in: your session was ended on another device, or it timed out. Please sign in again.",
   "signin.passkey.heading": "Have you created a passkey?",
   "signin.passkey.text":
     "Sign in with your face, fingerprint or passcode. You do not need to enter your e-mail address.",
@@ -50,7 +52,10 @@ export default {
   "code.sameAddress": "Always sign in with the same e-mail address.",
   "code.sent": "We have sent a temporary sign-in code to your e-mail address. Enter it below.",
   "code.label": "Temporary code",
-  "code.hint": "The code contains digits only.",
+  "code.hint": {
+    one: "The code has {n} digit.",
+    other: "The code has {n} digits.",
+  },
   "code.submit": "Continue",
   "code.validity": {
     one: "The sign-in code is valid for {n} minute. If you cannot find the e-mail, check your spam folder.",
@@ -367,11 +372,14 @@ export default {
     "A change of this account's e-mail address by the Migration Department is under way. Try again when it has " +
     "been completed or cancelled.",
   "error.invalidCode": "The code is wrong or no longer valid. Check the code or ask for a new one.",
+  "error.codeUsedUp": "A wrong code was entered too many times, so this code no longer works. Ask for a new code below.",
+  "error.codeExpired": "This code has expired. Ask for a new code below.",
   "error.locked":
     "A wrong code was entered too many times. Signing in with this e-mail address is temporarily locked. " +
     "Try again in {time} (at about {clock}).",
   "error.lockedChange": "A wrong code was entered too many times. Try again in {time} (at about {clock}).",
   "error.cooldown": "A code was just sent to this address. You can ask for a new code in {time}.",
+  "error.cooldownChange": "A code to confirm a new e-mail address was sent to this address a moment ago. You can ask for a sign-in code in {time}.",
   "error.edge": "Too many sign-ins from your network. Try again in {time}.",
   "error.tooMany":
     "Too many codes have been sent to this e-mail address. You can ask for a new code in {time} (at about {clock}).",

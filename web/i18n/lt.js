@@ -20,6 +20,7 @@ export default {
 
   "signin.title": "Prisijungimas",
   "signin.intro": "Pasirinkite, kaip norite prisijungti.",
+  "signin.banner.newTab": "(atsidaro naujoje kortelėje)",
   "signin.email.heading": "Naudokite šį prisijungimą, jei neturite Lietuvoje suteikto asmens kodo",
   "signin.email.text":
     "Prisijungus el. paštu sukuriama 1 lygio neidentifikuoto naudotojo paskyra: jūsų tapatybė nebus patvirtinta, " +
@@ -35,6 +36,7 @@ export default {
   "signin.signedOut": "Jūs atsijungėte.",
   "signin.signedOutForgot": "Jūs atsijungėte. Šis įrenginys pamirštas.",
   "signin.expired": "Jūsų sesija baigėsi. Prisijunkite iš naujo.",
+  "signin.endedElsewhere": "Jūs nebeprisijungę: jūsų sesija baigta kitame įrenginyje arba baigėsi jos laikas. Prisijunkite iš naujo.",
   "signin.passkey.heading": "Sukūrėte prieigos raktą?",
   "signin.passkey.text":
     "Prisijunkite veidu, piršto atspaudu arba įrenginio atrakinimo kodu. El. pašto adreso įvesti " +
@@ -54,7 +56,12 @@ export default {
   "code.sameAddress": "Prisijungimui naudokite tą patį el. pašto adresą.",
   "code.sent": "Laikiną prisijungimo kodą išsiuntėme jūsų el. pašto adresu. Įveskite jį žemiau.",
   "code.label": "Laikinas kodas",
-  "code.hint": "Kodą sudaro tik skaitmenys.",
+  "code.hint": {
+    one: "Kodą sudaro {n} skaitmuo.",
+    few: "Kodą sudaro {n} skaitmenys.",
+    many: "Kodą sudaro {n} skaitmens.",
+    other: "Kodą sudaro {n} skaitmenų.",
+  },
   "code.submit": "Toliau",
   "code.validity": {
     one: "Prisijungimo kodas galioja {n} minutę. Jei laiško nematote, patikrinkite nepageidaujamų laiškų (šlamšto) aplanką.",
@@ -376,11 +383,14 @@ export default {
     "Migracijos departamentas šiuo metu keičia šios paskyros el. pašto adresą. Bandykite vėl, kai keitimas " +
     "bus baigtas arba atšauktas.",
   "error.invalidCode": "Neteisingas arba nebegaliojantis kodas. Patikrinkite kodą arba paprašykite naujo.",
+  "error.codeUsedUp": "Neteisingas kodas įvestas per daug kartų, todėl šis kodas nebegalioja. Žemiau paprašykite naujo kodo.",
+  "error.codeExpired": "Šio kodo galiojimo laikas baigėsi. Žemiau paprašykite naujo kodo.",
   "error.locked":
     "Per daug kartų įvestas neteisingas kodas. Prisijungimas šiuo el. pašto adresu laikinai užrakintas. " +
     "Bandykite vėl po {time} (apie {clock}).",
   "error.lockedChange": "Per daug kartų įvestas neteisingas kodas. Bandykite vėl po {time} (apie {clock}).",
   "error.cooldown": "Kodas šiuo adresu ką tik išsiųstas. Po {time} galėsite gauti naują kodą.",
+  "error.cooldownChange": "Šiuo adresu ką tik išsiųstas naujo el. pašto adreso patvirtinimo kodas. Prisijungimo kodo galėsite paprašyti po {time}.",
   "error.edge": "Iš jūsų tinklo per daug prisijungimų. Po {time} bandykite vėl.",
   "error.tooMany":
     "Šiuo el. pašto adresu išsiųsta per daug kodų. Naują kodą galėsite gauti po {time} (apie {clock}).",

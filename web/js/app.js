@@ -3,7 +3,16 @@
 // #/viisp-error?reason=…, and the mailed links #/not-me?t=<token>, #/confirm-recovery?t=<token> and
 // #/cancel-recovery?t=<token> (the token is read, then the fragment leaves the address bar); the signed-in state comes from GET /profile, the e-mail sign-in under way from sessionStorage.
 import { call } from "./api.js";
-import { LANGUAGES, language, languageChosen, setLanguage, t } from "./i18n.js";
+import {
+  LANGUAGES,
+  browserLanguage,
+  language,
+  languageChosen,
+  loadLanguage,
+  setLanguage,
+  startingLanguage,
+  t,
+} from "./i18n.js";
 import { announce } from "./dom.js";
 import { message, text } from "./problems.js";
 import { AccountView } from "./screens/account.js";
@@ -13,7 +22,7 @@ import { NotMeView } from "./screens/not_me.js";
 import { RecoveryLinkView } from "./screens/recovery.js";
 import { SignIn } from "./screens/signin.js";
 import { ViispErrorView } from "./screens/viisp_error.js";
-import { pendingLogin } from "./storage.js";
+import { pendingLogin, signedInHere } from "./storage.js";
 
 const SCREENS = {
   signin: { View: SignIn, hash: "#/" },
@@ -24,6 +33,9 @@ const SCREENS = {
   notMe: { View: NotMeView, hash: null }, // the address was emptied as the token was read
   recovery: { View: RecoveryLinkView, hash: null }, // likewise
 };
+// The steps forward of a sign-in get their own history entry, so the phone's Back button goes back a step (the
+// code screen to the sign-in screen), not out of the service; every other change of screen replaces the entry.
+const STEPS = new Set(["signin>code", "code>contact", "code>account"]);
 
 /** Whether a profile from GET /profile holds a confirmed identity (from VIISP or eIDAS). */
 function hasIdentity(profile) {
@@ -34,11 +46,12 @@ class App {
   constructor() {
     this.main = document.getElementById("main");
     this.view = null;
+    this.screen = null; // the name of the screen shown
     this.profile = null; // the signed-in person's profile, null when signed out
   }
 
-  start() {
-    setLanguage(language());
+  async start() {
+    setLanguage(await loadLanguage(startingLanguage())); // shown, not kept: only a pick is kept
     this.setUpChrome();
     window.addEventListener("hashchange", () => this.route());
     return this.route();
@@ -78,12 +91,18 @@ class App {
       const linked =
         path === "/account" && new URLSearchParams(query).get("linked") === "1" && hasIdentity(answer.data);
       this.signedIn(answer.data, linked ? message("account.linked") : null);
-    } else if (pendingLogin.load()) {
+    } else if (pendingLogin.load() && path !== "/") {
       this.profile = null;
       this.show("code");
     } else {
       this.profile = null;
-      const trouble = answer.status === 401 ? null : message(answer.status === 0 ? "error.network" : "error.server");
+      // A tab that was signed in and finds no session: it was ended elsewhere (or timed out), and is said so.
+      const ended = answer.status === 401 && signedInHere.load();
+      signedInHere.save(false);
+      const trouble =
+        answer.status === 401
+          ? ended && message("signin.endedElsewhere")
+          : message(answer.status === 0 ? "error.network" : "error.server");
       this.show("signin", trouble ? { notice: { kind: "error", msg: trouble } } : {});
     }
   }
@@ -91,9 +110,16 @@ class App {
   show(name, props = {}) {
     this.view?.destroy();
     const screen = SCREENS[name];
+    const step = STEPS.has(`${this.screen}>${name}`);
+    // The service's front door, just loaded with nothing to tell: the focus stays at the page's start, so the first
+    // Tab reaches the skip link, then the language choice. A screen landed on (VIISP's return, a mailed link, a
+    // reload elsewhere) focuses its heading, which says where the person is.
+    const door = this.screen === null && name === "signin" && !props.notice;
+    this.screen = name;
     this.view = new screen.View(this, props);
-    if (screen.hash && location.hash !== screen.hash) history.replaceState(null, "", screen.hash);
-    this.repaint({ focus: "heading" });
+    if (screen.hash && location.hash !== screen.hash) history[step ? "pushState" : "replaceState"](null, "", screen.hash);
+    document.getElementById("live-alert").textContent = ""; // a new screen: the last one's alert is not its own
+    this.repaint({ focus: door ? null : "heading" });
   }
 
   /** Draw the screen again (new words, new messages); focus the heading, an element by id, or keep it. */
@@ -112,6 +138,7 @@ class App {
   signedIn(profile, notice = null) {
     this.profile = profile;
     pendingLogin.clear();
+    signedInHere.save(true);
     this.syncLanguage();
     const props = notice ? { notice: { kind: "success", msg: notice } } : {};
     this.show(profile.profile_complete ? "account" : "contact", props);
@@ -120,6 +147,7 @@ class App {
 
   sessionEnded() {
     this.profile = null;
+    signedInHere.save(false);
     this.show("signin", { notice: { kind: "error", msg: message("signin.expired") } });
   }
 
@@ -127,6 +155,7 @@ class App {
   async signOut({ forget = false } = {}) {
     await this.call("POST", "/logout", forget ? { forget_device: true } : undefined);
     this.profile = null;
+    signedInHere.save(false);
     pendingLogin.clear();
     const said = message(forget ? "signin.signedOutForgot" : "signin.signedOut");
     this.show("signin", { notice: { kind: "success", msg: said } });
@@ -135,18 +164,25 @@ class App {
   /** The account was erased (DELETE /profile): signed out (the API cleared the cookies), and told so. */
   accountErased() {
     this.profile = null;
+    signedInHere.save(false);
     pendingLogin.clear();
     this.show("signin", { notice: { kind: "success", msg: message("account.erase.done") } });
     announce(t("account.erase.done"));
   }
 
-    /** The account keeps a language for its mails: the one picked here wins, else the page takes the account's. */
+  /** The account keeps a language for its mails. A language picked on this browser wins and is sent; else the
+   * page takes the account's (a new phone in another language does not overwrite it). An account that keeps none
+   * is told the browser's preferred language, if the pages speak it; Lithuanian as the mere default never is. */
   syncLanguage() {
     if (!this.profile || !("language" in this.profile)) return; // an API that does not keep one
     const kept = this.profile.language;
-    if (kept === language()) return;
-    if (languageChosen() || !kept) this.sendLanguage();
-    else this.changeLanguage(kept, { send: false });
+    if (languageChosen()) {
+      if (kept !== language()) this.sendLanguage();
+    } else if (kept) {
+      if (kept !== language()) this.changeLanguage(kept, { send: false, keep: false });
+    } else if (browserLanguage() === language()) {
+      this.sendLanguage();
+    }
   }
 
   async sendLanguage() {
@@ -155,27 +191,34 @@ class App {
     if (answer.status === 200) this.profile = answer.data;
   }
 
-  changeLanguage(code, { send = true } = {}) {
-    setLanguage(code);
-    document.getElementById("language").value = code;
+  /** Show another language once its strings have loaded; a pick (`keep`) is kept here and sent to the API. */
+  async changeLanguage(code, { send = true, keep = true } = {}) {
+    const asked = (this.languageAsked = code); // the latest of quick presses wins
+    const loaded = await loadLanguage(code);
+    if (this.languageAsked !== asked) return;
+    setLanguage(loaded, { keep });
     this.translateChrome();
     if (this.view) this.repaint();
     if (send) this.sendLanguage();
   }
 
   setUpChrome() {
-    const select = document.getElementById("language");
-    select.replaceChildren(
+    // The four languages, each named in its own script, as buttons; the one shown is pressed.
+    const choice = document.getElementById("languages");
+    choice.replaceChildren(
       ...LANGUAGES.map(({ code, name }) => {
-        const option = document.createElement("option");
-        option.value = code;
-        option.lang = code;
-        option.textContent = name;
-        return option;
+        const item = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "language__choice";
+        button.lang = code;
+        button.dataset.language = code;
+        button.textContent = name;
+        button.addEventListener("click", () => this.changeLanguage(code));
+        item.append(button);
+        return item;
       }),
     );
-    select.value = language();
-    select.addEventListener("change", () => this.changeLanguage(select.value));
     document.getElementById("sign-out").addEventListener("click", () => this.signOut());
     document.querySelector(".skip-link").addEventListener("click", (event) => {
       event.preventDefault(); // the address holds the screen, not an anchor
@@ -186,6 +229,9 @@ class App {
 
   translateChrome() {
     for (const element of document.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
+    for (const button of document.querySelectorAll("#languages button")) {
+      button.setAttribute("aria-pressed", String(button.dataset.language === language()));
+    }
   }
 
   updateChrome() {

@@ -1,12 +1,16 @@
-// The page's words in four languages: one string file per language (web/i18n/), Lithuanian by default.
-// The choice is kept in localStorage and <html lang> follows it.
-import lt from "../i18n/lt.js";
-import en from "../i18n/en.js";
-import uk from "../i18n/uk.js";
-import ru from "../i18n/ru.js";
+// The page's words in four languages: one string file per language (web/i18n/), and only the one shown is loaded
+// (a dynamic import(); a change of language loads the new file before the page is drawn again).
+// Which language: the one picked on this browser (kept in localStorage), else the first of the browser's
+// preferred languages (navigator.languages) that the pages speak, else Lithuanian. Only a pick is kept.
 import { preferences } from "./storage.js";
 
-const TABLES = { lt, en, uk, ru };
+// import() takes a literal path here, so each file is fetched only when its language is shown.
+const LOADERS = {
+  lt: () => import("../i18n/lt.js"),
+  en: () => import("../i18n/en.js"),
+  uk: () => import("../i18n/uk.js"),
+  ru: () => import("../i18n/ru.js"),
+};
 export const LANGUAGES = [
   { code: "lt", name: "Lietuvių" },
   { code: "en", name: "English" },
@@ -15,31 +19,72 @@ export const LANGUAGES = [
 ];
 export const DEFAULT_LANGUAGE = "lt";
 
-let current = TABLES[preferences.language()] ? preferences.language() : DEFAULT_LANGUAGE;
+const loaded = {}; // code -> its table, once fetched
+let current = DEFAULT_LANGUAGE;
+let table = {};
+
+/** The language picked on this browser, or null when the person never picked one here. */
+export function pickedLanguage() {
+  const code = preferences.language();
+  return LOADERS[code] ? code : null;
+}
+
+/** The first of the browser's preferred languages ("uk-UA", "ru") that the pages speak, or null. */
+export function browserLanguage() {
+  const wanted = navigator.languages?.length ? navigator.languages : [navigator.language];
+  for (const tag of wanted) {
+    const code = String(tag ?? "").toLowerCase().split("-")[0];
+    if (LOADERS[code]) return code;
+  }
+  return null;
+}
+
+/** The language to start in: the one picked here wins over the browser's, and Lithuanian is the default. */
+export function startingLanguage() {
+  return pickedLanguage() ?? browserLanguage() ?? DEFAULT_LANGUAGE;
+}
 
 export function language() {
   return current;
 }
 
-/** Whether the person picked a language on this browser (rather than getting the default). */
+/** Whether the person picked a language on this browser (rather than getting the browser's or the default). */
 export function languageChosen() {
-  return Boolean(TABLES[preferences.language()]);
+  return pickedLanguage() !== null;
 }
 
-export function setLanguage(code) {
-  if (!TABLES[code]) return;
+/** Fetch a language's strings (once). A file that does not load (the network) falls back to Lithuanian's. */
+export async function loadLanguage(code) {
+  if (!LOADERS[code]) code = DEFAULT_LANGUAGE;
+  if (!loaded[code]) {
+    try {
+      loaded[code] = (await LOADERS[code]()).default;
+    } catch (error) {
+      if (code === DEFAULT_LANGUAGE) throw error;
+      return loadLanguage(DEFAULT_LANGUAGE);
+    }
+  }
+  return code;
+}
+
+/** Show a loaded language: <html lang> follows it. `keep` (a pick by the person) also keeps it in localStorage;
+ * a language taken from the browser or from the account is never kept as if picked. */
+export function setLanguage(code, { keep = false } = {}) {
+  if (!loaded[code]) return;
   current = code;
-  preferences.setLanguage(code);
+  table = loaded[code];
+  if (keep) preferences.setLanguage(code);
   document.documentElement.lang = code;
 }
 
+// Every file holds every key (a browser test checks it), so a key is never looked up in another language: a
+// missing one shows as itself, and Lithuanian is not fetched beside the language shown.
 function lookup(key, count) {
-  const entry = TABLES[current][key] ?? TABLES[DEFAULT_LANGUAGE][key] ?? key;
+  const entry = table[key] ?? key;
   if (typeof entry === "string") return entry;
   const form = new Intl.PluralRules(current).select(count ?? 0);
   return entry[form] ?? entry.other;
 }
-
 /** The text for `key` with {placeholders} filled in; a plural entry is chosen by `params.n`. */
 export function t(key, params = {}) {
   return lookup(key, params.n).replace(/\{(\w+)\}/g, (match, name) => (name in params ? String(params[name]) : match));
@@ -70,11 +115,9 @@ export function duration(seconds) {
   return t("time.hoursMinutes", { h: Math.floor(minutes / 60), m: minutes % 60 });
 }
 
-/** The clock time `seconds` from now, e.g. "14:35". */
+/** The clock time `seconds` from now on the 24-hour clock in every language, e.g. "14:35". */
 export function clockAfter(seconds) {
   const at = new Date(Date.now() + seconds * 1000);
-  return new Intl.DateTimeFormat(current, { hour: "2-digit", minute: "2-digit" }).format(at);
+  return new Intl.DateTimeFormat(current, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
 }
 
-/** Every string table, for the test that all four hold the same keys. */
-export const tables = TABLES;

@@ -1,6 +1,6 @@
 // What the pages keep in the browser. sessionStorage (this tab only): the e-mail sign-in under way, so a reload
-// of the code page does not strand the person, locks the API reported, and the "shared computer" tick.
-// localStorage: the language.
+// of the code page does not strand the person, locks the API reported, the "shared computer" tick, the addresses
+// this tab asked an e-mail change code for, and whether it was signed in. localStorage: the language.
 // Never a code or a session token (the token lives in an HttpOnly cookie this script cannot read).
 
 function read(store, key) {
@@ -25,8 +25,10 @@ const LOGIN = "migris.login";
 const LOCKS = "migris.locks";
 const LANGUAGE = "migris.language";
 const SHARED = "migris.sharedComputer";
+const CHANGES = "migris.changeCodes";
+const SIGNED_IN = "migris.signedIn";
 
-/** The e-mail sign-in under way: {email, loginId, expiresIn, cooldown, resendAt (ms since epoch)}. */
+/** The e-mail sign-in under way: {email, loginId, expiresIn, expiresAt, cooldown, resendAt (ms since epoch), wrongTries}. */
 export const pendingLogin = {
   load() {
     const login = read(sessionStorage, LOGIN);
@@ -50,6 +52,29 @@ export const locks = {
     const all = read(sessionStorage, LOCKS) ?? {};
     all[email] = until;
     write(sessionStorage, LOCKS, all);
+  },
+};
+
+/** Addresses this tab asked a code to confirm an e-mail change for, and when (ms since epoch): the sign-in screen
+ * then tells a cooldown that code started apart from one of a sign-in code. */
+export const changeCodes = {
+  /** Whether such a code went to `email` in the last ten minutes (longer than any cooldown it may start). */
+  recent(email) {
+    const at = (read(sessionStorage, CHANGES) ?? {})[email.toLowerCase()];
+    return typeof at === "number" && Date.now() - at < 10 * 60 * 1000;
+  },
+  sent(email) {
+    write(sessionStorage, CHANGES, { ...(read(sessionStorage, CHANGES) ?? {}), [email.toLowerCase()]: Date.now() });
+  },
+};
+
+/** Whether this tab was signed in: a reload that finds no session then says the session ended. */
+export const signedInHere = {
+  load() {
+    return read(sessionStorage, SIGNED_IN) === true;
+  },
+  save(signedIn) {
+    write(sessionStorage, SIGNED_IN, signedIn ? true : null);
   },
 };
 

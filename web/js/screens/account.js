@@ -14,8 +14,10 @@ import { browserWords, when } from "../words.js";
 import { phoneWords } from "../phone.js";
 import { browserProblem, creationOptions, credentialJSON, deviceKind, passkeysSupported } from "../passkeys.js";
 import { describe, message, text } from "../problems.js";
+import { changeCodes } from "../storage.js";
 import { View } from "../view.js";
 import { ActivityList } from "./activity.js";
+import { codeRules } from "./code.js";
 import { isLinkRefusal } from "./viisp_error.js";
 
 // eIDAS writes Greece and the United Kingdom as EL and UK; Intl.DisplayNames knows them as GR and GB.
@@ -478,7 +480,7 @@ export class AccountView extends View {
         this.field({
           id: "email-code",
           label: t("account.email.codeLabel"),
-          hint: t("code.hint"),
+          hint: t("code.hint", { n: codeRules().length }),
           inputmode: "numeric",
           autocomplete: "one-time-code",
           spellcheck: "false",
@@ -539,6 +541,7 @@ export class AccountView extends View {
       // as ona@xn--bcher-kva.lt).
       return this.refuse("email", { fields: { [fieldId ?? "new-email"]: message("field.same.email") } });
     }
+    changeCodes.sent(pending);
     this.values["new-email"] = "";
     this.values["email-code"] = "";
     this.succeed("email", message("account.email.sent", { email: addressText(pending) }), { focus: "email-code" });

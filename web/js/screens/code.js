@@ -8,6 +8,13 @@ import { describe, message } from "../problems.js";
 import { locks, pendingLogin, sharedComputer } from "../storage.js";
 import { View } from "../view.js";
 
+/** The sign-in code as index.html says the stack makes it: {length, tries} (CodeLength, CodeMaxAttempts). */
+export function codeRules() {
+  const content = document.querySelector('meta[name="migris-code"]')?.content ?? "";
+  const rules = Object.fromEntries(content.split(/\s+/).map((pair) => pair.split("=")));
+  return { length: Number.parseInt(rules.length, 10) || 8, tries: Number.parseInt(rules.tries, 10) || 5 };
+}
+
 export class CodeView extends View {
   constructor(app, props) {
     super(app, props);
@@ -42,7 +49,7 @@ export class CodeView extends View {
         this.field({
           id: "code",
           label: t("code.label"),
-          hint: t("code.hint"),
+          hint: t("code.hint", { n: codeRules().length }),
           inputmode: "numeric",
           autocomplete: "one-time-code",
           spellcheck: "false",
@@ -120,8 +127,19 @@ export class CodeView extends View {
       return;
     }
     const outcome = describe(answer, { fieldIds: { code: "code" }, codeField: "code" });
+    if (answer.status === 401) this.wrongCode(outcome);
     if (outcome.lockedUntil) this.locked(outcome.lockedUntil);
     this.refuse("code", outcome);
+  }
+
+  /** The API answers a wrong, an expired and a used-up code alike; what this tab knows tells them apart: the
+   * code's deadline, and the wrong tries made here (at the last allowed one the API burns the code). */
+  wrongCode(outcome) {
+    const wrongTries = (this.login.wrongTries ?? 0) + 1;
+    this.login = { ...this.login, wrongTries };
+    pendingLogin.save(this.login);
+    if (this.login.expiresAt && Date.now() >= this.login.expiresAt) outcome.fields.code = message("error.codeExpired");
+    else if (wrongTries >= codeRules().tries) outcome.fields.code = message("error.codeUsedUp");
   }
 
   async resend() {
@@ -137,6 +155,8 @@ export class CodeView extends View {
         ...this.login,
         loginId: started.login_id,
         expiresIn: started.expires_in,
+        expiresAt: Date.now() + started.expires_in * 1000,
+        wrongTries: 0,
         cooldown: started.resend_after,
         resendAt: Date.now() + started.resend_after * 1000,
       };

@@ -3,7 +3,8 @@
 // them, where the browser has WebAuthn, a sign-in with a passkey that needs no address (POST
 // /login/passkey/options, the browser's passkey dialog, POST /login/passkey), and the browser's passkey
 // autofill on the e-mail field where it has one (conditional mediation). Either way, a passkey sign-in goes on
-// as a code sign-in does.
+// as a code sign-in does. First, the seed's two notices for refugees from Ukraine and for citizens of Belarus, in
+// their own words and languages, each a link whose address is the page's configuration (<meta> in index.html).
 import { viispStartUrl } from "../api.js";
 import { h } from "../dom.js";
 import { language, t } from "../i18n.js";
@@ -15,12 +16,54 @@ import {
   requestOptions,
 } from "../passkeys.js";
 import { describe, message } from "../problems.js";
-import { locks, pendingLogin, sharedComputer } from "../storage.js";
+import { changeCodes, locks, pendingLogin, sharedComputer } from "../storage.js";
 import { View } from "../view.js";
 
 // A challenge offered to the autofill is asked anew when the e-mail field is focused after this share of its
 // life (PasskeyChallengeSeconds, the options' timeout) has gone, so a passkey picked late is not refused.
 const AUTOFILL_FRESH_SHARE = 0.8;
+
+// The notices, as the seed words them: each part in its own language, whatever language the page is in.
+const BANNERS = [
+  {
+    link: "migris-link-ukraine",
+    parts: [
+      ["uk", "Важлива інформація для біженців від війни з України"],
+      ["lt", "Svarbi informacija Ukrainos karo pabėgėliams"],
+    ],
+  },
+  { link: "migris-link-belarus", parts: [["be", "Інформація для громадян Беларусі (абноўлена)"]] },
+];
+
+/** A notice's address from its <meta> in index.html: an http(s) URL, else null (the notice is then left out). */
+function bannerAddress(name) {
+  const value = document.querySelector(`meta[name="${name}"]`)?.content ?? "";
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function banners() {
+  const items = BANNERS.map(({ link, parts }) => {
+    const href = bannerAddress(link);
+    if (!href) return null;
+    const words = parts.flatMap(([lang, text], index) => [index ? " / " : null, h("span", { lang }, text)]);
+    return h(
+      "li",
+      {},
+      h(
+        "a",
+        { class: "banner", href, target: "_blank", rel: "noopener" },
+        ...words,
+        h("span", { class: "visually-hidden" }, ` ${t("signin.banner.newTab")}`),
+      ),
+    );
+  }).filter(Boolean);
+  return items.length ? h("ul", { class: "banners" }, ...items) : null;
+}
 
 export class SignIn extends View {
   constructor(app, props) {
@@ -47,6 +90,7 @@ export class SignIn extends View {
       { class: "screen screen--signin" },
       this.heading(),
       this.notice("page"),
+      banners(),
       h("p", { class: "lead" }, t("signin.intro")),
       this.passkeys ? this.passkeyMethod() : null,
       h(
@@ -147,6 +191,7 @@ export class SignIn extends View {
         email: started.email,
         loginId: started.login_id,
         expiresIn: started.expires_in,
+        expiresAt: Date.now() + started.expires_in * 1000,
         cooldown: started.resend_after,
         resendAt: Date.now() + started.resend_after * 1000,
       });
@@ -159,6 +204,10 @@ export class SignIn extends View {
       locked: Boolean(locks.until(email.toLowerCase())),
     });
     if (outcome.lockedUntil) locks.lock(email.toLowerCase(), outcome.lockedUntil);
+    // The wait a code to confirm an e-mail change started (from this tab) is not one for a sign-in code.
+    if (outcome.waitUntil && outcome.fields.email?.key === "error.cooldown" && changeCodes.recent(email)) {
+      outcome.fields.email = message("error.cooldownChange", {}, outcome.waitUntil);
+    }
     this.refuse("email", outcome);
   }
 

@@ -443,7 +443,7 @@ class Recoveries:
         except ValueError:
             raise UserNotFound from None
         user = self._accounts.get_user(user_id)
-        if user is None:
+        if user is None or user.erased_at is not None:  # an erased account is nobody's to recover (404)
             raise UserNotFound
         return user
 

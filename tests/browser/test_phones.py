@@ -1,0 +1,99 @@
+"""A phone with large text: at 200 % text on a 360 px screen no screen scrolls sideways, in any language; the
+phone's Back button steps back through a sign-in, never out of the service; the first Tab reaches the skip link,
+then the language choice."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.support import SCREENSHOTS, heading, latest_code, new_address
+
+PHONE = {"width": 360, "height": 740}
+LANGUAGES = ["lt", "en", "uk", "ru"]
+
+
+def large_text(page: Page) -> None:
+    """Text at 200 %, as a phone's largest font setting gives it."""
+    page.evaluate('document.documentElement.style.fontSize = "200%"')
+
+
+def fits(page: Page, name: str) -> None:
+    """The screen is no wider than the phone; saved for a look."""
+    expect(page.locator("main h1")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"large-text-{name}-360.png"), full_page=True)
+    widths = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+            .filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5)
+            .slice(0, 5)
+            .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"""
+    )
+    assert widths[0] <= widths[1], f"{name}: {widths[0]} px wide on a {widths[1]} px screen: {wide}"
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_no_screen_scrolls_sideways_at_200_percent_text_on_a_phone(page: Page, site: str, code: str):
+    page.set_viewport_size(PHONE)
+    page.add_init_script(f'sessionStorage.length || localStorage.setItem("migris.language", \'"{code}"\')')
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", code)
+    large_text(page)
+    fits(page, f"{code}-signin")
+    address = new_address(f"didelis-{code}")
+    page.locator("#email").fill(address)
+    page.locator("#email").press("Enter")
+    expect(page.locator("#code")).to_be_visible()
+    fits(page, f"{code}-code")
+    page.locator("#code").fill(latest_code(site, address))
+    page.locator("#code").press("Enter")
+    expect(page.locator("#given-name")).to_be_visible()
+    fits(page, f"{code}-contact")
+    page.locator("#given-name").fill("Oleksandra")
+    page.locator("#family-name").fill("Kovalenko-Shevchenko")
+    page.locator("#phone").fill("+370 612 34567")
+    page.locator("#phone").press("Enter")
+    expect(page.locator("#new-email")).to_be_visible()
+    fits(page, f"{code}-account")
+
+
+def test_the_first_tab_reaches_the_skip_link_then_the_language_choice(page: Page):
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    expect(heading(page)).to_have_text("Prisijungimas")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Pereiti prie pagrindinio turinio")).to_be_focused()
+    page.keyboard.press("Tab")
+    in_language_choice = "document.activeElement.closest('.site-header .language') !== null"
+    assert page.evaluate(in_language_choice), page.evaluate("document.activeElement.outerHTML")
+
+
+def test_back_steps_through_a_sign_in_never_out_of_the_service(page: Page, site: str):
+    page.goto("about:blank")  # what the phone showed before: Back past the service would land here
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    address = new_address("atgal")
+    page.locator("#email").fill(address)
+    page.locator("#email").press("Enter")
+    expect(heading(page)).to_have_text("Prisijungimo kodas")
+
+    page.go_back()  # the phone's Back button: to the sign-in screen, not out of the service
+    expect(heading(page)).to_have_text("Prisijungimas")
+    expect(page).to_have_url(re.compile(r"/#/$"))
+    expect(heading(page)).to_be_focused()
+    page.go_forward()  # the sign-in under way is still there
+    expect(heading(page)).to_have_text("Prisijungimo kodas")
+    expect(page.get_by_text(address)).to_be_visible()
+
+    page.locator("#code").fill(latest_code(site, address))
+    page.locator("#code").press("Enter")
+    expect(heading(page)).to_have_text("Kontaktiniai duomenys")
+    page.go_back()  # the code step again: the code is used, so the signed-in person stays on the contact screen
+    expect(page).to_have_url(re.compile(r"/#/contact$"))
+    expect(heading(page)).to_have_text("Kontaktiniai duomenys")
+    page.go_back()
+    expect(heading(page)).to_have_text("Kontaktiniai duomenys")
+    assert page.url.startswith(site)

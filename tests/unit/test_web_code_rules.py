@@ -1,0 +1,18 @@
+"""The pages know the sign-in code's length (for the hint) and its tries (to tell a used-up code from a wrong one,
+which the API answers alike) from index.html's `migris-code`: it says what the template's defaults make."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.unit.test_settings_from_template import template_defaults
+
+INDEX = Path(__file__).resolve().parents[2] / "web" / "index.html"
+
+
+def test_the_pages_code_rules_are_the_templates_defaults():
+    match = re.search(r'<meta name="migris-code" content="length=(\d+) tries=(\d+)">', INDEX.read_text())
+    assert match, "index.html has no migris-code meta"
+    defaults = template_defaults()
+    assert (match.group(1), match.group(2)) == (defaults["CodeLength"], defaults["CodeMaxAttempts"])
