@@ -184,14 +184,14 @@ ACCOUNT_WORDS = {
     # language: (identity, link heading, link button)
     "lt": ("Nepatvirtinta (prisijungiate el. paštu)", "Patvirtinkite tapatybę per VIISP", "Susieti su VIISP"),
     "en": ("Not confirmed (signed in by e-mail)", "Confirm your identity through VIISP", "Link with VIISP"),
-    "uk": ("Не підтверджена (вхід через електронну пошту)", "Підтвердьте свою особу через VIISP", "Пов'язати з VIISP"),
+    "uk": ("Не підтверджена (вхід через електронну пошту)", "Підтвердьте свою особу через VIISP", "Пов’язати з VIISP"),
     "ru": ("Не подтверждена (вход по электронной почте)", "Подтвердите свою личность через VIISP", "Связать с VIISP"),
 }
 # A link ends the account's other sessions: the card says so.
 SIGNED_OUT_ELSEWHERE = {
     "lt": "Susiejus paskyrą, kituose įrenginiuose būsite atjungti.",
     "en": "After linking, you will be signed out on your other devices.",
-    "uk": "Після пов'язання на інших Ваших пристроях буде виконано вихід із системи.",
+    "uk": "Після пов’язання на інших Ваших пристроях буде виконано вихід із системи.",
     "ru": "После связывания на других Ваших устройствах будет выполнен выход из системы.",
 }
 
