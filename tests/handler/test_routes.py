@@ -98,7 +98,7 @@ def test_mail_has_both_parts_and_says_what_the_person_needs(client):
         assert code in part
         assert "60 minutes" in part
         assert "new code" in part
-        assert "did not ask" in part
+        assert "did not try to sign in" in part  # what to do about a code not asked for
     assert mail["html"].startswith("<!doctype html>")
 
 
