@@ -1,6 +1,6 @@
 """A phone with large text: at 200 % text on a 360 px screen no screen scrolls sideways, in any language; the
-phone's Back button steps back through a sign-in, never out of the service; the first Tab reaches the skip link,
-then the language choice."""
+phone's Back button steps back through a sign-in, never out of the service, and never asks for a spent code; the
+first Tab reaches the skip link, then the language choice."""
 
 from __future__ import annotations
 
@@ -13,6 +13,15 @@ from tests.browser.support import SCREENSHOTS, heading, latest_code, new_address
 
 PHONE = {"width": 360, "height": 740}
 LANGUAGES = ["lt", "en", "uk", "ru"]
+# The screens a signed-in person may also land on: VIISP's refusals (a link's, and a sign-in's with the longest
+# words) and the mailed links (their tokens are not spent by opening them).
+OTHER_SCREENS = {  # name: (address, the screen's class, unlike the one before it: the wait for the new screen)
+    "viisp-error-link": ("/#/viisp-error?reason=identity_in_use", "screen--viisp-error"),
+    "not-me": (f"/#/not-me?t={'n' * 43}", "screen--not-me"),
+    "viisp-error-eid": ("/#/viisp-error?reason=invalid_ticket&detail=lithuanian_eid", "screen--viisp-error"),
+    "confirm-recovery": (f"/#/confirm-recovery?t={'c' * 43}", "screen--confirm-recovery"),
+    "cancel-recovery": (f"/#/cancel-recovery?t={'a' * 43}", "screen--cancel-recovery"),
+}
 
 
 def large_text(page: Page) -> None:
@@ -58,6 +67,12 @@ def test_no_screen_scrolls_sideways_at_200_percent_text_on_a_phone(page: Page, s
     page.locator("#phone").press("Enter")
     expect(page.locator("#current-phone")).to_be_visible()
     fits(page, f"{code}-account")
+    for name, (address, screen) in OTHER_SCREENS.items():
+        page.goto(address)
+        expect(page.locator(f"main .{screen}")).to_be_visible()
+        large_text(page)
+        expect(page.locator("#sign-out")).to_be_visible()  # the header's sign-out on every signed-in screen
+        fits(page, f"{code}-{name}")
 
 
 def test_the_first_tab_reaches_the_skip_link_then_the_language_choice(page: Page):
@@ -91,9 +106,36 @@ def test_back_steps_through_a_sign_in_never_out_of_the_service(page: Page, site:
     page.locator("#code").fill(latest_code(site, address))
     page.locator("#code").press("Enter")
     expect(heading(page)).to_have_text("Kontaktiniai duomenys")
-    page.go_back()  # the code step again: the code is used, so the signed-in person stays on the contact screen
-    expect(page).to_have_url(re.compile(r"/#/contact$"))
-    expect(heading(page)).to_have_text("Kontaktiniai duomenys")
+
+    # The code step again, as done: its code worked once, so no field asks for it; the way on, or out.
     page.go_back()
+    expect(heading(page)).to_have_text("Prisijungimo kodas")
+    expect(page).to_have_url(re.compile(r"/#/code$"))
+    expect(heading(page)).to_be_focused()
+    expect(page.locator("#code-accepted")).to_contain_text("Šis kodas priimtas: jūs prisijungėte.")
+    expect(page.get_by_role("textbox")).to_have_count(0)
+    expect(page.get_by_role("button", name="Atsijungti ir pradėti iš naujo")).to_be_visible()
+    expect(page.locator("#sign-out")).to_be_visible()
+
+    # The sign-in screen again: signed in, so it says so instead of offering the ways in.
+    page.go_back()
+    expect(heading(page)).to_have_text("Prisijungimas")
+    expect(page).to_have_url(re.compile(r"/#/$"))
+    expect(page.locator("#signed-in")).to_have_text(re.compile("^Jūs jau prisijungę."))
+    expect(page.get_by_role("textbox")).to_have_count(0)
+
+    # Forward, and on from the code step: the contact screen, where the sign-in led.
+    page.go_forward()
+    expect(page.locator("#code-accepted")).to_be_visible()
+    page.get_by_role("link", name="Pereiti prie kontaktinių duomenų").click()
     expect(heading(page)).to_have_text("Kontaktiniai duomenys")
+    expect(page).to_have_url(re.compile(r"/#/contact$"))
+    page.go_back()
+    expect(page.locator("#code-accepted")).to_be_visible()
     assert page.url.startswith(site)
+
+    # Or sign out and start again from the code step.
+    page.get_by_role("button", name="Atsijungti ir pradėti iš naujo").click()
+    expect(heading(page)).to_have_text("Prisijungimas")
+    expect(page.locator("#notice-page")).to_have_text(re.compile("Jūs atsijungėte."))
+    expect(page.locator("#email")).to_be_visible()

@@ -36,6 +36,7 @@ export default {
   "signin.signedOutForgot": "You have signed out. This device has been forgotten.",
   "signin.expired": "Your session has ended. Please sign in again.",
   "signin.endedElsewhere": "You are no longer signed in: your session was ended on another device, or it timed out. Please sign in again.",
+  "signin.already": "You are already signed in. To sign in another way or with another e-mail address, sign out first.",
   "signin.passkey.heading": "Have you created a passkey?",
   "signin.passkey.text":
     "Sign in with your face, fingerprint or passcode. You do not need to enter your e-mail address.",
@@ -66,6 +67,10 @@ export default {
   "code.resendReady": "Did not get the e-mail? You can ask for a new code.",
   "code.resent": "A new code has been sent. The previous code is no longer valid.",
   "code.otherAddress": "Use another e-mail address",
+  "code.accepted": "This code has been accepted: you are signed in. A code works only once, so there is no need to enter it again.",
+  "signedIn.toContact": "Continue to contact details",
+  "signedIn.toAccount": "Go to my account",
+  "signedIn.restart": "Sign out and start again",
   "shared.label": "This is a shared computer",
   "shared.hint": "We will not remember this computer. Sign out when you have finished.",
 

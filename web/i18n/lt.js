@@ -37,6 +37,7 @@ export default {
   "signin.signedOutForgot": "Jūs atsijungėte. Šis įrenginys pamirštas.",
   "signin.expired": "Jūsų sesija baigėsi. Prisijunkite iš naujo.",
   "signin.endedElsewhere": "Jūs nebeprisijungę: jūsų sesija baigta kitame įrenginyje arba baigėsi jos laikas. Prisijunkite iš naujo.",
+  "signin.already": "Jūs jau prisijungę. Jei norite prisijungti kitu būdu ar kitu el. pašto adresu, pirmiausia atsijunkite.",
   "signin.passkey.heading": "Sukūrėte prieigos raktą?",
   "signin.passkey.text":
     "Prisijunkite veidu, piršto atspaudu arba įrenginio atrakinimo kodu. El. pašto adreso įvesti " +
@@ -74,6 +75,10 @@ export default {
   "code.resendReady": "Negavote laiško? Galite paprašyti naujo kodo.",
   "code.resent": "Naujas kodas išsiųstas. Ankstesnis kodas nebegalioja.",
   "code.otherAddress": "Naudoti kitą el. pašto adresą",
+  "code.accepted": "Šis kodas priimtas: jūs prisijungėte. Kodas galioja tik vieną kartą, todėl jo įvesti dar kartą nereikia.",
+  "signedIn.toContact": "Pereiti prie kontaktinių duomenų",
+  "signedIn.toAccount": "Eiti į paskyrą",
+  "signedIn.restart": "Atsijungti ir pradėti iš naujo",
   "shared.label": "Tai bendro naudojimo kompiuteris",
   "shared.hint": "Šio kompiuterio neįsiminsime. Baigę atsijunkite.",
 

@@ -2,6 +2,7 @@
 // Screens live at #/ (sign in), #/code, #/contact, #/account (#/account?linked=1 just after linking with VIISP),
 // #/viisp-error?reason=…, and the mailed links #/not-me?t=<token>, #/confirm-recovery?t=<token> and
 // #/cancel-recovery?t=<token> (the token is read, then the fragment leaves the address bar); the signed-in state comes from GET /profile, the e-mail sign-in under way from sessionStorage.
+// Every screen shows the header's sign-out while a session is open.
 import { call } from "./api.js";
 import {
   LANGUAGES,
@@ -35,7 +36,9 @@ const SCREENS = {
 };
 // The steps forward of a sign-in get their own history entry, so the phone's Back button goes back a step (the
 // code screen to the sign-in screen), not out of the service; every other change of screen replaces the entry.
-const STEPS = new Set(["signin>code", "code>contact", "code>account"]);
+// Once signed in, Back returns to those steps as done (the code screen says its code was accepted; the sign-in
+// screen, that the person is signed in), each with the way on.
+const STEPS = new Set(["signin>code", "code>contact", "code>account", "signin>contact", "signin>account"]);
 
 /** Whether a profile from GET /profile holds a confirmed identity (from VIISP or eIDAS). */
 function hasIdentity(profile) {
@@ -66,9 +69,11 @@ class App {
     const [path, query = ""] = location.hash.replace(/^#/, "").split("?");
     if (path === "/not-me") {
       // A mailed link's single-use token: kept in memory only, and out of the address bar (and so of this tab's
-      // history) before anything else. Opening the screen asks nothing of the API; only its button spends it.
+      // history) before anything else. Opening the screen spends nothing (it asks only whether this browser is
+      // signed in, for the header); only its button spends the token.
       const token = new URLSearchParams(query).get("t");
       history.replaceState(null, "", location.pathname + location.search);
+      await this.learnSession();
       this.show("notMe", { token });
       return;
     }
@@ -76,16 +81,22 @@ class App {
       // A recovery's mailed link: as "not me", the token is kept in memory only, and only the button spends it.
       const token = new URLSearchParams(query).get("t");
       history.replaceState(null, "", location.pathname + location.search);
+      await this.learnSession();
       this.show("recovery", { token, kind: path === "/confirm-recovery" ? "confirm" : "cancel" });
       return;
     }
     if (path === "/viisp-error") {
       const params = new URLSearchParams(query);
+      await this.learnSession();
       this.show("viispError", { reason: params.get("reason"), detail: params.get("detail") });
       return;
     }
     const answer = await this.call("GET", "/profile");
-    if (answer.status === 200) {
+    if (answer.status === 200 && this.screen !== null && (path === "/" || path === "/code")) {
+      // Back (or Forward) to a step of the sign-in already done: shown as done, never asking for a spent code.
+      this.profile = answer.data;
+      this.show(path === "/code" ? "code" : "signin", { signedIn: true });
+    } else if (answer.status === 200) {
       // After linking with VIISP the API sends the browser to #/account?linked=1 (the address then loses "?linked").
       // Anyone can write that address, so the news is told only when the account has an identity now.
       const linked =
@@ -105,6 +116,13 @@ class App {
           : message(answer.status === 0 ? "error.network" : "error.server");
       this.show("signin", trouble ? { notice: { kind: "error", msg: trouble } } : {});
     }
+  }
+
+  /** Whether a session is open, for the header's sign-out on a screen that needs none (GET /profile asks only
+   * that; a mailed link's token is never sent with it). */
+  async learnSession() {
+    const answer = await this.call("GET", "/profile");
+    this.profile = answer.status === 200 ? answer.data : null;
   }
 
   show(name, props = {}) {

@@ -123,4 +123,24 @@ export class View {
   requiredNote() {
     return h("p", { class: "required-note" }, t("app.required"));
   }
+
+  /** For a signed-in person gone back to a step of the sign-in already done: on to where the sign-in led (a link,
+   * so Back returns here), or sign out and start again. */
+  onwards() {
+    const complete = this.app.profile?.profile_complete;
+    return h(
+      "div",
+      { class: "actions" },
+      h(
+        "a",
+        { class: "button", id: "onwards", href: complete ? "#/account" : "#/contact" },
+        t(complete ? "signedIn.toAccount" : "signedIn.toContact"),
+      ),
+      h(
+        "button",
+        { type: "button", class: "button button--secondary", onclick: () => this.app.signOut() },
+        t("signedIn.restart"),
+      ),
+    );
+  }
 }

@@ -1,6 +1,7 @@
 // The one-time code: the address it went to, the code field, "this is a shared computer" (then the sign-in
 // leaves no device cookie), how long it is valid, a new code after the countdown, and a way back to use another
-// address. Kept in sessionStorage, so a reload lands here again.
+// address. Kept in sessionStorage, so a reload lands here again. Gone back to with the phone's Back button once
+// signed in (`signedIn`), it says the code was accepted (a code works once) and offers the way on, never the field.
 import { addressNodes } from "../address.js";
 import { announce, h, notice } from "../dom.js";
 import { duration, language, t, tNodes } from "../i18n.js";
@@ -18,6 +19,8 @@ export function codeRules() {
 export class CodeView extends View {
   constructor(app, props) {
     super(app, props);
+    this.accepted = Boolean(props.signedIn);
+    if (this.accepted) return;
     this.login = pendingLogin.load();
     this.timer = setInterval(() => this.tick(), 1000);
     this.wasWaiting = this.secondsToResend() > 0;
@@ -32,6 +35,7 @@ export class CodeView extends View {
   }
 
   render() {
+    if (this.accepted) return this.acceptedState();
     const { email, expiresIn } = this.login;
     const minutes = Math.max(1, Math.round(expiresIn / 60));
     return h(
@@ -83,6 +87,18 @@ export class CodeView extends View {
         {},
         h("button", { type: "button", class: "link-button", onclick: () => this.otherAddress() }, t("code.otherAddress")),
       ),
+    );
+  }
+
+  acceptedState() {
+    const { email } = this.app.profile;
+    return h(
+      "div",
+      { class: "screen screen--code" },
+      this.heading(),
+      email ? h("p", { class: "address" }, tNodes("code.address", { email: addressNodes(email) })) : null,
+      notice("success", t("code.accepted"), { id: "code-accepted" }),
+      this.onwards(),
     );
   }
 

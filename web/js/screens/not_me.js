@@ -1,11 +1,11 @@
 // "Not me" (DESIGN.md, "Your account"): the mail that tells of a new passkey links to #/not-me?t=<token>. The app
 // reads the token and at once takes the fragment out of the address bar (history.replaceState), so the token is
-// kept only here, in memory: never in the address, the history, storage or a Referer. Opening the screen asks
-// nothing of the API (mail scanners open links); only its button spends the token (POST /activity/not-me, public):
-// every session and device of the account ends, the passkeys added since are removed, a pending e-mail change is
-// cancelled, and the answer's reference is shown to quote to the Migration Department. A link without a token,
-// or one the API refuses (400 invalid_token: used, or more than 7 days old; 422: not a token), gets one plain
-// sentence and a way to sign in.
+// kept only here, in memory: never in the address, the history, storage or a Referer. Opening the screen spends
+// nothing (mail scanners open links; the app asks only GET /profile, for the header's sign-out); only its button
+// spends the token (POST /activity/not-me, public): every session and device of the account ends, the passkeys
+// added since are removed, a pending e-mail change is cancelled, and the answer's reference is shown to quote to
+// the Migration Department. A link without a token, or one the API refuses (400 invalid_token: used, or more than
+// 7 days old; 422: not a token), gets one plain sentence and a way to sign in.
 import { announce, h, notice } from "../dom.js";
 import { t, tNodes } from "../i18n.js";
 import { describe, message, text } from "../problems.js";

@@ -1,8 +1,9 @@
 // Recovery of a lost mailbox (DESIGN.md, "Your account", Recovery; docs/recovery.md): staff at the desk start it,
 // and two mails carry a link each. The new address's #/confirm-recovery?t=<token> starts the hold; the old
 // address's #/cancel-recovery?t=<token> stops the recovery. As for "not me", the app reads the token and at once
-// takes the fragment out of the address bar, so the token is kept only here, in memory; opening the screen asks
-// nothing of the API (mail scanners open links); only its one button spends the token (POST /recovery/confirm or
+// takes the fragment out of the address bar, so the token is kept only here, in memory; opening the screen spends
+// nothing (mail scanners open links; the app asks only GET /profile, for the header's sign-out); only its one
+// button spends the token (POST /recovery/confirm or
 // /recovery/cancel, public), and then the screen says what happened. A link without a token, or one the API
 // refuses (400 invalid_token: used, too old, the recovery no longer pending or, for a cancel, the hold over; 422:
 // not a token), gets one plain sentence and a way to sign in.

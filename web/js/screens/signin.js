@@ -5,6 +5,8 @@
 // autofill on the e-mail field where it has one (conditional mediation). Either way, a passkey sign-in goes on
 // as a code sign-in does. First, the seed's two notices for refugees from Ukraine and for citizens of Belarus, in
 // their own words and languages, each a link whose address is the page's configuration (<meta> in index.html).
+// Gone back to with the phone's Back button once signed in (`signedIn`), it says so, and offers the way on or a
+// sign-out instead of the ways in.
 import { viispStartUrl } from "../api.js";
 import { h } from "../dom.js";
 import { language, t } from "../i18n.js";
@@ -72,7 +74,7 @@ export class SignIn extends View {
     this.autofill = null; // the autofill's request under way: {controller, since, lifetime}
     this.asking = false; // the passkey dialog is open
     this.gone = false;
-    if (this.passkeys) this.startAutofill();
+    if (this.passkeys && !props.signedIn) this.startAutofill();
   }
 
   destroy() {
@@ -85,6 +87,16 @@ export class SignIn extends View {
   }
 
   render() {
+    if (this.props.signedIn) {
+      return h(
+        "div",
+        { class: "screen screen--signin" },
+        this.heading(),
+        banners(),
+        h("p", { class: "lead", id: "signed-in" }, t("signin.already")),
+        this.onwards(),
+      );
+    }
     return h(
       "div",
       { class: "screen screen--signin" },
