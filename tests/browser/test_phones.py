@@ -86,7 +86,7 @@ def test_the_first_tab_reaches_the_skip_link_then_the_language_choice(page: Page
     assert page.evaluate(in_language_choice), page.evaluate("document.activeElement.outerHTML")
 
 
-def test_back_steps_through_a_sign_in_never_out_of_the_service(page: Page, site: str):
+def test_back_steps_through_a_sign_in_never_out_of_the_service(page: Page, site: str, screens):
     page.goto("about:blank")  # what the phone showed before: Back past the service would land here
     page.set_viewport_size(PHONE)
     page.goto("/")
@@ -116,6 +116,7 @@ def test_back_steps_through_a_sign_in_never_out_of_the_service(page: Page, site:
     expect(page.get_by_role("textbox")).to_have_count(0)
     expect(page.get_by_role("button", name="Atsijungti ir pradėti iš naujo")).to_be_visible()
     expect(page.locator("#sign-out")).to_be_visible()
+    screens.seen(page, "23-code-accepted")
 
     # The sign-in screen again: signed in, so it says so instead of offering the ways in.
     page.go_back()
@@ -123,6 +124,7 @@ def test_back_steps_through_a_sign_in_never_out_of_the_service(page: Page, site:
     expect(page).to_have_url(re.compile(r"/#/$"))
     expect(page.locator("#signed-in")).to_have_text(re.compile("^Jūs jau prisijungę."))
     expect(page.get_by_role("textbox")).to_have_count(0)
+    screens.seen(page, "23-sign-in-signed-in")
 
     # Forward, and on from the code step: the contact screen, where the sign-in led.
     page.go_forward()
