@@ -21,9 +21,11 @@ pair is function time / bare time, both from inside; the order within a pair alt
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -117,6 +119,32 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _link_layer_packages(folder: Path) -> Path:
+    """A folder with only the packages the layer ships (layers/common/requirements.txt), linked from this
+    environment's: a function's child imports from it in place of site-packages, which has the test tools too (an
+    optional import such as ua_parser's of yaml would be paid here and not on Lambda)."""
+    from importlib.metadata import distribution, packages_distributions
+
+    def normal(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    lines = (LAYER / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    shipped = {normal(line.split("==")[0]) for line in lines if line.strip() and not line.startswith("#")}
+    folder.mkdir()
+    for top, names in packages_distributions().items():
+        if not shipped & {normal(name) for name in names}:
+            continue
+        spec = importlib.util.find_spec(top)
+        if spec is None:
+            continue
+        where = Path(spec.submodule_search_locations[0]) if spec.submodule_search_locations else Path(str(spec.origin))
+        (folder / where.name).symlink_to(where)
+    for name in shipped:  # their metadata too: some read their own version through importlib.metadata
+        metadata = Path(str(distribution(name)._path))  # type: ignore[attr-defined]
+        (folder / metadata.name).symlink_to(metadata)
+    return folder
+
+
 def _set_header(event: dict[str, Any], name: str, value: str) -> None:
     event.setdefault("headers", {})[name] = value
     if event.get("multiValueHeaders") is not None:
@@ -160,6 +188,7 @@ class ColdBench:
         self.folder = Path(tempfile.mkdtemp(prefix="migris-bench-"))
         # The layer's AWS SDK: this boto3's botocore (the version the layer pins), its data cut as the layer's is.
         self.sdk = copy_trimmed_botocore(self.folder / "sdk")
+        self.layer_packages = _link_layer_packages(self.folder / "packages")
         self.serial = 0
         # The person the staff search finds.
         self._sign_in("ona@example.lt", filled=True)
@@ -238,6 +267,7 @@ class ColdBench:
             "AWS_XRAY_DAEMON_ADDRESS": "{}:{}".format(*self.xray.getsockname()),
             "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
             "BENCH_DNS_ADDRESS": self.dns.address,
+            "BENCH_LAYER_PACKAGES": str(self.layer_packages),
             # Credentials and the region as Lambda gives them; every AWS call to the moto server.
             "AWS_REGION": REGION,
             "AWS_DEFAULT_REGION": REGION,
