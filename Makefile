@@ -27,7 +27,7 @@ ENVIRONMENTS := dev prod
 
 help:
 	@echo "make run   - install into .venv and serve the local stack on http://localhost:$(PORT)"
-	@echo "make test  - install and run every check (ruff, mypy, cfn-lint, sam validate/build, checkov, pytest)"
+	@echo "make test  - install and run every check (ruff, mypy, cfn-lint, sam validate, checkov, pytest with sam build)"
 	@echo "make clean - remove every venv ($(VENV), $(SAM_VENV), $(CHECKOV_VENV)), .aws-sam/ and test-artifacts/"
 	@echo "make build - sam build into .aws-sam/build (the functions and the layer, for python3.13 on arm64)"
 	@echo "make deploy ENV=dev|prod [PARAMS='Name=value ...'] - build, then sam deploy --config-env ENV (samconfig.toml)"
@@ -84,13 +84,13 @@ lint: install
 typecheck: install
 	$(BIN)/mypy layers/common/migris layers/common/sdk_trim devserver staff functions/start_login/app.py functions/verify_code/app.py functions/save_profile/app.py functions/save_profile/first_fill.py functions/save_profile/staff.py functions/viisp_callback/app.py functions/send_mail/app.py functions/recovery/app.py functions/erase_account/app.py bench
 
+# No sam build here: tests/e2e/test_runbook.py runs the runbook's `make build` on a clean copy, within make test.
 template-check: install install-sam
 	$(BIN)/cfn-lint template.yaml
 	$(SAM_VENV)/bin/sam validate --lint --template-file template.yaml --region $(AWS_REGION)
 	for environment in dev prod; do \
 		$(SAM_VENV)/bin/sam validate --lint --template-file template.yaml --config-file samconfig.toml --config-env $$environment || exit 1; \
 	done
-	$(call sam_build)
 
 build: install-sam
 	$(call sam_build)
