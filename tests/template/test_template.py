@@ -407,10 +407,7 @@ def test_the_activity_is_deleted_by_its_ttl_after_its_time(cfn):
 DYNAMODB_ACTIONS = {
     "StartLoginFunction": {
         "CodesTable": {"UpdateItem"},
-        "ViispTicketsTable": {"PutItem"},
-        # A link starts only for a live session; a known device is read (GetItem on device#* only).
-        "SessionsTable": {"UpdateItem", "DeleteItem", "GetItem"},
-        "AccountsTable": {"GetItem"},
+        "SessionsTable": {"GetItem"},  # a known device (device#* only)
     },
     "VerifyCodeFunction": {
         "CodesTable": {"BatchGetItem", "UpdateItem", "DeleteItem"},
@@ -421,8 +418,9 @@ DYNAMODB_ACTIONS = {
     },
     "ViispCallbackFunction": {
         "AccountsTable": {"GetItem", "UpdateItem", "ConditionCheckItem"},
+        # A link starts only for a live session (its idle clock restarted, an ended one deleted).
         "SessionsTable": {"PutItem", "DeleteItem", "GetItem", "UpdateItem", "BatchGetItem", "Query"},
-        "ViispTicketsTable": {"UpdateItem"},
+        "ViispTicketsTable": {"PutItem", "UpdateItem"},  # put at the start, used at the callback
         "AuditTable": {"PutItem"},
         "ActivityTable": {"PutItem"},
     },
@@ -519,36 +517,32 @@ def test_the_staff_function_only_reads_sessions_and_has_no_code_access(cfn):
     )
 
 
-def test_start_login_reads_no_address_or_identity_and_writes_no_account(cfn):
-    # An e-mail sign-in's start reads no account (its answer is the same for a new and a known address); a
-    # link's start reads the session's account item only.
+def test_start_login_cannot_reach_any_account_and_reads_only_a_device(cfn):
+    # An e-mail sign-in's start reads no account (its answer is the same for a new and a known address): its role
+    # cannot, since the VIISP start and link moved out of it (issue 24).
     for statement in role_statements(cfn, "StartLoginFunction"):
-        if targets_table(statement, "AccountsTable"):
-            assert actions(statement) == ["dynamodb:GetItem"]
-            assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["user#*"]}}
-        if targets_table(statement, "SessionsTable") and "dynamodb:GetItem" in actions(statement):
+        assert not targets_table(statement, "AccountsTable")
+        if targets_table(statement, "SessionsTable"):
             # The known device a cookie names: never a session, never more than a read.
             assert actions(statement) == ["dynamodb:GetItem"]
             assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["device#*"]}}
-        elif targets_table(statement, "SessionsTable"):
-            assert set(actions(statement)) <= {"dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 
 
-def test_viisp_tickets_are_stored_by_start_and_used_by_the_callback_only(cfn):
+def test_viisp_tickets_are_stored_and_used_by_the_viisp_function_only(cfn):
     grants = {
         f: {a for s in role_statements(cfn, f) if targets_table(s, "ViispTicketsTable") for a in actions(s)}
         for f in ALL_FUNCTIONS
     }
-    assert grants["StartLoginFunction"] == {"dynamodb:PutItem"}
-    assert grants["ViispCallbackFunction"] == {"dynamodb:UpdateItem"}  # checked and used in one conditional write
-    assert all(not actions for f, actions in grants.items() if f not in {"StartLoginFunction", "ViispCallbackFunction"})
+    # Put at the start; checked and used at the callback in one conditional write.
+    assert grants["ViispCallbackFunction"] == {"dynamodb:PutItem", "dynamodb:UpdateItem"}
+    assert all(not actions for f, actions in grants.items() if f != "ViispCallbackFunction")
 
 
 def test_viisp_settings_are_one_secret_made_from_the_parameters_and_read_only_by_the_viisp_functions(cfn):
     readers = {
         f for f in ALL_FUNCTIONS for s in role_statements(cfn, f) if {"Ref": "ViispSettingsSecret"} in resources(s)
     }
-    assert readers == {"StartLoginFunction", "ViispCallbackFunction"}
+    assert readers == {"ViispCallbackFunction"}
     text = cfn["Resources"]["ViispSettingsSecret"]["Properties"]["SecretString"]["Fn::Sub"]
     for parameter in ("ViispPid", "ViispSoapEndpoint", "ViispPortalUrl", "ViispSignatureAlgorithm"):
         assert "${" + parameter + "}" in text
@@ -623,11 +617,11 @@ def test_the_cdn_origin_proof_is_read_only_by_the_functions_that_count_per_netwo
     }
 
 
-def test_the_viisp_service_key_is_read_only_by_the_two_viisp_functions(cfn):
+def test_the_viisp_service_key_is_read_only_by_the_viisp_function(cfn):
     readers = {
         f for f in ALL_FUNCTIONS for s in role_statements(cfn, f) if {"Ref": "ViispServiceKeySecret"} in resources(s)
     }
-    assert readers == {"StartLoginFunction", "ViispCallbackFunction"}
+    assert readers == {"ViispCallbackFunction"}
 
 
 def test_mail_is_queued_by_the_functions_that_cause_it_and_sent_only_by_the_mail_function(cfn):
@@ -961,9 +955,9 @@ def test_every_checkov_check_the_template_skips_says_why(sam_template):
         assert len(skip.get("comment", "")) >= 40, (logical_id, skip)
 
 
-# --- VIISP's fixed address: off by default; on, only the VIISP functions go through one Elastic IP ---
+# --- VIISP's fixed address: off by default; on, only the VIISP function goes through one Elastic IP ---
 
-VIISP_FUNCTIONS = ["StartLoginFunction", "ViispCallbackFunction"]
+VIISP_FUNCTIONS = ["ViispCallbackFunction"]  # its start, link and callback: the only code that calls VIISP
 
 
 def test_only_the_viisp_functions_run_in_the_vpc_and_only_when_asked(cfn, sam_template):
@@ -981,6 +975,39 @@ def test_only_the_viisp_functions_run_in_the_vpc_and_only_when_asked(cfn, sam_te
     }
     conditions = {"ViispThroughFixedAddress", "AllocatesViispAddress"}
     assert network and all(resource.get("Condition") in conditions for resource in network.values())
+
+
+def _vpc_config_with(cfn, function: str, **parameters: str) -> Any:
+    """A function's VpcConfig as CloudFormation makes it with these parameters (None: not in a VPC)."""
+    from tests.template.test_one_origin import condition
+
+    vpc = cfn["Resources"][function]["Properties"].get("VpcConfig")
+    if isinstance(vpc, dict) and "Fn::If" in vpc:
+        name, chosen, otherwise = vpc["Fn::If"]
+        vpc = chosen if condition(cfn, name, **parameters) else otherwise
+    return None if vpc == {"Ref": "AWS::NoValue"} else vpc
+
+
+def _routes(sam_template) -> dict[tuple[str, str], str]:
+    return {
+        (event["Properties"]["Method"].upper(), event["Properties"]["Path"]): name
+        for name, resource in sam_template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+        for event in resource["Properties"].get("Events", {}).values()
+        if event["Type"] == "Api"
+    }
+
+
+def test_with_a_fixed_address_e_mail_sign_in_stays_out_of_the_vpc(cfn, sam_template):
+    """Issue 24: the VIISP VPC leaves through one NAT gateway in one zone. With ViispFixedAddress=true only the
+    routes that call VIISP run behind it; e-mail sign-in (and every other route) never does."""
+    routes = _routes(sam_template)
+    email_start = routes[("POST", "/login/email")]
+    assert _vpc_config_with(cfn, email_start, ViispFixedAddress="true") is None
+    assert _vpc_config_with(cfn, routes[("POST", "/login/email/verify")], ViispFixedAddress="true") is None
+    in_vpc = {route for route, f in routes.items() if _vpc_config_with(cfn, f, ViispFixedAddress="true")}
+    assert in_vpc == {("GET", "/login/viisp"), ("POST", "/login/viisp/link"), ("POST", "/login/viisp/callback")}
+    assert not {route for route, f in routes.items() if _vpc_config_with(cfn, f, ViispFixedAddress="false")}
 
 
 def test_the_vpc_leaves_through_one_elastic_ip_which_is_an_output(cfn, sam_template):
