@@ -722,7 +722,6 @@ VIISP_PRODUCTION = {
 PRODUCTION_SITE = {
     "DomainName": "www.migracija.lt",
     "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc",
-    "WebOrigin": "https://www.migracija.lt",
     "AlarmEmail": "budintis@migracija.lt",
 }
 
@@ -1157,9 +1156,41 @@ def test_the_api_keeps_an_access_log_without_personal_data(cfn):
     assert {"requestId", "status", "resourcePath"} <= fields
     assert not {field for field in fields if field.startswith(("identity.", "path", "authorizer."))}, fields
     assert cfn["Resources"]["ApiAccessLogs"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
-    account = cfn["Resources"]["ApiGatewayLogsAccount"]["Properties"]
-    assert account["CloudWatchRoleArn"] == {"Fn::GetAtt": ["ApiGatewayLogsRole", "Arn"]}
-    assert cfn["Resources"]["MigrisApi"]["DependsOn"] == "ApiGatewayLogsAccount"
+
+
+def test_the_account_wide_api_gateway_logs_setting_is_made_only_when_asked_and_first(cfn, sam_template):
+    """Issue 24: AWS::ApiGateway::Account is one setting per account and region, so a stack makes it only with
+    ManageApiGatewayAccount=true (false where another stack owns it: it would be silently replaced). Made, its role
+    carries its policy from its own create and the setting reads the role after it; both outlive the stack, so the
+    setting never names a deleted role; and the API's stage (its access log needs the setting) waits for it."""
+    from tests.template.test_one_origin import condition, dependency_cycle
+
+    resources = cfn["Resources"]
+    assert sam_template["Parameters"]["ManageApiGatewayAccount"]["AllowedValues"] == ["true", "false"]
+    assert condition(cfn, "ManagesApiGatewayAccount", ManageApiGatewayAccount="true")
+    assert not condition(cfn, "ManagesApiGatewayAccount", ManageApiGatewayAccount="false")
+    account, role = resources["ApiGatewayLogsAccount"], resources["ApiGatewayLogsRole"]
+    # Nothing else of the stack is account-wide: every resource the setting needs is under the same condition.
+    assert account["Condition"] == role["Condition"] == "ManagesApiGatewayAccount"
+    assert [r for r in resources_of(cfn, "AWS::ApiGateway::Account")] == ["ApiGatewayLogsAccount"]
+    assert account["Properties"]["CloudWatchRoleArn"] == {"Fn::GetAtt": ["ApiGatewayLogsRole", "Arn"]}
+    assert role["Properties"]["ManagedPolicyArns"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"}
+    ]
+    assert "Policies" not in role["Properties"]  # no policy attached later, after the setting read the role
+    assert account["DeletionPolicy"] == role["DeletionPolicy"] == "RetainExceptOnCreate"
+    # The API depends on the setting through a handle that names it only when it is made: a DependsOn on a
+    # resource whose condition is false would refuse the template.
+    assert resources["MigrisApi"]["DependsOn"] == "ApiGatewayAccountReady"
+    ready = resources["ApiGatewayAccountReady"]
+    assert "Condition" not in ready
+    assert ready["Metadata"]["Waits"] == [
+        {"Fn::If": ["ManagesApiGatewayAccount", {"Ref": "ApiGatewayLogsAccount"}, {"Ref": "AWS::NoValue"}]}
+    ]
+    for name, resource in resources.items():  # nothing else names the conditional pair
+        if name not in {"ApiGatewayLogsAccount", "ApiGatewayAccountReady"}:
+            assert "ApiGatewayLogsRole" not in repr(resource) and "ApiGatewayLogsAccount" not in repr(resource), name
+    assert dependency_cycle(cfn) is None
 
 
 def test_every_grant_on_accounts_names_the_kinds_of_item_it_may_touch(cfn):
@@ -1187,3 +1218,17 @@ def test_the_launch_checklist_sizes_each_quota_parameter(sam_template):
         assert parameter in sam_template["Parameters"]
         assert f"`{parameter}=<granted>`" in checklist, parameter
     assert "ProductionAccessEnabled" in checklist
+
+
+def test_the_runbook_checks_what_the_rules_cannot_before_a_prod_deploy():
+    """Issue 24: CloudFront's account verification, the us-east-1 certificate covering the name and a record
+    already holding the name fail a deploy only after the distribution's minutes; the runbook looks first."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs/deploying.md").read_text(encoding="utf-8")
+    checks = " ".join(doc.split("## Before a prod deploy", 1)[1].split("\n## ", 1)[0].split())  # unwrapped
+    assert "Your account must be verified before you can add new CloudFront resources" in checks
+    assert "aws acm describe-certificate --region us-east-1" in checks
+    assert "aws route53 list-resource-record-sets" in checks
+    one_deploy = doc.split("With a domain, one deploy", 1)[1].split("Without a domain", 1)[0]
+    assert "DomainName=" in one_deploy and "WebOrigin=" not in one_deploy  # the Rules would refuse it
