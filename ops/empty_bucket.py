@@ -36,7 +36,7 @@ def empty(s3: Any, bucket: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ops.empty_bucket", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m ops.empty_bucket", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("bucket", help="the bucket's name (the stack's WebBucketName output)")
     parser.add_argument("--region", help="the stack's region (default: your AWS configuration's)")
     args = parser.parse_args(argv)

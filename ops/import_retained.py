@@ -88,7 +88,7 @@ def resources_to_import(document: dict[str, Any], names: dict[str, str]) -> list
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ops.import_retained", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m ops.import_retained", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="folder for the two files")
     parser.add_argument("--template", type=Path, default=TEMPLATE_PATH, help="template.yaml (default: the repo's)")
     parser.add_argument(
