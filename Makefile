@@ -82,7 +82,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy layers/common/migris layers/common/sdk_trim devserver staff functions/start_login/app.py functions/verify_code/app.py functions/save_profile/app.py functions/save_profile/first_fill.py functions/save_profile/staff.py functions/viisp_callback/app.py functions/send_mail/app.py functions/recovery/app.py functions/erase_account/app.py bench
+	$(BIN)/mypy layers/common/migris layers/common/sdk_trim devserver staff functions/start_login/app.py functions/verify_code/app.py functions/save_profile/app.py functions/save_profile/first_fill.py functions/save_profile/staff.py functions/viisp_callback/app.py functions/send_mail/app.py functions/recovery/app.py functions/erase_account/app.py bench ops
 
 # No sam build here: tests/e2e/test_runbook.py runs the runbook's `make build` on a clean copy, within make test.
 template-check: install install-sam
