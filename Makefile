@@ -11,21 +11,37 @@ BIN := $(VENV)/bin
 PORT ?= 3000
 export SAM_CLI_TELEMETRY := 0
 export AWS_REGION ?= eu-north-1
+# pip's notices ("a new release of pip is available", running as root) are not about this project.
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PIP_ROOT_USER_ACTION := ignore
+# sam build runs pip and the layer's Makefile with `python3.13` from PATH: PYTHON's folder comes first, so a
+# machine where another Python is first (or pyenv's shim answers for another version) builds all the same. Its
+# closing "Commands you can use next" (sam deploy --guided, sam sync) is not this project's way: cut.
+# $(call sam_build[,LogicalId]) builds the stack, or that one resource.
+sam_build = set -o pipefail; PATH="$(dir $(PYTHON)):$$PATH" $(SAM_VENV)/bin/sam build --template-file template.yaml \
+	--build-dir .aws-sam/build --region $(AWS_REGION) $(1) | sed '/^Commands you can use next/,$$d'
+# samconfig.toml's environments (stacks migris-signin-dev and migris-signin).
+ENVIRONMENTS := dev prod
 
-.PHONY: help install install-sam install-checkov install-browser run test lint typecheck template-check checkov pytest bench load clean
+.PHONY: help install install-sam install-checkov install-browser run test lint typecheck template-check checkov pytest bench load clean build deploy layer
 
 help:
 	@echo "make run   - install into .venv and serve the local stack on http://localhost:$(PORT)"
-	@echo "make test  - install and run every check (ruff, mypy, cfn-lint, sam validate/build, checkov, pytest)"
+	@echo "make test  - install and run every check (ruff, mypy, cfn-lint, sam validate, checkov, pytest with sam build)"
 	@echo "make clean - remove every venv ($(VENV), $(SAM_VENV), $(CHECKOV_VENV)), .aws-sam/ and test-artifacts/"
+	@echo "make build - sam build into .aws-sam/build (the functions and the layer, for python3.13 on arm64)"
+	@echo "make deploy ENV=dev|prod [PARAMS='Name=value ...'] - build, then sam deploy --config-env ENV (samconfig.toml)"
+	@echo "make layer - build only the shared layer (what a monthly rebuild runs: CA bundles and SDK fixes; docs/dependencies.md)"
 
+# Twice quiet: setuptools' notice on every editable install ("be careful with folders ... with the same name as
+# your package") is not news here; errors still show.
 # phonenumbers gave way to phonenumberslite, which installs the same folder: a .venv made before loses both first
 # (removing the old one later would take the new one's files with it).
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	@if $(BIN)/pip show --quiet phonenumbers 2>/dev/null; then $(BIN)/pip uninstall -qq --yes phonenumbers phonenumberslite; fi
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
 $(SAM_VENV)/.installed: requirements-sam.txt
@@ -66,15 +82,35 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy layers/common/migris layers/common/sdk_trim devserver staff functions/start_login/app.py functions/verify_code/app.py functions/save_profile/app.py functions/save_profile/first_fill.py functions/save_profile/staff.py functions/viisp_callback/app.py functions/send_mail/app.py functions/recovery/app.py functions/erase_account/app.py bench
+	$(BIN)/mypy layers/common/migris layers/common/sdk_trim devserver staff functions/start_login/app.py functions/verify_code/app.py functions/save_profile/app.py functions/save_profile/first_fill.py functions/save_profile/staff.py functions/viisp_callback/app.py functions/send_mail/app.py functions/recovery/app.py functions/erase_account/app.py bench ops
 
+# No sam build here: tests/e2e/test_runbook.py runs the runbook's `make build` on a clean copy, within make test.
 template-check: install install-sam
 	$(BIN)/cfn-lint template.yaml
 	$(SAM_VENV)/bin/sam validate --lint --template-file template.yaml --region $(AWS_REGION)
 	for environment in dev prod; do \
 		$(SAM_VENV)/bin/sam validate --lint --template-file template.yaml --config-file samconfig.toml --config-env $$environment || exit 1; \
 	done
-	PATH="$(dir $(PYTHON)):$$PATH" $(SAM_VENV)/bin/sam build --template-file template.yaml --build-dir .aws-sam/build --region $(AWS_REGION)
+
+build: install-sam
+	$(call sam_build)
+
+# Refused before anything is built: a typo must not deploy to a stack samconfig.toml does not name.
+ifneq ($(filter deploy,$(MAKECMDGOALS)),)
+ifneq ($(words $(ENV)),1)
+$(error make deploy needs ENV=dev or ENV=prod (samconfig.toml's environments), e.g. make deploy ENV=dev)
+endif
+ifeq ($(filter $(ENV),$(ENVIRONMENTS)),)
+$(error ENV=$(ENV) is not one of samconfig.toml's environments: use ENV=dev or ENV=prod)
+endif
+endif
+
+# PARAMS replaces samconfig.toml's parameter_overrides: for prod repeat Environment=prod (docs/deploying.md).
+deploy: build
+	$(SAM_VENV)/bin/sam deploy --config-env $(ENV) $(if $(PARAMS),--parameter-overrides $(PARAMS))
+
+layer: install-sam
+	$(call sam_build,CommonLayer)
 
 # In worker processes, one per CPU (pytest-xdist; the options are pyproject.toml's addopts). PYTEST_ARGS adds
 # more, e.g. PYTEST_ARGS='-n0 tests/domain' for one process.

@@ -2,6 +2,12 @@ import time
 
 START = time.perf_counter()  # the very first thing the process runs: all below is measured
 
+TYPE_CHECKING = False  # typing's own constant would import typing inside the measured window
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
+
 """One cold start, in a fresh interpreter that bench/cold.py starts with a Lambda function's environment.
 
     python bench/cold_child.py handler RESULT CODE_DIR MODULE FUNCTION EVENT LAYER_DIR [SDK_DIR]
@@ -28,6 +34,10 @@ def _handler(
     import uuid
 
     sys.path[0:1] = [code_dir, layer_dir, *([sdk_dir] if sdk_dir else [])]  # in place of this script's folder
+    if sdk_dir:  # a function of ours: the layer's packages only (the reference runs on the runtime's, all here)
+        others = [path for path in sys.path[3:] if "site-packages" not in path]
+        sys.path[3:] = [os.environ["BENCH_LAYER_PACKAGES"], *others]
+        sys.meta_path.insert(0, _LoopbackResolver())
     module = importlib.import_module(module_name)
     if not os.path.abspath(module.__file__ or "").startswith(os.path.abspath(code_dir)):
         raise ImportError(f"{module_name} came from {module.__file__}, not {code_dir}")
@@ -47,7 +57,6 @@ def _handler(
 
     with open(event_path, encoding="utf-8") as file:
         event = json.load(file)
-    _resolve_on_loopback(os.environ.get("BENCH_DNS_ADDRESS", ""))
     response = handler(event, Context())
     if sdk_dir:  # the request ran on the layer's cut SDK, not the stock one further down sys.path
         botocore = sys.modules.get("botocore")
@@ -56,21 +65,44 @@ def _handler(
     return int(response["statusCode"]), str(response.get("body") or "")[:500]
 
 
-def _resolve_on_loopback(address: str) -> None:
-    """Point dnspython's resolvers at the bench's name server (bench/dns_standin.py) in place of the machine's
-    /etc/resolv.conf: the function's real lookup, kept on loopback. Importing dnspython here is a cost the first
-    address check pays anyway, so the measure stays the same."""
+class _LoopbackResolver:
+    """A meta path finder that, if the function loads dnspython's resolver, points it at the bench's name server
+    (bench/dns_standin.py, BENCH_DNS_ADDRESS) in place of /etc/resolv.conf's: the function's real lookup, kept
+    on loopback, paid only by a function that makes it."""
+
+    def find_spec(
+        self, name: str, path: "Sequence[str] | None", target: "ModuleType | None" = None, /
+    ) -> "ModuleSpec | None":
+        from importlib.machinery import PathFinder
+
+        if name != "dns.resolver":
+            return None  # the usual finders find it
+        spec = PathFinder.find_spec(name, path)
+        if spec is not None and spec.loader is not None:
+            load = spec.loader.exec_module
+
+            def load_and_point(module: "ModuleType") -> None:
+                load(module)
+                _resolve_on_loopback(module)
+
+            spec.loader.exec_module = load_and_point  # type: ignore[method-assign]
+        return spec
+
+
+def _resolve_on_loopback(resolver_module: "ModuleType") -> None:
+    import os
+
+    address = os.environ.get("BENCH_DNS_ADDRESS", "")
     if not address:
         return
-    import dns.resolver
-
     host, port = address.rsplit(":", 1)
+    resolver_class = resolver_module.Resolver
 
-    def read_resolv_conf(resolver: dns.resolver.Resolver, _: object = None) -> None:
-        resolver.nameservers = [host]
-        resolver.port = int(port)
+    def read_resolv_conf(resolver: object, _: object = None) -> None:
+        resolver.nameservers = [host]  # type: ignore[attr-defined]
+        resolver.port = int(port)  # type: ignore[attr-defined]
 
-    dns.resolver.Resolver.read_resolv_conf = read_resolv_conf  # type: ignore[method-assign,assignment]
+    resolver_class.read_resolv_conf = read_resolv_conf
 
 
 def _bare(table: str) -> tuple[int, str]:

@@ -21,7 +21,7 @@ import time
 import warnings
 from typing import TYPE_CHECKING
 
-from bench.cold import REFERENCE, SUBJECTS, ColdBench, Pairs
+from bench.cold import RATIO_BUDGET, REFERENCE, SUBJECTS, ColdBench, Pairs, Subject
 
 if TYPE_CHECKING:
     from bench.mail_latency import Latency
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 # it when they are made.
 
 TIMES, DASH = "\u00d7", "\u2013"  # the table's multiplication sign and range dash
-RATIO_BUDGET = 1.8
 LAMBDA_MB = 128
 RSS_ROOM_MB = 96  # "fits 128 MB with room": a quarter of it left for the runtime, the request and growth
 MIN_RUNS = 7
@@ -40,10 +39,10 @@ def _verdict(met: bool) -> str:
     return "met" if met else "**NOT met**"
 
 
-def _cold_rows(results: dict[str, Pairs]) -> list[tuple[str, str, str, str]]:
+def _cold_rows(results: dict[str, Pairs], subjects: tuple[Subject, ...] = SUBJECTS) -> list[tuple[str, str, str, str]]:
     rows: list[tuple[str, str, str, str]] = []
-    worst: tuple[float, str] | None = None
-    for subject in SUBJECTS:
+    worst: dict[float, tuple[float, str]] = {}  # per budget: its functions' worst ratio, and whose
+    for subject in subjects:
         pairs = results[subject.name]
         ratios = pairs.ratios()
         ratio = statistics.median(ratios)
@@ -60,14 +59,14 @@ def _cold_rows(results: dict[str, Pairs]) -> list[tuple[str, str, str, str]]:
             rows.append((f"cold start, {what}: first request ÷ bare boto3", measured, "for comparison", "—"))
             rows.append((f"peak RSS, {what}", f"{rss_mb:.0f} MB", "for comparison", "—"))
             continue
-        if worst is None or ratio > worst[0]:
-            worst = (ratio, subject.name)
+        if subject.budget not in worst or ratio > worst[subject.budget][0]:
+            worst[subject.budget] = (ratio, subject.name)
         rows.append(
             (
                 f"cold start, {subject.name}: first request ÷ bare boto3",
                 measured,
-                f"≤ {RATIO_BUDGET}{TIMES}",
-                _verdict(ratio <= RATIO_BUDGET),
+                f"≤ {subject.budget}{TIMES}",
+                _verdict(ratio <= subject.budget),
             )
         )
         rows.append(
@@ -78,17 +77,22 @@ def _cold_rows(results: dict[str, Pairs]) -> list[tuple[str, str, str, str]]:
                 _verdict(rss_mb <= RSS_ROOM_MB),
             )
         )
-    if worst is not None:
-        rows.insert(
-            0,
+    # One headline per budget, first: the worst function held to it (the VIISP callback alone has its own).
+    headlines = []
+    for budget, (ratio, name) in sorted(worst.items()):
+        if budget != RATIO_BUDGET:
+            what = f"{name} (its own budget)"
+        else:
+            what = "worst other function" if len(worst) > 1 else "worst function"
+        headlines.append(
             (
-                "cold start, worst function: first request ÷ bare boto3",
-                f"{worst[0]:.2f}{TIMES} ({worst[1]})",
-                f"≤ {RATIO_BUDGET}{TIMES}",
-                _verdict(worst[0] <= RATIO_BUDGET),
-            ),
+                f"cold start, {what}: first request ÷ bare boto3",
+                f"{ratio:.2f}{TIMES} ({name})",
+                f"≤ {budget}{TIMES}",
+                _verdict(ratio <= budget),
+            )
         )
-    return rows
+    return headlines + rows
 
 
 def _operation(call: str) -> str:

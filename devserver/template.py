@@ -136,7 +136,7 @@ class Template:
 
     def resolve(self, value: Any) -> Any:
         """Resolve the intrinsics the local stack needs: Ref to parameters, resources and pseudo-parameters,
-        and Sub over those."""
+        Sub over those, and If over the template's conditions."""
         if isinstance(value, dict) and len(value) == 1:
             ((key, argument),) = value.items()
             if key == "Ref":
@@ -144,6 +144,9 @@ class Template:
             if key == "Fn::Sub":
                 text = argument if isinstance(argument, str) else argument[0]
                 return re.sub(r"\$\{([^}]+)\}", lambda m: str(self._ref(m.group(1))), text)
+            if key == "Fn::If":
+                name, chosen, otherwise = argument
+                return self.resolve(chosen if self.condition(str(name)) else otherwise)
             if key == "Fn::GetAtt" and list(argument)[1:] == ["Arn"] and self._is_role(str(argument[0])):
                 return self.role_arn(str(argument[0]))
         if isinstance(value, dict):

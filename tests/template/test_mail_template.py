@@ -15,6 +15,7 @@ from tests.template.test_template import actions, resources, role_statements
 LANES = ("PriorityMailQueue", "BulkMailQueue")
 PRODUCERS = (
     "StartLoginFunction",
+    "VerifyCodeFunction",  # a sign-in from a device the account did not know is told to its address
     "ViispCallbackFunction",
     "SaveProfileFunction",
     "FirstFillFunction",
@@ -139,6 +140,17 @@ def test_only_the_queueing_roles_and_the_mail_function_may_use_the_key_and_only_
         )
     }
     assert set(users) == {f"{name}Role" for name in (*PRODUCERS, "SendMailFunction")}
+    # Every role that puts mail on a lane may make its data key: without it SQS refuses the send (KMS access
+    # denied), which no local test sees.
+    lane_writers = {
+        name
+        for name, resource in cfn["Resources"].items()
+        if resource["Type"] == "AWS::Lambda::Function"
+        for statement in role_statements(cfn, name)
+        if "sqs:SendMessage" in actions(statement)
+        and any(str(r["Fn::Sub"]).endswith(("-mail-priority", "-mail-bulk")) for r in resources(statement))
+    }
+    assert lane_writers == set(PRODUCERS)
     for statement in users.values():
         assert sorted(statement["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
         assert statement["Condition"] == {
@@ -149,7 +161,7 @@ def test_only_the_queueing_roles_and_the_mail_function_may_use_the_key_and_only_
 def test_only_the_mail_function_may_read_the_queues(cfn):
     readers = {
         name
-        for name in (*PRODUCERS, "VerifyCodeFunction", "StaffFunction", "SendMailFunction")
+        for name in (*PRODUCERS, "SendMailFunction")
         for statement in role_statements(cfn, name)
         if "sqs:ReceiveMessage" in actions(statement)
         # The erase function reads its own queue only (user ids, no mail).

@@ -334,8 +334,11 @@ def test_without_a_domain_the_distribution_uses_its_own_name_and_certificate(cfn
     assert with_certificate["MinimumProtocolVersion"].startswith("TLSv1.2")
 
 
+CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666"
+
+
 def test_a_domain_is_an_alias_with_its_us_east_1_certificate(cfn, sam_template):
-    certificate = "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666"
+    certificate = CERTIFICATE
     assert condition(cfn, "HasDomainName", DomainName="www.migracija.lt", CertificateArn=certificate)
     assert condition(cfn, "HasCertificate", DomainName="www.migracija.lt", CertificateArn=certificate)
     assert deploys(cfn, DomainName="www.migracija.lt", CertificateArn=certificate)
@@ -344,6 +347,48 @@ def test_a_domain_is_an_alias_with_its_us_east_1_certificate(cfn, sam_template):
     pattern = sam_template["Parameters"]["CertificateArn"]["AllowedPattern"]
     assert re.fullmatch(pattern, certificate)
     assert not re.fullmatch(pattern, certificate.replace("us-east-1", "eu-north-1"))  # CloudFront takes no other
+
+
+NEW_DOMAIN = {"DomainName": "prasymai.migracija.lt", "CertificateArn": CERTIFICATE}
+
+
+def test_a_domain_is_the_sites_origin_for_every_function(cfn, sam_template):
+    """Issue 24: the functions' WebOrigin (the Origin rule, the passkeys' RP ID, mailed links, VIISP's postbackUrl)
+    is https://<DomainName>, so a new domain works end to end; without one it is the WebOrigin given."""
+    from devserver.template import Template
+
+    derived = {"Fn::If": ["HasDomainName", {"Fn::Sub": "https://${DomainName}"}, {"Ref": "WebOrigin"}]}
+    for name, function in resources_of(cfn, "AWS::Lambda::Function").items():
+        if name != "MailDeliveryCapFunction":  # the deploy-time helper has no environment of the service's
+            assert function["Properties"]["Environment"]["Variables"]["WEB_ORIGIN"] == derived, name
+    assert deploys(cfn, **NEW_DOMAIN)
+    assert Template.load(NEW_DOMAIN).function_environment()["WEB_ORIGIN"] == "https://prasymai.migracija.lt"
+    given = {"WebOrigin": "https://d111111abcdef8.cloudfront.net"}
+    assert deploys(cfn, **given)
+    assert Template.load(given).function_environment()["WEB_ORIGIN"] == "https://d111111abcdef8.cloudfront.net"
+
+
+@pytest.mark.parametrize(
+    "web_origin",
+    [
+        "https://www.example.lt",  # another site's origin
+        "https://prasymai.migracija.lt",  # the same origin: Rules cannot join strings to see it, so refused too
+        "http://localhost:3000",
+    ],
+)
+def test_a_web_origin_given_beside_a_domain_is_refused_before_anything_is_made(cfn, web_origin):
+    """Rules run before CloudFormation makes anything: a WebOrigin other than the default beside DomainName stops
+    the deploy there, rather than being silently replaced by the domain's origin."""
+    assert not deploys(cfn, **NEW_DOMAIN, WebOrigin=web_origin)
+    assert not deploys(cfn, **NEW_DOMAIN, WebOrigin=web_origin, Environment="prod")
+
+
+def test_the_rule_leaves_web_origin_only_at_its_default(cfn, sam_template):
+    (assertion,) = cfn["Rules"]["TheSiteOriginIsItsDomain"]["Assertions"]
+    assert assertion["Assert"] == {
+        "Fn::Equals": [{"Ref": "WebOrigin"}, sam_template["Parameters"]["WebOrigin"]["Default"]]
+    }
+    assert deploys(cfn, **NEW_DOMAIN, WebOrigin=sam_template["Parameters"]["WebOrigin"]["Default"])
 
 
 def test_the_dns_records_are_written_only_with_a_hosted_zone(cfn):

@@ -407,10 +407,7 @@ def test_the_activity_is_deleted_by_its_ttl_after_its_time(cfn):
 DYNAMODB_ACTIONS = {
     "StartLoginFunction": {
         "CodesTable": {"UpdateItem"},
-        "ViispTicketsTable": {"PutItem"},
-        # A link starts only for a live session; a known device is read (GetItem on device#* only).
-        "SessionsTable": {"UpdateItem", "DeleteItem", "GetItem"},
-        "AccountsTable": {"GetItem"},
+        "SessionsTable": {"GetItem"},  # a known device (device#* only)
     },
     "VerifyCodeFunction": {
         "CodesTable": {"BatchGetItem", "UpdateItem", "DeleteItem"},
@@ -421,8 +418,9 @@ DYNAMODB_ACTIONS = {
     },
     "ViispCallbackFunction": {
         "AccountsTable": {"GetItem", "UpdateItem", "ConditionCheckItem"},
+        # A link starts only for a live session (its idle clock restarted, an ended one deleted).
         "SessionsTable": {"PutItem", "DeleteItem", "GetItem", "UpdateItem", "BatchGetItem", "Query"},
-        "ViispTicketsTable": {"UpdateItem"},
+        "ViispTicketsTable": {"PutItem", "UpdateItem"},  # put at the start, used at the callback
         "AuditTable": {"PutItem"},
         "ActivityTable": {"PutItem"},
     },
@@ -519,36 +517,32 @@ def test_the_staff_function_only_reads_sessions_and_has_no_code_access(cfn):
     )
 
 
-def test_start_login_reads_no_address_or_identity_and_writes_no_account(cfn):
-    # An e-mail sign-in's start reads no account (its answer is the same for a new and a known address); a
-    # link's start reads the session's account item only.
+def test_start_login_cannot_reach_any_account_and_reads_only_a_device(cfn):
+    # An e-mail sign-in's start reads no account (its answer is the same for a new and a known address): its role
+    # cannot, since the VIISP start and link moved out of it (issue 24).
     for statement in role_statements(cfn, "StartLoginFunction"):
-        if targets_table(statement, "AccountsTable"):
-            assert actions(statement) == ["dynamodb:GetItem"]
-            assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["user#*"]}}
-        if targets_table(statement, "SessionsTable") and "dynamodb:GetItem" in actions(statement):
+        assert not targets_table(statement, "AccountsTable")
+        if targets_table(statement, "SessionsTable"):
             # The known device a cookie names: never a session, never more than a read.
             assert actions(statement) == ["dynamodb:GetItem"]
             assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["device#*"]}}
-        elif targets_table(statement, "SessionsTable"):
-            assert set(actions(statement)) <= {"dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 
 
-def test_viisp_tickets_are_stored_by_start_and_used_by_the_callback_only(cfn):
+def test_viisp_tickets_are_stored_and_used_by_the_viisp_function_only(cfn):
     grants = {
         f: {a for s in role_statements(cfn, f) if targets_table(s, "ViispTicketsTable") for a in actions(s)}
         for f in ALL_FUNCTIONS
     }
-    assert grants["StartLoginFunction"] == {"dynamodb:PutItem"}
-    assert grants["ViispCallbackFunction"] == {"dynamodb:UpdateItem"}  # checked and used in one conditional write
-    assert all(not actions for f, actions in grants.items() if f not in {"StartLoginFunction", "ViispCallbackFunction"})
+    # Put at the start; checked and used at the callback in one conditional write.
+    assert grants["ViispCallbackFunction"] == {"dynamodb:PutItem", "dynamodb:UpdateItem"}
+    assert all(not actions for f, actions in grants.items() if f != "ViispCallbackFunction")
 
 
 def test_viisp_settings_are_one_secret_made_from_the_parameters_and_read_only_by_the_viisp_functions(cfn):
     readers = {
         f for f in ALL_FUNCTIONS for s in role_statements(cfn, f) if {"Ref": "ViispSettingsSecret"} in resources(s)
     }
-    assert readers == {"StartLoginFunction", "ViispCallbackFunction"}
+    assert readers == {"ViispCallbackFunction"}
     text = cfn["Resources"]["ViispSettingsSecret"]["Properties"]["SecretString"]["Fn::Sub"]
     for parameter in ("ViispPid", "ViispSoapEndpoint", "ViispPortalUrl", "ViispSignatureAlgorithm"):
         assert "${" + parameter + "}" in text
@@ -623,11 +617,11 @@ def test_the_cdn_origin_proof_is_read_only_by_the_functions_that_count_per_netwo
     }
 
 
-def test_the_viisp_service_key_is_read_only_by_the_two_viisp_functions(cfn):
+def test_the_viisp_service_key_is_read_only_by_the_viisp_function(cfn):
     readers = {
         f for f in ALL_FUNCTIONS for s in role_statements(cfn, f) if {"Ref": "ViispServiceKeySecret"} in resources(s)
     }
-    assert readers == {"StartLoginFunction", "ViispCallbackFunction"}
+    assert readers == {"ViispCallbackFunction"}
 
 
 def test_mail_is_queued_by_the_functions_that_cause_it_and_sent_only_by_the_mail_function(cfn):
@@ -728,7 +722,6 @@ VIISP_PRODUCTION = {
 PRODUCTION_SITE = {
     "DomainName": "www.migracija.lt",
     "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc",
-    "WebOrigin": "https://www.migracija.lt",
     "AlarmEmail": "budintis@migracija.lt",
 }
 
@@ -809,7 +802,7 @@ def test_a_first_create_that_fails_leaves_nothing_retained_to_clean_by_hand(cfn)
 
 def test_every_function_rolls_back_on_its_own_when_a_release_raises_errors(cfn):
     """Issue 24: each function answers through its `live` alias; CodeDeploy moves 10 % of calls to a new version
-    for 5 minutes and rolls back when the functions' errors or the API's 5xx alarm fires."""
+    for 5 minutes and rolls back when a release alarm (any function error, any 5xx, in a minute) fires."""
     for function in ALL_FUNCTIONS:
         alias = cfn["Resources"][f"{function}Aliaslive"]
         assert alias["Type"] == "AWS::Lambda::Alias"
@@ -817,7 +810,7 @@ def test_every_function_rolls_back_on_its_own_when_a_release_raises_errors(cfn):
         config = cfn["Resources"][group]["Properties"]
         assert config["DeploymentConfigName"]["Fn::Sub"][1] == {"ConfigName": "Canary10Percent5Minutes"}
         alarms = [alarm["Name"]["Ref"] for alarm in config["AlarmConfiguration"]["Alarms"]]
-        assert alarms == ["FunctionErrorsAlarm", "ApiServerErrorsAlarm"]
+        assert alarms == ["ReleaseFunctionErrorsAlarm", "ReleaseApiServerErrorsAlarm"]
         assert config["AutoRollbackConfiguration"]["Enabled"] is True
         assert "DEPLOYMENT_STOP_ON_ALARM" in config["AutoRollbackConfiguration"]["Events"]
 
@@ -860,6 +853,7 @@ QUOTAS = {
 }
 EVERY_FUNCTION = {
     "FunctionErrorsAlarm": "Errors",
+    "ReleaseFunctionErrorsAlarm": "Errors",
     "FunctionThrottlesAlarm": "Throttles",
     "FunctionDurationAlarm": "Duration",
 }
@@ -873,6 +867,9 @@ def test_every_alarm_goes_to_the_one_topic_and_back_when_it_clears(cfn):
     alarms = _alarms(cfn)
     assert set(ALARMED) | set(EVERY_FUNCTION) | {"TableReadThrottlesAlarm", "TableWriteThrottlesAlarm"} <= set(alarms)
     for name, alarm in alarms.items():
+        if name in RELEASE_ALARMS:  # CodeDeploy reads them; they page nobody
+            assert "AlarmActions" not in alarm["Properties"] and "OKActions" not in alarm["Properties"], name
+            continue
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
         assert alarm["Properties"]["OKActions"] == [{"Ref": "AlarmTopic"}], name
     subscription = cfn["Resources"]["AlarmEmailSubscription"]
@@ -891,6 +888,7 @@ def test_a_surge_of_what_people_hit_first_pages_only_when_it_lasts(cfn, alarm, m
     properties = _alarms(cfn)[alarm]["Properties"]
     assert (properties["Namespace"], properties["MetricName"]) == metric
     assert (properties["DatapointsToAlarm"], properties["EvaluationPeriods"]) == (2, 3)
+    assert properties["Period"] == 300
 
 
 @pytest.mark.parametrize(("alarm", "metric"), QUOTAS.items())
@@ -902,6 +900,85 @@ def test_a_quota_alarm_fires_at_80_percent_of_the_accounts_quota(cfn, alarm, met
     assert (read["MetricStat"]["Metric"]["Namespace"], read["MetricStat"]["Metric"]["MetricName"]) == (namespace, name)
     assert share["Expression"]["Fn::Sub"] == f"100 * {read['Id']} / ${{{parameter}}}"
     assert properties["Threshold"] == 80
+
+
+# The rollback triggers of a release: within the canary's 5 minutes any one error counts (one-minute periods).
+RELEASE_ALARMS = {
+    "ReleaseFunctionErrorsAlarm": "FunctionErrorsAlarm",
+    "ReleaseApiServerErrorsAlarm": "ApiServerErrorsAlarm",
+}
+# Alarms that page on one period, each watching a level that lasts rather than counting events, so M of N would
+# only delay the page (docs/alarms.md says the same per alarm).
+ONE_PERIOD = {
+    "DeadMailAlarm": "a dead letter stays until someone purges it; each is a mail that failed for its code's hour",
+    "ErasureDeadAlarm": "a dead erasure stays until redriven; each is an account whose items remain",
+    "BulkMailWaitAlarm": "the age of the oldest mail: already five minutes of people waiting at the screen",
+    "PriorityMailWaitAlarm": "the age of the oldest mail: already five minutes of people waiting at the screen",
+    "SesBounceRateAlarm": "SES's reputation rate, smoothed by SES over its own window, read hourly",
+    "SesComplaintRateAlarm": "SES's reputation rate, smoothed by SES over its own window, read hourly",
+    "SesDailyQuotaAlarm": "a 24-hour total, which a blip cannot move",
+}
+
+
+def _m_of_n(properties) -> tuple[int, int]:
+    return properties.get("DatapointsToAlarm", properties["EvaluationPeriods"]), properties["EvaluationPeriods"]
+
+
+def _periods(properties) -> set[int]:
+    if "Period" in properties:
+        return {properties["Period"]}
+    return {entry["MetricStat"]["Period"] for entry in properties["Metrics"] if "MetricStat" in entry}
+
+
+def test_every_count_alarm_pages_on_m_of_n_periods_so_one_event_wakes_nobody(cfn):
+    """Issue 24: at a million sign-ins a day one failed request, throttle or refusal is noise; a count alarm pages
+    only when it lasts (3 of 5 minutes, or a surge's 2 of 3 five-minute periods)."""
+    alarms = _alarms(cfn)
+    assert set(ONE_PERIOD) | set(RELEASE_ALARMS) <= set(alarms)
+    for name, alarm in alarms.items():
+        properties = alarm["Properties"]
+        if name in RELEASE_ALARMS or name in ONE_PERIOD:
+            assert _m_of_n(properties) == (1, 1), name
+            continue
+        m, n = _m_of_n(properties)
+        assert 2 <= m < n, (name, m, n)
+        assert _periods(properties) in ({60}, {300}), name
+
+
+def test_a_release_rolls_back_on_one_error_within_its_canary_and_pages_nobody(cfn):
+    alarms = _alarms(cfn)
+    for release, paging in RELEASE_ALARMS.items():
+        mine, theirs = alarms[release]["Properties"], alarms[paging]["Properties"]
+        assert _periods(mine) == {60} and mine["Threshold"] == 1  # seen within the 5-minute canary
+        # The same metrics as the paging alarm's, counted on one period.
+        strip = ("AlarmDescription", "AlarmActions", "OKActions", "EvaluationPeriods", "DatapointsToAlarm")
+        assert {k: v for k, v in mine.items() if k not in strip} == {k: v for k, v in theirs.items() if k not in strip}
+
+
+def test_the_alarms_doc_says_for_every_alarm_when_it_fires():
+    from pathlib import Path
+
+    from devserver.template import load_template
+
+    doc = (Path(__file__).resolve().parents[2] / "docs/alarms.md").read_text(encoding="utf-8")
+    rows = {name for line in doc.splitlines() if line.startswith("| `") for name in re.findall(r"`(\w+Alarm)`", line)}
+    alarms = {n for n, r in load_template()["Resources"].items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+    assert alarms <= rows, alarms - rows
+
+
+@pytest.mark.parametrize(
+    ("alarm", "metric"),
+    [("TableReadThrottlesAlarm", "ReadThrottleEvents"), ("TableWriteThrottlesAlarm", "WriteThrottleEvents")],
+)
+def test_table_throttle_alarms_watch_every_table_the_mail_ledger_too(cfn, alarm, metric):
+    """A throttled mail ledger sends each claim back to its queue: a wave's codes wait with no other sign."""
+    watched = {
+        entry["MetricStat"]["Metric"]["Dimensions"][0]["Value"]["Ref"]
+        for entry in _alarms(cfn)[alarm]["Properties"]["Metrics"]
+        if "MetricStat" in entry and entry["MetricStat"]["Metric"]["MetricName"] == metric
+    }
+    assert "MailLedgerTable" in watched
+    assert watched == set(resources_of(cfn, "AWS::DynamoDB::Table"))
 
 
 @pytest.mark.parametrize(("alarm", "metric"), EVERY_FUNCTION.items())
@@ -961,9 +1038,9 @@ def test_every_checkov_check_the_template_skips_says_why(sam_template):
         assert len(skip.get("comment", "")) >= 40, (logical_id, skip)
 
 
-# --- VIISP's fixed address: off by default; on, only the VIISP functions go through one Elastic IP ---
+# --- VIISP's fixed address: off by default; on, only the VIISP function goes through one Elastic IP ---
 
-VIISP_FUNCTIONS = ["StartLoginFunction", "ViispCallbackFunction"]
+VIISP_FUNCTIONS = ["ViispCallbackFunction"]  # its start, link and callback: the only code that calls VIISP
 
 
 def test_only_the_viisp_functions_run_in_the_vpc_and_only_when_asked(cfn, sam_template):
@@ -981,6 +1058,39 @@ def test_only_the_viisp_functions_run_in_the_vpc_and_only_when_asked(cfn, sam_te
     }
     conditions = {"ViispThroughFixedAddress", "AllocatesViispAddress"}
     assert network and all(resource.get("Condition") in conditions for resource in network.values())
+
+
+def _vpc_config_with(cfn, function: str, **parameters: str) -> Any:
+    """A function's VpcConfig as CloudFormation makes it with these parameters (None: not in a VPC)."""
+    from tests.template.test_one_origin import condition
+
+    vpc = cfn["Resources"][function]["Properties"].get("VpcConfig")
+    if isinstance(vpc, dict) and "Fn::If" in vpc:
+        name, chosen, otherwise = vpc["Fn::If"]
+        vpc = chosen if condition(cfn, name, **parameters) else otherwise
+    return None if vpc == {"Ref": "AWS::NoValue"} else vpc
+
+
+def _routes(sam_template) -> dict[tuple[str, str], str]:
+    return {
+        (event["Properties"]["Method"].upper(), event["Properties"]["Path"]): name
+        for name, resource in sam_template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+        for event in resource["Properties"].get("Events", {}).values()
+        if event["Type"] == "Api"
+    }
+
+
+def test_with_a_fixed_address_e_mail_sign_in_stays_out_of_the_vpc(cfn, sam_template):
+    """Issue 24: the VIISP VPC leaves through one NAT gateway in one zone. With ViispFixedAddress=true only the
+    routes that call VIISP run behind it; e-mail sign-in (and every other route) never does."""
+    routes = _routes(sam_template)
+    email_start = routes[("POST", "/login/email")]
+    assert _vpc_config_with(cfn, email_start, ViispFixedAddress="true") is None
+    assert _vpc_config_with(cfn, routes[("POST", "/login/email/verify")], ViispFixedAddress="true") is None
+    in_vpc = {route for route, f in routes.items() if _vpc_config_with(cfn, f, ViispFixedAddress="true")}
+    assert in_vpc == {("GET", "/login/viisp"), ("POST", "/login/viisp/link"), ("POST", "/login/viisp/callback")}
+    assert not {route for route, f in routes.items() if _vpc_config_with(cfn, f, ViispFixedAddress="false")}
 
 
 def test_the_vpc_leaves_through_one_elastic_ip_which_is_an_output(cfn, sam_template):
@@ -1046,9 +1156,41 @@ def test_the_api_keeps_an_access_log_without_personal_data(cfn):
     assert {"requestId", "status", "resourcePath"} <= fields
     assert not {field for field in fields if field.startswith(("identity.", "path", "authorizer."))}, fields
     assert cfn["Resources"]["ApiAccessLogs"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
-    account = cfn["Resources"]["ApiGatewayLogsAccount"]["Properties"]
-    assert account["CloudWatchRoleArn"] == {"Fn::GetAtt": ["ApiGatewayLogsRole", "Arn"]}
-    assert cfn["Resources"]["MigrisApi"]["DependsOn"] == "ApiGatewayLogsAccount"
+
+
+def test_the_account_wide_api_gateway_logs_setting_is_made_only_when_asked_and_first(cfn, sam_template):
+    """Issue 24: AWS::ApiGateway::Account is one setting per account and region, so a stack makes it only with
+    ManageApiGatewayAccount=true (false where another stack owns it: it would be silently replaced). Made, its role
+    carries its policy from its own create and the setting reads the role after it; both outlive the stack, so the
+    setting never names a deleted role; and the API's stage (its access log needs the setting) waits for it."""
+    from tests.template.test_one_origin import condition, dependency_cycle
+
+    resources = cfn["Resources"]
+    assert sam_template["Parameters"]["ManageApiGatewayAccount"]["AllowedValues"] == ["true", "false"]
+    assert condition(cfn, "ManagesApiGatewayAccount", ManageApiGatewayAccount="true")
+    assert not condition(cfn, "ManagesApiGatewayAccount", ManageApiGatewayAccount="false")
+    account, role = resources["ApiGatewayLogsAccount"], resources["ApiGatewayLogsRole"]
+    # Nothing else of the stack is account-wide: every resource the setting needs is under the same condition.
+    assert account["Condition"] == role["Condition"] == "ManagesApiGatewayAccount"
+    assert [r for r in resources_of(cfn, "AWS::ApiGateway::Account")] == ["ApiGatewayLogsAccount"]
+    assert account["Properties"]["CloudWatchRoleArn"] == {"Fn::GetAtt": ["ApiGatewayLogsRole", "Arn"]}
+    assert role["Properties"]["ManagedPolicyArns"] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"}
+    ]
+    assert "Policies" not in role["Properties"]  # no policy attached later, after the setting read the role
+    assert account["DeletionPolicy"] == role["DeletionPolicy"] == "RetainExceptOnCreate"
+    # The API depends on the setting through a handle that names it only when it is made: a DependsOn on a
+    # resource whose condition is false would refuse the template.
+    assert resources["MigrisApi"]["DependsOn"] == "ApiGatewayAccountReady"
+    ready = resources["ApiGatewayAccountReady"]
+    assert "Condition" not in ready
+    assert ready["Metadata"]["Waits"] == [
+        {"Fn::If": ["ManagesApiGatewayAccount", {"Ref": "ApiGatewayLogsAccount"}, {"Ref": "AWS::NoValue"}]}
+    ]
+    for name, resource in resources.items():  # nothing else names the conditional pair
+        if name not in {"ApiGatewayLogsAccount", "ApiGatewayAccountReady"}:
+            assert "ApiGatewayLogsRole" not in repr(resource) and "ApiGatewayLogsAccount" not in repr(resource), name
+    assert dependency_cycle(cfn) is None
 
 
 def test_every_grant_on_accounts_names_the_kinds_of_item_it_may_touch(cfn):
@@ -1063,3 +1205,30 @@ def test_every_grant_on_accounts_names_the_kinds_of_item_it_may_touch(cfn):
                 # "pending": the one partition of the recoveries_due index (migris.dal.accounts).
                 kinds = {"user#*", "email#*", "personal_code#*", "eidas#*", "pending"}
                 assert set(leading) <= kinds, (function, leading)
+
+
+def test_the_launch_checklist_sizes_each_quota_parameter(sam_template):
+    """Issue 24: each quota the alarms measure against is a parameter the runbook's launch checklist sets to what
+    AWS granted; a parameter renamed here and not there would leave the alarm at its default."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs/deploying.md").read_text(encoding="utf-8")
+    checklist = doc.split("**Launch checklist**", 1)[1].split("\n\n", 1)[1].split("\n\n", 1)[0]
+    for parameter in ("SesDailyQuota", "MailSendRate", "LambdaConcurrencyQuota"):
+        assert parameter in sam_template["Parameters"]
+        assert f"`{parameter}=<granted>`" in checklist, parameter
+    assert "ProductionAccessEnabled" in checklist
+
+
+def test_the_runbook_checks_what_the_rules_cannot_before_a_prod_deploy():
+    """Issue 24: CloudFront's account verification, the us-east-1 certificate covering the name and a record
+    already holding the name fail a deploy only after the distribution's minutes; the runbook looks first."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs/deploying.md").read_text(encoding="utf-8")
+    checks = " ".join(doc.split("## Before a prod deploy", 1)[1].split("\n## ", 1)[0].split())  # unwrapped
+    assert "Your account must be verified before you can add new CloudFront resources" in checks
+    assert "aws acm describe-certificate --region us-east-1" in checks
+    assert "aws route53 list-resource-record-sets" in checks
+    one_deploy = doc.split("With a domain, one deploy", 1)[1].split("Without a domain", 1)[0]
+    assert "DomainName=" in one_deploy and "WebOrigin=" not in one_deploy  # the Rules would refuse it

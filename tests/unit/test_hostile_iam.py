@@ -17,11 +17,21 @@ def refusals(function, operation, params):
     return roles.refusals(function, authorised_requests(roles, "dynamodb", operation, params))
 
 
-@pytest.mark.parametrize("operation", ["UpdateItem", "DeleteItem"])
-def test_the_sign_in_start_may_touch_a_linking_session_but_never_write_a_device(operation):
-    """StartLoginFunction, the most exposed function (anyone may call it), checks a linking session with a
-    conditional write; its grant covered the whole sessions table, so the role could also write or delete any known
-    device (an UpdateItem creates a missing item: a device of any account, carrying any address's hash). Its code
-    only ever reads a device (ReadKnownDevice)."""
-    assert refusals("StartLoginFunction", operation, {"TableName": SESSIONS, "Key": {"pk": A_SESSION}}) == []
-    assert refusals("StartLoginFunction", operation, {"TableName": SESSIONS, "Key": {"pk": A_DEVICE}})
+@pytest.mark.parametrize("operation", ["UpdateItem", "DeleteItem", "PutItem"])
+def test_the_sign_in_start_reads_a_device_but_never_writes_a_session_or_a_device(operation):
+    """StartLoginFunction, the most exposed function (anyone may call it), only reads the known device a cookie
+    names (ReadKnownDevice): any write of the sessions table would let it create or delete a device of any
+    account (an UpdateItem creates a missing item). A link's session check is the VIISP function's."""
+    assert refusals("StartLoginFunction", "GetItem", {"TableName": SESSIONS, "Key": {"pk": A_DEVICE}}) == []
+    assert refusals("StartLoginFunction", "GetItem", {"TableName": SESSIONS, "Key": {"pk": A_SESSION}})
+    for key in (A_SESSION, A_DEVICE):
+        assert refusals("StartLoginFunction", operation, {"TableName": SESSIONS, "Key": {"pk": key}})
+
+
+def test_the_link_start_restarts_a_sessions_idle_clock_but_creates_no_device_with_that_grant():
+    """The link's start (ViispCallbackFunction) restarts a live session's idle clock with a conditional
+    UpdateItem; that grant (CheckLinkingSession) excludes device# keys, which only KnownDevices reaches."""
+    statements = CHECKER.roles.statements["ViispCallbackFunction"]
+    (check,) = [s for s in statements if s.get("Sid") == "CheckLinkingSession"]
+    assert check["Condition"] == {"ForAllValues:StringNotLike": {"dynamodb:LeadingKeys": ["device#*"]}}
+    assert refusals("ViispCallbackFunction", "UpdateItem", {"TableName": SESSIONS, "Key": {"pk": A_SESSION}}) == []

@@ -58,8 +58,10 @@ def environment_parameters() -> dict[str, str]:
     refs: dict[str, str] = {}
     for environment in environments:
         for variable, value in environment.get("Variables", {}).items():
-            if isinstance(value, dict) and value.get("Ref") in template().document["Parameters"]:
-                refs[variable] = value["Ref"]
+            # A plain Ref, or the Refs of an If's branches (WEB_ORIGIN: DomainName's origin, else WebOrigin).
+            for ref in re.findall(r"'Ref': '(\w+)'", repr(value)):
+                if ref in template().document["Parameters"]:
+                    refs.setdefault(variable, ref)
     return refs
 
 
