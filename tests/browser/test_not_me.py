@@ -78,7 +78,7 @@ ENGLISH = Words(
     sign_in_screen="Sign in",
     passkeys=passkeys.ENGLISH,
     ready_title="Secure your account",
-    ready_text="If you did not do what the e-mail told you about, press the button: we sign out every device, remove"
+    ready_text="If you did not do what the e-mail describes, press the button: we sign out every device, remove"
     " any passkey created since then and cancel any change of your e-mail address.",
     submit="This was not me — secure my account",
     done_title="Your account has been secured",
@@ -105,7 +105,7 @@ UKRAINIAN = Words(
     reference="Якщо звертатиметеся до Департаменту міграції, назвіть цей номер звернення: {reference}",
     sign_in_again="Увійти знову",
     refused_title="Це посилання не діє",
-    refused_text="Посиланням уже скористалися, або йому більше ніж 7 днів.",
+    refused_text="Посилання вже використано або воно старіше за 7 днів.",
     sign_in="Увійти",
 )
 RUSSIAN = Words(
@@ -123,7 +123,7 @@ RUSSIAN = Words(
     reference="Если будете обращаться в Департамент миграции, назовите этот номер обращения: {reference}",
     sign_in_again="Войти снова",
     refused_title="Эта ссылка не действует",
-    refused_text="Ссылкой уже воспользовались, или ей больше 7 дней.",
+    refused_text="Ссылка уже использована или ей больше 7 дней.",
     sign_in="Войти",
 )
 BOTH = [LITHUANIAN, UKRAINIAN]

@@ -190,7 +190,7 @@ export default {
   "account.activity.browser": "Browser",
   "account.activity.network": "Network",
   "account.activity.reason": "Reason given by staff",
-  "account.activity.reference": "Report number",
+  "account.activity.reference": "Reference number",
   "account.activity.change": "from {before} to {after}",
   "account.activity.nothing": "—",
   "account.activity.actor.you": "You",
@@ -215,7 +215,7 @@ export default {
   "account.activity.kind.signed_in": "Signed in",
   "account.activity.kind.profile_completed": "Contact details filled in",
   "account.activity.kind.contact_changed": "Contact details changed",
-  "account.activity.kind.email_change_requested": "E-mail change asked (waiting for its code)",
+  "account.activity.kind.email_change_requested": "E-mail change requested (waiting for the code)",
   "account.activity.kind.passkey_added": "Passkey created",
   "account.activity.kind.passkey_removed": "Passkey removed",
   "account.activity.kind.identity_linked": "Linked to VIISP",
@@ -323,7 +323,7 @@ export default {
 
   "notMe.ready.title": "Secure your account",
   "notMe.ready.text":
-    "If you did not do what the e-mail told you about, press the button: we sign out every device, remove any passkey created since then and cancel any change of your e-mail address.",
+    "If you did not do what the e-mail describes, press the button: we sign out every device, remove any passkey created since then and cancel any change of your e-mail address.",
   "notMe.ready.submit": "This was not me — secure my account",
   "notMe.done.title": "Your account has been secured",
   "notMe.done.text":
