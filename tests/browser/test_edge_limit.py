@@ -135,8 +135,8 @@ def test_a_429_without_the_apis_body_waits_as_long_as_it_says(page: Page, words:
 MAIL_UNAVAILABLE = {
     "lt": "Šiuo metu kodo išsiųsti nepavyko. Niekas neužskaityta – bandykite dar kartą po minutės.",
     "en": "The code could not be sent just now. Nothing was counted: try again in a minute.",
-    "uk": "Зараз не вдалося надіслати код. Цю спробу не враховано – спробуйте ще раз за хвилину.",
-    "ru": "Сейчас не удалось отправить код. Эта попытка не засчитана – попробуйте ещё раз через минуту.",
+    "uk": "Зараз не вдалося надіслати код. Цю спробу не враховано — спробуйте ще раз за хвилину.",
+    "ru": "Сейчас не удалось отправить код. Эта попытка не засчитана — попробуйте ещё раз через минуту.",
 }
 
 

@@ -331,20 +331,20 @@ export default {
   "notMe.done.reference": "If you contact the Migration Department, give them this reference number: {reference}",
   "notMe.done.signIn": "Sign in again",
   "notMe.refused.title": "This link does not work",
-  "notMe.refused.text": "The link was used already or is more than 7 days old.",
+  "notMe.refused.text": "This link has already been used or is more than 7 days old.",
   "notMe.refused.signIn": "Sign in",
 
   "recoveryConfirm.ready.title": "Confirm your new e-mail address",
   "recoveryConfirm.ready.text":
     "Migration Department staff started moving your account to this e-mail address. Press the button to confirm " +
-    "it: after a waiting period your account will sign in with this address, and every earlier sign-in ends.",
+    "it: after a waiting period you will sign in with this address, and every earlier session will end.",
   "recoveryConfirm.ready.submit": "Confirm this address",
   "recoveryConfirm.done.title": "Your new address is confirmed",
   "recoveryConfirm.done.text":
-    "The waiting period has started. When it ends, sign in with this address; we will send you a mail then.",
+    "The waiting period has started. When it ends, sign in with this address; we will send you an e-mail then.",
   "recoveryConfirm.done.signIn": "Go to sign in",
   "recoveryConfirm.refused.title": "This link does not work",
-  "recoveryConfirm.refused.text": "The link was used already, is too old, or the change was cancelled.",
+  "recoveryConfirm.refused.text": "This link has already been used or is too old, or the change was cancelled.",
   "recoveryConfirm.refused.signIn": "Sign in",
   "recoveryCancel.ready.title": "Stop the change of your e-mail address",
   "recoveryCancel.ready.text":

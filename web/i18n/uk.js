@@ -230,7 +230,7 @@ export default {
   "account.activity.kind.passkey_added": "Створено ключ доступу",
   "account.activity.kind.passkey_removed": "Видалено ключ доступу",
   "account.activity.kind.identity_linked": "Пов’язано з VIISP",
-  "account.activity.kind.identity_unlinked": "Працівник скасував пов’язання з VIISP",
+  "account.activity.kind.identity_unlinked": "Працівник скасував зв’язок із VIISP",
   "account.activity.kind.session_ended": "Сеанс входу завершено",
   "account.activity.kind.device_forgotten": "Пристрій забуто",
   "account.activity.kind.sessions_ended": "Працівник завершив усі сеанси входу",
@@ -346,7 +346,7 @@ export default {
   "notMe.done.reference": "Якщо звертатиметеся до Департаменту міграції, назвіть цей номер звернення: {reference}",
   "notMe.done.signIn": "Увійти знову",
   "notMe.refused.title": "Це посилання не діє",
-  "notMe.refused.text": "Посилання вже використано або воно старіше за 7 днів.",
+  "notMe.refused.text": "Цим посиланням уже скористалися, або йому понад 7 днів.",
   "notMe.refused.signIn": "Увійти",
 
   "recoveryConfirm.ready.title": "Підтвердьте нову адресу електронної пошти",
@@ -360,7 +360,7 @@ export default {
     "Період очікування почався. Коли він мине, увійдіть із цією адресою; тоді ми надішлемо Вам лист.",
   "recoveryConfirm.done.signIn": "Перейти до входу",
   "recoveryConfirm.refused.title": "Це посилання не діє",
-  "recoveryConfirm.refused.text": "Посилання вже використано, воно застаріло або зміну скасовано.",
+  "recoveryConfirm.refused.text": "Цим посиланням уже скористалися, воно застаріло, або зміну скасовано.",
   "recoveryConfirm.refused.signIn": "Увійти",
   "recoveryCancel.ready.title": "Зупиніть зміну адреси електронної пошти",
   "recoveryCancel.ready.text":
@@ -378,7 +378,7 @@ export default {
 
   "error.network": "Не вдалося з’єднатися із сервером. Перевірте підключення до інтернету та спробуйте ще раз.",
   "error.server": "Сталася помилка. Спробуйте ще раз пізніше.",
-  "error.mailUnavailable": "Зараз не вдалося надіслати код. Цю спробу не враховано – спробуйте ще раз за хвилину.",
+  "error.mailUnavailable": "Зараз не вдалося надіслати код. Цю спробу не враховано — спробуйте ще раз за хвилину.",
   "error.check": "Перевірте введені дані.",
   "error.origin": "Запит надійшов не зі сторінки MIGRIS. Оновіть сторінку та спробуйте ще раз.",
   "error.conflict": "Ваш обліковий запис саме в цей час змінили в іншому місці. Спробуйте ще раз.",
