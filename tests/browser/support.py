@@ -206,6 +206,17 @@ def choose_language(page: Page, code: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", code)
 
 
+def unfold(page: Page, name: str) -> Locator:
+    """The account page's card named `name`, opened as a person opens it on a phone (where the long cards fold
+    under their headings): by a tap on its heading. A card already open is left open."""
+    card = page.get_by_role("region", name=name)
+    fold = card.locator("details").first
+    if fold.get_attribute("open") is None:
+        card.get_by_role("heading", level=2, name=name).click()
+    expect(fold).to_have_attribute("open", "")
+    return card
+
+
 def ask_for_code(page: Page, address: str) -> None:
     """From the start page, ask for a sign-in code by e-mail (in Lithuanian)."""
     page.goto("/")

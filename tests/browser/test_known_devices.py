@@ -2,7 +2,7 @@
 the VIISP sign-in (then no `__Host-device` cookie), the devices the account page lists with a way to forget each,
 and signing out with "forget this device"."""
 
-# The Ukrainian in this file is written with its apostrophe (U+2019), as the pages write it: no confusable here.
+# The Ukrainian in this file writes its apostrophe as the pages do (U+2019): no confusable here.
 # ruff: noqa: RUF001
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from tests.browser.support import (
     make_account,
     new_address,
     personal_code,
+    unfold,
 )
 
 pytestmark = pytest.mark.browser
@@ -240,6 +241,7 @@ class Words:
     unknown: str
     forget: str
     sign_out_forget: str
+    sessions: str
 
 
 PHONE_WORDS = [
@@ -254,6 +256,7 @@ PHONE_WORDS = [
         "Unknown browser",
         "Forget",
         "Sign out and forget this device",
+        "Where you are signed in",
     ),
     Words(
         "uk",
@@ -266,6 +269,7 @@ PHONE_WORDS = [
         "Невідомий браузер",
         "Забути",
         "Вийти й забути цей пристрій",
+        "Де виконано вхід до облікового запису",
     ),
 ]
 PHONE = {"width": 360, "height": 740}
@@ -302,11 +306,12 @@ def test_known_devices_on_a_small_phone(page: Page, site: str, screens, words: W
     page.get_by_label(words.code_label).fill(latest_code(site, address))
     page.get_by_role("button", name=words.next).click()
 
-    devices = page.get_by_role("region", name=words.devices).get_by_role("listitem")
+    devices = unfold(page, words.devices).get_by_role("listitem")
     expect(devices).to_have_count(2)
     expect(devices.first.get_by_role("heading", level=3)).to_contain_text(words.this_device)
     expect(devices.nth(1).get_by_role("heading", level=3)).to_have_text(words.unknown)
     expect(devices.first.get_by_role("button", name=words.forget)).to_be_visible()
+    unfold(page, words.sessions)
     expect(page.get_by_role("button", name=words.sign_out_forget)).to_be_visible()
     fits(page, f"53-{words.code}-account-devices", page.get_by_role("region", name=words.devices))
     fits(page, f"54-{words.code}-account-this-session", page.locator("#sessions .session--current"))

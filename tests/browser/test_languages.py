@@ -1,7 +1,7 @@
 """Four languages: Lithuanian by default, English, Ukrainian and Russian. The choice is kept, <html lang>
 follows it, the API is told (`language`), and the mails come in it."""
 
-# The Ukrainian in this file is written with its apostrophe (U+2019), as the pages write it: no confusable here.
+# The Ukrainian in this file writes its apostrophe as the pages do (U+2019): no confusable here.
 # ruff: noqa: RUF001
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from tests.browser.support import (
     make_account,
     new_address,
     serving,
+    unfold,
 )
 from tests.browser.support import (
     choose_language as pick_language,
@@ -796,8 +797,8 @@ def test_phone_screenshots_of_the_passkey_screens(page: Page, site: str, words: 
     choose_language(page, words)
     page.screenshot(path=str(SHOTS / f"passkeys-{words.code}-sign-in.png"))
     sign_in_with_code(page, site, address, words)
+    region = unfold(page, words.passkeys)  # folded on a phone
     create_passkey(page, words)
-    region = page.get_by_role("region", name=words.passkeys)
     region.scroll_into_view_if_needed()
     page.evaluate("document.getElementById('passkeys').scrollIntoView({ block: 'start' })")
     page.screenshot(path=str(SHOTS / f"passkeys-{words.code}-account.png"))

@@ -87,7 +87,12 @@ function lookup(key, count) {
 }
 /** The text for `key` with {placeholders} filled in; a plural entry is chosen by `params.n`. */
 export function t(key, params = {}) {
-  return lookup(key, params.n).replace(/\{(\w+)\}/g, (match, name) => (name in params ? String(params[name]) : match));
+  return lookup(key, params.n).replace(/\{(\w+)\}(\.?)/g, (match, name, stop) => {
+    if (!(name in params)) return match;
+    const value = String(params[name]);
+    // A value that ends with an abbreviation's full stop ("po 5 min.") ends the sentence with it: one stop, not two.
+    return value + (stop && value.endsWith(".") ? "" : stop);
+  });
 }
 
 /** As t(), but as a list of nodes, so that a placeholder can be an element (a <strong>, say). */

@@ -394,30 +394,34 @@ export class AccountView extends View {
       "section",
       { class: "card", "aria-labelledby": "phone-heading" },
       h("h2", { id: "phone-heading" }, t("account.phone.heading")),
-      h("dl", { class: "facts" }, fact(
+      h(
+        "dl",
+        { class: "facts" },
+        fact(
           t("account.phone.current"),
           profile.phone_number
             ? h("span", { class: "phone", dir: "ltr", id: "current-phone" }, phoneWords(profile.phone_number))
             : t("account.notGiven"),
-        ),),
+        ),
+      ),
       this.changeFold(
         "phone-change",
         "phone",
         t("account.phone.open"),
         h(
-        "form",
-        { novalidate: true, onsubmit: (event) => this.changePhone(event) },
-        this.notice("phone"),
-        this.field({
-          id: "new-phone",
-          label: t("account.phone.label"),
-          hint: t("contact.phoneHint"),
-          max: 20,
-          type: "tel",
-          autocomplete: "tel",
-        }),
-        h("button", { type: "submit", class: "button" }, t("account.phone.submit")),
-      ),
+          "form",
+          { novalidate: true, onsubmit: (event) => this.changePhone(event) },
+          this.notice("phone"),
+          this.field({
+            id: "new-phone",
+            label: t("account.phone.label"),
+            hint: t("contact.phoneHint"),
+            max: 20,
+            type: "tel",
+            autocomplete: "tel",
+          }),
+          h("button", { type: "submit", class: "button" }, t("account.phone.submit")),
+        ),
       ),
     );
   }
