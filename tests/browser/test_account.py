@@ -191,7 +191,7 @@ ACCOUNT_WORDS = {
 SIGNED_OUT_ELSEWHERE = {
     "lt": "Susiejus paskyrą, kituose įrenginiuose būsite atjungti.",
     "en": "After linking, you will be signed out on your other devices.",
-    "uk": "Після пов’язання на інших Ваших пристроях буде виконано вихід із системи.",
+    "uk": "Коли Ви пов’яжете обліковий запис, на інших Ваших пристроях буде виконано вихід із системи.",
     "ru": "После связывания на других Ваших устройствах будет выполнен выход из системы.",
 }
 

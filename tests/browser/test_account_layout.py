@@ -159,7 +159,10 @@ def test_the_account_page_at_both_widths(page: Page, site: str, screens, code: s
     page.locator("#code").press("Enter")
     expect(page.locator("#current-phone")).to_have_text("+370 612 34567")
     expect(page.locator("#link-eidas")).to_contain_text("eIDAS")
-    names = {"lt": "Susiejus paskyrą, jūsų įrašyti vardas ir pavardė", "uk": "Після пов’язання введені Вами"}[code]
+    names = {
+        "lt": "Susiejus paskyrą, jūsų įrašyti vardas ir pavardė",
+        "uk": "Коли Ви пов’яжете обліковий запис, введені Вами",
+    }[code]
     expect(page.locator("#link-names")).to_contain_text(names)
     expect(page.locator("#sessions .session")).not_to_have_count(0)
     screens.seen(page, f"23-account-{code}")

@@ -78,7 +78,7 @@ ENGLISH = Words(
     sign_in_screen="Sign in",
     passkeys=passkeys.ENGLISH,
     ready_title="Secure your account",
-    ready_text="If you did not do what the e-mail told you about, press the button: we sign out every device, remove"
+    ready_text="If you did not do what the e-mail describes, press the button: we sign out every device, remove"
     " any passkey created since then and cancel any change of your e-mail address.",
     submit="This was not me — secure my account",
     done_title="Your account has been secured",
@@ -87,7 +87,7 @@ ENGLISH = Words(
     reference="If you contact the Migration Department, give them this reference number: {reference}",
     sign_in_again="Sign in again",
     refused_title="This link does not work",
-    refused_text="The link was used already or is more than 7 days old.",
+    refused_text="This link has already been used or is more than 7 days old.",
     sign_in="Sign in",
 )
 UKRAINIAN = Words(
@@ -105,7 +105,7 @@ UKRAINIAN = Words(
     reference="Якщо звертатиметеся до Департаменту міграції, назвіть цей номер звернення: {reference}",
     sign_in_again="Увійти знову",
     refused_title="Це посилання не діє",
-    refused_text="Посиланням уже скористалися, або йому більше ніж 7 днів.",
+    refused_text="Цим посиланням уже скористалися, або йому понад 7 днів.",
     sign_in="Увійти",
 )
 RUSSIAN = Words(
@@ -123,7 +123,7 @@ RUSSIAN = Words(
     reference="Если будете обращаться в Департамент миграции, назовите этот номер обращения: {reference}",
     sign_in_again="Войти снова",
     refused_title="Эта ссылка не действует",
-    refused_text="Ссылкой уже воспользовались, или ей больше 7 дней.",
+    refused_text="Этой ссылкой уже воспользовались, или ей больше 7 дней.",
     sign_in="Войти",
 )
 BOTH = [LITHUANIAN, UKRAINIAN]

@@ -195,7 +195,7 @@ export default {
   "account.activity.browser": "Browser",
   "account.activity.network": "Network",
   "account.activity.reason": "Reason given by staff",
-  "account.activity.reference": "Report number",
+  "account.activity.reference": "Reference number",
   "account.activity.change": "from {before} to {after}",
   "account.activity.nothing": "—",
   "account.activity.actor.you": "You",
@@ -214,13 +214,13 @@ export default {
   "account.activity.field.identity": "Confirmed identity",
   "account.activity.field.sessions": "Sessions",
   "account.activity.field.passkeys": "Passkeys",
-  "account.activity.level.1": "1 (not identified)",
-  "account.activity.level.2": "2 (identified by staff)",
-  "account.activity.level.3": "3 (identified through VIISP)",
+  "account.activity.level.1": "1 (identity not confirmed)",
+  "account.activity.level.2": "2 (identity confirmed by staff)",
+  "account.activity.level.3": "3 (identity confirmed through VIISP)",
   "account.activity.kind.signed_in": "Signed in",
   "account.activity.kind.profile_completed": "Contact details filled in",
   "account.activity.kind.contact_changed": "Contact details changed",
-  "account.activity.kind.email_change_requested": "E-mail change asked (waiting for its code)",
+  "account.activity.kind.email_change_requested": "E-mail change requested (waiting for the code)",
   "account.activity.kind.passkey_added": "Passkey created",
   "account.activity.kind.passkey_removed": "Passkey removed",
   "account.activity.kind.identity_linked": "Linked to VIISP",
@@ -328,7 +328,7 @@ export default {
 
   "notMe.ready.title": "Secure your account",
   "notMe.ready.text":
-    "If you did not do what the e-mail told you about, press the button: we sign out every device, remove any passkey created since then and cancel any change of your e-mail address.",
+    "If you did not do what the e-mail describes, press the button: we sign out every device, remove any passkey created since then and cancel any change of your e-mail address.",
   "notMe.ready.submit": "This was not me — secure my account",
   "notMe.done.title": "Your account has been secured",
   "notMe.done.text":
@@ -336,20 +336,20 @@ export default {
   "notMe.done.reference": "If you contact the Migration Department, give them this reference number: {reference}",
   "notMe.done.signIn": "Sign in again",
   "notMe.refused.title": "This link does not work",
-  "notMe.refused.text": "The link was used already or is more than 7 days old.",
+  "notMe.refused.text": "This link has already been used or is more than 7 days old.",
   "notMe.refused.signIn": "Sign in",
 
   "recoveryConfirm.ready.title": "Confirm your new e-mail address",
   "recoveryConfirm.ready.text":
     "Migration Department staff started moving your account to this e-mail address. Press the button to confirm " +
-    "it: after a waiting period your account will sign in with this address, and every earlier sign-in ends.",
+    "it: after a waiting period you will sign in with this address, and every earlier session will end.",
   "recoveryConfirm.ready.submit": "Confirm this address",
   "recoveryConfirm.done.title": "Your new address is confirmed",
   "recoveryConfirm.done.text":
-    "The waiting period has started. When it ends, sign in with this address; we will send you a mail then.",
+    "The waiting period has started. When it ends, sign in with this address; we will send you an e-mail then.",
   "recoveryConfirm.done.signIn": "Go to sign in",
   "recoveryConfirm.refused.title": "This link does not work",
-  "recoveryConfirm.refused.text": "The link was used already, is too old, or the change was cancelled.",
+  "recoveryConfirm.refused.text": "This link has already been used or is too old, or the change was cancelled.",
   "recoveryConfirm.refused.signIn": "Sign in",
   "recoveryCancel.ready.title": "Stop the change of your e-mail address",
   "recoveryCancel.ready.text":

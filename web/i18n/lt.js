@@ -224,9 +224,9 @@ export default {
   "account.activity.field.identity": "Patvirtinta tapatybė",
   "account.activity.field.sessions": "Prisijungimai",
   "account.activity.field.passkeys": "Prieigos raktai",
-  "account.activity.level.1": "1 (tapatybė nenustatyta)",
-  "account.activity.level.2": "2 (tapatybę nustatė darbuotojas)",
-  "account.activity.level.3": "3 (tapatybė nustatyta per VIISP)",
+  "account.activity.level.1": "1 (tapatybė nepatvirtinta)",
+  "account.activity.level.2": "2 (tapatybę patvirtino darbuotojas)",
+  "account.activity.level.3": "3 (tapatybė patvirtinta per VIISP)",
   "account.activity.kind.signed_in": "Prisijungta",
   "account.activity.kind.profile_completed": "Užpildyti kontaktiniai duomenys",
   "account.activity.kind.contact_changed": "Pakeisti kontaktiniai duomenys",
@@ -391,9 +391,9 @@ export default {
   "error.codeUsedUp": "Neteisingas kodas įvestas per daug kartų, todėl šis kodas nebegalioja. Žemiau paprašykite naujo kodo.",
   "error.codeExpired": "Šio kodo galiojimo laikas baigėsi. Žemiau paprašykite naujo kodo.",
   "error.locked":
-    "Per daug kartų įvestas neteisingas kodas. Prisijungimas šiuo el. pašto adresu laikinai užrakintas. " +
+    "Neteisingas kodas įvestas per daug kartų. Prisijungimas šiuo el. pašto adresu laikinai užrakintas. " +
     "Bandykite vėl po {time} (apie {clock}).",
-  "error.lockedChange": "Per daug kartų įvestas neteisingas kodas. Bandykite vėl po {time} (apie {clock}).",
+  "error.lockedChange": "Neteisingas kodas įvestas per daug kartų. Bandykite vėl po {time} (apie {clock}).",
   "error.cooldown": "Kodas šiuo adresu ką tik išsiųstas. Po {time} galėsite gauti naują kodą.",
   "error.cooldownChange": "Šiuo adresu ką tik išsiųstas naujo el. pašto adreso patvirtinimo kodas. Prisijungimo kodo galėsite paprašyti po {time}.",
   "error.edge": "Iš jūsų tinklo per daug prisijungimų. Po {time} bandykite vėl.",
