@@ -37,6 +37,8 @@ from migris.domain.mail_domains import LocalMailDomains
 from migris.viisp.transport import SoapTransport
 from migris.wiring import Services
 from moto import mock_aws
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.sqs.models import sqs_backends
 
 from devserver.template import Template
 
@@ -245,6 +247,12 @@ class LocalAws:
                     {"deadLetterTargetArn": self.queue_arn(target), "maxReceiveCount": int(redrive["maxReceiveCount"])}
                 )
             sqs.create_queue(QueueName=self.template.physical_name(logical_id), Attributes=attributes)
+
+    def queue_depth(self, logical_id: str) -> tuple[int, int]:
+        """The queue's messages a receive would return now, and those in flight (received, neither deleted nor
+        visible again), read from moto's state without an SQS call: the mail pump looks after every request."""
+        queue = sqs_backends[DEFAULT_ACCOUNT_ID][self.region].queues[self.template.physical_name(logical_id)]
+        return len(queue.messages), queue.approximate_number_of_messages_not_visible
 
     def queue_arn(self, logical_id: str) -> str:
         return f"arn:aws:sqs:{self.region}:123456789012:{self.template.physical_name(logical_id)}"

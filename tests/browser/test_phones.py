@@ -11,6 +11,8 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.support import SCREENSHOTS, heading, latest_code, new_address
 
+pytestmark = pytest.mark.browser
+
 PHONE = {"width": 360, "height": 740}
 LANGUAGES = ["lt", "en", "uk", "ru"]
 # The screens a signed-in person may also land on: VIISP's refusals (a link's, and a sign-in's with the longest
