@@ -252,6 +252,13 @@ class RecoveryDone(BaseModel):
     state: str = Field(description="held (the hold started) or cancelled")
 
 
+class RecoveryHeld(RecoveryDone):
+    hold_ends_at: str = Field(
+        description="When the hold ends (ISO 8601 UTC) and the recovery completes, unless cancelled first: the "
+        "page says it, so the person knows when the new address signs in"
+    )
+
+
 @app.post(
     "/recovery/confirm",
     summary="Confirm a recovery's new address (the link mailed to it)",
@@ -261,10 +268,9 @@ class RecoveryDone(BaseModel):
     openapi_extensions=body_doc(RecoveryLink),
     responses={200: {"description": "The hold started"}, **error_docs(400, 409, 415, 422, 429)},
 )
-def confirm_recovery() -> RecoveryDone:
+def confirm_recovery() -> RecoveryHeld:
     asked = parse_input(RecoveryLink, json_body(app))
-    services().recoveries.confirm(asked.token)
-    return RecoveryDone(state="held")
+    return RecoveryHeld(state="held", hold_ends_at=iso_utc(services().recoveries.confirm(asked.token)))
 
 
 @app.post(

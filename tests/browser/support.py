@@ -186,6 +186,12 @@ def title(screen: str) -> str:
     return f"{screen} \N{EN DASH} MIGRIS"
 
 
+def words_pattern(text: str) -> re.Pattern[str]:
+    """`text` found anywhere, each space matching any space: the pages join units ("el.\u00a0pašto", a phone's
+    groups) with no-break spaces, which a string match reads as spaces and a pattern does not."""
+    return re.compile(r"\s".join(re.escape(part) for part in text.split(" ")))
+
+
 def heading(page: Page) -> Locator:
     return page.get_by_role("heading", level=1)
 

@@ -184,7 +184,7 @@ ACCOUNT_WORDS = {
     # language: (identity, link heading, link button)
     "lt": ("Nepatvirtinta (prisijungiate el. paštu)", "Patvirtinkite tapatybę per VIISP", "Susieti su VIISP"),
     "en": ("Not confirmed (signed in by e-mail)", "Confirm your identity through VIISP", "Link with VIISP"),
-    "uk": ("Не підтверджена (вхід через електронну пошту)", "Підтвердьте свою особу через VIISP", "Пов’язати з VIISP"),
+    "uk": ("Не підтверджено (вхід через електронну пошту)", "Підтвердьте свою особу через VIISP", "Пов’язати з VIISP"),
     "ru": ("Не подтверждена (вход по электронной почте)", "Подтвердите свою личность через VIISP", "Связать с VIISP"),
 }
 # A link ends the account's other sessions: the card says so.

@@ -22,6 +22,7 @@ WIDE = {"width": 1280, "height": 800}
 # folded and it took two columns (issue 23); now about 2,150 and 3,420.
 SHORT_ON_A_PHONE = 2400
 FOLDED = ("passkeys", "sessions", "devices", "activity", "my-data", "erase")
+FINGER = 44  # px: the least height of anything a finger presses (WCAG 2.5.5)
 
 
 def page_height(page: Page) -> int:
@@ -48,10 +49,21 @@ def test_on_a_phone_the_account_page_is_short_and_its_long_cards_fold(page: Page
     expect(page.get_by_role("region", name="Telefono numeris")).to_be_visible()  # the person's own data is open
     height = page_height(page)
     assert height <= SHORT_ON_A_PHONE, f"the account page is {height} px tall at 360 px"
+    # The whole folded card is its header, and a finger's target: not only the heading's line.
+    for card in FOLDED:
+        box, header = page.locator(f"#{card}").bounding_box(), page.locator(f"#{card}-fold").bounding_box()
+        assert box and header and header["height"] >= FINGER, f"{card}'s header is {header} px"
+        assert abs(header["height"] - box["height"]) <= 2 and abs(header["width"] - box["width"]) <= 2, card
+    for fold in ("#phone-change", "#email-change"):  # "Enter a new phone number / e-mail address"
+        line = page.locator(f"{fold} > summary").bounding_box()
+        assert line and line["height"] >= FINGER, f"{fold}'s line is {line} px"
 
-    # A folded card opens under its heading, and stays open while the person is on the page.
+    # A folded card opens under its heading (a tap at its edge, away from the words, does it too), and stays
+    # open while the person is on the page.
     sessions = page.get_by_role("region", name="Kur esate prisijungę")
-    sessions.get_by_text("Kur esate prisijungę").click()
+    box = sessions.bounding_box()
+    assert box
+    sessions.click(position={"x": box["width"] - 6, "y": box["height"] - 6})
     here = sessions.get_by_role("button", name="Atsijungti šiame įrenginyje")
     expect(here).to_be_visible()
     phone = page.get_by_role("region", name="Telefono numeris")
@@ -74,6 +86,10 @@ def test_on_a_wide_screen_the_account_page_has_two_columns(page: Page, site: str
     assert sessions["y"] < person["y"] + person["height"]
     main = page.locator("main").bounding_box()
     assert main and main["width"] >= 1100, f"the page uses {main and main['width']} px of 1280"
+    # The header's and the footer's words start where the page's do (one column edge, not three).
+    for part in (".site-header__inner", ".site-footer__inner"):
+        box = page.locator(part).bounding_box()
+        assert box and (box["x"], box["width"]) == (main["x"], main["width"]), f"{part}: {box}, main: {main}"
     for card in FOLDED:  # room for every card open
         expect(page.locator(f"#{card} > details")).to_have_attribute("open", "")
     assert page_height(page) < 4000  # was 4,841 in one narrow column

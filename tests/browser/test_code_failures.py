@@ -40,6 +40,7 @@ class Words:
     used_up: str
     expired: str
     locked: str  # a pattern
+    ask_again: str  # beside "Send a new code" once the code no longer works
 
 
 WORDS = [
@@ -51,6 +52,7 @@ WORDS = [
         "Neteisingas kodas įvestas per daug kartų, todėl šis kodas nebegalioja. Žemiau paprašykite naujo kodo.",
         "Šio kodo galiojimo laikas baigėsi. Žemiau paprašykite naujo kodo.",
         r"Bandykite vėl po 15 min\. \(apie [0-2]\d:[0-5]\d\)\.$",
+        "Paprašykite naujo kodo – atsiųsime jį tuo pačiu adresu.",
     ),
     Words(
         "en",
@@ -60,6 +62,7 @@ WORDS = [
         "A wrong code was entered too many times, so this code no longer works. Ask for a new code below.",
         "This code has expired. Ask for a new code below.",
         r"Try again in 15 min \(at about [0-2]\d:[0-5]\d\)\.$",
+        "Ask for a new code: we will send it to the same address.",
     ),
     Words(
         "uk",
@@ -69,6 +72,7 @@ WORDS = [
         "Неправильний код введено забагато разів, тому цей код більше не діє. Запросіть новий код нижче.",
         "Термін дії цього коду закінчився. Запросіть новий код нижче.",
         r"Спробуйте ще раз через 15 хв \(приблизно о [0-2]\d:[0-5]\d\)\.$",
+        "Запросіть новий код – ми надішлемо його на ту саму адресу.",
     ),
     Words(
         "ru",
@@ -78,6 +82,7 @@ WORDS = [
         "Неверный код введён слишком много раз, поэтому этот код больше не действует. Запросите новый код ниже.",
         "Срок действия этого кода истёк. Запросите новый код ниже.",
         r"Попробуйте ещё раз через 15 мин \(примерно в [0-2]\d:[0-5]\d\)\.$",
+        "Запросите новый код – мы отправим его на тот же адрес.",
     ),
 ]
 IDS = [words.code for words in WORDS]
@@ -110,6 +115,14 @@ def ask_for_code_in(page: Page, address: str) -> None:
     expect(page.locator("#code")).to_be_visible()
 
 
+def dead_code_is_not_offered(page: Page, words: Words) -> None:
+    """A code that no longer works is gone from the field and "Continue" with it: "Send a new code" is the main
+    button."""
+    expect(page.locator("#code")).to_have_value("")
+    expect(page.get_by_role("button", name=words.submit, exact=True)).to_have_count(0)
+    expect(page.locator("#resend")).to_have_class("button")
+
+
 def enter(page: Page, words: Words, code: str) -> None:
     page.locator("#code").fill(code)
     with page.expect_response(lambda response: response.url.endswith("/login/email/verify")):
@@ -131,9 +144,11 @@ def test_a_used_up_code_is_worded_apart_from_a_wrong_one(browser: Browser, patie
         enter(page, words, "00000000")  # the fifth wrong try: the API burns the code
         expect(error).to_contain_text(words.used_up)
         expect(page.locator("#live-alert")).to_contain_text(words.used_up)
-        # The right code cannot help now: the API refuses it as it refused the wrong ones, and the page says why.
-        enter(page, words, latest_code(patient_site, address))
+        # The right code cannot help now (the API refuses it as it refused the wrong ones): nothing invites it.
+        dead_code_is_not_offered(page, words)
+        page.reload()  # and a reload keeps it so, with the reason at the field
         expect(error).to_contain_text(words.used_up)
+        dead_code_is_not_offered(page, words)
         screens.seen(page, f"code-used-up-{words.code}")
 
 
@@ -147,6 +162,12 @@ def test_an_expired_code_says_it_expired(browser: Browser, hasty_site: str, word
         page.wait_for_timeout(2500)
         enter(page, words, code)
         expect(page.locator("#code-error")).to_contain_text(words.expired)
+        dead_code_is_not_offered(page, words)
+        # The wait for a new code is over (2 s here): the words say to ask for one, not "did not get the e-mail?".
+        expect(page.locator("#resend-status")).to_have_text(words.ask_again)
+        page.locator("#resend").click()
+        expect(page.get_by_role("button", name=words.submit, exact=True)).to_be_visible()
+        expect(page.locator("#code-error")).to_have_count(0)
 
 
 @pytest.mark.parametrize("words", WORDS, ids=IDS)

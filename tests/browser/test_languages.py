@@ -42,6 +42,8 @@ class Words:
     phone: str
     account_title: str
     level_1: str
+    viisp: str  # the VIISP way's name, with the short name people meet elsewhere
+    identity: str  # the account's label for how the identity was confirmed
 
 
 LANGUAGES = [
@@ -62,6 +64,8 @@ LANGUAGES = [
         "Phone number",
         "My account",
         "Level 1 unidentified user",
+        "State Information Resources Interoperability Platform (VIISP)",
+        "Identity",
     ),
     Words(
         "uk",
@@ -80,6 +84,8 @@ LANGUAGES = [
         "Номер телефону",
         "Мій обліковий запис",
         "Неідентифікований користувач 1 рівня",
+        "Платформа взаємодії державних інформаційних ресурсів (VIISP)",
+        "Підтвердження особи",
     ),
     Words(
         "ru",
@@ -98,6 +104,8 @@ LANGUAGES = [
         "Номер телефона",
         "Моя учётная запись",
         "Неидентифицированный пользователь 1 уровня",
+        "Платформа взаимодействия государственных информационных ресурсов (VIISP)",
+        "Личность",
     ),
 ]
 
@@ -118,6 +126,7 @@ def test_a_whole_sign_in_in_another_language(page: Page, site: str, screens, wor
     page.reload()  # the choice is kept
     expect(page.locator("html")).to_have_attribute("lang", words.code)
     expect(language_button(page, words.code)).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("main")).to_contain_text(words.viisp)
     screens.seen(page, f"20-{words.code}-sign-in")
 
     address = new_address(f"kalba.{words.code}")
@@ -145,6 +154,7 @@ def test_a_whole_sign_in_in_another_language(page: Page, site: str, screens, wor
     main.get_by_role("button", name=words.next).click()
     expect(heading(page)).to_have_text(words.account_title)
     expect(main).to_contain_text(words.level_1)
+    expect(main.locator("dt").filter(has_text=re.compile(f"^{words.identity}$"))).to_have_count(1)
     screens.seen(page, f"23-{words.code}-account")
 
 

@@ -16,6 +16,7 @@ from tests.browser.support import (
     make_account,
     new_address,
     sign_in_by_email,
+    words_pattern,
 )
 
 pytestmark = pytest.mark.browser
@@ -25,10 +26,10 @@ def expect_field_error(page: Page, field_id: str, words: str) -> None:
     """The field says it is invalid, and its error, beside it, is part of its description."""
     control = page.locator(f"#{field_id}")
     error = page.locator(f"#{field_id}-error")
-    expect(error).to_have_text(re.compile(re.escape(words)))
+    expect(error).to_have_text(words_pattern(words))
     expect(control).to_have_attribute("aria-invalid", "true")
     expect(control).to_have_attribute("aria-describedby", re.compile(rf"\b{field_id}-error\b"))
-    expect(control).to_have_accessible_description(re.compile(re.escape(words)))
+    expect(control).to_have_accessible_description(words_pattern(words))
 
 
 def test_sign_in_messages_beside_the_e_mail_field(page: Page, screens):

@@ -33,6 +33,7 @@ from tests.browser.support import (
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
+CONTACT_PAGE = "https://migracija.lrv.lt/lt/kontaktai"  # index.html's migris-link-contact, the mails' ContactUrl
 LINK = re.compile(r"https?://\S+/#/not-me\?t=[\w-]+")
 REFERENCE = re.compile(r"NM-[0-9A-F]{8}")
 PAGE_FILES = re.compile(r"https?://[^/]+/(|index\.html|style\.css|(js|i18n)/[\w/]+\.js)(\?.*|#.*)?$")
@@ -52,6 +53,7 @@ class Words:
     sign_in_again: str
     refused_title: str
     refused_text: str
+    refused_contact: str  # then the link to the Migration Department's contact page
     sign_in: str
 
 
@@ -70,7 +72,8 @@ LITHUANIAN = Words(
     reference="Jei kreipsitės į Migracijos departamentą, nurodykite šio pranešimo numerį: {reference}",
     sign_in_again="Prisijungti iš naujo",
     refused_title="Ši nuoroda neveikia",
-    refused_text="Nuoroda jau panaudota arba jai daugiau nei 7 dienos.",
+    refused_text="Ši nuoroda jau panaudota arba baigėsi jos galiojimo laikas (7 dienos).",
+    refused_contact="Jei to, apie ką pranešta laiške, nedarėte jūs, kreipkitės į Migracijos departamentą:",
     sign_in="Prisijungti",
 )
 ENGLISH = Words(
@@ -87,7 +90,8 @@ ENGLISH = Words(
     reference="If you contact the Migration Department, give them this reference number: {reference}",
     sign_in_again="Sign in again",
     refused_title="This link does not work",
-    refused_text="This link has already been used or is more than 7 days old.",
+    refused_text="This link has already been used, or it has expired (a link is valid for 7 days).",
+    refused_contact="If you did not do what the e-mail told you about, contact the Migration Department:",
     sign_in="Sign in",
 )
 UKRAINIAN = Words(
@@ -105,7 +109,8 @@ UKRAINIAN = Words(
     reference="Якщо звертатиметеся до Департаменту міграції, назвіть цей номер звернення: {reference}",
     sign_in_again="Увійти знову",
     refused_title="Це посилання не діє",
-    refused_text="Цим посиланням уже скористалися, або йому понад 7 днів.",
+    refused_text="Цим посиланням уже скористалися, або термін його дії (7 днів) минув.",
+    refused_contact="Якщо Ви не робили того, про що йдеться в листі, зверніться до Департаменту міграції:",
     sign_in="Увійти",
 )
 RUSSIAN = Words(
@@ -123,7 +128,8 @@ RUSSIAN = Words(
     reference="Если будете обращаться в Департамент миграции, назовите этот номер обращения: {reference}",
     sign_in_again="Войти снова",
     refused_title="Эта ссылка не действует",
-    refused_text="Этой ссылкой уже воспользовались, или ей больше 7 дней.",
+    refused_text="Этой ссылкой уже воспользовались, или срок её действия (7 дней) истёк.",
+    refused_contact="Если Вы не делали того, о чём говорится в письме, обратитесь в Департамент миграции:",
     sign_in="Войти",
 )
 BOTH = [LITHUANIAN, UKRAINIAN]
@@ -201,6 +207,10 @@ def refused(page: Page, words: Words) -> None:
     expect(told).to_have_class(re.compile(r"\bnotice--error\b"))
     expect(page.get_by_role("button", name=words.submit)).to_have_count(0)
     expect(page.get_by_role("link", name=words.sign_in, exact=True)).to_be_visible()
+    # Whoever did not do what the mail told of has somewhere to turn: the department's contact page.
+    contact = page.locator("#not-me-contact")
+    expect(contact).to_contain_text(words.refused_contact)
+    expect(contact.get_by_role("link")).to_have_attribute("href", CONTACT_PAGE)
 
 
 @pytest.mark.parametrize("words", BOTH, ids=ids(BOTH))

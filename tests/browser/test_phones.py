@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import SCREENSHOTS, heading, latest_code, new_address
+from tests.browser.support import SCREENSHOTS, heading, latest_code, new_address, title
 
 pytestmark = pytest.mark.browser
 
@@ -92,6 +92,7 @@ def test_back_steps_through_a_sign_in_never_out_of_the_service(page: Page, site:
     page.goto("about:blank")  # what the phone showed before: Back past the service would land here
     page.set_viewport_size(PHONE)
     page.goto("/")
+    expect(page.get_by_role("main")).to_contain_text("Valstybės informacinių išteklių sąveikumo platforma (VIISP)")
     address = new_address("atgal")
     page.locator("#email").fill(address)
     page.locator("#email").press("Enter")
@@ -120,10 +121,15 @@ def test_back_steps_through_a_sign_in_never_out_of_the_service(page: Page, site:
     expect(page.locator("#sign-out")).to_be_visible()
     screens.seen(page, "23-code-accepted")
 
-    # The sign-in screen again: signed in, so it says so instead of offering the ways in.
+    # The sign-in screen again: signed in, so it says so instead of offering the ways in, in its heading too,
+    # in a card as the other steps are.
     page.go_back()
-    expect(heading(page)).to_have_text("Prisijungimas")
+    expect(heading(page)).to_have_text("Jūs prisijungę")
+    expect(page).to_have_title(title("Jūs prisijungę"))
     expect(page).to_have_url(re.compile(r"/#/$"))
+    card = page.locator("main > .screen")
+    expect(card).to_have_css("background-color", "rgb(255, 255, 255)")
+    expect(card).to_have_css("border-top-style", "solid")
     expect(page.locator("#signed-in")).to_have_text(re.compile("^Jūs jau prisijungę."))
     expect(page.get_by_role("textbox")).to_have_count(0)
     screens.seen(page, "23-sign-in-signed-in")

@@ -73,7 +73,10 @@ def test_the_new_address_confirms_with_one_press_and_a_used_link_says_so(tab: Pa
     assert api(desk, "GET", "/profile", token=token)[0] == 200  # opening changed nothing
     tab.get_by_role("button", name="Patvirtinti šį adresą").click()
     expect(heading(tab)).to_have_text("Naujas adresas patvirtintas")
-    expect(tab.locator("#confirm-recovery-outcome")).to_contain_text("Laukimo laikas prasidėjo")
+    # It says when the wait ends (a second here), and that the mail comes then.
+    expect(tab.locator("#confirm-recovery-outcome")).to_have_text(
+        re.compile(r"Laukimo laikas prasidėjo ir baigsis \d{4}-\d{2}-\d{2} [0-2]\d:[0-5]\d\. Tada atsiųsime")
+    )
     # The hold of a second ends, the schedule completes it: the old session has ended.
     for _ in range(50):  # the schedule runs every second
         if api(desk, "GET", "/profile", token=token)[0] == 401:
@@ -103,3 +106,6 @@ def test_a_link_without_a_token_gets_one_sentence_and_sign_in(tab: Page, desk: s
     tab.goto("/#/cancel-recovery")
     expect(heading(tab)).to_have_text("Ši nuoroda neveikia")
     expect(tab.get_by_role("link", name="Prisijungti")).to_be_visible()
+    # It tells to contact the Migration Department if the change was not asked for: here is where.
+    contact = tab.get_by_role("link", name="Migracijos departamento kontaktai")
+    expect(contact).to_have_attribute("href", "https://migracija.lrv.lt/lt/kontaktai")

@@ -9,6 +9,7 @@ import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from migris.clock import iso_utc
 
 from tests.handler.test_not_me import not_me_token
 from tests.handler.test_passkeys import ADDRESS, sign_in, sign_in_options, with_passkey
@@ -98,7 +99,12 @@ def test_a_confirmed_recovery_completes_after_the_hold_and_ends_everything(clien
     clock.advance(HOLD + 60)
     token = client.signed_in(OLD)  # the old address still signs in to the account meanwhile
     assert complete(client) == 0
-    assert client.post("/recovery/confirm", {"token": confirm}).json == {"state": "held"}
+    # The answer says when the hold ends, for the page to tell the person.
+    held_at = clock.now()
+    assert client.post("/recovery/confirm", {"token": confirm}).json == {
+        "state": "held",
+        "hold_ends_at": iso_utc(held_at + HOLD),
+    }
     clock.advance(HOLD - 1)
     assert complete(client) == 0
     assert client.as_person(token, "GET", "/profile").status == 200

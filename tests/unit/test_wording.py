@@ -172,6 +172,17 @@ def test_the_person_is_addressed_formally(language):
     assert not wrong, wrong
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_unit_never_breaks_across_lines_on_the_pages(language):
+    """Lithuanian "el. paštas" keeps "el." with its word, and a phone number in an example keeps its groups
+    together: a no-break space joins them, so a narrow phone never ends a line inside either."""
+    web = [(where, text) for where, text in texts(language) if where.startswith("web ")]
+    broken = [(where, text) for where, text in web if re.search(r"\b[Ee]l\. |\+\d[\d\u00a0]* \d", text)]
+    assert not broken, broken
+    if language == "lt":
+        assert any("el.\u00a0pašto" in text for _, text in web)  # the check reads the texts it means
+
+
 def test_the_glossary_forbids_the_forms_the_issue_names():
     phrases = [phrase for phrase, _ in forbidden_forms()]
     assert {"особовий код", "електронний банкінг", "электронный банкинг"} <= set(phrases), phrases

@@ -18,8 +18,10 @@ export default {
   "time.hoursMinutes": "{h} h {m} min",
 
   "signin.title": "Sign in",
+  "signin.signedIn.title": "You are signed in",
   "signin.intro": "Choose how you would like to sign in.",
   "signin.banner.newTab": "(opens in a new tab)",
+  "app.contact.link": "Migration Department contacts",
   "signin.email.heading": "Use this sign-in if you do not have a personal code issued in Lithuania",
   "signin.email.text":
     "Signing in by e-mail creates a level 1 unidentified user account: your identity is not confirmed until " +
@@ -28,7 +30,7 @@ export default {
   "signin.email.hint": "For example, name.surname@example.com",
   "signin.submit": "Sign in",
   "signin.viisp.heading": "Use this sign-in if you have a personal code issued in Lithuania",
-  "signin.viisp.name": "State Information Resources Interoperability Platform",
+  "signin.viisp.name": "State Information Resources Interoperability Platform (VIISP)",
   "signin.viisp.text":
     "Sign in with online banking, your identity card or a mobile electronic signature. " +
     "Your identity will be confirmed (level 3 user).",
@@ -65,6 +67,7 @@ export default {
   "code.resend": "Send a new code",
   "code.resendWait": "You can ask for a new code in {time}.",
   "code.resendReady": "Did not get the e-mail? You can ask for a new code.",
+  "code.resendSpent": "Ask for a new code: we will send it to the same address.",
   "code.resent": "A new code has been sent. The previous code is no longer valid.",
   "code.otherAddress": "Use another e-mail address",
   "code.accepted": "This code has been accepted: you are signed in. A code works only once, so there is no need to enter it again.",
@@ -84,7 +87,7 @@ export default {
     "other travel document.",
   "contact.namesExample": "For example: Olena Kovalenko, not Олена Коваленко.",
   "contact.phone": "Phone number",
-  "contact.phoneHint": "With the country code, for example +370 612 34567.",
+  "contact.phoneHint": "With the country code, for example +370\u00a0612\u00a034567.",
   "contact.fromViisp": "Name received from VIISP.",
   "contact.warning":
     "Later, your given and family names can be changed only by migration staff in Lithuania and at " +
@@ -336,7 +339,8 @@ export default {
   "notMe.done.reference": "If you contact the Migration Department, give them this reference number: {reference}",
   "notMe.done.signIn": "Sign in again",
   "notMe.refused.title": "This link does not work",
-  "notMe.refused.text": "This link has already been used or is more than 7 days old.",
+  "notMe.refused.text": "This link has already been used, or it has expired (a link is valid for 7 days).",
+  "notMe.refused.contact": "If you did not do what the e-mail told you about, contact the Migration Department:",
   "notMe.refused.signIn": "Sign in",
 
   "recoveryConfirm.ready.title": "Confirm your new e-mail address",
@@ -346,7 +350,7 @@ export default {
   "recoveryConfirm.ready.submit": "Confirm this address",
   "recoveryConfirm.done.title": "Your new address is confirmed",
   "recoveryConfirm.done.text":
-    "The waiting period has started. When it ends, sign in with this address; we will send you an e-mail then.",
+    "The waiting period has started and ends on {until}. Then we will send you an e-mail at this address, and from then on you sign in with it.",
   "recoveryConfirm.done.signIn": "Go to sign in",
   "recoveryConfirm.refused.title": "This link does not work",
   "recoveryConfirm.refused.text": "This link has already been used or is too old, or the change was cancelled.",
@@ -404,7 +408,7 @@ export default {
   "field.styled.name": "Use ordinary letters, not styled letters, ligatures or symbols.",
   "field.marks.name": "A letter can carry at most {max} accents or other marks.",
   "field.required.phone_number": "Enter your phone number.",
-  "field.invalid.phone_number": "Enter a valid phone number with the country code, for example +370 612 34567.",
+  "field.invalid.phone_number": "Enter a valid phone number with the country code, for example +370\u00a0612\u00a034567.",
   "field.required.code": "Enter the code from the e-mail.",
   "field.invalid.code": "The code contains digits only.",
   "field.invalid.other": "Please check this field.",

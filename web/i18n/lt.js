@@ -19,17 +19,19 @@ export default {
   "time.hoursMinutes": "{h} val. {m} min.",
 
   "signin.title": "Prisijungimas",
+  "signin.signedIn.title": "Jūs prisijungę",
   "signin.intro": "Pasirinkite, kaip norite prisijungti.",
   "signin.banner.newTab": "(atsidaro naujoje kortelėje)",
+  "app.contact.link": "Migracijos departamento kontaktai",
   "signin.email.heading": "Naudokite šį prisijungimą, jei neturite Lietuvoje suteikto asmens kodo",
   "signin.email.text":
-    "Prisijungus el. paštu sukuriama 1 lygio neidentifikuoto naudotojo paskyra: jūsų tapatybė nebus patvirtinta, " +
-    "kol jos nepatvirtins migracijos tarnybos darbuotojai. Laikiną prisijungimo kodą atsiųsime nurodytu el. pašto adresu.",
-  "signin.email.label": "El. paštas",
+    "Prisijungus el.\u00a0paštu sukuriama 1 lygio neidentifikuoto naudotojo paskyra: jūsų tapatybė nebus patvirtinta, " +
+    "kol jos nepatvirtins migracijos tarnybos darbuotojai. Laikiną prisijungimo kodą atsiųsime nurodytu el.\u00a0pašto adresu.",
+  "signin.email.label": "El.\u00a0paštas",
   "signin.email.hint": "Pvz., vardas.pavarde@pastas.lt",
   "signin.submit": "Prisijungti",
   "signin.viisp.heading": "Naudokite šį prisijungimą, jei turite Lietuvoje suteiktą asmens kodą",
-  "signin.viisp.name": "Valstybės informacinių išteklių sąveikumo platforma",
+  "signin.viisp.name": "Valstybės informacinių išteklių sąveikumo platforma (VIISP)",
   "signin.viisp.text":
     "Prisijungimui naudokite elektroninę bankininkystę, asmens tapatybės kortelę arba mobilųjį elektroninį parašą. " +
     "Jūsų tapatybė bus patvirtinta (3 lygio naudotojas).",
@@ -37,10 +39,10 @@ export default {
   "signin.signedOutForgot": "Jūs atsijungėte. Šis įrenginys pamirštas.",
   "signin.expired": "Jūsų sesija baigėsi. Prisijunkite iš naujo.",
   "signin.endedElsewhere": "Jūs nebeprisijungę: jūsų sesija baigta kitame įrenginyje arba baigėsi jos laikas. Prisijunkite iš naujo.",
-  "signin.already": "Jūs jau prisijungę. Jei norite prisijungti kitu būdu ar kitu el. pašto adresu, pirmiausia atsijunkite.",
+  "signin.already": "Jūs jau prisijungę. Jei norite prisijungti kitu būdu ar kitu el.\u00a0pašto adresu, pirmiausia atsijunkite.",
   "signin.passkey.heading": "Sukūrėte prieigos raktą?",
   "signin.passkey.text":
-    "Prisijunkite veidu, piršto atspaudu arba įrenginio atrakinimo kodu. El. pašto adreso įvesti " +
+    "Prisijunkite veidu, piršto atspaudu arba įrenginio atrakinimo kodu. El.\u00a0pašto adreso įvesti " +
     "nereikia.",
   "signin.passkey.submit": "Prisijungti prieigos raktu",
   "signin.passkey.cancelled":
@@ -52,10 +54,10 @@ export default {
     "kitą prisijungimo būdą.",
 
   "code.title": "Prisijungimo kodas",
-  "code.address": "Jūsų el. pašto adresas: {email}",
+  "code.address": "Jūsų el.\u00a0pašto adresas: {email}",
   "code.attention": "Dėmesio!",
-  "code.sameAddress": "Prisijungimui naudokite tą patį el. pašto adresą.",
-  "code.sent": "Laikiną prisijungimo kodą išsiuntėme jūsų el. pašto adresu. Įveskite jį žemiau.",
+  "code.sameAddress": "Prisijungimui naudokite tą patį el.\u00a0pašto adresą.",
+  "code.sent": "Laikiną prisijungimo kodą išsiuntėme jūsų el.\u00a0pašto adresu. Įveskite jį žemiau.",
   "code.label": "Laikinas kodas",
   "code.hint": {
     one: "Kodą sudaro {n} skaitmuo.",
@@ -73,8 +75,9 @@ export default {
   "code.resend": "Siųsti naują kodą",
   "code.resendWait": "Po {time} galėsite gauti naują kodą.",
   "code.resendReady": "Negavote laiško? Galite paprašyti naujo kodo.",
+  "code.resendSpent": "Paprašykite naujo kodo – atsiųsime jį tuo pačiu adresu.",
   "code.resent": "Naujas kodas išsiųstas. Ankstesnis kodas nebegalioja.",
-  "code.otherAddress": "Naudoti kitą el. pašto adresą",
+  "code.otherAddress": "Naudoti kitą el.\u00a0pašto adresą",
   "code.accepted": "Šis kodas priimtas: jūs prisijungėte. Kodas galioja tik vieną kartą, todėl jo įvesti dar kartą nereikia.",
   "signedIn.toContact": "Pereiti prie kontaktinių duomenų",
   "signedIn.toAccount": "Eiti į paskyrą",
@@ -92,7 +95,7 @@ export default {
     "paso ar kito kelionės dokumento eilutėje.",
   "contact.namesExample": "Pavyzdžiui: Olena Kovalenko, o ne Олена Коваленко.",
   "contact.phone": "Telefono Nr.",
-  "contact.phoneHint": "Su šalies kodu, pvz., +370 612 34567.",
+  "contact.phoneHint": "Su šalies kodu, pvz., +370\u00a0612\u00a034567.",
   "contact.fromViisp": "Vardas ir pavardė gauti iš VIISP.",
   "contact.warning":
     "Vardą (-us) ir pavardę (-es) vėliau pakeisti galės tik migracijos tarnybos darbuotojai Lietuvoje ir " +
@@ -111,11 +114,11 @@ export default {
   "account.level.2": "2 lygio naudotojas: tapatybę patvirtino migracijos tarnybos darbuotojai",
   "account.level.3": "3 lygio naudotojas: tapatybė patvirtinta per VIISP",
   "account.method": "Prisijungimo būdas",
-  "account.method.email": "El. paštu ir laikinu kodu",
+  "account.method.email": "El.\u00a0paštu ir laikinu kodu",
   "account.method.viisp": "Per VIISP",
-  "account.method.both": "El. paštu ir laikinu kodu arba per VIISP",
+  "account.method.both": "El.\u00a0paštu ir laikinu kodu arba per VIISP",
   "account.identity": "Tapatybė",
-  "account.identity.none": "Nepatvirtinta (prisijungiate el. paštu)",
+  "account.identity.none": "Nepatvirtinta (prisijungiate el.\u00a0paštu)",
   "account.identity.staff": "Patvirtinta migracijos tarnybos darbuotojų",
   "account.identity.viisp": "Patvirtinta per VIISP",
   "account.identity.personalCode": "Patvirtinta per VIISP (Lietuvos asmens kodas)",
@@ -128,13 +131,13 @@ export default {
   "account.phone.label": "Naujas telefono Nr.",
   "account.phone.submit": "Keisti telefono numerį",
   "account.phone.changed": "Telefono numeris pakeistas.",
-  "account.email.heading": "El. pašto adresas",
-  "account.email.open": "Įvesti naują el. pašto adresą",
-  "account.email.current": "Dabartinis el. paštas",
-  "account.email.label": "Naujas el. pašto adresas",
+  "account.email.heading": "El.\u00a0pašto adresas",
+  "account.email.open": "Įvesti naują el.\u00a0pašto adresą",
+  "account.email.current": "Dabartinis el.\u00a0paštas",
+  "account.email.label": "Naujas el.\u00a0pašto adresas",
   "account.email.hint": "Naujuoju adresu atsiųsime patvirtinimo kodą. Dabartinis adresas galios, kol įvesite kodą.",
   "account.email.hintNone":
-    "Jungiatės per VIISP. El. pašto adresas čia skirtas tik pranešimams apie jūsų paskyrą; juo atsiųsime " +
+    "Jungiatės per VIISP. El.\u00a0pašto adresas čia skirtas tik pranešimams apie jūsų paskyrą; juo atsiųsime " +
     "patvirtinimo kodą.",
   "account.email.submit": "Siųsti patvirtinimo kodą",
   "account.email.pending": "Laukiama patvirtinimo: {email}",
@@ -142,13 +145,13 @@ export default {
   "account.email.codeLabel": "Patvirtinimo kodas",
   "account.email.confirm": "Patvirtinti",
   "account.email.resend": "Siųsti kodą dar kartą",
-  "account.email.changed": "El. pašto adresas pakeistas. Visi kiti jūsų prisijungimai baigti.",
-  "account.linked": "Paskyra susieta su VIISP. Prie jos galite prisijungti ir el. paštu, ir per VIISP.",
+  "account.email.changed": "El.\u00a0pašto adresas pakeistas. Visi kiti jūsų prisijungimai baigti.",
+  "account.linked": "Paskyra susieta su VIISP. Prie jos galite prisijungti ir el.\u00a0paštu, ir per VIISP.",
   "account.link.heading": "Patvirtinkite tapatybę per VIISP",
   "account.link.text":
     "Jei turite Lietuvoje suteiktą asmens kodą arba kitos ES valstybės elektroninės atpažinties priemonę (eIDAS), " +
     "susiekite šią paskyrą su VIISP. Jūsų tapatybė bus patvirtinta (3 lygio naudotojas), o paskyra liks viena: prie " +
-    "jos galėsite prisijungti ir el. paštu, ir per VIISP.",
+    "jos galėsite prisijungti ir el.\u00a0paštu, ir per VIISP.",
   "account.eidas":
     "eIDAS – tai būdas patvirtinti savo tapatybę kitos ES šalies išduota elektronine atpažinties " +
     "priemone.",
@@ -170,7 +173,7 @@ export default {
   "account.sessions.lastSeen": "Paskutinį kartą aktyvi",
   "account.sessions.browser": "Naršyklė",
   "account.sessions.method": "Prisijungimo būdas",
-  "account.sessions.method.email": "El. paštu ir laikinu kodu",
+  "account.sessions.method.email": "El.\u00a0paštu ir laikinu kodu",
   "account.sessions.method.viisp": "Per VIISP",
   "account.sessions.method.passkey": "Prieigos raktu",
   "account.sessions.method.other": "Kitu būdu",
@@ -182,7 +185,7 @@ export default {
   "account.devices.heading": "Įsiminti įrenginiai",
   "account.devices.intro":
     "Įsimintame įrenginyje prisijungimo kodą galėsite gauti, " +
-    "net jei kas nors kitas prašytų daug kodų jūsų el. pašto adresu.",
+    "net jei kas nors kitas prašytų daug kodų jūsų el.\u00a0pašto adresu.",
   "account.devices.none": "Neįsiminėme nė vieno jūsų įrenginio.",
   "account.devices.unknown": "Nežinoma naršyklė",
   "account.devices.browser": "{browser}, {system}",
@@ -212,14 +215,14 @@ export default {
   "account.activity.actor.viisp": "Jūs, per VIISP",
   "account.activity.actor.staff": "Migracijos darbuotojas",
   "account.activity.actor.system": "Sistema",
-  "account.activity.method.email": "El. paštas ir laikinas kodas",
+  "account.activity.method.email": "El.\u00a0paštas ir laikinas kodas",
   "account.activity.method.viisp": "Per VIISP",
   "account.activity.method.eidas": "Per eIDAS (VIISP)",
   "account.activity.method.passkey": "Prieigos raktas",
   "account.activity.field.given_name": "Vardas (-ai)",
   "account.activity.field.family_name": "Pavardė (-ės)",
   "account.activity.field.phone_number": "Telefono numeris",
-  "account.activity.field.email": "El. pašto adresas",
+  "account.activity.field.email": "El.\u00a0pašto adresas",
   "account.activity.field.level": "Lygis",
   "account.activity.field.identity": "Patvirtinta tapatybė",
   "account.activity.field.sessions": "Prisijungimai",
@@ -230,7 +233,7 @@ export default {
   "account.activity.kind.signed_in": "Prisijungta",
   "account.activity.kind.profile_completed": "Užpildyti kontaktiniai duomenys",
   "account.activity.kind.contact_changed": "Pakeisti kontaktiniai duomenys",
-  "account.activity.kind.email_change_requested": "Paprašyta pakeisti el. pašto adresą (laukiama kodo)",
+  "account.activity.kind.email_change_requested": "Paprašyta pakeisti el.\u00a0pašto adresą (laukiama kodo)",
   "account.activity.kind.passkey_added": "Sukurtas prieigos raktas",
   "account.activity.kind.passkey_removed": "Pašalintas prieigos raktas",
   "account.activity.kind.identity_linked": "Susieta su VIISP",
@@ -240,15 +243,15 @@ export default {
   "account.activity.kind.sessions_ended": "Darbuotojas baigė visus prisijungimus",
   "account.activity.kind.not_me_reported": "Pranešta, kad tai buvote ne jūs: visi prisijungimai baigti",
   "account.activity.kind.staff_changed": "Pakeitė migracijos darbuotojas",
-  "account.activity.kind.recovery_started": "Darbuotojas pradėjo perkelti paskyrą į naują el. pašto adresą",
-  "account.activity.kind.recovery_confirmed": "Naujas el. pašto adresas patvirtintas",
-  "account.activity.kind.recovery_cancelled": "Perkėlimas į naują el. pašto adresą atšauktas",
-  "account.activity.kind.recovery_completed": "Paskyra perkelta į naują el. pašto adresą",
+  "account.activity.kind.recovery_started": "Darbuotojas pradėjo perkelti paskyrą į naują el.\u00a0pašto adresą",
+  "account.activity.kind.recovery_confirmed": "Naujas el.\u00a0pašto adresas patvirtintas",
+  "account.activity.kind.recovery_cancelled": "Perkėlimas į naują el.\u00a0pašto adresą atšauktas",
+  "account.activity.kind.recovery_completed": "Paskyra perkelta į naują el.\u00a0pašto adresą",
   "account.activity.kind.other": "Kitas pakeitimas",
   "account.passkeys.heading": "Prieigos raktai",
   "account.passkeys.intro":
     "Su prieigos raktu prisijungsite veidu, piršto atspaudu arba įrenginio atrakinimo kodu – nelaukdami " +
-    "kodo el. paštu.",
+    "kodo el.\u00a0paštu.",
   "account.passkeys.shared":
     "Nekurkite prieigos rakto bendro naudojimo įrenginyje. Kiekvienas, galintis atrakinti įrenginį, " +
     "galėtų prisijungti prie jūsų paskyros.",
@@ -295,8 +298,8 @@ export default {
   "account.erase.confirmText": "Ar tikrai norite ištrinti savo paskyrą? Šio veiksmo atšaukti negalima.",
   "account.erase.confirm": "Taip, ištrinti mano paskyrą",
   "account.erase.fresh": "Saugumo sumetimais paskyrą ištrinti galima tik per 10\u00a0minučių nuo prisijungimo. Prisijunkite iš naujo ir bandykite dar kartą.",
-  "account.erase.recoveryPending": "Paskyros ištrinti negalima, kol atkuriamas jos el. pašto adresas.",
-  "account.erase.done": "Jūsų paskyra ištrinta, o jūs atjungti. Patvirtinimą išsiuntėme jūsų el. pašto adresu.",
+  "account.erase.recoveryPending": "Paskyros ištrinti negalima, kol atkuriamas jos el.\u00a0pašto adresas.",
+  "account.erase.done": "Jūsų paskyra ištrinta, o jūs atjungti. Patvirtinimą išsiuntėme jūsų el.\u00a0pašto adresu.",
 
   "viispError.title": "Nepavyko prisijungti per VIISP",
   "viispError.invalid_ticket":
@@ -339,37 +342,38 @@ export default {
 
   "notMe.ready.title": "Apsaugokite savo paskyrą",
   "notMe.ready.text":
-    "Jei to, apie ką pranešta laiške, nedarėte jūs, paspauskite mygtuką: atjungsime visus įrenginius nuo jūsų paskyros, pašalinsime nuo tada sukurtus prieigos raktus ir atšauksime el. pašto adreso keitimą, jei jis pradėtas.",
+    "Jei to, apie ką pranešta laiške, nedarėte jūs, paspauskite mygtuką: atjungsime visus įrenginius nuo jūsų paskyros, pašalinsime nuo tada sukurtus prieigos raktus ir atšauksime el.\u00a0pašto adreso keitimą, jei jis pradėtas.",
   "notMe.ready.submit": "Tai ne aš – apsaugoti mano paskyrą",
   "notMe.done.title": "Jūsų paskyra apsaugota",
   "notMe.done.text":
-    "Atjungėme visus įrenginius nuo jūsų paskyros, pašalinome nuo tada sukurtus prieigos raktus ir atšaukėme el. pašto adreso keitimą, jei jis buvo pradėtas.",
+    "Atjungėme visus įrenginius nuo jūsų paskyros, pašalinome nuo tada sukurtus prieigos raktus ir atšaukėme el.\u00a0pašto adreso keitimą, jei jis buvo pradėtas.",
   "notMe.done.reference": "Jei kreipsitės į Migracijos departamentą, nurodykite šio pranešimo numerį: {reference}",
   "notMe.done.signIn": "Prisijungti iš naujo",
   "notMe.refused.title": "Ši nuoroda neveikia",
-  "notMe.refused.text": "Nuoroda jau panaudota arba jai daugiau nei 7 dienos.",
+  "notMe.refused.text": "Ši nuoroda jau panaudota arba baigėsi jos galiojimo laikas (7 dienos).",
+  "notMe.refused.contact": "Jei to, apie ką pranešta laiške, nedarėte jūs, kreipkitės į Migracijos departamentą:",
   "notMe.refused.signIn": "Prisijungti",
 
-  "recoveryConfirm.ready.title": "Patvirtinkite naują el. pašto adresą",
+  "recoveryConfirm.ready.title": "Patvirtinkite naują el.\u00a0pašto adresą",
   "recoveryConfirm.ready.text":
-    "Migracijos departamento darbuotojas pradėjo jūsų paskyros perkėlimą į šį el. pašto adresą. Paspauskite " +
+    "Migracijos departamento darbuotojas pradėjo jūsų paskyros perkėlimą į šį el.\u00a0pašto adresą. Paspauskite " +
     "mygtuką, kad jį patvirtintumėte: po laukimo laiko prie paskyros jungsitės šiuo adresu, o visi ankstesni " +
     "prisijungimai bus baigti.",
   "recoveryConfirm.ready.submit": "Patvirtinti šį adresą",
   "recoveryConfirm.done.title": "Naujas adresas patvirtintas",
   "recoveryConfirm.done.text":
-    "Laukimo laikas prasidėjo. Jam pasibaigus, prisijunkite šiuo adresu; tada atsiųsime jums laišką.",
+    "Laukimo laikas prasidėjo ir baigsis {until}. Tada atsiųsime jums laišką šiuo adresu, ir nuo tada prisijungsite juo.",
   "recoveryConfirm.done.signIn": "Eiti prisijungti",
   "recoveryConfirm.refused.title": "Ši nuoroda neveikia",
   "recoveryConfirm.refused.text": "Nuoroda jau panaudota, per sena, arba keitimas atšauktas.",
   "recoveryConfirm.refused.signIn": "Prisijungti",
-  "recoveryCancel.ready.title": "Sustabdykite el. pašto adreso keitimą",
+  "recoveryCancel.ready.title": "Sustabdykite el.\u00a0pašto adreso keitimą",
   "recoveryCancel.ready.text":
-    "Migracijos departamento darbuotojas pradėjo jūsų paskyros perkėlimą į kitą el. pašto adresą. Jei to " +
+    "Migracijos departamento darbuotojas pradėjo jūsų paskyros perkėlimą į kitą el.\u00a0pašto adresą. Jei to " +
     "neprašėte, paspauskite mygtuką: keitimas bus atšauktas, o paskyra liks su šiuo adresu.",
   "recoveryCancel.ready.submit": "Atšaukti keitimą",
   "recoveryCancel.done.title": "Keitimas atšauktas",
-  "recoveryCancel.done.text": "Jūsų paskyra lieka su šiuo el. pašto adresu. Niekas kita nepakeista.",
+  "recoveryCancel.done.text": "Jūsų paskyra lieka su šiuo el.\u00a0pašto adresu. Niekas kita nepakeista.",
   "recoveryCancel.done.signIn": "Prisijungti",
   "recoveryCancel.refused.title": "Ši nuoroda neveikia",
   "recoveryCancel.refused.text":
@@ -383,30 +387,30 @@ export default {
   "error.origin": "Užklausa atėjo ne iš MIGRIS puslapio. Atnaujinkite puslapį ir bandykite dar kartą.",
   "error.conflict": "Paskyra tuo pačiu metu buvo pakeista kitur. Bandykite dar kartą.",
   "error.namesLocked": "Vardą ir pavardę pakeisti gali tik migracijos tarnybos darbuotojai.",
-  "error.emailTaken": "Šis el. pašto adresas jau naudojamas kitoje paskyroje. Keitimas atšauktas.",
+  "error.emailTaken": "Šis el.\u00a0pašto adresas jau naudojamas kitoje paskyroje. Keitimas atšauktas.",
   "error.recoveryPending":
-    "Migracijos departamentas šiuo metu keičia šios paskyros el. pašto adresą. Bandykite vėl, kai keitimas " +
+    "Migracijos departamentas šiuo metu keičia šios paskyros el.\u00a0pašto adresą. Bandykite vėl, kai keitimas " +
     "bus baigtas arba atšauktas.",
   "error.invalidCode": "Neteisingas arba nebegaliojantis kodas. Patikrinkite kodą arba paprašykite naujo.",
   "error.codeUsedUp": "Neteisingas kodas įvestas per daug kartų, todėl šis kodas nebegalioja. Žemiau paprašykite naujo kodo.",
   "error.codeExpired": "Šio kodo galiojimo laikas baigėsi. Žemiau paprašykite naujo kodo.",
   "error.locked":
-    "Neteisingas kodas įvestas per daug kartų. Prisijungimas šiuo el. pašto adresu laikinai užrakintas. " +
+    "Neteisingas kodas įvestas per daug kartų. Prisijungimas šiuo el.\u00a0pašto adresu laikinai užrakintas. " +
     "Bandykite vėl po {time} (apie {clock}).",
   "error.lockedChange": "Neteisingas kodas įvestas per daug kartų. Bandykite vėl po {time} (apie {clock}).",
   "error.cooldown": "Kodas šiuo adresu ką tik išsiųstas. Po {time} galėsite gauti naują kodą.",
-  "error.cooldownChange": "Šiuo adresu ką tik išsiųstas naujo el. pašto adreso patvirtinimo kodas. Prisijungimo kodo galėsite paprašyti po {time}.",
+  "error.cooldownChange": "Šiuo adresu ką tik išsiųstas naujo el.\u00a0pašto adreso patvirtinimo kodas. Prisijungimo kodo galėsite paprašyti po {time}.",
   "error.edge": "Iš jūsų tinklo per daug prisijungimų. Po {time} bandykite vėl.",
   "error.tooMany":
-    "Šiuo el. pašto adresu išsiųsta per daug kodų. Naują kodą galėsite gauti po {time} (apie {clock}).",
+    "Šiuo el.\u00a0pašto adresu išsiųsta per daug kodų. Naują kodą galėsite gauti po {time} (apie {clock}).",
 
-  "field.required.email": "Įveskite el. pašto adresą.",
-  "field.invalid.email": "Įveskite teisingą el. pašto adresą, pvz., vardas@pastas.lt.",
+  "field.required.email": "Įveskite el.\u00a0pašto adresą.",
+  "field.invalid.email": "Įveskite teisingą el.\u00a0pašto adresą, pvz., vardas@pastas.lt.",
   "field.notAscii.email":
     "Adreso dalyje iki @ naudokite tik lotyniškas raides be diakritinių ženklų (a–z), skaitmenis ir simbolius . _ - +. Laiško adresu su kitais simboliais išsiųsti negalime.",
   "field.noMail.email":
-    "Šis domenas (adreso dalis po @ ženklo) negali gauti el. laiškų. Patikrinkite, ar jis parašytas be klaidų.",
-  "field.same.email": "Tai jūsų dabartinis el. pašto adresas. Įveskite naują adresą.",
+    "Šis domenas (adreso dalis po @ ženklo) negali gauti el.\u00a0laiškų. Patikrinkite, ar jis parašytas be klaidų.",
+  "field.same.email": "Tai jūsų dabartinis el.\u00a0pašto adresas. Įveskite naują adresą.",
   "field.tooLong": "Per ilgas tekstas: leidžiama ne daugiau kaip {max} simb.",
   "field.required.given_name": "Įveskite vardą (-us).",
   "field.required.family_name": "Įveskite pavardę (-es).",
@@ -416,7 +420,7 @@ export default {
   "field.styled.name": "Naudokite įprastas raides, ne stilizuotas raides, ligatūras ar simbolius.",
   "field.marks.name": "Prie vienos raidės gali būti ne daugiau kaip {max} diakritiniai ženklai.",
   "field.required.phone_number": "Įveskite telefono numerį.",
-  "field.invalid.phone_number": "Įveskite teisingą telefono numerį su šalies kodu, pvz., +370 612 34567.",
+  "field.invalid.phone_number": "Įveskite teisingą telefono numerį su šalies kodu, pvz., +370\u00a0612\u00a034567.",
   "field.required.code": "Įveskite kodą iš laiško.",
   "field.invalid.code": "Kodą sudaro tik skaitmenys.",
   "field.invalid.other": "Patikrinkite šį lauką.",

@@ -91,6 +91,39 @@ export function checkbox({ id, label, hint = null, checked = false, onChange }) 
   );
 }
 
+/** An address the page is configured with (a <meta> in index.html): an http(s) URL, else null (its link is then
+ * left out rather than leading nowhere). */
+export function configuredLink(name) {
+  const value = document.querySelector(`meta[name="${name}"]`)?.content ?? "";
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** "If …, contact the Migration Department": `key`'s sentence (if any) and a link to the department's contact page
+ * (`migris-link-contact`, the mails' ContactUrl), opening in a new tab. */
+export function contactLine(key, id) {
+  const href = configuredLink("migris-link-contact");
+  if (!key && !href) return null;
+  return h(
+    "p",
+    { class: "contact-line", id },
+    key ? t(key) : null,
+    key && href ? " " : null,
+    href
+      ? h(
+          "a",
+          { href, target: "_blank", rel: "noopener" },
+          t("app.contact.link"),
+          h("span", { class: "visually-hidden" }, ` ${t("signin.banner.newTab")}`),
+        )
+      : null,
+  );
+}
+
 /** A read-only value shown as a term and its description. */
 export function fact(term, ...description) {
   return [h("dt", {}, term), h("dd", {}, ...description)];

@@ -120,9 +120,23 @@ export function duration(seconds) {
   return t("time.hoursMinutes", { h: Math.floor(minutes / 60), m: minutes % 60 });
 }
 
+// Every date and time the pages show is written here: day, month, year and the 24-hour clock in every language.
+// English takes Britain's order ("7 Dec 2026, 17:13"), not America's month first and "5:13 PM".
+const CLOCK = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+
+function dateLocale() {
+  return current === "en" ? "en-GB" : current;
+}
+
 /** The clock time `seconds` from now on the 24-hour clock in every language, e.g. "14:35". */
 export function clockAfter(seconds) {
-  const at = new Date(Date.now() + seconds * 1000);
-  return new Intl.DateTimeFormat(current, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
+  return new Intl.DateTimeFormat(dateLocale(), CLOCK).format(new Date(Date.now() + seconds * 1000));
+}
+
+/** A moment as a date and a time in the page's language, e.g. "7 Dec 2026, 17:13", "2026-12-07 17:13". */
+export function dateTimeWords(at) {
+  return new Intl.DateTimeFormat(dateLocale(), { day: "numeric", month: "short", year: "numeric", ...CLOCK }).format(
+    at,
+  );
 }
 

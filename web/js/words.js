@@ -1,6 +1,6 @@
 // What the API gives, in the page's words: a browser and system, a moment.
 import { h } from "./dom.js";
-import { language, t } from "./i18n.js";
+import { dateTimeWords, t } from "./i18n.js";
 
 // What the API says when its User-Agent parser knew neither the browser nor the system.
 const ANOTHER_BROWSER = "another browser";
@@ -19,6 +19,5 @@ export function browserWords(browser) {
 export function when(iso) {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return String(iso ?? "");
-  const words = new Intl.DateTimeFormat(language(), { dateStyle: "medium", timeStyle: "short" }).format(at);
-  return h("time", { datetime: at.toISOString() }, words);
+  return h("time", { datetime: at.toISOString() }, dateTimeWords(at));
 }

@@ -2,7 +2,8 @@
 // how and from where a sign-in came, who did it (you, VIISP, migration staff, the system) and staff's reason. A
 // page at a time; "Show earlier activity" asks for the next.
 import { announce, cardHeading, fact, foldCard, h, notice } from "../dom.js";
-import { t } from "../i18n.js";
+import { t, tNodes } from "../i18n.js";
+import { phoneWords } from "../phone.js";
 import { browserWords, when } from "../words.js";
 
 const KINDS = new Set([
@@ -37,10 +38,11 @@ const FIELDS = new Set([
   "passkeys",
 ]);
 
-/** A value of a change as a person reads it: a level in words, nothing as a dash. */
+/** A value of a change as a person reads it: a level in words, a phone grouped as on the account, nothing as a dash. */
 function valueWords(field, value) {
   if (value === null || value === undefined || value === "") return t("account.activity.nothing");
   if (field === "level" && [1, 2, 3].includes(value)) return t(`account.activity.level.${value}`);
+  if (field === "phone_number") return h("span", { class: "phone", dir: "ltr" }, phoneWords(value));
   return String(value);
 }
 
@@ -48,7 +50,10 @@ function valueWords(field, value) {
 function changeWords(field, change) {
   const before = change?.before;
   if (before === null || before === undefined || before === "") return valueWords(field, change?.after);
-  return t("account.activity.change", { before: valueWords(field, before), after: valueWords(field, change?.after) });
+  return tNodes("account.activity.change", {
+    before: valueWords(field, before),
+    after: valueWords(field, change?.after),
+  });
 }
 
 export class ActivityList {

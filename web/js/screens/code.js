@@ -2,6 +2,8 @@
 // leaves no device cookie), how long it is valid, a new code after the countdown, and a way back to use another
 // address. Kept in sessionStorage, so a reload lands here again. Gone back to with the phone's Back button once
 // signed in (`signedIn`), it says the code was accepted (a code works once) and offers the way on, never the field.
+// A code that no longer works (its tries spent, or expired) leaves the field empty and "Continue" out: the new
+// code is the way on, so "Send a new code" is the main button.
 import { addressNodes } from "../address.js";
 import { announce, h, notice } from "../dom.js";
 import { duration, language, t, tNodes } from "../i18n.js";
@@ -16,6 +18,9 @@ export function codeRules() {
   return { length: Number.parseInt(rules.length, 10) || 8, tries: Number.parseInt(rules.tries, 10) || 5 };
 }
 
+// Why a code no longer works (problems.js's keys), kept with the sign-in under way.
+const SPENT = ["error.codeExpired", "error.codeUsedUp"];
+
 export class CodeView extends View {
   constructor(app, props) {
     super(app, props);
@@ -24,6 +29,8 @@ export class CodeView extends View {
     this.login = pendingLogin.load();
     this.timer = setInterval(() => this.tick(), 1000);
     this.wasWaiting = this.secondsToResend() > 0;
+    // After a reload the field still says why the code no longer works.
+    if (this.spent()) this.errors.code = message(this.spent());
   }
 
   destroy() {
@@ -38,6 +45,7 @@ export class CodeView extends View {
     if (this.accepted) return this.acceptedState();
     const { email, expiresIn } = this.login;
     const minutes = Math.max(1, Math.round(expiresIn / 60));
+    const spent = this.spent();
     return h(
       "div",
       { class: "screen screen--code" },
@@ -61,7 +69,7 @@ export class CodeView extends View {
         }),
         this.requiredNote(),
         this.sharedComputerBox("shared-computer"),
-        h("button", { type: "submit", class: "button" }, t("code.submit")),
+        spent ? null : h("button", { type: "submit", class: "button", id: "code-submit" }, t("code.submit")),
       ),
       h("p", { class: "validity" }, t("code.validity", { n: minutes })),
       h(
@@ -74,7 +82,7 @@ export class CodeView extends View {
           {
             type: "button",
             id: "resend",
-            class: "button button--secondary",
+            class: spent ? "button" : "button button--secondary",
             disabled: this.secondsToResend() > 0,
             "aria-describedby": "resend-status",
             onclick: () => this.resend(),
@@ -102,13 +110,19 @@ export class CodeView extends View {
     );
   }
 
+  /** Why the code of this sign-in no longer works (its wrong tries spent, or expired), as a message key; or null. */
+  spent() {
+    return SPENT.includes(this.login.spent) ? this.login.spent : null;
+  }
+
   secondsToResend() {
     return Math.max(0, Math.ceil((this.login.resendAt - Date.now()) / 1000));
   }
 
   resendStatus() {
     const wait = this.secondsToResend();
-    return wait > 0 ? t("code.resendWait", { time: duration(wait) }) : t("code.resendReady");
+    if (wait > 0) return t("code.resendWait", { time: duration(wait) });
+    return t(this.spent() ? "code.resendSpent" : "code.resendReady");
   }
 
   /** Once a second: the countdown, and the button once it is over (said once, not every second). */
@@ -119,7 +133,7 @@ export class CodeView extends View {
     status.textContent = this.resendStatus();
     const waiting = this.secondsToResend() > 0;
     button.disabled = waiting;
-    if (this.wasWaiting && !waiting) announce(t("code.resendReady"));
+    if (this.wasWaiting && !waiting) announce(this.resendStatus());
     this.wasWaiting = waiting;
   }
 
@@ -127,6 +141,7 @@ export class CodeView extends View {
     event.preventDefault();
     this.clear("code", ["code"]);
     delete this.notices.resend;
+    if (this.spent()) return this.refuse("code", { fields: { code: message(this.spent()) } });
     const code = this.value("code").replace(/\s+/g, "");
     if (!code) return this.refuse("code", { fields: { code: message("field.required.code") } });
     if (!/^\d+$/.test(code)) return this.refuse("code", { fields: { code: message("field.invalid.code") } });
@@ -154,8 +169,15 @@ export class CodeView extends View {
     const wrongTries = (this.login.wrongTries ?? 0) + 1;
     this.login = { ...this.login, wrongTries };
     pendingLogin.save(this.login);
-    if (this.login.expiresAt && Date.now() >= this.login.expiresAt) outcome.fields.code = message("error.codeExpired");
-    else if (wrongTries >= codeRules().tries) outcome.fields.code = message("error.codeUsedUp");
+    let spent = null;
+    if (this.login.expiresAt && Date.now() >= this.login.expiresAt) spent = "error.codeExpired";
+    else if (wrongTries >= codeRules().tries) spent = "error.codeUsedUp";
+    if (!spent) return;
+    // The dead code leaves the field, so nothing invites sending it again.
+    outcome.fields.code = message(spent);
+    this.values.code = "";
+    this.login = { ...this.login, spent };
+    pendingLogin.save(this.login);
   }
 
   async resend() {
@@ -173,11 +195,13 @@ export class CodeView extends View {
         expiresIn: started.expires_in,
         expiresAt: Date.now() + started.expires_in * 1000,
         wrongTries: 0,
+        spent: null,
         cooldown: started.resend_after,
         resendAt: Date.now() + started.resend_after * 1000,
       };
       pendingLogin.save(this.login);
       this.wasWaiting = this.secondsToResend() > 0;
+      delete this.errors.code;
       this.succeed("resend", message("code.resent"), { focus: "code" });
       return;
     }

@@ -6,7 +6,7 @@
 // added since are removed, a pending e-mail change is cancelled, and the answer's reference is shown to quote to
 // the Migration Department. A link without a token, or one the API refuses (400 invalid_token: used, or more than
 // 7 days old; 422: not a token), gets one plain sentence and a way to sign in.
-import { announce, h, notice } from "../dom.js";
+import { announce, contactLine, h, notice } from "../dom.js";
 import { t, tNodes } from "../i18n.js";
 import { describe, message, text } from "../problems.js";
 import { View } from "../view.js";
@@ -72,6 +72,7 @@ export class NotMeView extends View {
   refused() {
     return [
       notice("error", t("notMe.refused.text"), { id: "not-me-outcome" }),
+      contactLine("notMe.refused.contact", "not-me-contact"),
       h("div", { class: "actions" }, h("a", { class: "button", href: "#/" }, t("notMe.refused.signIn"))),
     ];
   }

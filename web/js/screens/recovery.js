@@ -7,8 +7,8 @@
 // /recovery/cancel, public), and then the screen says what happened. A link without a token, or one the API
 // refuses (400 invalid_token: used, too old, the recovery no longer pending or, for a cancel, the hold over; 422:
 // not a token), gets one plain sentence and a way to sign in.
-import { announce, h, notice } from "../dom.js";
-import { t } from "../i18n.js";
+import { announce, contactLine, h, notice } from "../dom.js";
+import { dateTimeWords, t } from "../i18n.js";
 import { describe } from "../problems.js";
 import { View } from "../view.js";
 
@@ -23,6 +23,7 @@ export class RecoveryLinkView extends View {
     this.kind = KINDS[props.kind] ?? KINDS.confirm;
     this.token = typeof props.token === "string" && props.token ? props.token : null;
     this.state = this.token ? "ready" : "refused"; // ready → done | refused
+    this.holdEnds = null; // a confirmation's answer: when the wait ends (hold_ends_at), to say in the page's words
   }
 
   title() {
@@ -69,7 +70,7 @@ export class RecoveryLinkView extends View {
 
   done() {
     return [
-      notice("success", t(`${this.kind.keys}.done.text`), { id: `${this.kind.id}-outcome` }),
+      notice("success", this.doneText(), { id: `${this.kind.id}-outcome` }),
       h("div", { class: "actions" }, h("a", { class: "button", href: "#/" }, t(`${this.kind.keys}.done.signIn`))),
     ];
   }
@@ -77,8 +78,14 @@ export class RecoveryLinkView extends View {
   refused() {
     return [
       notice("error", t(`${this.kind.keys}.refused.text`), { id: `${this.kind.id}-outcome` }),
+      this.kind === KINDS.cancel ? contactLine(null, "cancel-recovery-contact") : null,
       h("div", { class: "actions" }, h("a", { class: "button", href: "#/" }, t(`${this.kind.keys}.refused.signIn`))),
     ];
+  }
+
+  /** What happened: a confirmation says when the wait ends, on the 24-hour clock. */
+  doneText() {
+    return t(`${this.kind.keys}.done.text`, { until: this.holdEnds ? dateTimeWords(this.holdEnds) : "" });
   }
 
   /** The button: spend the token once. A failure to connect, the edge's limit or the server's trouble keep it. */
@@ -90,7 +97,9 @@ export class RecoveryLinkView extends View {
     if (answer.status === 200) {
       this.token = null;
       this.state = "done";
-      this.settle(t(`${this.kind.keys}.done.text`));
+      const ends = new Date(answer.data?.hold_ends_at ?? "");
+      this.holdEnds = Number.isNaN(ends.getTime()) ? null : ends;
+      this.settle(this.doneText());
     } else if (answer.status === 400 || answer.status === 422) {
       this.token = null;
       this.state = "refused";

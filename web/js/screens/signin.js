@@ -8,7 +8,7 @@
 // Gone back to with the phone's Back button once signed in (`signedIn`), it says so, and offers the way on or a
 // sign-out instead of the ways in.
 import { viispStartUrl } from "../api.js";
-import { h } from "../dom.js";
+import { configuredLink, h } from "../dom.js";
 import { language, t } from "../i18n.js";
 import {
   autofillSupported,
@@ -37,20 +37,9 @@ const BANNERS = [
   { link: "migris-link-belarus", parts: [["be", "Інформація для громадян Беларусі (абноўлена)"]] },
 ];
 
-/** A notice's address from its <meta> in index.html: an http(s) URL, else null (the notice is then left out). */
-function bannerAddress(name) {
-  const value = document.querySelector(`meta[name="${name}"]`)?.content ?? "";
-  try {
-    const url = new URL(value);
-    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
-  } catch {
-    return null;
-  }
-}
-
 function banners() {
   const items = BANNERS.map(({ link, parts }) => {
-    const href = bannerAddress(link);
+    const href = configuredLink(link);
     if (!href) return null;
     const words = parts.flatMap(([lang, text], index) => [index ? " / " : null, h("span", { lang }, text)]);
     return h(
@@ -83,14 +72,14 @@ export class SignIn extends View {
   }
 
   title() {
-    return t("signin.title");
+    return t(this.props.signedIn ? "signin.signedIn.title" : "signin.title");
   }
 
   render() {
     if (this.props.signedIn) {
       return h(
         "div",
-        { class: "screen screen--signin" },
+        { class: "screen screen--signed-in" },
         this.heading(),
         banners(),
         h("p", { class: "lead", id: "signed-in" }, t("signin.already")),

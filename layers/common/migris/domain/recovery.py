@@ -249,10 +249,11 @@ class Recoveries:
 
     # --- the mailed links (public) ---
 
-    def confirm(self, token: str) -> None:
-        """The new address's link: the hold starts now. InvalidToken for anything but the live confirmation of
-        a pending, unconfirmed recovery."""
+    def confirm(self, token: str) -> int:
+        """The new address's link: the hold starts now; when it ends (epoch seconds), for the page to say.
+        InvalidToken for anything but the live confirmation of a pending, unconfirmed recovery."""
         found, token_hash = self._pointer(token)
+        ends: list[int] = []  # the write that held (a retried write starts again from the account read anew)
 
         def confirm_now(current: Account) -> None:
             now = int(self._clock.now())
@@ -271,9 +272,11 @@ class Recoveries:
             changes: AccountChanges = {"recovery": held, "recovery_due_at": held.hold_ends_at, "updated_at": now}
             confirmed = self._told(current.user_id, "recovery_confirmed", SELF_ACTOR)
             self._accounts.update_user(current.user_id, current.version, changes, with_items=tuple(confirmed))
+            ends[:] = [held.hold_ends_at]
 
         write_versioned(lambda: self._account_of(found), confirm_now, exhausted=EditConflict)
         log_event("recovery_confirmed", user_id=found.user_id)
+        return ends[0]
 
     def cancel(self, token: str) -> None:
         """The old address's link: the recovery ends, the reserved address is freed, an audit event records it.
