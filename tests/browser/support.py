@@ -240,6 +240,12 @@ def sign_in_by_email(page: Page, site: str, address: str) -> None:
     expect(heading(page)).not_to_have_text("Prisijungimo kodas")
 
 
+def assert_axe_clean(page: Page, name: str) -> None:
+    """axe-core finds nothing on the screen as it is now (ScreenRecord.seen also saves the verdict and screenshots)."""
+    axe = Axe().run(page)
+    assert not axe.response["violations"], f"{name}: {axe.generate_report()}"
+
+
 class ScreenRecord:
     """Every screen a test reaches is checked with axe-core and saved at 360 and 1280 px. Each verdict is its own
     file (test-artifacts/axe/<screen>.json), so test processes running side by side never write one file."""

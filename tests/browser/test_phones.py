@@ -1,4 +1,5 @@
-"""A phone with large text: at 200 % text on a 360 px screen no screen scrolls sideways, in any language; the
+"""A phone with large text: at 200 % text on a 360 px screen no screen scrolls sideways and axe-core finds nothing,
+in any language (sign-in, code, contact, account, VIISP's refusals, the mailed links); the
 phone's Back button steps back through a sign-in, never out of the service, and never asks for a spent code; the
 first Tab reaches the skip link, then the language choice."""
 
@@ -9,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import SCREENSHOTS, heading, latest_code, new_address, title
+from tests.browser.support import SCREENSHOTS, assert_axe_clean, heading, latest_code, new_address, title
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +33,7 @@ def large_text(page: Page) -> None:
 
 
 def fits(page: Page, name: str) -> None:
-    """The screen is no wider than the phone; saved for a look."""
+    """The screen is no wider than the phone, and axe-core finds nothing on it; saved for a look."""
     expect(page.locator("main h1")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"large-text-{name}-360.png"), full_page=True)
@@ -44,6 +45,7 @@ def fits(page: Page, name: str) -> None:
             .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)"""
     )
     assert widths[0] <= widths[1], f"{name}: {widths[0]} px wide on a {widths[1]} px screen: {wide}"
+    assert_axe_clean(page, name)
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
