@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import heading, latest_code, make_account, new_address, sign_in_by_email
+from tests.browser.support import heading, make_account, new_address, sign_in_by_email, sign_in_by_keyboard
 
 pytestmark = pytest.mark.browser
 
@@ -145,12 +145,7 @@ def test_the_contact_screen_says_which_alphabet_with_an_example(page: Page, site
     choose(page, code)
     address = new_address(f"abecele.{code}")
     make_account(site, address, complete=False)
-    page.goto("/")
-    page.locator("#email").fill(address)
-    page.locator("#email").press("Enter")
-    expect(page.locator("#code")).to_be_visible()  # the new code has been sent
-    page.locator("#code").fill(latest_code(site, address))
-    page.locator("#code").press("Enter")
+    sign_in_by_keyboard(page, site, address)
     given = page.locator("#given-name")
     expect(given).to_be_visible()
     latin = {"lt": "lotyniškomis raidėmis", "uk": "латиницею"}[code]
@@ -167,12 +162,7 @@ def test_the_account_page_at_both_widths(page: Page, site: str, screens, code: s
     page.set_viewport_size(PHONE)
     address = new_address(f"paskyra.{code}")
     make_account(site, address)
-    page.goto("/")
-    page.locator("#email").fill(address)
-    page.locator("#email").press("Enter")
-    expect(page.locator("#code")).to_be_visible()  # the new code has been sent
-    page.locator("#code").fill(latest_code(site, address))
-    page.locator("#code").press("Enter")
+    sign_in_by_keyboard(page, site, address)
     expect(page.locator("#current-phone")).to_have_text("+370 612 34567")
     expect(page.locator("#link-eidas")).to_contain_text("eIDAS")
     names = {
