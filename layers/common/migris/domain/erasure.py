@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from migris.clock import Clock
 from migris.domain.errors import EditConflict, Unauthenticated
 from migris.domain.events import log_event
-from migris.domain.mail import DEFAULT_CONTACT_URL, MailSender, account_erased_notice
+from migris.domain.mail import MailSender, account_erased_notice
 from migris.domain.records import Account
 from migris.domain.sessions import CurrentSession, require_fresh
 from migris.domain.validation import DEFAULT_LANGUAGE
@@ -50,7 +50,7 @@ class Erasure:
         *,
         retry_delay_seconds: int = ERASURE_RETRY_DELAY_SECONDS,
         steps_hook: Callable[[str], None] | None = None,
-        contact_url: str = DEFAULT_CONTACT_URL,
+        contact_url: str,  # ContactUrl, required: a wiring that forgot it must not mail a default
     ) -> None:
         """`steps_hook` is called with each step's name before it runs (tests make one fail, as a crash would)."""
         self._accounts = accounts

@@ -25,7 +25,7 @@ from migris.domain.errors import (
     ProfileIncomplete,
 )
 from migris.domain.events import log_event
-from migris.domain.mail import DEFAULT_CONTACT_URL, MailSender, identity_linked_notice
+from migris.domain.mail import MailSender, identity_linked_notice
 from migris.domain.records import (
     Account,
     AccountChanges,
@@ -70,7 +70,8 @@ class IdentityLinks:
         clock: Clock,
         devices: Devices | None = None,
         activity: ActivityLog | None = None,
-        contact_url: str = DEFAULT_CONTACT_URL,
+        *,
+        contact_url: str,  # ContactUrl, required: a wiring that forgot it must not mail a default
     ) -> None:
         self._activity = activity
         self._devices = devices

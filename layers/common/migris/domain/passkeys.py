@@ -36,7 +36,6 @@ from migris.domain.errors import (
 )
 from migris.domain.events import log_event
 from migris.domain.mail import (
-    DEFAULT_CONTACT_URL,
     MailMessage,
     MailSender,
     passkey_added_notice,
@@ -100,7 +99,8 @@ class Passkeys:
         settings: PasskeySettings,
         not_me: Callable[[], NotMe] | None = None,
         activity: ActivityLog | None = None,
-        contact_url: str = DEFAULT_CONTACT_URL,
+        *,
+        contact_url: str,  # ContactUrl, required: a wiring that forgot it must not mail a default
     ) -> None:
         """`not_me` makes the "not me" link of the mail that tells of a new passkey; `activity` records sign-ins,
         passkeys added and removed."""

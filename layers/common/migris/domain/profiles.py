@@ -31,7 +31,6 @@ from migris.domain.errors import (
 )
 from migris.domain.events import log_event
 from migris.domain.mail import (
-    DEFAULT_CONTACT_URL,
     MailSender,
     address_in_use_notice,
     email_change_code_message,
@@ -133,7 +132,8 @@ class Profiles:
         clock: Clock,
         devices: Devices | None = None,
         activity: ActivityLog | None = None,
-        contact_url: str = DEFAULT_CONTACT_URL,
+        *,
+        contact_url: str,  # ContactUrl, required: a wiring that forgot it must not mail a default
     ) -> None:
         """`activity` records each change in the write that makes it."""
         self._activity = activity

@@ -50,7 +50,6 @@ from migris.domain.errors import (
 )
 from migris.domain.events import log_event
 from migris.domain.mail import (
-    DEFAULT_CONTACT_URL,
     MailSender,
     recovery_completed_notice,
     recovery_confirm_message,
@@ -136,7 +135,7 @@ class Recoveries:
         devices: Callable[[], Devices] | None = None,
         passkeys: Callable[[], Passkeys] | None = None,
         activity: ActivityLog | None = None,
-        contact_url: str = DEFAULT_CONTACT_URL,
+        contact_url: str,  # ContactUrl, required: a wiring that forgot it must not mail a default
     ) -> None:
         self._accounts = accounts
         self._tokens = tokens
