@@ -21,6 +21,7 @@ from tests.browser.support import (
     make_account,
     new_address,
     sign_in_by_email,
+    sign_in_by_keyboard,
 )
 
 pytestmark = pytest.mark.browser
@@ -183,3 +184,24 @@ def test_an_account_that_keeps_no_language_is_told_the_browsers_never_the_defaul
         assert patches == ([{"language": sent}] if sent else [])
     status, profile = api(site, "GET", "/profile", token=token, source="127.0.0.2")
     assert status == 200 and profile["language"] == sent, profile
+
+
+def test_on_a_shared_computer_the_last_persons_language_is_not_written_into_the_next_account(page: Page, site: str):
+    first, second = new_address("pirmas.zmogus"), new_address("antras.zmogus")
+    make_account(site, first)
+    token = make_account(site, second)
+    api(site, "PATCH", "/profile", {"language": "uk"}, token=token, source="127.0.0.2")
+    sign_in_by_keyboard(page, site, first)
+    expect(heading(page)).to_have_text("Mano paskyra")
+    choose_language(page, "ru")  # the first person's own choice, sent to their account
+    page.locator("#sign-out").click()
+    expect(heading(page)).to_have_text(SIGN_IN["ru"])  # the browser still shows it: it is a kept language
+
+    patches: list[object] = []
+    page.on("request", lambda r: patches.append(r.post_data_json) if r.method == "PATCH" else None)
+    sign_in_by_keyboard(page, site, second)  # the next person, same tab, presses nothing
+    expect(heading(page)).to_have_text("Мій обліковий запис")  # their account's language, not the last person's
+    page.wait_for_timeout(1000)  # a PATCH would be asked as the account shows: time for one that should not be
+    assert patches == []
+    status, profile = api(site, "GET", "/profile", token=token, source="127.0.0.2")
+    assert status == 200 and profile["language"] == "uk", profile

@@ -23,7 +23,7 @@ import { NotMeView } from "./screens/not_me.js";
 import { RecoveryLinkView } from "./screens/recovery.js";
 import { SignIn } from "./screens/signin.js";
 import { ViispErrorView } from "./screens/viisp_error.js";
-import { pendingLogin, signedInHere } from "./storage.js";
+import { forgetSignedIn, pendingLogin, signedInHere } from "./storage.js";
 
 const SCREENS = {
   signin: { View: SignIn, hash: "#/" },
@@ -165,7 +165,7 @@ class App {
 
   sessionEnded() {
     this.profile = null;
-    signedInHere.save(false);
+    forgetSignedIn();
     this.show("signin", { notice: { kind: "error", msg: message("signin.expired") } });
   }
 
@@ -173,8 +173,7 @@ class App {
   async signOut({ forget = false } = {}) {
     await this.call("POST", "/logout", forget ? { forget_device: true } : undefined);
     this.profile = null;
-    signedInHere.save(false);
-    pendingLogin.clear();
+    forgetSignedIn();
     const said = message(forget ? "signin.signedOutForgot" : "signin.signedOut");
     this.show("signin", { notice: { kind: "success", msg: said } });
   }
@@ -182,8 +181,7 @@ class App {
   /** The account was erased (DELETE /profile): signed out (the API cleared the cookies), and told so. */
   accountErased() {
     this.profile = null;
-    signedInHere.save(false);
-    pendingLogin.clear();
+    forgetSignedIn();
     this.show("signin", { notice: { kind: "success", msg: message("account.erase.done") } });
     announce(t("account.erase.done"));
   }

@@ -48,9 +48,10 @@ export function language() {
   return current;
 }
 
-/** Whether the person picked a language on this browser (rather than getting the browser's or the default). */
+/** Whether the person at this tab pressed a language since the last sign-out (rather than getting the one kept on
+ * this browser, maybe by someone else, the browser's or the default): only such a choice is sent to the account. */
 export function languageChosen() {
-  return pickedLanguage() !== null;
+  return pickedLanguage() !== null && preferences.pressedHere();
 }
 
 /** Fetch a language's strings (once). A file that does not load (the network) falls back to Lithuanian's. */

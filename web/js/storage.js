@@ -1,6 +1,7 @@
 // What the pages keep in the browser. sessionStorage (this tab only): the e-mail sign-in under way, so a reload
 // of the code page does not strand the person, locks the API reported, the "shared computer" tick, the addresses
-// this tab asked an e-mail change code for, and whether it was signed in. localStorage: the language.
+// this tab asked an e-mail change code for, whether it was signed in, and whether a language was pressed here since
+// the last sign-out. localStorage: the language.
 // Never a code or a session token (the token lives in an HttpOnly cookie this script cannot read).
 
 function read(store, key) {
@@ -27,6 +28,7 @@ const LANGUAGE = "migris.language";
 const SHARED = "migris.sharedComputer";
 const CHANGES = "migris.changeCodes";
 const SIGNED_IN = "migris.signedIn";
+const LANGUAGE_PRESSED = "migris.languagePressed";
 
 /** The e-mail sign-in under way: {email, loginId, expiresIn, expiresAt, cooldown, resendAt (ms since epoch), wrongTries}. */
 export const pendingLogin = {
@@ -96,7 +98,24 @@ export const preferences = {
   language() {
     return read(localStorage, LANGUAGE);
   },
+  /** A press of a language button: the browser starts in it from now on, and the account signed in at this tab
+   * is told it. */
   setLanguage(code) {
     write(localStorage, LANGUAGE, code);
+    write(sessionStorage, LANGUAGE_PRESSED, true);
+  },
+  /** Whether the language was pressed in this tab since the last sign-out: only then is it the person's own to
+   * send to their account (on a shared computer the browser's kept language may be the previous person's). */
+  pressedHere() {
+    return read(sessionStorage, LANGUAGE_PRESSED) === true;
   },
 };
+
+/** A sign-out, an erasure or an ended session: this tab forgets what belonged to the person signed in (the next
+ * person at a shared computer inherits neither their pending e-mail change nor their language press). */
+export function forgetSignedIn() {
+  signedInHere.save(false);
+  pendingLogin.clear();
+  write(sessionStorage, CHANGES, null);
+  write(sessionStorage, LANGUAGE_PRESSED, null);
+}
