@@ -117,3 +117,30 @@ def test_the_template_reader_applies_allowed_patterns_and_passes_the_url_on():
 )
 def test_the_origin_of_a_url_is_as_browsers_write_it(url, origin):
     assert origin_of(url) == origin
+
+
+CONTACT_URLS = ["https://migracija.lrv.lt/lt/kontaktai", "https://www.migracija.lt/kontaktai?kalba=uk", "https://a.lt"]
+NOT_CONTACT_URLS = [
+    "http://migracija.lrv.lt/lt/kontaktai",
+    "https://migracija.lrv.lt/lt/kontaktų",  # not ASCII: write it percent-encoded
+    "https://migracija.lrv.lt/lt/kontaktai\x7f",
+    "https://migracija.lrv.lt/lt/kontaktai#top",
+    "https://user@migracija.lrv.lt/",
+    "https://migracija.lrv.lt/lt/kontaktai page",
+    'https://migracija.lrv.lt/"><script>',
+    "javascript:alert(1)",
+]
+
+
+@pytest.mark.parametrize("value", CONTACT_URLS + NOT_CONTACT_URLS)
+def test_the_template_and_the_settings_agree_on_the_contact_page(value):
+    """A ContactUrl CloudFormation accepts is one every function starts with: none that deploys and then fails
+    each request."""
+    pattern = local_template().document["Parameters"]["ContactUrl"]["AllowedPattern"]
+    template_accepts = re.fullmatch(pattern, value) is not None
+    try:
+        settings(CONTACT_URL=value)
+        settings_accept = True
+    except ValidationError:
+        settings_accept = False
+    assert template_accepts == settings_accept == (value in CONTACT_URLS)
