@@ -94,6 +94,19 @@ def test_on_a_wide_screen_the_account_page_has_two_columns(page: Page, site: str
         expect(page.locator(f"#{card} > details")).to_have_attribute("open", "")
     assert page_height(page) < 4000  # was 4,841 in one narrow column
 
+    # Turned to a narrow window (a tablet turned, a window made small), the cards fold again: open because the
+    # window was wide is not open because the person opened it. One the person closed stays closed when wide again.
+    page.set_viewport_size(PHONE)
+    for card in FOLDED:
+        expect(page.locator(f"#{card} > details")).not_to_have_attribute("open", re.compile(".*"))
+    page.set_viewport_size(WIDE)
+    page.locator("#sessions-fold").click()
+    expect(page.locator("#sessions > details")).not_to_have_attribute("open", re.compile(".*"))
+    page.set_viewport_size(PHONE)
+    page.set_viewport_size(WIDE)
+    expect(page.locator("#devices > details")).to_have_attribute("open", "")
+    expect(page.locator("#sessions > details")).not_to_have_attribute("open", re.compile(".*"))
+
 
 def test_the_phone_number_is_grouped_and_only_the_latest_success_is_shown(page: Page, site: str):
     address = new_address("grupes")

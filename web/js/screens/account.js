@@ -97,7 +97,12 @@ export class AccountView extends View {
   folded(id, { busy = false } = {}) {
     const area = { "my-data": "data" }[id] ?? id;
     const open = busy || Boolean(this.notices[area]) || (this.folds[id] ?? this.wide?.matches ?? true);
-    return { id, open, onToggle: (isOpen) => (this.folds[id] = isOpen) };
+    // A <details> drawn open fires "toggle" too: only a change from how it was drawn is the person's doing.
+    let drawn = open;
+    const onToggle = (isOpen) => {
+      if (isOpen !== drawn) this.folds[id] = drawn = isOpen;
+    };
+    return { id, open, onToggle };
   }
 
   /** Only the latest news is shown: a success replaces any other success on the page (errors stay at theirs). */
