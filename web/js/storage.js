@@ -30,8 +30,24 @@ const CHANGES = "migris.changeCodes";
 const SIGNED_IN = "migris.signedIn";
 const LANGUAGE_PRESSED = "migris.languagePressed";
 
-/** The e-mail sign-in under way: {email, loginId, expiresIn, expiresAt, cooldown, resendAt (ms since epoch), wrongTries}. */
+/** The e-mail sign-in under way: {email, loginId, expiresIn, expiresAt, cooldown, resendAt (ms since epoch),
+ * wrongTries, spent (why its code no longer works)}. */
 export const pendingLogin = {
+  /** A sign-in `POST /login/email` started (its 202 answer), kept and returned: a new code, no try made yet. */
+  started(answer) {
+    const login = {
+      email: answer.email,
+      loginId: answer.login_id,
+      expiresIn: answer.expires_in,
+      expiresAt: Date.now() + answer.expires_in * 1000,
+      cooldown: answer.resend_after,
+      resendAt: Date.now() + answer.resend_after * 1000,
+      wrongTries: 0,
+      spent: null,
+    };
+    this.save(login);
+    return login;
+  },
   load() {
     const login = read(sessionStorage, LOGIN);
     return login && typeof login.email === "string" && typeof login.loginId === "string" ? login : null;
@@ -111,11 +127,11 @@ export const preferences = {
   },
 };
 
-/** A sign-out, an erasure or an ended session: this tab forgets what belonged to the person signed in (the next
- * person at a shared computer inherits neither their pending e-mail change nor their language press). */
+/** A sign-out, an erasure or an ended session: this tab forgets the sign-in and the language press (the next person
+ * at a shared computer does not send the last person's language). The e-mail change codes stay their ten minutes:
+ * the sign-in just after a change words its cooldown as that code's. */
 export function forgetSignedIn() {
   signedInHere.save(false);
   pendingLogin.clear();
-  write(sessionStorage, CHANGES, null);
   write(sessionStorage, LANGUAGE_PRESSED, null);
 }

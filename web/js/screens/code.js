@@ -188,18 +188,7 @@ export class CodeView extends View {
     const answer = await this.call("POST", "/login/email", { email, language: language() });
     if (!answer) return;
     if (answer.status === 202) {
-      const started = answer.data;
-      this.login = {
-        ...this.login,
-        loginId: started.login_id,
-        expiresIn: started.expires_in,
-        expiresAt: Date.now() + started.expires_in * 1000,
-        wrongTries: 0,
-        spent: null,
-        cooldown: started.resend_after,
-        resendAt: Date.now() + started.resend_after * 1000,
-      };
-      pendingLogin.save(this.login);
+      this.login = pendingLogin.started(answer.data);
       this.wasWaiting = this.secondsToResend() > 0;
       delete this.errors.code;
       this.succeed("resend", message("code.resent"), { focus: "code" });

@@ -187,15 +187,7 @@ export class SignIn extends View {
     const answer = await this.call("POST", "/login/email", { email, language: language() });
     if (!answer) return;
     if (answer.status === 202) {
-      const started = answer.data;
-      pendingLogin.save({
-        email: started.email,
-        loginId: started.login_id,
-        expiresIn: started.expires_in,
-        expiresAt: Date.now() + started.expires_in * 1000,
-        cooldown: started.resend_after,
-        resendAt: Date.now() + started.resend_after * 1000,
-      });
+      pendingLogin.started(answer.data);
       this.app.show("code");
       return;
     }
